@@ -1,0 +1,47 @@
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+
+/**
+ * The single-table key design, in one place: the DynamoDB store writes these keys, the embedded
+ * server creates this table, and the CDK stack declares the same one.
+ *
+ * | item               | pk                    | sk           | indexes                                   |
+ * |--------------------|-----------------------|--------------|-------------------------------------------|
+ * | account request    | REQ#<id>              | REQ          | byStatus (STATUS#<s>, statusSince#id),    |
+ * |                    |                       |              | byRequester (REQUESTER#<email>, created), |
+ * |                    |                       |              | effectsDue (EFFECTS, earliest due), sparse|
+ * | e-mail lock        | EMAIL#<account email> | LOCK         | held while the request is open            |
+ * | account name       | NAME#<name>           | LOCK         | names stay unique for good; lookup by name|
+ * | provisioning slot  | SLOTS                 | SLOT#<n>     | n < max concurrent operations             |
+ * | dialog session     | SESSION#<id>          | SESSION      | expires through the TTL attribute         |
+ *
+ * Only single-item conditional writes are used (no transactions), so every write is a
+ * compare-and-set that DynamoDB and the embedded server apply atomically.
+ */
+export const TTL_ATTRIBUTE = 'ttl';
+
+export const INDEXES = {
+  byStatus: { pk: 'gsi1pk', sk: 'gsi1sk' },
+  byRequester: { pk: 'gsi2pk', sk: 'gsi2sk' },
+  effectsDue: { pk: 'gsi3pk', sk: 'gsi3sk' },
+} as const;
+
+export function createTableInput(tableName: string): CreateTableCommandInput {
+  const attrs = new Set(['pk', 'sk', ...Object.values(INDEXES).flatMap((i) => [i.pk, i.sk])]);
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [...attrs].map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
+    KeySchema: [
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: Object.entries(INDEXES).map(([IndexName, k]) => ({
+      IndexName,
+      KeySchema: [
+        { AttributeName: k.pk, KeyType: 'HASH' },
+        { AttributeName: k.sk, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    })),
+  };
+}

@@ -1,0 +1,161 @@
+import stem from 'wink-porter2-stemmer';
+import type { IntentModel } from '../../../core/bot-model';
+
+/**
+ * Intent recognition from the bot model's sample utterances, for phrasings never seen verbatim.
+ *
+ * Each text becomes a bag of stemmed content words: lower case, contractions and punctuation
+ * dropped, filler words (greetings, pronouns, "would like", "please") removed, question words kept
+ * at a low weight. Words are weighted by how specific they are to one intent (an IDF over intents,
+ * so "new" says more than "account"). An intent scores the F1 of
+ *   - recall: how much of its closest sample utterance the text covers, and
+ *   - precision: how much of the text that intent's vocabulary explains,
+ * and the best intent wins if it clears a threshold and is not tied with another.
+ *
+ * Slot values are replaced by {SlotName} placeholders before scoring (see withPlaceholders), and
+ * utterances keep theirs: a placeholder is no word, it counts only when both sides have it, so
+ * "a sandbox account" matches "Give me a {AccountType} account" better than "Where is my account".
+ *
+ * Why not a library classifier: with a dozen utterances a trained model (natural's Bayes, nlp.js)
+ * is no better than this and much harder to explain, and those packages are large. Stemming is the
+ * one part worth taking from a library: wink-porter2-stemmer is the Snowball English (Porter2)
+ * algorithm, CommonJS, dependency-free, and the stemmer behind wink-nlp.
+ */
+
+/** Carry no intent: greetings, politeness, pronouns, articles, and the ways of saying "I want". */
+const STOP_WORDS = new Set(
+  (
+    'i me my mine myself we us our you your yours it its this that these those they them their ' +
+    'a an the some any one to for of in on at by with from about into and or but so then just also too very really ' +
+    'please pls plz thanks thank thx hi hello hey hiya yo greetings good morning afternoon evening there dear bot ' +
+    'is am are was were be been being would could should will shall may might must ' +
+    'want wanna need like love get got give have has had not let lets id im ive'
+  ).split(' '),
+);
+
+/** Question words and auxiliaries: they shape a question but say little about which one. */
+const WEAK_WORDS = new Set('what where how when which who why can do does did doing done'.split(' '));
+const WEAK = 0.3;
+/** A word no utterance uses: it dilutes precision about as much as an ordinary intent word. */
+const UNKNOWN = 1;
+/** Weight of a placeholder matched on both sides. */
+const SLOT = 1;
+
+const PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9_]*)\}/g;
+
+interface Bag {
+  words: Map<string, number>;
+  slots: Set<string>;
+}
+
+export interface IntentScore {
+  intent: IntentModel;
+  score: number;
+}
+
+export interface RecognizerOptions {
+  /** Minimum score to accept an intent; below it the text is a fallback. */
+  threshold?: number;
+  /** Two intents closer than this are a tie, and a tie is a fallback (better to ask than guess). */
+  margin?: number;
+}
+
+export class IntentRecognizer {
+  private readonly threshold: number;
+  private readonly margin: number;
+  private readonly idf = new Map<string, number>();
+  private readonly intents: Array<{ intent: IntentModel; utterances: Bag[]; vocabulary: Set<string> }>;
+
+  constructor(intents: readonly IntentModel[], options: RecognizerOptions = {}) {
+    this.threshold = options.threshold ?? 0.55;
+    this.margin = options.margin ?? 0.05;
+    this.intents = intents.map((intent) => {
+      const utterances = intent.sampleUtterances.map(analyse);
+      const vocabulary = new Set(utterances.flatMap((u) => [...u.words.keys()]));
+      return { intent, utterances, vocabulary };
+    });
+    const df = new Map<string, number>();
+    for (const { vocabulary } of this.intents) for (const w of vocabulary) df.set(w, (df.get(w) ?? 0) + 1);
+    for (const [w, n] of df) this.idf.set(w, Math.log(1 + this.intents.length / n));
+  }
+
+  /** The intent `text` asks for, or undefined. Slot values should already be placeholders. */
+  recognise(text: string): IntentScore | undefined {
+    const [best, second] = this.scores(text);
+    if (!best || best.score < this.threshold) return undefined;
+    if (second && best.score - second.score < this.margin) return undefined;
+    return best;
+  }
+
+  /** Every intent's score for `text`, best first (useful to tune utterances). */
+  scores(text: string): IntentScore[] {
+    const q = analyse(text);
+    if (q.words.size === 0 && q.slots.size === 0) return [];
+    return this.intents
+      .map(({ intent, utterances, vocabulary }) => ({ intent, score: this.score(q, utterances, vocabulary) }))
+      .sort((a, b) => b.score - a.score);
+  }
+
+  private weight(word: string, factor: number): number {
+    return (this.idf.get(word) ?? UNKNOWN) * factor;
+  }
+
+  private score(q: Bag, utterances: Bag[], vocabulary: Set<string>): number {
+    const slotNames = new Set(utterances.flatMap((u) => [...u.slots]));
+    // Placeholders the intent has no use for are neither evidence for nor against it.
+    const qSlots = [...q.slots].filter((s) => slotNames.has(s)).length * SLOT;
+    let qTotal = qSlots;
+    let explained = qSlots;
+    for (const [w, f] of q.words) {
+      qTotal += this.weight(w, f);
+      if (vocabulary.has(w)) explained += this.weight(w, f);
+    }
+    const precision = qTotal > 0 ? explained / qTotal : 0;
+    let recall = 0;
+    for (const u of utterances) {
+      const slotsBoth = [...u.slots].filter((s) => q.slots.has(s)).length * SLOT;
+      let total = slotsBoth;
+      let covered = slotsBoth;
+      for (const [w, f] of u.words) {
+        total += this.weight(w, f);
+        if (q.words.has(w)) covered += this.weight(w, f);
+      }
+      if (total > 0) recall = Math.max(recall, covered / total);
+    }
+    return precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
+  }
+}
+
+/** Text to a bag of stemmed content words (with their weight factor) and placeholder names. */
+function analyse(text: string): Bag {
+  const slots = new Set<string>();
+  const rest = text.replace(PLACEHOLDER, (_whole, name: string) => {
+    slots.add(name);
+    return ' ';
+  });
+  const words = new Map<string, number>();
+  const plain = rest
+    .toLowerCase()
+    .replace(/[’‘`]/g, "'")
+    .replace(/n't\b/g, ' not')
+    .replace(/'(s|d|ll|re|ve|m)\b/g, '')
+    .replace(/'/g, '');
+  for (const token of plain.match(/[\p{L}\p{N}]+/gu) ?? []) {
+    if (STOP_WORDS.has(token) || token.length < 2) continue;
+    words.set(stem(token), WEAK_WORDS.has(token) ? WEAK : 1);
+  }
+  return { words, slots };
+}
+
+/** `text` with each found slot value replaced by its {SlotName} placeholder, for recognise(). */
+export function withPlaceholders(text: string, spans: ReadonlyArray<{ slot: string; start: number; end: number }>): string {
+  let out = text;
+  let limit = text.length;
+  // Right to left so earlier offsets stay valid; a span reaching into one already replaced is skipped.
+  for (const s of [...spans].sort((a, b) => b.start - a.start)) {
+    if (s.end > limit) continue;
+    out = `${out.slice(0, s.start)} {${s.slot}} ${out.slice(s.end)}`;
+    limit = s.start;
+  }
+  return out;
+}

@@ -1,0 +1,73 @@
+/** Small text helpers shared by intent recognition, slot extraction and the yes/no/cancel vocabulary. */
+
+/**
+ * Undoes chat markup before anything else looks at the text: Slack sends a typed address as
+ * `<mailto:ops@example.com|ops@example.com>`. Whitespace is collapsed so spans stay simple.
+ */
+export function cleanInput(text: string): string {
+  return text
+    .replace(/<mailto:([^|>\s]+)(?:\|[^>]*)?>/gi, '$1')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/**
+ * Lower-case words with apostrophes dropped, so "don't" and "dont" are the same word and
+ * "nothing" stays one word (it must never read as "no"). E-mail addresses are left out:
+ * "stop@example.com" or "no-reply@example.com" is an answer, not a cancel or a no.
+ */
+export function words(text: string): string[] {
+  return (
+    text
+      .replace(/\S*@\S*/g, ' ')
+      .toLowerCase()
+      .replace(/['’‘`]/g, '')
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  );
+}
+
+/** Whole-word phrase match: ["go", "ahead"] is found in "ok go ahead", "no" is not found in "know". */
+function containsPhrase(haystack: readonly string[], phrase: readonly string[]): boolean {
+  if (phrase.length === 0) return false;
+  for (let i = 0; i + phrase.length <= haystack.length; i++) {
+    if (phrase.every((w, j) => haystack[i + j] === w)) return true;
+  }
+  return false;
+}
+
+/** True when `text` contains any of the vocabulary phrases as whole words. */
+export function saysAny(text: string, phrases: readonly string[]): boolean {
+  const said = words(text);
+  return phrases.some((p) => containsPhrase(said, words(p)));
+}
+
+/** "A", "A or B", "A, B or C": how prompts list choices. */
+export function joinOr(items: readonly string[], word = 'or'): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} ${word} ${items[items.length - 1]}`;
+}
+
+export const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Regex source for a phrase as whole words, case-insensitive with the `iu` flags: inner spaces
+ * match any run of spaces or hyphens ("sand box", "sand-box"), and the phrase may not touch a
+ * letter or digit on either side.
+ */
+export function wholeWords(phrase: string): string {
+  const body = phrase.trim().split(/[\s-]+/).map(escapeRegExp).join('[\\s-]+');
+  return `(?<![\\p{L}\\p{N}])${body}(?![\\p{L}\\p{N}])`;
+}
+
+/** "AccountType" -> "account type", "AccountOU" -> "account OU": a slot name as words for messages. */
+export function humanize(name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/_/g, ' ')
+    .split(' ')
+    .map((w) => (w.length > 1 && w === w.toUpperCase() ? w : w.toLowerCase()))
+    .join(' ');
+}
+
+/** Ends a hint with a full stop so the retry prompt that follows reads as its own sentence. */
+export const sentence = (s: string): string => (/[.!?]$/.test(s.trim()) ? s.trim() : `${s.trim()}.`);

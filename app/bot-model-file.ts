@@ -1,0 +1,16 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { botModelSchema, type BotModel } from './core/bot-model';
+
+export const DEFAULT_BOT_MODEL_PATH = join(__dirname, '..', 'manifest', 'bot.yml');
+
+/** Reads and validates the bot model; a broken manifest stops start-up with the schema's message. */
+export function loadBotModel(path = DEFAULT_BOT_MODEL_PATH): BotModel {
+  const result = botModelSchema.safeParse(parse(readFileSync(path, 'utf8')));
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new Error(`Invalid bot model ${path}: ${issue.path.join('.')}: ${issue.message}`);
+  }
+  return result.data;
+}

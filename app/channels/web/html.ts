@@ -1,0 +1,50 @@
+import escapeHtml from 'escape-html';
+
+/** HTML that is already safe to emit. */
+export class SafeHtml {
+  constructor(readonly value: string) {}
+  toString(): string {
+    return this.value;
+  }
+}
+
+type Value = string | number | undefined | null | false | SafeHtml | Value[];
+
+/** Tagged template that escapes every interpolated value unless it is SafeHtml. */
+export function html(strings: TemplateStringsArray, ...values: Value[]): SafeHtml {
+  let out = strings[0];
+  values.forEach((v, i) => {
+    out += emit(v) + strings[i + 1];
+  });
+  return new SafeHtml(out);
+}
+
+function emit(v: Value): string {
+  if (v === undefined || v === null || v === false) return '';
+  if (v instanceof SafeHtml) return v.value;
+  if (Array.isArray(v)) return v.map(emit).join('');
+  return escapeHtml(String(v));
+}
+
+/** Escapes text and turns http(s) URLs into links. */
+export function linkify(text: string): SafeHtml {
+  return new SafeHtml(escapeHtml(text).replace(/https?:\/\/[^\s<>"']+/g, (url) => `<a href="${url}">${url}</a>`));
+}
+
+/** The shared page frame; `sandbox` adds the banner that says results are simulated. */
+export function page(title: string, body: SafeHtml, opts: { sandbox?: boolean } = {}): string {
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title} · Account vending</title>
+<link rel="stylesheet" href="/style.css">
+</head>
+<body>
+<header class="top"><a href="/" class="brand">☁ Account vending</a><nav><a href="/">Chat</a><a href="/outbox">Outbox</a></nav></header>
+${opts.sandbox ? html`<p class="sandbox-banner">Embedded mode: the Account Factory is a <strong>sandbox</strong> (simulated; no real AWS accounts are created) and e-mail goes to the outbox.</p>` : ''}
+<main>${body}</main>
+</body>
+</html>`.value;
+}

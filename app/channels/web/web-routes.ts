@@ -1,0 +1,36 @@
+import express, { Router } from 'express';
+import { join } from 'node:path';
+import type { Outbox } from '../../adapters/local/outbox';
+import { html, linkify, page } from './html';
+
+export const PUBLIC_DIR = join(__dirname, 'public');
+
+/** The browser door: the chat page (static, on top of POST /account) and the outbox page. */
+export function webRoutes(deps: { outbox?: Outbox; sandbox: boolean }): Router {
+  const router = Router();
+  router.use(express.static(PUBLIC_DIR, { index: 'index.html', maxAge: '5m' }));
+
+  router.get('/outbox', async (_req, res) => {
+    if (!deps.outbox) {
+      res.status(404).type('html').send(page('Outbox', html`<h1>No outbox</h1><p>Messages go out through the configured notifier (e.g. SNS), not the embedded outbox.</p>`));
+      return;
+    }
+    const entries = await deps.outbox.list();
+    res.type('html').send(
+      page(
+        'Outbox',
+        html`<h1>Outbox</h1>
+<p>E-mail the bot would have sent, newest first (embedded notifier: nothing leaves this machine). Also in <code>outbox.jsonl</code> in the data directory.</p>
+${entries.length === 0 ? html`<p class="empty">No messages yet.</p>` : ''}
+<ol class="outbox">${entries.map(
+          (e) => html`<li class="message" data-kind="${e.kind}" data-request-id="${e.requestId}">
+<div class="meta"><span class="to">To: ${e.to}</span><time>${e.sentAt}</time></div>
+<h2 class="subject">${e.subject}</h2>
+<pre class="text">${linkify(e.text)}</pre></li>`,
+        )}</ol>`,
+        { sandbox: deps.sandbox },
+      ),
+    );
+  });
+  return router;
+}

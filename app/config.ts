@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import type { OrganizationalUnit } from './core/account-request';
+import { emailSchema, parseOuLabel } from './core/validation';
+
+/**
+ * Every setting comes from the environment and is checked here, once, at start. A bad value stops
+ * the process with a message naming the variable. The README's configuration table and
+ * .env.example list the same settings.
+ */
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const list = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+
+const ouList = list.transform((labels, ctx) =>
+  labels.map((label): OrganizationalUnit => {
+    const ou = parseOuLabel(label);
+    if (!ou) ctx.addIssue({ code: 'custom', message: `"${label}" is not "Name" or "Name (ou-xxxx-xxxxxxxx)"` });
+    return ou ?? { name: label };
+  }),
+);
+
+const emailList = list.pipe(z.array(emailSchema).min(1, 'at least one address is needed'));
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((s) => (s && s.trim() !== '' ? s.trim() : undefined));
+
+export const configSchema = z.object({
+  PORT: int(0, 65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('./.data'),
+  PUBLIC_URL: z.url().optional(),
+  API_KEY: optionalString,
+  APPROVAL_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  ORGANIZATIONAL_UNITS: ouList.pipe(z.array(z.any()).min(1, 'at least one OU is needed')).default(['Experiment', 'Demos'].map((name) => ({ name }))),
+  APPROVER_EMAILS: emailList.default(['approvers@example.com']),
+  PENDING_EXPIRY_HOURS: z.coerce.number().positive().max(24 * 90).default(48),
+  MAX_CONCURRENT_PROVISIONING: int(1, 100).default(5),
+  DIALOG_IDLE_MINUTES: int(1, 24 * 60).default(10),
+  RECONCILE_INTERVAL_SECONDS: int(1, 3600).default(30),
+  SANDBOX_PROVISION_SECONDS: z.coerce.number().min(0).max(3600).default(5),
+  SANDBOX_FAIL_PATTERN: z
+    .string()
+    .default('fail')
+    .refine((s) => {
+      try {
+        new RegExp(s);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be a regular expression'),
+  TABLE_NAME: optionalString,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = z.output<typeof configSchema> & { publicUrl: string; organizationalUnits: OrganizationalUnit[] };
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads the settings from `env`; throws ConfigError naming the first bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const result = configSchema.safeParse(env);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const name = String(issue.path[0] ?? 'configuration');
+    throw new ConfigError(`Invalid setting ${name}: ${issue.message} (got ${JSON.stringify(env[name])})`);
+  }
+  const c = result.data;
+  return {
+    ...c,
+    publicUrl: (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, ''),
+    organizationalUnits: c.ORGANIZATIONAL_UNITS as OrganizationalUnit[],
+  };
+}

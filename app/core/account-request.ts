@@ -1,0 +1,108 @@
+/** The account request: the one record every door, adapter and notification talks about. */
+
+export const STATUSES = [
+  'PENDING_APPROVAL',
+  'APPROVED',
+  'PROVISIONING',
+  'SUCCEEDED',
+  'FAILED',
+  'DENIED',
+  'CANCELLED',
+  'EXPIRED',
+] as const;
+export type Status = (typeof STATUSES)[number];
+
+/** Open requests hold their account e-mail: a second request for it is refused while one is open. */
+const OPEN: ReadonlySet<Status> = new Set(['PENDING_APPROVAL', 'APPROVED', 'PROVISIONING']);
+export const isOpen = (status: Status): boolean => OPEN.has(status);
+
+export const ACCOUNT_TYPES = ['Production', 'Sandbox'] as const;
+export type AccountType = (typeof ACCOUNT_TYPES)[number];
+
+/** The door a person (or the system) came through; recorded on every audit event. */
+export type Channel = 'web' | 'rest' | 'email-link' | 'slack' | 'system';
+
+export interface Actor {
+  /** Stable identity within its channel: an e-mail, a Slack user id, or "system". */
+  id: string;
+  name?: string;
+  email?: string;
+  channel: Channel;
+}
+
+export const SYSTEM: Actor = { id: 'system', name: 'Vending bot', channel: 'system' };
+
+export interface OrganizationalUnit {
+  name: string;
+  /** `ou-xxxx-xxxxxxxx` when configured; Account Factory then gets `Name (ou-...)`. */
+  id?: string;
+}
+
+export interface Requester {
+  /** The identity the requester's door knows them by (e-mail for web and REST, user id for Slack). */
+  id: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  slackUserId?: string;
+}
+
+export interface AccountDetails {
+  name: string;
+  email: string;
+  type: AccountType;
+  ou: OrganizationalUnit;
+  sso: { email: string; firstName: string; lastName: string };
+}
+
+export interface Decision {
+  outcome: 'approved' | 'denied';
+  by: Actor;
+  at: string;
+  reason?: string;
+}
+
+export interface Provisioning {
+  /** Which factory ran it; "sandbox" results are simulated and say so wherever they show. */
+  factory?: string;
+  recordId?: string;
+  startedAt?: string;
+  attempts: number;
+  /** A busy factory puts the request back in the queue until then. */
+  notBefore?: string;
+  accountId?: string;
+  failureReason?: string;
+  completedAt?: string;
+}
+
+export interface AuditEvent {
+  at: string;
+  actor: Actor;
+  action: string;
+  from?: Status;
+  to: Status;
+  reason?: string;
+}
+
+export interface AccountRequest {
+  id: string;
+  status: Status;
+  /** When the current status was entered; orders the approval queue. */
+  statusSince: string;
+  createdAt: string;
+  updatedAt: string;
+  /** A pending request expires at this time, and so do its approval links. */
+  expiresAt: string;
+  requester: Requester;
+  account: AccountDetails;
+  reason?: string;
+  decision?: Decision;
+  provisioning?: Provisioning;
+  audit: AuditEvent[];
+}
+
+/** The label the Account Factory expects: `Name (ou-...)` when the OU id is known. */
+export const ouLabel = (ou: OrganizationalUnit): string => (ou.id ? `${ou.name} (${ou.id})` : ou.name);
+
+/** Whom the request should be shown as. */
+export const requesterName = (r: Requester): string => `${r.firstName} ${r.lastName}`.trim() || r.email;

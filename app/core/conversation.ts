@@ -1,0 +1,85 @@
+import { type AccountRequest, type Channel, type Requester, ouLabel } from './account-request';
+import { type BotModel, render } from './bot-model';
+import type { Dialog, DialogState } from './dialog';
+import { DomainError } from './errors';
+import type { VendingService } from './vending-service';
+
+/** The intents the bot model must define; the core fulfils these two. */
+export const VEND_INTENT = 'VendAccount';
+export const STATUS_INTENT = 'RequestStatus';
+
+export interface ConversationReply {
+  message: string;
+  state: DialogState;
+  intent: string | null;
+  slots: Record<string, string>;
+  /** Set when this turn created a request. */
+  request?: AccountRequest;
+}
+
+/**
+ * Free-text conversation, whatever the door and whatever the dialog engine: a turn goes to the
+ * Dialog port, and what the dialog cannot do by itself (naming the account before confirmation,
+ * creating the request, listing requests) happens here.
+ */
+export class Conversation {
+  constructor(
+    private readonly dialog: Dialog,
+    private readonly service: VendingService,
+    private readonly model: BotModel,
+  ) {}
+
+  async turn(door: Channel, requester: Requester, text: string): Promise<ConversationReply> {
+    // One conversation per person and door: Slack and REST for the same person do not trample each other.
+    const sessionId = `${door}:${requester.id}`;
+    const user = { firstName: requester.firstName, lastName: requester.lastName, email: requester.email };
+    const result = await this.dialog.turn({ sessionId, text, user });
+    const reply: ConversationReply = { ...result };
+
+    if (result.intent === VEND_INTENT && result.state === 'ConfirmIntent') {
+      const prompt = this.model.intents.find((i) => i.name === VEND_INTENT)?.confirmation?.prompt;
+      const accountName = await this.service.proposeAccountName(result.slots.AccountType ?? '', requester);
+      if (prompt) reply.message = render(prompt, { ...user, ...result.slots, AccountName: accountName });
+    }
+
+    if (result.state === 'ReadyForFulfillment') {
+      await this.dialog.end(sessionId);
+      if (result.intent === VEND_INTENT) return this.createRequest(door, requester, reply);
+      if (result.intent === STATUS_INTENT) reply.message = await this.statusMessage(requester);
+      reply.state = 'Fulfilled';
+    }
+    return reply;
+  }
+
+  private async createRequest(door: Channel, requester: Requester, reply: ConversationReply): Promise<ConversationReply> {
+    const s = reply.slots;
+    try {
+      const request = await this.service.createRequest(
+        { requester, accountType: s.AccountType ?? '', accountEmail: s.RootEmail ?? '', accountOU: s.AccountOU ?? '' },
+        { id: requester.id, name: `${requester.firstName} ${requester.lastName}`, email: requester.email, channel: door },
+      );
+      const a = request.account;
+      return {
+        ...reply,
+        state: 'Fulfilled',
+        request,
+        message:
+          `New account request created: ${a.name} (${a.type}) for ${a.email} in ${ouLabel(a.ou)}. ` +
+          `Request id: ${request.id}. I have asked the approvers and will tell you when they decide.`,
+      };
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      return { ...reply, state: 'Failed', message: `I could not create the request: ${err.message}. Say "new account" to start again.` };
+    }
+  }
+
+  private async statusMessage(requester: Requester): Promise<string> {
+    const requests = await this.service.listForRequester(requester.email, 10);
+    if (requests.length === 0) return `${requester.firstName}, you have no account requests yet. Say "new account" to ask for one.`;
+    const lines = requests.map((r) => {
+      const id = r.provisioning?.accountId ? `, account ${r.provisioning.accountId}` : '';
+      return `- ${r.account.name} (${r.account.type}, ${r.account.ou.name}): ${r.status}${id} [${r.id}]`;
+    });
+    return `${requester.firstName}, your requests:\n${lines.join('\n')}`;
+  }
+}

@@ -1,0 +1,29 @@
+import type { Status } from './account-request';
+
+/**
+ * The request lifecycle as data: each action names the states it may start from and the state it
+ * leads to. Every transition in the product goes through this table (see VendingService.transition).
+ */
+export const TRANSITIONS = {
+  approve: { from: ['PENDING_APPROVAL'], to: 'APPROVED' },
+  deny: { from: ['PENDING_APPROVAL'], to: 'DENIED' },
+  cancel: { from: ['PENDING_APPROVAL'], to: 'CANCELLED' },
+  expire: { from: ['PENDING_APPROVAL'], to: 'EXPIRED' },
+  start: { from: ['APPROVED'], to: 'PROVISIONING' },
+  /** The factory was busy (Control Tower's concurrency limit): back to the queue, not a failure. */
+  requeue: { from: ['PROVISIONING'], to: 'APPROVED' },
+  /** Progress inside PROVISIONING, e.g. the factory's record id; a self-transition so it is audited too. */
+  record: { from: ['PROVISIONING'], to: 'PROVISIONING' },
+  succeed: { from: ['PROVISIONING'], to: 'SUCCEEDED' },
+  fail: { from: ['PROVISIONING'], to: 'FAILED' },
+  retry: { from: ['FAILED'], to: 'APPROVED' },
+} as const satisfies Record<string, { from: readonly Status[]; to: Status }>;
+
+export type Action = keyof typeof TRANSITIONS;
+
+export const isTerminal = (status: Status): boolean =>
+  !Object.values(TRANSITIONS).some((t) => (t.from as readonly Status[]).includes(status));
+
+/** Which actions are possible from a status (used by doors to decide which buttons to show). */
+export const actionsFrom = (status: Status): Action[] =>
+  (Object.keys(TRANSITIONS) as Action[]).filter((a) => (TRANSITIONS[a].from as readonly Status[]).includes(status));

@@ -1,0 +1,107 @@
+import { type AccountRequest, ouLabel, requesterName } from './account-request';
+
+/**
+ * What the bot tells people about a request, in plain words, whatever carries it (outbox, SNS
+ * e-mail, and the Slack door's text fallbacks). One place, so every door says the same thing.
+ */
+
+export interface MessageText {
+  subject: string;
+  text: string;
+}
+
+/** Results of the sandbox factory are simulated, and every message about them says so. */
+export const isSimulated = (r: AccountRequest): boolean => r.provisioning?.factory === 'sandbox';
+const SANDBOX_NOTE = 'Note: this account was provisioned by the SANDBOX Account Factory (simulated; no real AWS account exists).';
+
+export function summary(r: AccountRequest): string {
+  return [
+    `Request:        ${r.id}`,
+    `Requested by:   ${requesterName(r.requester)} <${r.requester.email}>`,
+    `Account name:   ${r.account.name}`,
+    `Account type:   ${r.account.type}`,
+    `Root e-mail:    ${r.account.email}`,
+    `OU:             ${ouLabel(r.account.ou)}`,
+    `SSO user:       ${r.account.sso.firstName} ${r.account.sso.lastName} <${r.account.sso.email}>`,
+    ...(r.reason ? [`Reason:         ${r.reason}`] : []),
+    `Status:         ${r.status}`,
+  ].join('\n');
+}
+
+/** The approval request; `link` opens the page where an approver decides. */
+export function approvalRequest(r: AccountRequest, link: string): MessageText {
+  return {
+    subject: truncate(`Approval needed: ${r.account.type} AWS account "${r.account.name}" for ${requesterName(r.requester)}`),
+    text: [
+      `${requesterName(r.requester)} asks for a new AWS account.`,
+      '',
+      summary(r),
+      '',
+      `Approve or deny: ${link}`,
+      '',
+      `The link is yours alone and works until ${r.expiresAt}, when the request expires.`,
+    ].join('\n'),
+  };
+}
+
+/** What the requester hears after an event; undefined when the event is not news to them. */
+export function requesterUpdate(event: string, r: AccountRequest): MessageText | undefined {
+  const hi = `Hi ${r.requester.firstName},`;
+  const name = `"${r.account.name}"`;
+  switch (event) {
+    case 'create':
+      return {
+        subject: truncate(`Request ${r.id} received: AWS account ${name}`),
+        text: `${hi}\n\nyour request is waiting for an approver. You will hear from me at each step.\n\n${summary(r)}`,
+      };
+    case 'approve':
+      return {
+        subject: truncate(`Approved: AWS account ${name}`),
+        text: `${hi}\n\n${by(r)} approved your request ${r.id}. I am provisioning the account now and will tell you when it is ready.`,
+      };
+    case 'deny':
+      return {
+        subject: truncate(`Denied: AWS account ${name}`),
+        text: `${hi}\n\n${by(r)} denied your request ${r.id}.\nReason: ${r.decision?.reason ?? 'none given'}\n\nYou can ask again with the missing details, or talk to the approver.`,
+      };
+    case 'succeed':
+      return {
+        subject: truncate(`Ready: AWS account ${name} (${r.provisioning?.accountId ?? 'unknown id'})`),
+        text: [
+          `${hi}`,
+          '',
+          `your account is ready.`,
+          `Account id:   ${r.provisioning?.accountId}`,
+          `Account name: ${r.account.name}`,
+          `OU:           ${ouLabel(r.account.ou)}`,
+          `Sign in through IAM Identity Center as ${r.account.sso.email}.`,
+          ...(isSimulated(r) ? ['', SANDBOX_NOTE] : []),
+        ].join('\n'),
+      };
+    case 'fail':
+      return {
+        subject: truncate(`Failed: AWS account ${name}`),
+        text: `${hi}\n\nprovisioning of ${name} (request ${r.id}) failed.\nWhy: ${r.provisioning?.failureReason ?? 'Account Factory reported a failure'}\n\nThe platform team has the details; once the cause is fixed, an operator can retry the request.${isSimulated(r) ? `\n\n${SANDBOX_NOTE}` : ''}`,
+      };
+    case 'expire':
+      return {
+        subject: truncate(`Expired: AWS account ${name}`),
+        text: `${hi}\n\nnobody decided on your request ${r.id} before it expired, so it was closed. Ask again if you still need the account.`,
+      };
+    case 'cancel':
+      return { subject: truncate(`Cancelled: AWS account ${name}`), text: `${hi}\n\nyour request ${r.id} is cancelled. Nothing was provisioned.` };
+    default:
+      return undefined;
+  }
+}
+
+function by(r: AccountRequest): string {
+  const d = r.decision;
+  return d ? (d.by.name ?? d.by.email ?? d.by.id) : 'An approver';
+}
+
+/** SNS e-mail subjects: at most 100 characters, ASCII, no line breaks. */
+export function truncate(subject: string): string {
+  const clean = subject.replace(/[\r\n]+/g, ' ').replace(/[^\x20-\x7e]/g, '?');
+  return clean.length <= 100 ? clean : `${clean.slice(0, 97)}...`;
+}

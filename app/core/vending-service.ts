@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { type AccountRequest, type Actor, type OrganizationalUnit, type Requester, SYSTEM } from './account-request';
+import { deriveAccountName } from './account-name';
+import type { ApproverPolicy } from './approvers';
+import type { EffectDispatcher } from './effects';
+import { AccountNameTakenError, ForbiddenError, NotFoundError, ValidationError } from './errors';
+import type { Clock, Logger, RequestStore } from './ports';
+import type { Transitions } from './transitions';
+import { accountNameSchema, accountTypeSchema, check, emailSchema, resolveOu } from './validation';
+
+/** What a door hands in to ask for an account; checked here, whatever the door. */
+export interface NewAccountRequest {
+  requester: Requester;
+  accountType: string;
+  accountEmail: string;
+  accountOU: string;
+  /** Derived from the type and the requester when absent. */
+  accountName?: string;
+  reason?: string;
+  /** The IAM Identity Center user for the account; defaults to the requester. */
+  sso?: { email: string; firstName: string; lastName: string };
+}
+
+export interface VendingPolicy {
+  pendingExpiryMs: number;
+  organizationalUnits: readonly OrganizationalUnit[];
+}
+
+const personName = (field: string) =>
+  z.string().trim().min(1, `${field} must not be empty`).max(64, `${field} must be at most 64 characters`);
+const reasonSchema = z.string().trim().max(1000, 'The reason must be at most 1000 characters');
+
+/** The use cases every door shares: ask, look up, decide, cancel, expire. */
+export class VendingService {
+  constructor(
+    private readonly store: RequestStore,
+    private readonly transitions: Transitions,
+    private readonly dispatcher: EffectDispatcher,
+    private readonly approvers: ApproverPolicy,
+    private readonly clock: Clock,
+    private readonly policy: VendingPolicy,
+    private readonly log: Logger,
+  ) {}
+
+  async createRequest(input: NewAccountRequest, actor: Actor): Promise<AccountRequest> {
+    const requester: Requester = {
+      ...input.requester,
+      email: check(emailSchema, 'requester.email', input.requester.email),
+      firstName: check(personName('The first name'), 'requester.firstName', input.requester.firstName),
+      lastName: check(personName('The last name'), 'requester.lastName', input.requester.lastName),
+    };
+    const type = check(accountTypeSchema, 'accountType', input.accountType);
+    const email = check(emailSchema, 'accountEmail', input.accountEmail);
+    const ou = resolveOu(input.accountOU, this.policy.organizationalUnits);
+    const sso = input.sso ?? requester;
+    const reason = input.reason === undefined ? undefined : check(reasonSchema, 'reason', input.reason) || undefined;
+    const chosenName = input.accountName === undefined ? undefined : check(accountNameSchema, 'accountName', input.accountName);
+
+    const now = this.clock.now();
+    const base: Omit<AccountRequest, 'account'> = {
+      id: newRequestId(now),
+      status: 'PENDING_APPROVAL',
+      statusSince: now.toISOString(),
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + this.policy.pendingExpiryMs).toISOString(),
+      requester,
+      ...(reason ? { reason } : {}),
+      audit: [{ at: now.toISOString(), actor, action: 'create', to: 'PENDING_APPROVAL' }],
+    };
+    const ssoUser = {
+      email: check(emailSchema, 'sso.email', sso.email),
+      firstName: check(personName('The SSO first name'), 'sso.firstName', sso.firstName),
+      lastName: check(personName('The SSO last name'), 'sso.lastName', sso.lastName),
+    };
+
+    // A chosen name must be free; a derived one gets a suffix until it is.
+    for (let attempt = 1; ; attempt++) {
+      const name = chosenName ?? deriveAccountName(type, requester, attempt);
+      const request: AccountRequest = { ...base, account: { name, email, type, ou, sso: ssoUser } };
+      try {
+        await this.store.create(request, this.dispatcher.plan('create', request));
+        this.dispatcher.kick(request.id);
+        this.log.info({ requestId: request.id, accountName: name, channel: actor.channel }, 'request created');
+        return request;
+      } catch (err) {
+        if (!(err instanceof AccountNameTakenError) || chosenName !== undefined || attempt >= 50) throw err;
+      }
+    }
+  }
+
+  /** The name a new request would get now (shown before confirming). */
+  async proposeAccountName(type: string, requester: Requester): Promise<string> {
+    const t = check(accountTypeSchema, 'accountType', type);
+    for (let attempt = 1; attempt < 50; attempt++) {
+      const name = deriveAccountName(t, requester, attempt);
+      if (!(await this.store.findByAccountName(name))) return name;
+    }
+    return deriveAccountName(t, requester, 50);
+  }
+
+  async get(id: string): Promise<AccountRequest> {
+    const request = await this.store.get(id);
+    if (!request) throw new NotFoundError(`No request with id ${id}`);
+    return request;
+  }
+
+  listForRequester(email: string, limit = 20): Promise<AccountRequest[]> {
+    return this.store.listByRequester(email, limit);
+  }
+
+  /** An approver decides. The compare-and-set makes exactly one of two racing decisions win. */
+  async decide(id: string, outcome: 'approve' | 'deny', actor: Actor, reason?: string): Promise<AccountRequest> {
+    const request = await this.get(id);
+    this.approvers.assertMayDecide(actor, request);
+    const why = reason === undefined ? undefined : check(reasonSchema, 'reason', reason) || undefined;
+    if (outcome === 'deny' && !why) throw new ValidationError('reason', 'A reason is required to deny a request');
+    const at = this.clock.now().toISOString();
+    const decision = { outcome: outcome === 'approve' ? ('approved' as const) : ('denied' as const), by: actor, at, ...(why ? { reason: why } : {}) };
+    const updated = await this.transitions.apply(request, outcome, actor, { patch: { decision }, reason: why });
+    this.log.info({ requestId: id, outcome, by: actor.id, channel: actor.channel }, 'request decided');
+    return updated;
+  }
+
+  /** The requester withdraws a request that is still waiting for approval. */
+  async cancel(id: string, actor: Actor): Promise<AccountRequest> {
+    const request = await this.get(id);
+    if (actor.email?.toLowerCase() !== request.requester.email.toLowerCase() && actor.id !== request.requester.id) {
+      throw new ForbiddenError('Only the requester can cancel a request');
+    }
+    return this.transitions.apply(request, 'cancel', actor);
+  }
+
+  /** Expires pending requests past their time; returns how many. */
+  async expireStale(): Promise<number> {
+    const now = this.clock.now().toISOString();
+    let expired = 0;
+    for (const request of await this.store.listByStatus('PENDING_APPROVAL', 500)) {
+      if (request.expiresAt > now) continue;
+      try {
+        await this.transitions.apply(request, 'expire', SYSTEM, { reason: 'No decision before the request expired' });
+        expired++;
+      } catch (err) {
+        this.log.warn({ requestId: request.id, err }, 'could not expire request');
+      }
+    }
+    return expired;
+  }
+}
+
+/** Sortable by creation time and unguessable: "req-" + time + random. */
+function newRequestId(now: Date): string {
+  return `req-${now.getTime().toString(36)}-${randomUUID().slice(0, 8)}`;
+}

@@ -1,0 +1,45 @@
+import type { AddressInfo } from 'node:net';
+import { createVendingApp } from './composition';
+import { ConfigError, loadConfig } from './config';
+
+/** The local entry point: `npm start`. Everything it runs is built by the composition root. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const app = await createVendingApp(config);
+  const server = app.http.listen(config.PORT, config.HOST, () => {
+    const { port } = server.address() as AddressInfo;
+    const ports = Object.entries(app.describe()).map(([k, v]) => `  ${k.padEnd(15)} ${v}`).join('\n');
+    console.log(`\nVending bot listening on http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}\n${ports}\n  Slack           off (set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN to turn it on)\n  Chat page       ${config.publicUrl}/\n  Outbox          ${config.publicUrl}/outbox\n`);
+  });
+  app.startBackground();
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: shutting down`);
+    server.close(() => {
+      app.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    });
+    setTimeout(() => process.exit(1), 10_000).unref();
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,57 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createVendingApp, type VendingApp } from '../../app/composition';
+import { loadConfig } from '../../app/config';
+import { createLogger } from '../../app/logger';
+import type { BuildOptions } from '../../app/composition';
+
+export interface RunningApp {
+  app: VendingApp;
+  baseUrl: string;
+  dataDir: string;
+  /** Waits until every side effect started so far has finished. */
+  settle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the real application (embedded store, dialog, outbox, sandbox factory) on a loopback
+ * port with its own temporary data directory.
+ */
+export async function startApp(env: Record<string, string> = {}, opts: Omit<BuildOptions, 'logger'> & { background?: boolean } = {}): Promise<RunningApp> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'vending-test-'));
+  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', SANDBOX_PROVISION_SECONDS: '0.2', LOG_LEVEL: 'silent', ...env });
+  const app = await createVendingApp(config, { ...opts, logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent') });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.http.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // Approval links must point at this server: PUBLIC_URL is only known once the port is.
+  (app.config as { publicUrl: string }).publicUrl = env.PUBLIC_URL ?? baseUrl;
+  if (opts.background) app.startBackground();
+  return {
+    app,
+    baseUrl,
+    dataDir,
+    settle: () => app.dispatcher.idle(),
+    async stop() {
+      await new Promise((resolve) => server.close(resolve));
+      await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls `check` until it returns a value (bounded: fails after `timeoutMs`). */
+export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 10_000, everyMs = 50): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > until) throw new Error(`Condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}

@@ -1,0 +1,60 @@
+import type { AccountRequest } from '../../app/core/account-request';
+import {
+  type AccountFactory,
+  type Clock,
+  FactoryBusyError,
+  FactoryRejectedError,
+  type Notifier,
+  type OutgoingMessage,
+  type ProvisioningStatus,
+} from '../../app/core/ports';
+
+/** A clock the test moves by hand. */
+export class TestClock implements Clock {
+  constructor(private current = new Date('2026-03-02T09:00:00Z')) {}
+  now(): Date {
+    return new Date(this.current);
+  }
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}
+
+/** Records messages; can be told to fail the next N sends (an SNS or SMTP outage). */
+export class RecordingNotifier implements Notifier {
+  readonly kind = 'recording';
+  readonly sent: OutgoingMessage[] = [];
+  failures = 0;
+  async send(message: OutgoingMessage): Promise<void> {
+    if (this.failures > 0) {
+      this.failures--;
+      throw new Error('notifier down');
+    }
+    this.sent.push(message);
+  }
+  to(address: string, kind?: string): OutgoingMessage[] {
+    return this.sent.filter((m) => m.to === address && (!kind || m.kind === kind));
+  }
+}
+
+/** An Account Factory the test drives: it records launches and answers describe from `outcomes`. */
+export class ScriptedFactory implements AccountFactory {
+  readonly kind = 'scripted';
+  readonly launched: string[] = [];
+  /** What the next provision calls do, in order; then they succeed. */
+  script: Array<'busy' | 'reject' | 'error'> = [];
+  readonly outcomes = new Map<string, ProvisioningStatus>();
+
+  async provision(request: AccountRequest): Promise<{ recordId: string }> {
+    const step = this.script.shift();
+    if (step === 'busy') throw new FactoryBusyError('ResourceInUseException: 5 operations in progress');
+    if (step === 'reject') throw new FactoryRejectedError('The account e-mail is already used by another AWS account');
+    if (step === 'error') throw new Error('socket hang up');
+    this.launched.push(request.id);
+    return { recordId: `rec-${request.id}` };
+  }
+
+  async describe(recordId: string): Promise<ProvisioningStatus> {
+    return this.outcomes.get(recordId) ?? { state: 'IN_PROGRESS' };
+  }
+}
