@@ -21,8 +21,8 @@ export interface RunningApp {
  * Starts the real application (embedded store, dialog, outbox, sandbox factory) on a loopback
  * port with its own temporary data directory.
  */
-export async function startApp(env: Record<string, string> = {}, opts: Omit<BuildOptions, 'logger'> & { background?: boolean } = {}): Promise<RunningApp> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'vending-test-'));
+export async function startApp(env: Record<string, string> = {}, opts: Omit<BuildOptions, 'logger'> & { background?: boolean; dataDir?: string; keepData?: boolean } = {}): Promise<RunningApp> {
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'vending-test-'));
   const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', SANDBOX_PROVISION_SECONDS: '0.2', LOG_LEVEL: 'silent', ...env });
   const app = await createVendingApp(config, { ...opts, logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent') });
   const server: Server = await new Promise((resolve) => {
@@ -40,7 +40,7 @@ export async function startApp(env: Record<string, string> = {}, opts: Omit<Buil
     async stop() {
       await new Promise((resolve) => server.close(resolve));
       await app.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!opts.keepData) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
