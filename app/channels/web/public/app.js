@@ -89,6 +89,11 @@
     return h;
   }
 
+  /** Ends a message with a full stop, so a sentence after it reads as its own. */
+  function sentence(t) {
+    return /[.!?]$/.test(t) ? t : t + '.';
+  }
+
   // ---- conversation ----
   function scrollToEnd() {
     conversation.scrollTop = conversation.scrollHeight;
@@ -100,13 +105,13 @@
     if (testid) li.setAttribute('data-testid', testid);
     var who = document.createElement('span');
     who.className = 'who';
-    who.textContent = kind === 'user' ? 'You' : kind === 'error' ? 'Problem' : 'Bot';
+    who.textContent = kind === 'user' ? 'You' : kind === 'problem' ? 'Problem' : 'Bot';
     var body = document.createElement('div');
     body.className = 'text';
     body.textContent = text; // CSS keeps the line breaks (white-space: pre-wrap)
     li.appendChild(who);
     li.appendChild(body);
-    if (kind === 'error') li.setAttribute('role', 'alert');
+    if (kind === 'problem') li.setAttribute('role', 'alert');
     conversation.appendChild(li);
     scrollToEnd();
     return li;
@@ -184,17 +189,18 @@
           var inputId = FIELD_INPUTS[r.data.field];
           userBubble.classList.add('failed');
           if (inputId) {
-            showFieldError(inputId, msg);
-            bubble('error', msg + ' Fix it above and send your message again.', 'error-message');
+            // Next to the field, the field's API name ("UserEmail: ") says nothing a person needs.
+            showFieldError(inputId, msg.replace(/^\w+: /, ''));
+            bubble('problem', sentence(msg) + ' Fix it above and send your message again.', 'error-message');
             message.value = message.value || text;
           } else {
-            bubble('error', msg, 'error-message');
+            bubble('problem', sentence(msg), 'error-message');
           }
           return;
         }
         if (r.status >= 300 || typeof r.data.response !== 'string') {
           userBubble.classList.add('failed');
-          bubble('error', (r.data.error || 'The server answered HTTP ' + r.status + '.') + ' Please try again.', 'error-message');
+          bubble('problem', (r.data.error || 'The server answered HTTP ' + r.status + '.') + ' Please try again.', 'error-message');
           return;
         }
         bubble('bot', r.data.response, 'bot-message');
@@ -202,7 +208,7 @@
       })
       .catch(function () {
         userBubble.classList.add('failed');
-        bubble('error', 'Could not reach the server. Check the connection and send the message again.', 'error-message');
+        bubble('problem', 'Could not reach the server. Check the connection and send the message again.', 'error-message');
       })
       .then(function () {
         setBusy(false);
