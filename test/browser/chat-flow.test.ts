@@ -175,3 +175,42 @@ describe('the chat page', () => {
     expect(problemsOf(chat)).toEqual([`400 POST ${app.baseUrl}/account`]);
   });
 });
+
+describe('the chat page in front of a server that requires an API key', () => {
+  let keyed: RunningApp;
+  const API_KEY = 'browser-test-key-0123456789';
+
+  beforeAll(async () => {
+    keyed = await startApp({ API_KEY });
+  });
+  afterAll(async () => {
+    await keyed?.stop();
+  });
+
+  test('a 401 reveals the API-key field, and the message is sent again with the key', async () => {
+    const chat = await openPage();
+    await chat.goto(keyed.baseUrl + '/');
+    await introduce(chat, { first: 'Kim', last: 'Key', email: 'kim.key@example.com' });
+    await chat.getByTestId('message').fill('help');
+    await chat.getByTestId('message').press('Enter');
+
+    const keyField = chat.getByTestId('api-key');
+    await keyField.waitFor({ state: 'visible' });
+    expect(await chat.getByTestId('bot-message').count()).toBe(0);
+
+    // A wrong key is refused and the field stays.
+    await keyField.fill('wrong');
+    await chat.getByTestId('api-key-save').click();
+    await chat.getByTestId('api-key-note').filter({ hasText: 'not accepted' }).waitFor();
+    expect(await keyField.isVisible()).toBe(true);
+
+    await keyField.fill(API_KEY);
+    await chat.getByTestId('api-key-save').click();
+    await chat.getByTestId('bot-message').first().waitFor();
+    expect(await chat.getByTestId('bot-message').first().locator('.text').textContent()).toMatch(/I vend AWS accounts/);
+    expect(await keyField.isVisible()).toBe(false);
+    expect(await chat.evaluate(() => sessionStorage.getItem('vending-bot.api-key'))).toBe(API_KEY);
+    await shoot(chat, '09-chat-api-key');
+    expect(problemsOf(chat)).toEqual([`401 POST ${keyed.baseUrl}/account`, `401 POST ${keyed.baseUrl}/account`]);
+  });
+});

@@ -200,7 +200,7 @@
         }
         if (r.status >= 300 || typeof r.data.response !== 'string') {
           userBubble.classList.add('failed');
-          bubble('problem', (r.data.error || 'The server answered HTTP ' + r.status + '.') + ' Please try again.', 'error-message');
+          bubble('problem', sentence(r.data.error || 'The server answered HTTP ' + r.status) + ' Please try again.', 'error-message');
           return;
         }
         bubble('bot', r.data.response, 'bot-message');
