@@ -39,6 +39,7 @@ export function page(title: string, body: SafeHtml, opts: { sandbox?: boolean } 
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · Account vending</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/style.css">
 </head>
 <body>

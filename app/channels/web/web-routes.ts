@@ -8,7 +8,8 @@ export const PUBLIC_DIR = join(__dirname, 'public');
 /** The browser door: the chat page (static, on top of POST /account) and the outbox page. */
 export function webRoutes(deps: { outbox?: Outbox; sandbox: boolean }): Router {
   const router = Router();
-  router.use(express.static(PUBLIC_DIR, { index: 'index.html', maxAge: '5m' }));
+  // Revalidate on every load so a deploy is seen at once; the files are small.
+  router.use(express.static(PUBLIC_DIR, { index: 'index.html', maxAge: 0 }));
 
   router.get('/outbox', async (_req, res) => {
     if (!deps.outbox) {
