@@ -70,7 +70,7 @@ describe('Postman collection (newman)', () => {
     const all = (items: Array<ItemDefinition | ItemGroupDefinition> = []): ItemDefinition[] =>
       items.flatMap((i) => ('item' in i && Array.isArray(i.item) ? all(i.item) : [i as ItemDefinition]));
     const first = all(c.item).find((i) => i.name === 'Production-Test-API (2021 request)');
-    const req = first?.request as { method: string; url: { raw: string }; body: { raw: string } };
+    const req = first?.request as unknown as { method: string; url: { raw: string }; body: { raw: string } };
     expect(req.method).toBe('POST');
     expect(req.url.raw).toBe('{{baseUrl}}/account');
     expect(JSON.parse(req.body.raw)).toEqual({
