@@ -23,6 +23,15 @@ describe('REST door: POST /account, compatible with the 2021 solution', () => {
     expect(res.body['initial-params']).toBe(raw);
   });
 
+  it('starts over with the same greeting when the opening is said again mid-conversation', async () => {
+    const again = { ...user, UserEmail: 'again@example.com' };
+    await post(running.baseUrl, { ...again, UserInput: 'I would like a new account' });
+    await post(running.baseUrl, { ...again, UserInput: 'Production' });
+    const res = await post(running.baseUrl, { ...again, UserInput: 'Hi, I would like a new account please!' });
+    expect(res.body.response).toBe('Hi TestUser-Name, what account type do you want? Production or Sandbox?');
+    expect(res.body.slots).toEqual({});
+  });
+
   it('walks through type, root e-mail, OU and confirmation to a stored request', async () => {
     const turn = async (UserInput: string) => (await post(running.baseUrl, { ...user, UserEmail: 'walk@example.com', UserInput })).body;
     expect((await turn('I would like a new account')).response).toContain('Production or Sandbox?');

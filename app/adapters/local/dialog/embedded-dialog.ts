@@ -122,9 +122,9 @@ export class EmbeddedDialog implements Dialog {
     if (filled > 0) return this.next(t, intent, convo, errors);
     if (!errors[slot.name]) {
       const match = this.nlu.recognise(withPlaceholders(t.text, findings));
-      if (match && match.intent.name !== intent.name) return this.start(t, match.intent, findings);
-      // "I want a new account" again: the person is where they think they are; just ask again.
-      if (match) return this.next(t, intent, convo, {});
+      // Another intent, or "I would like a new account" again: the person starts over, as Lex does
+      // when an utterance matches an intent instead of the slot asked for.
+      if (match) return this.start(t, match.intent, findings);
     }
     const hint = errors[slot.name] ?? this.extractor.explain(slot, t.text);
     return this.retry(t, convo, retryMessage(hint, this.say(t, slot.retryPrompt ?? slot.prompt, convo.slots)));
