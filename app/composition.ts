@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { documentClient } from './adapters/aws/dynamodb-client';
 import { DynamoDbSessionStore } from './adapters/aws/dynamodb-sessions';
 import { DynamoDbRequestStore } from './adapters/aws/dynamodb-store';
+import { DynamoDbIdempotencyStore } from './adapters/aws/dynamodb-idempotency';
 import { loadOrCreateApprovalSecret } from './adapters/local/approval-secret';
 import { EmbeddedDialog } from './adapters/local/dialog/embedded-dialog';
 import { type EmbeddedDynamoDb, startEmbeddedDynamoDb } from './adapters/local/embedded-dynamodb';
@@ -16,6 +17,8 @@ import { restRoutes } from './channels/rest/rest-routes';
 import { approvalRoutes } from './channels/web/approval-routes';
 import { webRoutes } from './channels/web/web-routes';
 import { jsonErrors } from './channels/http-errors';
+import { createSlackDoor, type SlackDoor } from './channels/slack/slack-door';
+import { SlackApprovalMessage, SlackRequesterDm } from './channels/slack/slack-effects';
 import type { Config } from './config';
 import { ApprovalTokens } from './core/approval-token';
 import { ApproverPolicy } from './core/approvers';
@@ -41,6 +44,8 @@ export interface VendingApp {
   dispatcher: EffectDispatcher;
   tokens: ApprovalTokens;
   outbox?: Outbox;
+  /** The Slack door, when Slack is configured. */
+  slack?: SlackDoor;
   /** What each port runs on, for the start banner and /healthz. */
   describe(): Record<string, string>;
   /** Starts the timers: effect retries and the reconciler. */
@@ -92,7 +97,7 @@ export async function createVendingApp(config: Config, opts: BuildOptions = {}):
   const dialog = new EmbeddedDialog({ model, sessions, clock, organizationalUnits: config.organizationalUnits, idleMinutes: config.DIALOG_IDLE_MINUTES });
 
   const tokens = new ApprovalTokens(config.APPROVAL_SECRET ?? loadOrCreateApprovalSecret(dataDir));
-  const approvers = new ApproverPolicy({ emails: config.APPROVER_EMAILS });
+  const approvers = new ApproverPolicy({ emails: config.APPROVER_EMAILS, slackUserIds: config.APPROVERS });
   const dispatcher = new EffectDispatcher(store, clock, log, opts.retry ?? DEFAULT_RETRY);
   const transitions = new Transitions(store, dispatcher, clock);
   const service = new VendingService(store, transitions, dispatcher, approvers, clock, {
@@ -109,12 +114,26 @@ export async function createVendingApp(config: Config, opts: BuildOptions = {}):
 
   const linkFor = (request: { id: string; expiresAt: string }, approver: string) =>
     `${config.publicUrl}/account/confirm/${tokens.sign({ requestId: request.id, approver, expiresAt: new Date(request.expiresAt) })}`;
-  dispatcher.register(new ApproverMail(notifier, approvers, linkFor)).register(new RequesterMail(notifier)).register(new QueueDrain(provisioner));
+  const sandbox = factory.kind === 'sandbox';
+  const slack =
+    config.slackMode === 'off'
+      ? undefined
+      : createSlackDoor({ config, service, conversation, idempotency: new DynamoDbIdempotencyStore(db, tableName, clock), clock, log, sandbox });
+  closers.unshift(() => slack?.stop());
+  dispatcher
+    .register(new ApproverMail(notifier, approvers, linkFor))
+    .register(new RequesterMail(notifier, !!slack))
+    .register(new QueueDrain(provisioner));
+  if (slack) {
+    dispatcher.register(new SlackRequesterDm(slack.client));
+    if (config.SLACK_APPROVAL_CHANNEL) {
+      dispatcher.register(new SlackApprovalMessage(slack.client, config.SLACK_APPROVAL_CHANNEL, config.APPROVERS, (id, ref) => store.setApprovalMessage(id, ref)));
+    }
+  }
   sandboxFactory?.onOutcome((outcome) => {
     provisioner.complete(outcome).catch((err) => log.error({ err, outcome }, 'could not record a provisioning outcome'));
   });
 
-  const sandbox = factory.kind === 'sandbox';
   const http = express();
   http.disable('x-powered-by');
   http.set('trust proxy', 'loopback');
@@ -135,10 +154,14 @@ export async function createVendingApp(config: Config, opts: BuildOptions = {}):
     dialog: `${dialog.kind} (manifest/bot.yml)`,
     notifier: outbox ? `${outbox.kind} (${join(dataDir, 'outbox.jsonl')})` : notifier.kind,
     accountFactory: sandbox ? 'SANDBOX (simulated; no real AWS accounts)' : factory.kind,
+    slack: slack
+      ? `${slack.mode === 'socket' ? 'Socket Mode' : 'HTTP (POST /slack/events)'}${config.SLACK_APPROVAL_CHANNEL ? `, approvals in ${config.SLACK_APPROVAL_CHANNEL}` : ', no approval channel'}`
+      : 'off (set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN, or SLACK_APP_TOKEN for Socket Mode)',
   };
   http.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', ports });
   });
+  if (slack?.router) http.use(slack.router);
   http.use(restRoutes({ conversation, service, apiKey: config.API_KEY }));
   http.use(approvalRoutes({ service, tokens, clock, sandbox }));
   http.use(webRoutes({ outbox, sandbox }));
@@ -157,6 +180,7 @@ export async function createVendingApp(config: Config, opts: BuildOptions = {}):
     dispatcher,
     tokens,
     outbox,
+    slack,
     describe: () => ports,
     startBackground() {
       const every = (ms: number, name: string, job: () => Promise<unknown>) => {

@@ -54,10 +54,19 @@ export const configSchema = z.object({
       }
     }, 'must be a regular expression'),
   TABLE_NAME: optionalString,
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_BOT_TOKEN: optionalString.pipe(z.string().startsWith('xoxb-', 'must be a bot token (xoxb-...)').optional()),
+  SLACK_APP_TOKEN: optionalString.pipe(z.string().startsWith('xapp-', 'must be an app-level token (xapp-...)').optional()),
+  SLACK_API_URL: optionalString.pipe(z.url().optional()),
+  SLACK_APPROVAL_CHANNEL: optionalString.pipe(z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'must be a channel id such as C0123ABCD').optional()),
+  APPROVERS: list.pipe(z.array(z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be Slack user ids such as U0123ABCD'))).default([]),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
-export type Config = z.output<typeof configSchema> & { publicUrl: string; organizationalUnits: OrganizationalUnit[] };
+/** How the Slack door runs: over HTTP (/slack/events), over Socket Mode, or not at all. */
+export type SlackMode = 'http' | 'socket' | 'off';
+
+export type Config = z.output<typeof configSchema> & { publicUrl: string; organizationalUnits: OrganizationalUnit[]; slackMode: SlackMode };
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -76,5 +85,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ...c,
     publicUrl: (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, ''),
     organizationalUnits: c.ORGANIZATIONAL_UNITS as OrganizationalUnit[],
+    slackMode: !c.SLACK_BOT_TOKEN ? 'off' : c.SLACK_APP_TOKEN ? 'socket' : c.SLACK_SIGNING_SECRET ? 'http' : 'off',
   };
 }

@@ -98,6 +98,8 @@ export interface AccountRequest {
   reason?: string;
   decision?: Decision;
   provisioning?: Provisioning;
+  /** The approvers' Slack message, updated in place as the request moves on. */
+  approvalMessage?: { channel: string; ts: string };
   audit: AuditEvent[];
 }
 

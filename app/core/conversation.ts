@@ -45,7 +45,7 @@ export class Conversation {
     if (result.state === 'ReadyForFulfillment') {
       await this.dialog.end(sessionId);
       if (result.intent === VEND_INTENT) return this.createRequest(door, requester, reply);
-      if (result.intent === STATUS_INTENT) reply.message = await this.statusMessage(requester);
+      if (result.intent === STATUS_INTENT) reply.message = await this.statusOf(requester);
       reply.state = 'Fulfilled';
     }
     return reply;
@@ -73,7 +73,8 @@ export class Conversation {
     }
   }
 
-  private async statusMessage(requester: Requester): Promise<string> {
+  /** The requester's requests and where they are, in words. */
+  async statusOf(requester: Requester): Promise<string> {
     const requests = await this.service.listForRequester(requester.email, 10);
     if (requests.length === 0) return `${requester.firstName}, you have no account requests yet. Say "new account" to ask for one.`;
     const lines = requests.map((r) => {

@@ -37,6 +37,7 @@ export function backoffMs(attempts: number, policy: Pick<RetryPolicy, 'baseDelay
 export class EffectDispatcher {
   private readonly handlers = new Map<string, EffectHandler>();
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly chains = new Map<string, Promise<void>>();
 
   constructor(
     private readonly store: RequestStore,
@@ -67,10 +68,26 @@ export class EffectDispatcher {
 
   /** Starts carrying out a request's due effects without waiting for them. */
   kick(requestId: string): void {
-    const p: Promise<void> = this.process(requestId)
+    void this.enqueue(requestId);
+  }
+
+  /**
+   * Runs `process` for a request after any earlier run for it in this process, so one request's
+   * effects happen in order (a Slack post before its updates). Across processes the claims keep
+   * each effect to one dispatcher.
+   */
+  private enqueue(requestId: string): Promise<void> {
+    const previous = this.chains.get(requestId) ?? Promise.resolve();
+    const p: Promise<void> = previous
+      .then(() => this.process(requestId))
       .catch((err) => this.log.error({ requestId, err }, 'effect dispatch failed'))
-      .finally(() => this.inFlight.delete(p));
+      .finally(() => {
+        this.inFlight.delete(p);
+        if (this.chains.get(requestId) === p) this.chains.delete(requestId);
+      });
+    this.chains.set(requestId, p);
     this.inFlight.add(p);
+    return p;
   }
 
   /** Resolves when every kicked dispatch (and what it kicked) has finished. */
@@ -81,7 +98,7 @@ export class EffectDispatcher {
   /** Carries out the effects of every request that has some due. */
   async sweep(limit = 100): Promise<number> {
     const due = await this.store.dueEffects(this.clock.now(), limit);
-    for (const { requestId } of due) await this.process(requestId);
+    for (const { requestId } of due) await this.enqueue(requestId);
     return due.length;
   }
 

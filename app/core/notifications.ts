@@ -26,12 +26,19 @@ export class ApproverMail implements EffectHandler {
   }
 }
 
-/** Tells the requester about each step of their request. */
+/**
+ * Tells the requester about each step of their request by e-mail. Requesters who asked in Slack
+ * hear in Slack instead when the Slack door is on (`slackCoversSlackUsers`).
+ */
 export class RequesterMail implements EffectHandler {
   readonly name = 'requester-mail';
-  constructor(private readonly notifier: Notifier) {}
+  constructor(
+    private readonly notifier: Notifier,
+    private readonly slackCoversSlackUsers = false,
+  ) {}
 
   targets(event: string, request: AccountRequest): Array<string | undefined> {
+    if (this.slackCoversSlackUsers && request.requester.slackUserId) return [];
     return requesterUpdate(event, request) ? [request.requester.email] : [];
   }
 

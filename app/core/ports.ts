@@ -57,10 +57,19 @@ export interface RequestStore {
   /** Records the outcome of a claimed effect: done (removed) or rescheduled. */
   settleEffect(requestId: string, effectId: string, retry?: Pick<Effect, 'attempts' | 'dueAt' | 'lastError'>): Promise<void>;
 
+  /** Remembers where the approvers' chat message is; not a lifecycle change. */
+  setApprovalMessage(requestId: string, ref: { channel: string; ts: string }): Promise<void>;
+
   /** Provisioning slots: at most `max` requests hold one at a time. */
   claimSlot(requestId: string, max: number, now: Date): Promise<boolean>;
   releaseSlot(requestId: string): Promise<void>;
   slotHolders(): Promise<Array<{ requestId: string; since: string }>>;
+}
+
+/** Remembers keys seen (e.g. Slack event ids) so that a redelivery is not handled twice. */
+export interface IdempotencyStore {
+  /** True the first time a key is claimed before it expires; false for every repeat. */
+  claimOnce(key: string, expiresAt: Date): Promise<boolean>;
 }
 
 /** Where conversations live between turns, so a restart does not lose one. */

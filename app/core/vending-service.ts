@@ -110,6 +110,23 @@ export class VendingService {
     return this.store.listByRequester(email, limit);
   }
 
+  /** Requests waiting for a decision, oldest first. */
+  listPending(limit = 50): Promise<AccountRequest[]> {
+    return this.store.listByStatus('PENDING_APPROVAL', limit);
+  }
+
+  /** Throws (ForbiddenError) unless the actor may decide on this request; returns the request. */
+  async assertMayDecide(id: string, actor: Actor): Promise<AccountRequest> {
+    const request = await this.get(id);
+    this.approvers.assertMayDecide(actor, request);
+    return request;
+  }
+
+  /** Whether the actor is a configured approver (doors show approver-only views with this). */
+  isApprover(actor: Actor): boolean {
+    return this.approvers.isApprover(actor);
+  }
+
   /** An approver decides. The compare-and-set makes exactly one of two racing decisions win. */
   async decide(id: string, outcome: 'approve' | 'deny', actor: Actor, reason?: string): Promise<AccountRequest> {
     const request = await this.get(id);

@@ -203,6 +203,18 @@ export class DynamoDbRequestStore implements RequestStore {
     }
   }
 
+  async setApprovalMessage(requestId: string, ref: { channel: string; ts: string }): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: requestKey(requestId),
+        UpdateExpression: 'SET approvalMessage = :ref',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':ref': ref },
+      }),
+    );
+  }
+
   async claimSlot(requestId: string, max: number, now: Date): Promise<boolean> {
     const slots = await this.slots();
     if (slots.some((s) => s.requestId === requestId)) return true;

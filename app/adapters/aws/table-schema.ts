@@ -13,6 +13,7 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  * | account name       | NAME#<name>           | LOCK         | names stay unique for good; lookup by name|
  * | provisioning slot  | SLOTS                 | SLOT#<n>     | n < max concurrent operations             |
  * | dialog session     | SESSION#<id>          | SESSION      | expires through the TTL attribute         |
+ * | seen key (Slack)   | SEEN#<key>            | SEEN         | idempotency of redelivered events; TTL    |
  *
  * Only single-item conditional writes are used (no transactions), so every write is a
  * compare-and-set that DynamoDB and the embedded server apply atomically.

@@ -1,0 +1,69 @@
+import type { WebClient } from '@slack/web-api';
+import { DomainError, TransitionConflictError, ValidationError } from '../../core/errors';
+import type { SlackListenerDeps } from './context';
+import { esc } from './format';
+import { denyModal, ids, noticeModal } from './views';
+
+interface ClickBody {
+  user: { id: string };
+  trigger_id: string;
+  channel?: { id: string };
+  view?: { type: string };
+}
+
+/**
+ * Approver buttons (in the approvers' channel and on the Home tab) and the deny-reason modal.
+ * Who may decide is the core's rule; a refused or late click gets an ephemeral explanation and
+ * changes nothing. The message itself is updated by the SlackApprovalMessage effect.
+ */
+export function registerApproving(deps: SlackListenerDeps): void {
+  const { app, service, directory } = deps;
+
+  /** Tells the clicker privately: ephemeral in the channel, or a DM when clicked on the Home tab. */
+  const tell = async (client: WebClient, body: ClickBody, text: string) => {
+    if (body.channel?.id) await client.chat.postEphemeral({ channel: body.channel.id, user: body.user.id, text: esc(text) });
+    else await client.chat.postMessage({ channel: body.user.id, text: esc(text) });
+  };
+  const refreshHome = (body: ClickBody) => (body.view?.type === 'home' ? deps.publishHome(body.user.id) : Promise.resolve());
+
+  app.action(ids.approve, async ({ ack, body, action, client }) => {
+    await ack();
+    const click = body as unknown as ClickBody;
+    const requestId = (action as { value?: string }).value ?? '';
+    try {
+      await service.decide(requestId, 'approve', await directory.actor(click.user.id));
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      await tell(client, click, err.message);
+    }
+    await refreshHome(click);
+  });
+
+  app.action(ids.deny, async ({ ack, body, action, client }) => {
+    await ack();
+    const click = body as unknown as ClickBody;
+    const requestId = (action as { value?: string }).value ?? '';
+    try {
+      const request = await service.assertMayDecide(requestId, await directory.actor(click.user.id));
+      if (request.status !== 'PENDING_APPROVAL') throw new TransitionConflictError(request, ['PENDING_APPROVAL']);
+      await client.views.open({ trigger_id: click.trigger_id, view: denyModal(request, JSON.stringify({ requestId, home: click.view?.type === 'home' })) });
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      await tell(client, click, err.message);
+    }
+  });
+
+  app.view(ids.denyModal, async ({ ack, body, view }) => {
+    const { requestId, home } = JSON.parse(view.private_metadata) as { requestId: string; home?: boolean };
+    const reason = view.state.values.reason?.value?.value ?? '';
+    try {
+      await service.decide(requestId, 'deny', await directory.actor(body.user.id), reason);
+      await ack();
+    } catch (err) {
+      if (err instanceof ValidationError) return void (await ack({ response_action: 'errors', errors: { reason: err.message } }));
+      if (!(err instanceof DomainError)) throw err;
+      await ack({ response_action: 'update', view: noticeModal('Nothing changed', esc(err.message)) });
+    }
+    if (home) await deps.publishHome(body.user.id);
+  });
+}

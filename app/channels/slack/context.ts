@@ -1,0 +1,19 @@
+import type { App } from '@slack/bolt';
+import type { OrganizationalUnit } from '../../core/account-request';
+import type { Conversation } from '../../core/conversation';
+import type { Logger } from '../../core/ports';
+import type { VendingService } from '../../core/vending-service';
+import type { SlackDirectory } from './directory';
+
+/** What every group of Slack listeners needs: the core's use cases and Slack's directory. */
+export interface SlackListenerDeps {
+  app: App;
+  service: VendingService;
+  conversation: Conversation;
+  directory: SlackDirectory;
+  organizationalUnits: readonly OrganizationalUnit[];
+  sandbox: boolean;
+  log: Logger;
+  /** Re-renders someone's Home tab (after they decide from it). */
+  publishHome(userId: string): Promise<void>;
+}

@@ -1,0 +1,105 @@
+import type { WebClient } from '@slack/web-api';
+import { DomainError, ValidationError } from '../../core/errors';
+import type { SlackListenerDeps } from './context';
+import { esc } from './format';
+import { ids, REQUEST_FIELDS, type RequestField, requestModal } from './views';
+
+const HELP = [
+  '*/vend-account* opens a form to request a new AWS account.',
+  '*/vend-account status* lists your requests and where they are.',
+  '*/vend-account help* shows this.',
+  '*/vend-account* followed by anything else, a direct message to me, or an @mention starts a conversation, e.g. _/vend-account a sandbox account in Demos for team-aws@example.com_.',
+].join('\n');
+
+/**
+ * Asking for an account in Slack: the slash command, the request modal, and free text (DMs and
+ * @mentions). Everything here runs before Slack's acknowledgement (processBeforeResponse), and
+ * each path is a few store reads/writes plus at most one or two Slack calls: well within 3 s.
+ * Slower follow-up work (the approvers' post, DMs) runs as effects after the transition, not here.
+ */
+export function registerRequesting(deps: SlackListenerDeps): void {
+  const { app, service, conversation, directory } = deps;
+
+  const openRequestModal = async (client: WebClient, userId: string, triggerId: string) => {
+    const requester = await directory.requester(userId);
+    const suggestedName = await service.proposeAccountName('Sandbox', requester);
+    // The trigger id lives 3 s: views.open comes first, before anything slow.
+    await client.views.open({ trigger_id: triggerId, view: requestModal({ suggestedName, organizationalUnits: deps.organizationalUnits, sandbox: deps.sandbox }) });
+  };
+
+  app.command('/vend-account', async ({ command, ack, client }) => {
+    const text = command.text.trim();
+    const word = text.toLowerCase();
+    try {
+      if (!text) {
+        await openRequestModal(client, command.user_id, command.trigger_id);
+        return void (await ack());
+      }
+      if (word === 'help') return void (await ack({ response_type: 'ephemeral', text: HELP }));
+      const requester = await directory.requester(command.user_id);
+      if (word === 'status') return void (await ack({ response_type: 'ephemeral', text: esc(await conversation.statusOf(requester)) }));
+      const reply = await conversation.turn('slack', requester, text);
+      await ack({ response_type: 'ephemeral', text: esc(reply.message) });
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      await ack({ response_type: 'ephemeral', text: esc(err.message) });
+    }
+  });
+
+  app.action(ids.openModal, async ({ ack, body, client }) => {
+    await ack();
+    await openRequestModal(client, body.user.id, (body as { trigger_id: string }).trigger_id);
+  });
+
+  app.view(ids.requestModal, async ({ ack, body, view }) => {
+    const values = view.state.values;
+    const field = (f: RequestField) => {
+      const v = values[f]?.value;
+      return (v?.selected_option?.value ?? v?.value ?? undefined) || undefined;
+    };
+    try {
+      const requester = await directory.requester(body.user.id);
+      await service.createRequest(
+        {
+          requester,
+          accountName: field('accountName') ?? '',
+          accountType: field('accountType') ?? '',
+          accountEmail: field('accountEmail') ?? '',
+          accountOU: field('accountOU') ?? '',
+          ...(field('reason') ? { reason: field('reason') } : {}),
+        },
+        { id: requester.id, name: `${requester.firstName} ${requester.lastName}`, email: requester.email, channel: 'slack' },
+      );
+      await ack(); // closes the modal; the requester's DM with the summary follows as an effect
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      // Show the problem on its field; problems with the requester's own profile go on the first one.
+      const block = (REQUEST_FIELDS as readonly string[]).includes(err.field) ? err.field : 'accountName';
+      await ack({ response_action: 'errors', errors: { [block]: err.message } });
+    }
+  });
+
+  const converse = async (client: WebClient, userId: string, text: string, where: { channel: string; thread_ts?: string }) => {
+    let reply: string;
+    try {
+      reply = (await conversation.turn('slack', await directory.requester(userId), text)).message;
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      reply = err.message;
+    }
+    await client.chat.postMessage({ ...where, text: esc(reply) });
+  };
+
+  app.event('message', async ({ event, client, context }) => {
+    const e = event as { channel_type?: string; subtype?: string; bot_id?: string; user?: string; text?: string; channel: string };
+    // Only people's own new messages in the bot's DM; edits, joins and bots (ourselves too) are not turns.
+    if (e.channel_type !== 'im' || e.subtype || e.bot_id || !e.user || e.user === context.botUserId || !e.text?.trim()) return;
+    await converse(client, e.user, e.text, { channel: e.channel });
+  });
+
+  app.event('app_mention', async ({ event, client }) => {
+    if (!event.user) return;
+    const text = event.text.replace(/<@[A-Z0-9]+(\|[^>]*)?>/g, '').trim();
+    await converse(client, event.user, text || 'help', { channel: event.channel, thread_ts: event.thread_ts ?? event.ts });
+  });
+}

@@ -1,0 +1,56 @@
+import type { WebClient } from '@slack/web-api';
+import type { AccountRequest } from '../../core/account-request';
+import type { EffectHandler } from '../../core/effects';
+import { requesterUpdate } from '../../core/messages';
+import type { Effect } from '../../core/ports';
+import { esc } from './format';
+import { approvalMessage } from './views';
+
+/**
+ * The approvers' channel message: posted when a request is created and updated in place (chat.update)
+ * at every later step. It renders the current stored state, so a retried or late update is never stale.
+ */
+export class SlackApprovalMessage implements EffectHandler {
+  readonly name = 'slack-approval-message';
+
+  constructor(
+    private readonly client: WebClient,
+    private readonly channel: string,
+    private readonly approvers: readonly string[],
+    private readonly remember: (requestId: string, ref: { channel: string; ts: string }) => Promise<void>,
+  ) {}
+
+  targets(event: string): Array<string | undefined> {
+    return event === 'record' ? [] : [undefined];
+  }
+
+  async run(_effect: Effect, request: AccountRequest): Promise<void> {
+    const message = approvalMessage(request, { channel: this.channel, approvers: this.approvers });
+    const ref = request.approvalMessage;
+    if (ref) {
+      await this.client.chat.update({ ...message, channel: ref.channel, ts: ref.ts });
+      return;
+    }
+    const posted = await this.client.chat.postMessage(message);
+    await this.remember(request.id, { channel: posted.channel ?? this.channel, ts: posted.ts! });
+  }
+}
+
+/** Direct messages to a requester who asked in Slack, at each step of their request. */
+export class SlackRequesterDm implements EffectHandler {
+  readonly name = 'slack-requester-dm';
+
+  constructor(private readonly client: WebClient) {}
+
+  targets(event: string, request: AccountRequest): Array<string | undefined> {
+    const user = request.requester.slackUserId;
+    return user && requesterUpdate(event, request) ? [user] : [];
+  }
+
+  async run(effect: Effect, request: AccountRequest): Promise<void> {
+    const update = requesterUpdate(effect.event, request);
+    if (!update || !effect.target) return;
+    // Posting to a user id opens (or reuses) the app's DM with them.
+    await this.client.chat.postMessage({ channel: effect.target, text: `*${esc(update.subject)}*\n${esc(update.text)}` });
+  }
+}
