@@ -8,21 +8,12 @@ import {
   selected,
   sendEvent,
   sendToSlackEndpoint,
-  SIGNING_SECRET,
-  SLACK_API,
+  SLACK_ENV,
   slashCommand,
   textValue,
   viewSubmission,
 } from '../support/slack';
 
-export const SLACK_ENV = {
-  SLACK_SIGNING_SECRET: SIGNING_SECRET,
-  SLACK_BOT_TOKEN: 'xoxb-test-token',
-  SLACK_API_URL: `${SLACK_API}/api/`,
-  SLACK_APPROVAL_CHANNEL: 'C0APPROVALS',
-  APPROVERS: 'UBOSS,UDEPUTY',
-  ORGANIZATIONAL_UNITS: 'Experiment,Demos (ou-abcd-12345678)',
-};
 
 describe('Slack door: requesting an account', () => {
   let running: RunningApp;

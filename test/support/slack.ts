@@ -10,6 +10,17 @@ export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
 export const SLACK_API = 'https://slack.test';
 export const BOT_USER = 'UBOT0001';
 
+/** Settings that turn the Slack door on against the fake Web API. */
+export const SLACK_ENV = {
+  SLACK_SIGNING_SECRET: SIGNING_SECRET,
+  SLACK_BOT_TOKEN: 'xoxb-test-token',
+  SLACK_API_URL: 'https://slack.test/api/',
+  SLACK_APPROVAL_CHANNEL: 'C0APPROVALS',
+  APPROVERS: 'UBOSS,UDEPUTY',
+  ORGANIZATIONAL_UNITS: 'Experiment,Demos (ou-abcd-12345678)',
+};
+
+
 export interface SlackProfile {
   email?: string;
   real_name: string;
