@@ -1,0 +1,98 @@
+import { cpus, platform, release, totalmem } from 'node:os';
+import type { Measurement } from './measure';
+
+const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '-');
+export { fmt };
+
+export type Summary = ReturnType<typeof summarise>;
+
+export function summarise(m: Measurement) {
+  const r = m.result;
+  return {
+    scenario: m.scenario,
+    title: m.title,
+    requestsPerSec: r.requests.average,
+    latencyP50Ms: r.latency.p50,
+    latencyP99Ms: r.latency.p99,
+    latencyMaxMs: r.latency.max,
+    requests: r.requests.total,
+    errors: r.errors,
+    timeouts: r.timeouts,
+    non2xx: r.non2xx,
+    unexpected: m.unexpected,
+    note: m.note,
+    ...(m.slackCallsPerRequest ? { slackCallsPerRequest: m.slackCallsPerRequest } : {}),
+    ...(m.remarks?.length ? { remarks: m.remarks } : {}),
+  };
+}
+
+export function machine() {
+  const cpu = cpus();
+  return {
+    node: process.version,
+    cpus: cpu.length,
+    cpuModel: cpu[0]?.model.trim() ?? 'unknown',
+    os: `${platform()} ${release()}`,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+  };
+}
+
+export function ratios(summaries: Summary[]) {
+  const base = summaries.find((s) => s.scenario === 'healthz');
+  if (!base) return [];
+  return summaries
+    .filter((s) => s.scenario !== 'healthz')
+    .map((s) => ({
+      scenario: s.scenario,
+      requestsPerSecRatio: s.requestsPerSec / base.requestsPerSec,
+      p50Ratio: s.latencyP50Ms / base.latencyP50Ms,
+      p99Ratio: s.latencyP99Ms / base.latencyP99Ms,
+    }));
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  const line = (r: string[]) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
+  return [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
+}
+
+/** The human-readable report: the table, notes, Slack calls, ratios to the baseline. */
+export function printReport(summaries: Summary[], slackLatencyMs?: number): void {
+  console.log('');
+  console.log(
+    table([
+      ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'requests', 'errors', 'non-2xx', 'unexpected'],
+      ...summaries.map((s) => [
+        s.title,
+        fmt(s.requestsPerSec),
+        fmt(s.latencyP50Ms),
+        fmt(s.latencyP99Ms),
+        fmt(s.latencyMaxMs),
+        fmt(s.requests),
+        fmt(s.errors),
+        fmt(s.non2xx),
+        fmt(s.unexpected),
+      ]),
+    ]),
+  );
+  const notes = summaries.flatMap((s) => [...(s.note ? [s.note] : []), ...(s.remarks ?? [])].map((n) => `  ${s.scenario}: ${n}`));
+  if (notes.length) console.log(`\nnotes:\n${notes.join('\n')}`);
+  const calls = summaries.filter((s) => s.slackCallsPerRequest);
+  if (calls.length) {
+    console.log(`\nSlack Web API calls per measured request (fake API, ${slackLatencyMs ?? 0} ms per call; includes effects running meanwhile):`);
+    for (const s of calls) {
+      const list = Object.entries(s.slackCallsPerRequest!)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([method, n]) => `${method} ${fmt(n, 2)}`);
+      console.log(`  ${s.scenario.padEnd(22)} ${list.join(', ') || 'none'}`);
+    }
+  }
+  const rel = ratios(summaries);
+  if (rel.length) {
+    console.log('\nrelative to GET /healthz:');
+    for (const r of rel) {
+      console.log(`  ${r.scenario.padEnd(22)} req/s x${fmt(r.requestsPerSecRatio, 2)}   p50 x${fmt(r.p50Ratio, 2)}   p99 x${fmt(r.p99Ratio, 2)}`);
+    }
+  }
+  console.log('\nerrors = connection errors and timeouts; unexpected = 2xx with a reply the step did not expect.');
+}

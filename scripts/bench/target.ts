@@ -1,0 +1,59 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { join } from 'node:path';
+import type { ReadyMessage } from '../bench-server';
+
+/** The app under test, running in a child process (scripts/bench-server.ts). */
+export interface Target {
+  baseUrl: string;
+  /** Spawn to listening, as seen by this process (includes loading and compiling the modules). */
+  readyMs: number;
+  /** Building the app (store, dialog, routes) to listening, as measured in the child. */
+  startupMs: number;
+  stop(): Promise<void>;
+}
+
+/** Starts scripts/bench-server.ts as a child process and waits until it listens on 127.0.0.1. */
+export async function startTarget(env: Record<string, string> = {}, timeoutMs = 60_000): Promise<Target> {
+  const spawned = performance.now();
+  const child: ChildProcess = fork(join(__dirname, '..', 'bench-server.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, BENCH_APP_ENV: JSON.stringify(env), NODE_NO_WARNINGS: '1' },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString('utf8')).slice(-8_000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+  const ready = await new Promise<ReadyMessage>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`The app did not start within ${timeoutMs} ms\n${output}`)), timeoutMs);
+    child.on('message', (m: ReadyMessage) => {
+      if (m?.type !== 'ready') return;
+      clearTimeout(timer);
+      resolve(m);
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`The app exited (code ${code}) before listening\n${output}`));
+    });
+  }).catch((err) => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    throw err;
+  });
+
+  return {
+    baseUrl: `http://127.0.0.1:${ready.port}`,
+    readyMs: performance.now() - spawned,
+    startupMs: ready.startupMs,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.send('stop');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
