@@ -57,3 +57,11 @@ export interface DialogSession {
   updatedAt: string;
   state: Record<string, unknown>;
 }
+
+/**
+ * The dialog service cannot answer now (throttled, down, unreachable). Doors tell the person
+ * plainly and offer a way that does not depend on it (the Slack form); nothing is created.
+ */
+export class DialogUnavailableError extends Error {
+  override name = 'DialogUnavailableError';
+}
