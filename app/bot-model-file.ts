@@ -1,9 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { botModelSchema, type BotModel } from './core/bot-model';
 
-export const DEFAULT_BOT_MODEL_PATH = join(__dirname, '..', 'manifest', 'bot.yml');
+/** Beside the source tree (app/..) or, in a Lambda bundle, beside the bundle (npm run bundle copies it). */
+export const DEFAULT_BOT_MODEL_PATH =
+  process.env.BOT_MODEL_PATH ?? [join(__dirname, '..', 'manifest', 'bot.yml'), join(__dirname, 'manifest', 'bot.yml')].find(existsSync) ?? join(__dirname, '..', 'manifest', 'bot.yml');
 
 /** Reads and validates the bot model; a broken manifest stops start-up with the schema's message. */
 export function loadBotModel(path = DEFAULT_BOT_MODEL_PATH): BotModel {

@@ -1,22 +1,8 @@
-import express from 'express';
-import helmet from 'helmet';
-import { join, resolve } from 'node:path';
-import { pinoHttp } from 'pino-http';
-import { randomUUID } from 'node:crypto';
-import { documentClient } from './adapters/aws/dynamodb-client';
-import { DynamoDbSessionStore } from './adapters/aws/dynamodb-sessions';
-import { DynamoDbRequestStore } from './adapters/aws/dynamodb-store';
-import { DynamoDbIdempotencyStore } from './adapters/aws/dynamodb-idempotency';
+import type express from 'express';
+import { resolve } from 'node:path';
 import { loadOrCreateApprovalSecret } from './adapters/local/approval-secret';
-import { EmbeddedDialog } from './adapters/local/dialog/embedded-dialog';
-import { type EmbeddedDynamoDb, startEmbeddedDynamoDb } from './adapters/local/embedded-dynamodb';
-import { Outbox } from './adapters/local/outbox';
-import { SandboxAccountFactory } from './adapters/local/sandbox-factory';
+import type { Outbox } from './adapters/local/outbox';
 import { loadBotModel } from './bot-model-file';
-import { restRoutes } from './channels/rest/rest-routes';
-import { approvalRoutes } from './channels/web/approval-routes';
-import { webRoutes } from './channels/web/web-routes';
-import { jsonErrors } from './channels/http-errors';
 import { createSlackDoor, type SlackDoor } from './channels/slack/slack-door';
 import { SlackApprovalMessage, SlackRequesterDm } from './channels/slack/slack-effects';
 import type { Config } from './config';
@@ -25,19 +11,22 @@ import { ApproverPolicy } from './core/approvers';
 import { Conversation } from './core/conversation';
 import { DEFAULT_RETRY, EffectDispatcher, type RetryPolicy } from './core/effects';
 import { ApproverMail, QueueDrain, RequesterMail } from './core/notifications';
-import { type AccountFactory, type Clock, type Notifier, systemClock } from './core/ports';
+import { type Clock, type RequestStore, systemClock } from './core/ports';
 import { Provisioner } from './core/provisioning';
 import { Transitions } from './core/transitions';
 import { VendingService } from './core/vending-service';
+import { httpApp } from './http-app';
 import { createLogger } from './logger';
+import { type PortOverrides, portsFromConfig } from './ports-from-config';
 
 /**
  * The one composition root: builds the whole application from the configuration. The entry
- * points (server.ts, later lambda.ts) only start what this returns.
+ * points (server.ts, lambda.ts) only start what this returns.
  */
 export interface VendingApp {
   http: express.Express;
   config: Config;
+  store: RequestStore;
   service: VendingService;
   conversation: Conversation;
   provisioner: Provisioner;
@@ -48,78 +37,59 @@ export interface VendingApp {
   slack?: SlackDoor;
   /** What each port runs on, for the start banner and /healthz. */
   describe(): Record<string, string>;
-  /** Starts the timers: effect retries and the reconciler. */
+  /** The periodic work: effect retries, expiry, reminders, the reconciler and the queue. */
+  tick(): Promise<void>;
+  /** Starts the timers that run `tick` (local server; on AWS a schedule invokes it). */
   startBackground(): void;
   close(): Promise<void>;
 }
 
-export interface BuildOptions {
+export interface BuildOptions extends PortOverrides {
   clock?: Clock;
-  /** Port overrides (tests, and later the AWS adapters' own wiring). */
-  notifier?: Notifier;
-  factory?: AccountFactory;
   logger?: ReturnType<typeof createLogger>;
   retry?: RetryPolicy;
+  /**
+   * Run side effects in this process right after each transition (default). Lambda turns this
+   * off: the table's stream carries them instead, so no work is left running after a response.
+   */
+  inlineEffects?: boolean;
 }
 
 export async function createVendingApp(config: Config, opts: BuildOptions = {}): Promise<VendingApp> {
   const clock = opts.clock ?? systemClock;
   const log = opts.logger ?? createLogger(config.LOG_LEVEL);
-  const dataDir = resolve(config.DATA_DIR);
-  const closers: Array<() => Promise<void> | void> = [];
-
-  // Store: the DynamoDB adapter, against the embedded server unless TABLE_NAME names a real table.
-  let embedded: EmbeddedDynamoDb | undefined;
-  let tableName = config.TABLE_NAME;
-  let db = documentClient();
-  if (!tableName) {
-    embedded = await startEmbeddedDynamoDb({ path: join(dataDir, 'dynamodb') });
-    closers.push(() => embedded!.close());
-    tableName = embedded.tableName;
-    db = documentClient(embedded.clientConfig);
-  }
-  closers.unshift(() => db.destroy());
-  const store = new DynamoDbRequestStore(db, tableName);
-  const sessions = new DynamoDbSessionStore(db, tableName);
-
-  const outbox = opts.notifier ? undefined : new Outbox(join(dataDir, 'outbox.jsonl'), log);
-  const notifier = opts.notifier ?? outbox!;
-  const sandboxFactory = opts.factory
-    ? undefined
-    : new SandboxAccountFactory({
-        delayMs: config.SANDBOX_PROVISION_SECONDS * 1000,
-        failPattern: new RegExp(config.SANDBOX_FAIL_PATTERN, 'i'),
-        clock,
-      });
-  const factory = opts.factory ?? sandboxFactory!;
-  if (sandboxFactory) closers.unshift(() => sandboxFactory.close());
   const model = loadBotModel();
-  const dialog = new EmbeddedDialog({ model, sessions, clock, organizationalUnits: config.organizationalUnits, idleMinutes: config.DIALOG_IDLE_MINUTES });
+  const ports = await portsFromConfig(config, { clock, log, model, overrides: opts });
+  const { store, notifier, factory, sandboxFactory, dialog } = ports;
 
-  const tokens = new ApprovalTokens(config.APPROVAL_SECRET ?? loadOrCreateApprovalSecret(dataDir));
+  const tokens = new ApprovalTokens(config.APPROVAL_SECRET ?? loadOrCreateApprovalSecret(resolve(config.DATA_DIR)));
   const approvers = new ApproverPolicy({ emails: config.APPROVER_EMAILS, slackUserIds: config.APPROVERS });
-  const dispatcher = new EffectDispatcher(store, clock, log, opts.retry ?? DEFAULT_RETRY);
+  const dispatcher = new EffectDispatcher(store, clock, log, opts.retry ?? DEFAULT_RETRY, opts.inlineEffects ?? true);
   const transitions = new Transitions(store, dispatcher, clock);
-  const service = new VendingService(store, transitions, dispatcher, approvers, clock, {
-    pendingExpiryMs: config.PENDING_EXPIRY_HOURS * 3_600_000,
-    organizationalUnits: config.organizationalUnits,
-  }, log);
-  const provisioner = new Provisioner(store, factory, transitions, clock, {
-    maxConcurrent: config.MAX_CONCURRENT_PROVISIONING,
-    busyBaseDelayMs: 30_000,
-    busyMaxDelayMs: 15 * 60_000,
-    relaunchAfterMs: 60_000,
-  }, log);
+  const service = new VendingService(
+    store,
+    transitions,
+    dispatcher,
+    approvers,
+    clock,
+    { pendingExpiryMs: config.PENDING_EXPIRY_HOURS * 3_600_000, organizationalUnits: config.organizationalUnits },
+    log,
+  );
+  const provisioner = new Provisioner(
+    store,
+    factory,
+    transitions,
+    clock,
+    { maxConcurrent: config.MAX_CONCURRENT_PROVISIONING, busyBaseDelayMs: 30_000, busyMaxDelayMs: 15 * 60_000, relaunchAfterMs: 60_000 },
+    log,
+  );
   const conversation = new Conversation(dialog, service, model);
+  const sandbox = factory.kind === 'sandbox';
 
+  const slack =
+    config.slackMode === 'off' ? undefined : createSlackDoor({ config, service, conversation, idempotency: ports.idempotency, clock, log, sandbox });
   const linkFor = (request: { id: string; expiresAt: string }, approver: string) =>
     `${config.publicUrl}/account/confirm/${tokens.sign({ requestId: request.id, approver, expiresAt: new Date(request.expiresAt) })}`;
-  const sandbox = factory.kind === 'sandbox';
-  const slack =
-    config.slackMode === 'off'
-      ? undefined
-      : createSlackDoor({ config, service, conversation, idempotency: new DynamoDbIdempotencyStore(db, tableName, clock), clock, log, sandbox });
-  closers.unshift(() => slack?.stop());
   dispatcher
     .register(new ApproverMail(notifier, approvers, linkFor))
     .register(new RequesterMail(notifier, !!slack))
@@ -134,54 +104,34 @@ export async function createVendingApp(config: Config, opts: BuildOptions = {}):
     provisioner.complete(outcome).catch((err) => log.error({ err, outcome }, 'could not record a provisioning outcome'));
   });
 
-  const http = express();
-  http.disable('x-powered-by');
-  http.set('trust proxy', 'loopback');
-  http.use(
-    pinoHttp({
-      logger: log,
-      genReqId: (req, res) => {
-        const id = (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) || randomUUID();
-        res.setHeader('x-request-id', id);
-        return id;
-      },
-      autoLogging: { ignore: (req) => req.url === '/healthz' },
-    }),
-  );
-  http.use(helmet({ contentSecurityPolicy: { directives: { 'form-action': ["'self'"], 'upgrade-insecure-requests': null } } }));
-  const ports = {
-    store: embedded ? `dynamodb (embedded dynalite, ${join(dataDir, 'dynamodb')})` : `dynamodb (table ${tableName})`,
-    dialog: `${dialog.kind} (manifest/bot.yml)`,
-    notifier: outbox ? `${outbox.kind} (${join(dataDir, 'outbox.jsonl')})` : notifier.kind,
-    accountFactory: sandbox ? 'SANDBOX (simulated; no real AWS accounts)' : factory.kind,
+  const description = {
+    ...ports.description,
     slack: slack
       ? `${slack.mode === 'socket' ? 'Socket Mode' : 'HTTP (POST /slack/events)'}${config.SLACK_APPROVAL_CHANNEL ? `, approvals in ${config.SLACK_APPROVAL_CHANNEL}` : ', no approval channel'}`
       : 'off (set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN, or SLACK_APP_TOKEN for Socket Mode)',
   };
-  http.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok', ports });
-  });
-  if (slack?.router) http.use(slack.router);
-  http.use(restRoutes({ conversation, service, apiKey: config.API_KEY }));
-  http.use(approvalRoutes({ service, tokens, clock, sandbox }));
-  http.use(webRoutes({ outbox, sandbox }));
-  http.use((_req, res) => {
-    res.status(404).json({ error: 'No such route' });
-  });
-  http.use(jsonErrors);
+  const http = httpApp({ log, service, conversation, tokens, clock, apiKey: config.API_KEY, outbox: ports.outbox, slack, sandbox, health: () => ({ ports: description }) });
 
+  const tick = async () => {
+    await dispatcher.sweep();
+    await service.expireStale();
+    await service.remindApprovers(config.APPROVAL_REMINDER_HOURS * 3_600_000);
+    await provisioner.reconcile();
+  };
   const timers: NodeJS.Timeout[] = [];
   return {
     http,
     config,
+    store,
     service,
     conversation,
     provisioner,
     dispatcher,
     tokens,
-    outbox,
+    outbox: ports.outbox,
     slack,
-    describe: () => ports,
+    describe: () => description,
+    tick,
     startBackground() {
       const every = (ms: number, name: string, job: () => Promise<unknown>) => {
         let running = false;
@@ -198,15 +148,13 @@ export async function createVendingApp(config: Config, opts: BuildOptions = {}):
         timers.push(t);
       };
       every(5_000, 'effect sweep', () => dispatcher.sweep());
-      every(config.RECONCILE_INTERVAL_SECONDS * 1000, 'reconciler', async () => {
-        await service.expireStale();
-        await provisioner.reconcile();
-      });
+      every(config.RECONCILE_INTERVAL_SECONDS * 1000, 'reconciler', tick);
     },
     async close() {
       timers.forEach(clearInterval);
+      await slack?.stop();
       await dispatcher.idle();
-      for (const close of closers) await close();
+      await ports.close();
     },
   };
 }

@@ -54,6 +54,17 @@ export const configSchema = z.object({
       }
     }, 'must be a regular expression'),
   TABLE_NAME: optionalString,
+  // AWS adapters: each switched on by its own setting, so any mix with the embedded defaults works.
+  LEX_BOT_ID: optionalString.pipe(z.string().regex(/^[0-9a-zA-Z]{10}$/, 'must be a Lex V2 bot id (10 letters/digits)').optional()),
+  LEX_BOT_ALIAS_ID: optionalString.pipe(z.string().regex(/^[0-9a-zA-Z]{10}$|^TSTALIASID$/, 'must be a Lex V2 bot alias id').optional()),
+  LEX_LOCALE_ID: z.string().min(2).default('en_US'),
+  LEX_REGION: optionalString,
+  SNS_TOPIC_ARN: optionalString.pipe(z.string().regex(/^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w-]+$/, 'must be an SNS topic ARN').optional()),
+  ACCOUNT_FACTORY_PRODUCT_ID: optionalString.pipe(z.string().regex(/^prod-[0-9a-z]+$/, 'must be a Service Catalog product id (prod-...)').optional()),
+  ACCOUNT_FACTORY_PRODUCT_NAME: optionalString,
+  APPROVAL_REMINDER_HOURS: z.coerce.number().min(0).max(24 * 30).default(24),
+  SECRETS_NAME: optionalString,
+  SECRETS_SSM_PATH: optionalString.pipe(z.string().startsWith('/', 'must be an SSM parameter path such as /vending/prod/').optional()),
   SLACK_SIGNING_SECRET: optionalString,
   SLACK_BOT_TOKEN: optionalString.pipe(z.string().startsWith('xoxb-', 'must be a bot token (xoxb-...)').optional()),
   SLACK_APP_TOKEN: optionalString.pipe(z.string().startsWith('xapp-', 'must be an app-level token (xapp-...)').optional()),
@@ -81,6 +92,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid setting ${name}: ${issue.message} (got ${JSON.stringify(env[name])})`);
   }
   const c = result.data;
+  if (!!c.LEX_BOT_ID !== !!c.LEX_BOT_ALIAS_ID) {
+    const missing = c.LEX_BOT_ID ? 'LEX_BOT_ALIAS_ID' : 'LEX_BOT_ID';
+    throw new ConfigError(`Invalid setting ${missing}: Lex needs both LEX_BOT_ID and LEX_BOT_ALIAS_ID`);
+  }
   return {
     ...c,
     publicUrl: (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, ''),

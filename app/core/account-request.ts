@@ -98,6 +98,8 @@ export interface AccountRequest {
   reason?: string;
   decision?: Decision;
   provisioning?: Provisioning;
+  /** Reminders sent to approvers so far (they back off: each waits twice as long as the last). */
+  reminders?: { count: number; lastAt: string };
   /** The approvers' Slack message, updated in place as the request moves on. */
   approvalMessage?: { channel: string; ts: string };
   audit: AuditEvent[];

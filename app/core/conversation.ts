@@ -1,6 +1,6 @@
 import { type AccountRequest, type Channel, type Requester, ouLabel } from './account-request';
 import { type BotModel, render } from './bot-model';
-import type { Dialog, DialogState } from './dialog';
+import { type Dialog, type DialogState, DialogUnavailableError } from './dialog';
 import { DomainError } from './errors';
 import type { VendingService } from './vending-service';
 
@@ -15,6 +15,8 @@ export interface ConversationReply {
   slots: Record<string, string>;
   /** Set when this turn created a request. */
   request?: AccountRequest;
+  /** The dialog service is down: doors offer a way that does not need it (the Slack form). */
+  dialogUnavailable?: boolean;
 }
 
 /**
@@ -33,7 +35,19 @@ export class Conversation {
     // One conversation per person and door: Slack and REST for the same person do not trample each other.
     const sessionId = `${door}:${requester.id}`;
     const user = { firstName: requester.firstName, lastName: requester.lastName, email: requester.email };
-    const result = await this.dialog.turn({ sessionId, text, user });
+    let result;
+    try {
+      result = await this.dialog.turn({ sessionId, text, user });
+    } catch (err) {
+      if (!(err instanceof DialogUnavailableError)) throw err;
+      return {
+        message: `Sorry ${requester.firstName}, I cannot hold a conversation right now (${err.message}). Nothing was requested. You can use the request form instead, or try again in a few minutes.`,
+        state: 'Failed',
+        intent: null,
+        slots: {},
+        dialogUnavailable: true,
+      };
+    }
     const reply: ConversationReply = { ...result };
 
     if (result.intent === VEND_INTENT && result.state === 'ConfirmIntent') {

@@ -44,6 +44,8 @@ export class EffectDispatcher {
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly retry: RetryPolicy = DEFAULT_RETRY,
+    /** False where effects are carried by the table's stream (Lambda) and the sweep. */
+    private readonly inline = true,
   ) {}
 
   register(handler: EffectHandler): this {
@@ -68,7 +70,7 @@ export class EffectDispatcher {
 
   /** Starts carrying out a request's due effects without waiting for them. */
   kick(requestId: string): void {
-    void this.enqueue(requestId);
+    if (this.inline) void this.enqueue(requestId);
   }
 
   /**

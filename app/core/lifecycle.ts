@@ -9,6 +9,8 @@ export const TRANSITIONS = {
   deny: { from: ['PENDING_APPROVAL'], to: 'DENIED' },
   cancel: { from: ['PENDING_APPROVAL'], to: 'CANCELLED' },
   expire: { from: ['PENDING_APPROVAL'], to: 'EXPIRED' },
+  /** Approvers are asked again when a request waits long; a self-transition so it is audited. */
+  remind: { from: ['PENDING_APPROVAL'], to: 'PENDING_APPROVAL' },
   start: { from: ['APPROVED'], to: 'PROVISIONING' },
   /** The factory was busy (Control Tower's concurrency limit): back to the queue, not a failure. */
   requeue: { from: ['PROVISIONING'], to: 'APPROVED' },

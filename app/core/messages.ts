@@ -29,11 +29,11 @@ export function summary(r: AccountRequest): string {
 }
 
 /** The approval request; `link` opens the page where an approver decides. */
-export function approvalRequest(r: AccountRequest, link: string): MessageText {
+export function approvalRequest(r: AccountRequest, link: string, reminder = false): MessageText {
   return {
-    subject: truncate(`Approval needed: ${r.account.type} AWS account "${r.account.name}" for ${requesterName(r.requester)}`),
+    subject: truncate(`${reminder ? 'Reminder: approval' : 'Approval'} needed: ${r.account.type} AWS account "${r.account.name}" for ${requesterName(r.requester)}`),
     text: [
-      `${requesterName(r.requester)} asks for a new AWS account.`,
+      reminder ? `${requesterName(r.requester)} is still waiting for a decision (asked ${r.createdAt}).` : `${requesterName(r.requester)} asks for a new AWS account.`,
       '',
       summary(r),
       '',

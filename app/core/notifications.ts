@@ -15,13 +15,13 @@ export class ApproverMail implements EffectHandler {
   ) {}
 
   targets(event: string, request: AccountRequest): Array<string | undefined> {
-    return event === 'create' ? this.approvers.approverEmailsFor(request) : [];
+    return event === 'create' || event === 'remind' ? this.approvers.approverEmailsFor(request) : [];
   }
 
   async run(effect: Effect, request: AccountRequest): Promise<void> {
     // Asked, but decided (or expired) since: the approver need not hear about it any more.
     if (request.status !== 'PENDING_APPROVAL' || !effect.target) return;
-    const { subject, text } = approvalRequest(request, this.linkFor(request, effect.target));
+    const { subject, text } = approvalRequest(request, this.linkFor(request, effect.target), effect.event === 'remind');
     await this.notifier.send({ to: effect.target, subject, text, requestId: request.id, kind: 'approval-request' });
   }
 }

@@ -23,8 +23,8 @@ export class Transitions {
   ): Promise<AccountRequest> {
     const { from, to } = TRANSITIONS[action];
     const now = this.clock.now().toISOString();
-    // Recording progress and going back to the queue keep the request's place (statusSince orders the queue).
-    const keepsPlace = action === 'record' || action === 'requeue';
+    // Recording progress, reminding and going back to the queue keep the request's place (statusSince orders the queue).
+    const keepsPlace = action === 'record' || action === 'requeue' || action === 'remind';
     const patch = { ...(keepsPlace ? {} : { statusSince: now }), ...opts.patch };
     const event: AuditEvent = { at: now, actor, action, from: request.status, to, ...(opts.reason ? { reason: opts.reason } : {}) };
     const effects = this.dispatcher.plan(action, { ...request, ...patch, status: to });

@@ -149,6 +149,31 @@ export class VendingService {
     return this.transitions.apply(request, 'cancel', actor);
   }
 
+  /**
+   * Asks the approvers again about requests waiting longer than `afterMs`, backing off: the n-th
+   * reminder waits 2^(n-1) times as long. Returns how many were sent.
+   */
+  async remindApprovers(afterMs: number): Promise<number> {
+    if (afterMs <= 0) return 0;
+    const now = this.clock.now();
+    let reminded = 0;
+    for (const request of await this.store.listByStatus('PENDING_APPROVAL', 500)) {
+      const count = request.reminders?.count ?? 0;
+      const since = Date.parse(request.reminders?.lastAt ?? request.createdAt);
+      if (now.getTime() - since < afterMs * 2 ** Math.max(0, count - 1) || request.expiresAt <= now.toISOString()) continue;
+      try {
+        await this.transitions.apply(request, 'remind', SYSTEM, {
+          patch: { reminders: { count: count + 1, lastAt: now.toISOString() } },
+          reason: `Still waiting for a decision (reminder ${count + 1})`,
+        });
+        reminded++;
+      } catch (err) {
+        this.log.warn({ requestId: request.id, err }, 'could not send a reminder');
+      }
+    }
+    return reminded;
+  }
+
   /** Expires pending requests past their time; returns how many. */
   async expireStale(): Promise<number> {
     const now = this.clock.now().toISOString();

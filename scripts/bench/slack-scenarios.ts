@@ -108,7 +108,7 @@ export async function slackApproveClick(target: Target, o: Options, run: SlackRu
   // connection and run is built but never sent: the split below is exact to within `connections`.
   const sent = measurement.result.requests.total;
   const fresh = Math.min(sent, Math.max(0, posts.length - starts.at(-1)!));
-  const warm = starts.length > 1 ? `warm-up used ${starts[1]}, ` : '';
+  const warm = starts.length > 1 ? `warm-up sent ${starts[1]} clicks, ` : '';
   measurement.remarks = [
     `${posts.length} pending requests prepared; ${warm}measured run: ${fresh} clicks on pending requests` +
       (sent > fresh ? `, ${sent - fresh} on already-decided ones (pool ran out; the app tells the clicker with an ephemeral)` : ' (pool not exhausted)'),

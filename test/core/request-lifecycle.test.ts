@@ -96,6 +96,28 @@ describe('an account request, from asking to provisioning', () => {
     await expect(service().decide(request.id, 'approve', boss)).rejects.toThrow(/already EXPIRED by Vending bot/);
   });
 
+  it('reminds the approvers of a request that waits, backing off, and stops once decided', async () => {
+    const request = await ask();
+    const reminders = () => notifier.to('boss@example.com', 'approval-request').filter((m) => m.subject.startsWith('Reminder'));
+    clock.advance(23 * HOUR);
+    expect(await service().remindApprovers(24 * HOUR)).toBe(0);
+    clock.advance(1 * HOUR);
+    expect(await service().remindApprovers(24 * HOUR)).toBe(1);
+    await running.settle();
+    expect(reminders()).toHaveLength(1);
+    expect(reminders()[0].text).toContain('still waiting for a decision');
+    expect((await service().get(request.id)).statusSince).toBe(request.statusSince); // a reminder keeps its place
+    clock.advance(24 * HOUR); // the second reminder waits twice as long
+    expect(await service().remindApprovers(24 * HOUR)).toBe(0);
+    clock.advance(12 * HOUR);
+    await service().decide(request.id, 'approve', boss);
+    clock.advance(12 * HOUR);
+    expect(await service().remindApprovers(24 * HOUR)).toBe(0);
+    await running.settle();
+    const stored = await service().get(request.id);
+    expect(stored.audit.map((a) => a.action)).toEqual(['create', 'remind', 'approve', 'start', 'record']);
+  });
+
   it('provisions at most N at once; the rest wait in order and start when a slot frees', async () => {
     const ids: string[] = [];
     for (const team of ['a', 'b', 'c']) {

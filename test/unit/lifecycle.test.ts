@@ -4,7 +4,7 @@ import { deriveAccountName } from '../../app/core/account-name';
 
 describe('the request lifecycle', () => {
   it('follows the design: pending is decided, cancelled or expired; approved requests provision', () => {
-    expect(actionsFrom('PENDING_APPROVAL').sort()).toEqual(['approve', 'cancel', 'deny', 'expire']);
+    expect(actionsFrom('PENDING_APPROVAL').sort()).toEqual(['approve', 'cancel', 'deny', 'expire', 'remind']);
     expect(actionsFrom('APPROVED')).toEqual(['start']);
     expect(actionsFrom('PROVISIONING').sort()).toEqual(['fail', 'record', 'requeue', 'succeed']);
     expect(actionsFrom('FAILED')).toEqual(['retry']);

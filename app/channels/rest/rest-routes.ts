@@ -44,7 +44,10 @@ export function restRoutes(deps: { conversation: Conversation; service: VendingS
     const body = parseInput(accountTurnSchema, req.body);
     const requester: Requester = { id: body.UserEmail.toLowerCase(), email: body.UserEmail, firstName: body.UserName, lastName: body.UserLastname };
     const reply = await deps.conversation.turn('rest', requester, body.UserInput);
+    // The dialog service being down is ours, not the caller's: 503 with the same reply fields.
+    if (reply.dialogUnavailable) res.status(503).set('retry-after', '30');
     res.json({
+      ...(reply.dialogUnavailable ? { error: reply.message } : {}),
       response: reply.message,
       'initial-params': raw,
       state: reply.state,

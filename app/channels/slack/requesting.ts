@@ -2,7 +2,8 @@ import type { WebClient } from '@slack/web-api';
 import { DomainError, ValidationError } from '../../core/errors';
 import type { SlackListenerDeps } from './context';
 import { esc } from './format';
-import { ids, REQUEST_FIELDS, type RequestField, requestModal } from './views';
+import type { ConversationReply } from '../../core/conversation';
+import { formFallback, ids, REQUEST_FIELDS, type RequestField, requestModal } from './views';
 
 const HELP = [
   '*/vend-account* opens a form to request a new AWS account.',
@@ -39,7 +40,7 @@ export function registerRequesting(deps: SlackListenerDeps): void {
       const requester = await directory.requester(command.user_id);
       if (word === 'status') return void (await ack({ response_type: 'ephemeral', text: esc(await conversation.statusOf(requester)) }));
       const reply = await conversation.turn('slack', requester, text);
-      await ack({ response_type: 'ephemeral', text: esc(reply.message) });
+      await ack({ response_type: 'ephemeral', text: esc(reply.message), ...(reply.dialogUnavailable ? { blocks: formFallback(reply.message) } : {}) });
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
       await ack({ response_type: 'ephemeral', text: esc(err.message) });
@@ -80,14 +81,15 @@ export function registerRequesting(deps: SlackListenerDeps): void {
   });
 
   const converse = async (client: WebClient, userId: string, text: string, where: { channel: string; thread_ts?: string }) => {
-    let reply: string;
+    let reply: ConversationReply;
     try {
-      reply = (await conversation.turn('slack', await directory.requester(userId), text)).message;
+      reply = await conversation.turn('slack', await directory.requester(userId), text);
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
-      reply = err.message;
+      reply = { message: err.message, state: 'Failed', intent: null, slots: {} };
     }
-    await client.chat.postMessage({ ...where, text: esc(reply) });
+    // When the dialog service is down, the form still works: offer it with a button.
+    await client.chat.postMessage({ ...where, text: esc(reply.message), ...(reply.dialogUnavailable ? { blocks: formFallback(reply.message) } : {}) });
   };
 
   app.event('message', async ({ event, client, context }) => {

@@ -24,9 +24,15 @@ export class SlackApprovalMessage implements EffectHandler {
     return event === 'record' ? [] : [undefined];
   }
 
-  async run(_effect: Effect, request: AccountRequest): Promise<void> {
+  async run(effect: Effect, request: AccountRequest): Promise<void> {
     const message = approvalMessage(request, { channel: this.channel, approvers: this.approvers });
     const ref = request.approvalMessage;
+    if (effect.event === 'remind' && ref && request.status === 'PENDING_APPROVAL') {
+      // A reminder is a reply in the request's thread that tags the approvers again.
+      const tags = this.approvers.map((u) => `<@${u}>`).join(' ');
+      await this.client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, text: `Reminder: this request is still waiting for a decision. ${tags}`.trim() });
+      return;
+    }
     if (ref) {
       await this.client.chat.update({ ...message, channel: ref.channel, ts: ref.ts });
       return;

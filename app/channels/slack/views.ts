@@ -50,6 +50,16 @@ export function denyModal(request: AccountRequest, metadata: string) {
     .buildToObject();
 }
 
+/** A reply with a button that opens the request form (which needs no dialog service). */
+export function formFallback(text: string) {
+  return Message()
+    .blocks(
+      Blocks.Section({ text: esc(text) }),
+      Blocks.Actions().elements(Elements.Button({ text: 'Open the request form', actionId: ids.openModal }).primary()),
+    )
+    .buildToObject().blocks;
+}
+
 /** A modal that just says something (used after a lost race or a refusal). */
 export const noticeModal = (title: string, text: string) => Modal({ title, close: 'Close' }).blocks(Blocks.Section({ text })).buildToObject();
 

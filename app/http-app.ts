@@ -1,0 +1,57 @@
+import express from 'express';
+import helmet from 'helmet';
+import { randomUUID } from 'node:crypto';
+import { pinoHttp } from 'pino-http';
+import type { Outbox } from './adapters/local/outbox';
+import { jsonErrors } from './channels/http-errors';
+import { restRoutes } from './channels/rest/rest-routes';
+import type { SlackDoor } from './channels/slack/slack-door';
+import { approvalRoutes } from './channels/web/approval-routes';
+import { webRoutes } from './channels/web/web-routes';
+import type { ApprovalTokens } from './core/approval-token';
+import type { Conversation } from './core/conversation';
+import type { Clock } from './core/ports';
+import type { VendingService } from './core/vending-service';
+import type { createLogger } from './logger';
+
+/** The one Express app every HTTP door is mounted on (locally and behind API Gateway alike). */
+export function httpApp(deps: {
+  log: ReturnType<typeof createLogger>;
+  service: VendingService;
+  conversation: Conversation;
+  tokens: ApprovalTokens;
+  clock: Clock;
+  apiKey?: string;
+  outbox?: Outbox;
+  slack?: SlackDoor;
+  sandbox: boolean;
+  health: () => object;
+}): express.Express {
+  const http = express();
+  http.disable('x-powered-by');
+  http.set('trust proxy', 'loopback');
+  http.use(
+    pinoHttp({
+      logger: deps.log,
+      genReqId: (req, res) => {
+        const id = (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) || randomUUID();
+        res.setHeader('x-request-id', id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === '/healthz' },
+    }),
+  );
+  http.use(helmet({ contentSecurityPolicy: { directives: { 'form-action': ["'self'"], 'upgrade-insecure-requests': null } } }));
+  http.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', ...deps.health() });
+  });
+  if (deps.slack?.router) http.use(deps.slack.router);
+  http.use(restRoutes({ conversation: deps.conversation, service: deps.service, apiKey: deps.apiKey }));
+  http.use(approvalRoutes({ service: deps.service, tokens: deps.tokens, clock: deps.clock, sandbox: deps.sandbox }));
+  http.use(webRoutes({ outbox: deps.outbox, sandbox: deps.sandbox }));
+  http.use((_req, res) => {
+    res.status(404).json({ error: 'No such route' });
+  });
+  http.use(jsonErrors);
+  return http;
+}

@@ -1,0 +1,168 @@
+import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
+import nock from 'nock';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '../../app/adapters/local/embedded-dynamodb';
+import { FakeSlack, signature } from '../support/slack';
+
+/**
+ * The Lambda entry points, invoked with real event JSON: API Gateway v1 (a REST turn) and v2
+ * (a signed Slack command), a Control Tower lifecycle event, the schedule and the table's stream.
+ * The table is the in-process DynamoDB-compatible server, reached through AWS_ENDPOINT_URL_DYNAMODB
+ * exactly as a real table would be; secrets come from Secrets Manager (nock).
+ */
+const SECRETS = { SLACK_SIGNING_SECRET: 'lambda-signing-secret-0123456789', SLACK_BOT_TOKEN: 'xoxb-lambda', APPROVAL_SECRET: 'a'.repeat(40) };
+const context = { awsRequestId: 'req-1', functionName: 'vending-http', getRemainingTimeInMillis: () => 29_000 } as unknown as Context;
+const fixture = (name: string) => JSON.parse(readFileSync(join(__dirname, 'fixtures', name), 'utf8'));
+
+describe('Lambda handlers', () => {
+  let table: EmbeddedDynamoDb;
+  let lambda: typeof import('../../app/lambda');
+  const saved = { ...process.env };
+  const dataDir = mkdtempSync(join(tmpdir(), 'vending-lambda-'));
+  let secretReads = 0;
+
+  beforeAll(async () => {
+    table = await startEmbeddedDynamoDb({ tableName: 'vending-prod' });
+    nock.disableNetConnect();
+    nock.enableNetConnect('127.0.0.1');
+    nock('https://secretsmanager.test')
+      .persist()
+      .post('/')
+      .reply(200, (_uri, body) => {
+        secretReads++;
+        const { SecretId } = typeof body === 'string' ? JSON.parse(body) : (body as { SecretId: string });
+        return { ARN: `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${SecretId}-AbCdEf`, Name: SecretId, SecretString: JSON.stringify(SECRETS), VersionId: 'v1', VersionStages: ['AWSCURRENT'], CreatedDate: 1795694400 };
+      });
+    new FakeSlack({ UJANE: { email: 'jane@example.com', real_name: 'Jane Doe', first_name: 'Jane', last_name: 'Doe' } });
+    Object.assign(process.env, {
+      AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+      AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: 'https://secretsmanager.test',
+      TABLE_NAME: 'vending-prod',
+      PUBLIC_URL: 'https://abc123defg.execute-api.eu-west-1.amazonaws.com/prod',
+      SECRETS_NAME: 'vending/prod',
+      SLACK_API_URL: 'https://slack.test/api/',
+      DATA_DIR: dataDir,
+      SANDBOX_PROVISION_SECONDS: '3600',
+      LOG_LEVEL: 'silent',
+    });
+    lambda = await import('../../app/lambda');
+  });
+  afterAll(async () => {
+    const app = await lambda.vendingApp();
+    await app.close();
+    await table.close();
+    process.env = saved;
+    nock.cleanAll();
+    nock.enableNetConnect();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('answers a REST turn from API Gateway (REST API, v1 event) exactly as the 2021 API did', async () => {
+    const res = (await lambda.http(fixture('apigw-v1-account.json'), context)) as { statusCode: number; body: string; headers: Record<string, string> };
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(res.body).response).toBe('Hi TestUser-Name, what account type do you want? Production or Sandbox?');
+    expect(secretReads).toBe(1);
+  });
+
+  it('answers a signed Slack slash command from API Gateway (HTTP API, v2 event), and refuses a forged one', async () => {
+    const body = new URLSearchParams({ command: '/vend-account', text: 'help', user_id: 'UJANE', team_id: 'T0001', channel_id: 'C1', trigger_id: 't.1', response_url: 'https://slack.test/r', api_app_id: 'A1', token: 'x' }).toString();
+    const ts = Math.floor(Date.now() / 1000);
+    const event = (sig: string) => {
+      const e = fixture('apigw-v2-template.json');
+      e.body = Buffer.from(body).toString('base64');
+      e.headers['x-slack-request-timestamp'] = String(ts);
+      e.headers['x-slack-signature'] = sig;
+      return e;
+    };
+    const ok = (await lambda.http(event(signature(body, ts, SECRETS.SLACK_SIGNING_SECRET)), context)) as { statusCode: number; body: string };
+    expect(ok.statusCode).toBe(200);
+    expect(JSON.parse(ok.body)).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('/vend-account status') });
+    const forged = (await lambda.http(event(signature(body, ts, 'wrong-secret')), context)) as { statusCode: number };
+    expect(forged.statusCode).toBe(401);
+    expect(secretReads).toBe(1); // fetched once per container
+  });
+
+  it('carries side effects through the stream, completes provisioning from the Control Tower event, and runs the schedule', async () => {
+    const app = await lambda.vendingApp();
+    const request = await app.service.createRequest(
+      { requester: { id: 'jane@example.com', email: 'jane@example.com', firstName: 'Jane', lastName: 'Doe' }, accountType: 'Sandbox', accountEmail: 'ct-team@example.com', accountOU: 'Demos', accountName: 'ct-team-account' },
+      { id: 'jane@example.com', channel: 'rest' },
+    );
+    // No inline effects on Lambda: nothing was sent until the stream delivers the write.
+    expect(await app.outbox!.list()).toEqual([]);
+    const streamEvent: DynamoDBStreamEvent = {
+      Records: [
+        {
+          eventID: '1',
+          eventName: 'INSERT',
+          eventVersion: '1.1',
+          eventSource: 'aws:dynamodb',
+          awsRegion: 'eu-west-1',
+          dynamodb: {
+            ApproximateCreationDateTime: 1795694400,
+            Keys: { pk: { S: `REQ#${request.id}` }, sk: { S: 'REQ' } },
+            NewImage: { pk: { S: `REQ#${request.id}` }, sk: { S: 'REQ' }, effects: { M: { x: { M: {} } } } },
+            SequenceNumber: '111',
+            SizeBytes: 26,
+            StreamViewType: 'NEW_IMAGE',
+          },
+          eventSourceARN: 'arn:aws:dynamodb:eu-west-1:123456789012:table/vending-prod/stream/2026-11-26T00:00:00.000',
+        },
+      ],
+    };
+    expect(await lambda.stream(streamEvent)).toEqual({ batchItemFailures: [] });
+    const approval = (await app.outbox!.list()).find((m) => m.kind === 'approval-request')!;
+    expect(approval.text).toContain('https://abc123defg.execute-api.eu-west-1.amazonaws.com/prod/account/confirm/');
+
+    await app.service.decide(request.id, 'approve', { id: 'approvers@example.com', email: 'approvers@example.com', channel: 'email-link' });
+    await lambda.reconcile({} as never); // the schedule drains the queue (the stream would too)
+    expect((await app.service.get(request.id)).status).toBe('PROVISIONING');
+
+    const ctEvent = {
+      version: '0',
+      id: '999cccaa-eaaa-0000-1111-123456789012',
+      'detail-type': 'AWS Service Event via CloudTrail',
+      source: 'aws.controltower',
+      account: '123456789012',
+      time: '2026-11-26T12:30:00Z',
+      region: 'eu-west-1',
+      resources: [],
+      detail: {
+        eventVersion: '1.08',
+        userIdentity: { accountId: '123456789012', invokedBy: 'AWS Internal' },
+        eventTime: '2026-11-26T12:30:00Z',
+        eventSource: 'controltower.amazonaws.com',
+        eventName: 'CreateManagedAccount',
+        awsRegion: 'eu-west-1',
+        sourceIPAddress: 'AWS Internal',
+        userAgent: 'AWS Internal',
+        requestParameters: null,
+        responseElements: null,
+        eventID: 'cccaa000-0000-1111-2222-123456789012',
+        readOnly: false,
+        eventType: 'AwsServiceEvent',
+        managementEvent: true,
+        recipientAccountId: '123456789012',
+        serviceEventDetails: {
+          createManagedAccountStatus: {
+            organizationalUnit: { organizationalUnitName: 'Demos', organizationalUnitId: 'ou-abcd-12345678' },
+            account: { accountName: 'ct-team-account', accountId: '210987654321' },
+            state: 'SUCCEEDED',
+            message: 'AWS Control Tower successfully created an enrolled account.',
+            requestedTimestamp: '2026-11-26T12:00:00+0000',
+            completedTimestamp: '2026-11-26T12:30:00+0000',
+          },
+        },
+        eventCategory: 'Management',
+      },
+    };
+    expect(await lambda.controlTowerEvent(ctEvent as never)).toEqual({ matched: true, requestId: request.id, status: 'SUCCEEDED' });
+    expect(await app.service.get(request.id)).toMatchObject({ status: 'SUCCEEDED', provisioning: { accountId: '210987654321' } });
+    expect(await lambda.controlTowerEvent({ source: 'aws.s3', 'detail-type': 'Object Created', detail: {} } as never)).toEqual({ matched: false });
+  });
+});
