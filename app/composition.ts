@@ -90,16 +90,15 @@ export async function createVendingApp(config: Config, opts: BuildOptions = {}):
     config.slackMode === 'off' ? undefined : createSlackDoor({ config, service, conversation, idempotency: ports.idempotency, clock, log, sandbox });
   const linkFor = (request: { id: string; expiresAt: string }, approver: string) =>
     `${config.publicUrl}/account/confirm/${tokens.sign({ requestId: request.id, approver, expiresAt: new Date(request.expiresAt) })}`;
+  // Effects of one request run in registration order: what people see first, the queue last.
+  if (slack && config.SLACK_APPROVAL_CHANNEL) {
+    dispatcher.register(new SlackApprovalMessage(slack.client, config.SLACK_APPROVAL_CHANNEL, config.APPROVERS, (id, ref) => store.setApprovalMessage(id, ref)));
+  }
+  if (slack) dispatcher.register(new SlackRequesterDm(slack.client));
   dispatcher
     .register(new ApproverMail(notifier, approvers, linkFor))
     .register(new RequesterMail(notifier, !!slack))
     .register(new QueueDrain(provisioner));
-  if (slack) {
-    dispatcher.register(new SlackRequesterDm(slack.client));
-    if (config.SLACK_APPROVAL_CHANNEL) {
-      dispatcher.register(new SlackApprovalMessage(slack.client, config.SLACK_APPROVAL_CHANNEL, config.APPROVERS, (id, ref) => store.setApprovalMessage(id, ref)));
-    }
-  }
   sandboxFactory?.onOutcome((outcome) => {
     provisioner.complete(outcome).catch((err) => log.error({ err, outcome }, 'could not record a provisioning outcome'));
   });

@@ -36,7 +36,8 @@ export interface ProvisioningOutcome {
  * free; completion arrives as an outcome, and the reconciler makes sure nothing stays stuck.
  */
 export class Provisioner {
-  private draining: Promise<void> = Promise.resolve();
+  private running?: Promise<void>;
+  private again = false;
 
   constructor(
     private readonly store: RequestStore,
@@ -47,14 +48,32 @@ export class Provisioner {
     private readonly log: Logger,
   ) {}
 
-  /** Starts queued requests while slots are free. Calls in one process run one after the other. */
+  /**
+   * Starts queued requests while slots are free. One drain runs at a time in a process; calls
+   * during a drain are folded into one more pass, so a burst of approvals costs a few passes.
+   */
   drain(): Promise<void> {
-    this.draining = this.draining.then(() => this.drainOnce()).catch((err) => this.log.error({ err }, 'queue drain failed'));
-    return this.draining;
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        await this.drainOnce();
+      } while (this.again);
+    })()
+      .catch((err) => this.log.error({ err }, 'queue drain failed'))
+      .finally(() => {
+        this.running = undefined;
+      });
+    return this.running;
   }
 
   private async drainOnce(): Promise<void> {
     const now = this.clock.now();
+    // All slots taken: nothing can start, so the queue need not be read.
+    if ((await this.store.slotHolders()).length >= this.policy.maxConcurrent) return;
     for (const request of await this.store.listByStatus('APPROVED', 100)) {
       if (request.provisioning?.notBefore && new Date(request.provisioning.notBefore) > now) continue;
       if (!(await this.store.claimSlot(request.id, this.policy.maxConcurrent, now))) return;

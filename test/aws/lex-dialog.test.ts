@@ -1,3 +1,6 @@
+import { LexRuntimeV2Client } from '@aws-sdk/client-lex-runtime-v2';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { type AddressInfo, createServer } from 'node:net';
 import nock from 'nock';
 import { LexDialog, lexSessionId } from '../../app/adapters/aws/lex-dialog';
 import type { OrganizationalUnit } from '../../app/core/account-request';
@@ -118,7 +121,7 @@ describe('LexDialog: the Dialog port on Amazon Lex V2 (RecognizeText)', () => {
       expect(r.slotToElicit).toBeUndefined();
     });
 
-    it('is ReadyForFulfillment after a yes, with no message: the caller creates the request', async () => {
+    it.each(['ReadyForFulfillment', 'Fulfilled'] as const)('is ReadyForFulfillment after a yes (intent state %s), with no message: the caller creates the request', async (state) => {
       const { say, lex } = setup();
       lex.reply({
         intent: 'VendAccount',
@@ -128,7 +131,9 @@ describe('LexDialog: the Dialog port on Amazon Lex V2 (RecognizeText)', () => {
           RootEmail: { original: 'ops@example.com' },
           AccountOU: { original: 'demos', interpreted: 'Demos' },
         },
-        state: 'ReadyForFulfillment',
+        // Without a fulfillment code hook Lex hands the intent over as ReadyForFulfillment; a bot whose
+        // code hook is merely disabled may report Fulfilled. Either way nothing has been done yet.
+        state,
         confirmationState: 'Confirmed',
         dialogAction: { type: 'Close' },
         sessionAttributes: ATTRIBUTES,
@@ -244,9 +249,9 @@ describe('LexDialog: the Dialog port on Amazon Lex V2 (RecognizeText)', () => {
       expect(await say('what can you do?')).toEqual({ intent: 'Help', state: 'Fulfilled', slots: {}, message: help });
     });
 
-    it('RequestStatus has no closing response: ReadyForFulfillment, the caller lists the requests', async () => {
+    it.each(['ReadyForFulfillment', 'Fulfilled'] as const)('RequestStatus has no closing response (intent state %s): ReadyForFulfillment, the caller lists the requests', async (state) => {
       const { say, lex } = setup();
-      lex.reply({ intent: 'RequestStatus', state: 'ReadyForFulfillment', dialogAction: { type: 'Close' }, sessionAttributes: ATTRIBUTES });
+      lex.reply({ intent: 'RequestStatus', state, dialogAction: { type: 'Close' }, sessionAttributes: ATTRIBUTES });
       expect(await say('is my account ready?')).toEqual({ intent: 'RequestStatus', state: 'ReadyForFulfillment', slots: {}, message: '' });
     });
 
@@ -270,6 +275,13 @@ describe('LexDialog: the Dialog port on Amazon Lex V2 (RecognizeText)', () => {
       lex.reply({ dialogAction: { type: 'ElicitIntent' }, messages: [{ content: fallback, contentType: 'PlainText' }], sessionAttributes: ATTRIBUTES });
       expect(await say('asdf')).toEqual({ intent: null, state: 'ElicitIntent', slots: {}, message: fallback });
     });
+  });
+
+  it('asks again, and logs, on a dialog state only a code hook produces (Delegate)', async () => {
+    const { say, lex, log } = setup();
+    lex.reply({ intent: 'VendAccount', slotNames: VEND_SLOTS, dialogAction: { type: 'Delegate' }, sessionAttributes: ATTRIBUTES });
+    expect(await say('new account')).toEqual({ intent: null, state: 'ElicitIntent', slots: {}, message: 'Sorry, I did not understand that.' });
+    expect(log.at('warn')[0]).toMatchObject({ msg: 'unexpected Lex dialog state; asking again', obj: { dialogAction: 'Delegate' } });
   });
 
   describe('messages', () => {
@@ -320,10 +332,20 @@ describe('LexDialog: the Dialog port on Amazon Lex V2 (RecognizeText)', () => {
       await expect(say('new account')).rejects.toBeInstanceOf(DialogUnavailableError);
     });
 
-    it('turns a network error into DialogUnavailableError', async () => {
-      const { say } = setup(1);
-      nock(LEX_ENDPOINT).post(textPath(LEX_SESSION)).replyWithError('socket hang up');
-      await expect(say('new account')).rejects.toThrow(new DialogUnavailableError('Amazon Lex cannot be reached'));
+    it('turns a network error (the connection is reset) into DialogUnavailableError', async () => {
+      // A real socket that hangs up at once: nock's simulated errors do not behave like one.
+      const server = createServer((socket) => socket.destroy());
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      nock.enableNetConnect('127.0.0.1');
+      try {
+        const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+        const client = new LexRuntimeV2Client({ region: 'eu-west-1', credentials: CREDENTIALS, endpoint, maxAttempts: 1, requestHandler: new NodeHttpHandler() });
+        const dialog = new LexDialog({ client, ...BOT, organizationalUnits: OUS, log: new RecordingLogger() });
+        await expect(dialog.turn({ sessionId: SESSION, text: 'new account', user: USER })).rejects.toThrow(new DialogUnavailableError('Amazon Lex cannot be reached'));
+      } finally {
+        nock.disableNetConnect();
+        await new Promise((resolve) => server.close(resolve));
+      }
     });
 
     it('logs a ValidationException (bad configuration) as an error and names the problem', async () => {
@@ -373,9 +395,9 @@ describe('LexDialog: the Dialog port on Amazon Lex V2 (RecognizeText)', () => {
   });
 
   describe('session ids', () => {
-    const ids = ['rest:jane@example.com', 'slack:U0123', 'rest:john@example.com', 'web:jane@example.com', 'slack:U0124', 'no-door', 'x:' + 'ä'.repeat(500), ':leading'];
+    const ids = ['rest:jane@example.com', 'slack:U0123', 'rest:john@example.com', 'web:jane@example.com', 'slack:U0124', 'no-door', ':leading', 'x:' + 'ä'.repeat(500), 'a-door-name-far-longer-than-forty-characters-ever-needed:U1'];
 
-    it.each(ids)('maps %s to a valid Lex session id', (id) => {
+    it.each(ids.map((id) => [id.length > 40 ? `${id.slice(0, 37)}...` : id, id]))('maps %s to a valid Lex session id', (_label, id) => {
       const lex = lexSessionId(id);
       expect(lex).toMatch(/^[0-9a-zA-Z._:-]{2,100}$/);
       expect(lexSessionId(id)).toBe(lex);

@@ -25,7 +25,10 @@ import type { Logger } from '../../core/ports';
  *   response), RequestStatus, and Help with a closing response; FallbackIntent whose closing
  *   response is the manifest's fallback message; optionally a cancel intent (AMAZON.CancelIntent);
  * - no fulfillment code hook: after confirmation Lex answers intent state ReadyForFulfillment with
- *   no message, and the caller (core/conversation.ts) fulfils.
+ *   no message, and the caller (core/conversation.ts) fulfils. Only intents the bot answers by
+ *   itself (the manifest's `response`: Help) may have a closing response: an unconfirmed intent
+ *   that closes with a message is taken as answered (Fulfilled), one that closes without a message,
+ *   or confirmed, as the caller's to fulfil (ReadyForFulfillment).
  *
  * Lex keeps the conversation (it expires after the bot's idle session TTL); this adapter holds none.
  * IAM: lex:RecognizeText and lex:DeleteSession on the bot alias
@@ -144,12 +147,12 @@ export class LexDialog implements Dialog {
       case 'Failed':
         // Lex gave up: too many answers it could not use for one slot or the confirmation.
         return result('Failed');
+      case 'ReadyForFulfillment':
       case 'Fulfilled':
       case 'FulfillmentInProgress':
-        return result('Fulfilled');
-      case 'ReadyForFulfillment':
-        // An intent the bot answers by itself (Help) has a closing response; one the caller fulfils
-        // (VendAccount after its confirmation, RequestStatus) comes with no message.
+        // The bot has no fulfillment code hook, so whichever of these Lex reports, nothing was done
+        // yet. An intent the bot answers by itself (Help) says its closing response; one the caller
+        // fulfils (VendAccount after its confirmation, RequestStatus) is confirmed or says nothing.
         return intent.confirmationState !== 'Confirmed' && message ? result('Fulfilled') : result('ReadyForFulfillment');
       default:
         break;

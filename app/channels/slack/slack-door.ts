@@ -41,7 +41,13 @@ export interface SlackDoorDeps {
 export function createSlackDoor(deps: SlackDoorDeps): SlackDoor {
   const { config, log } = deps;
   const logger = boltLogger(log);
-  const clientOptions = config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL.replace(/\/?$/, '/') } : undefined;
+  // Calls made before an acknowledgement must not hang: a bounded timeout and few retries. Calls
+  // made by effects need no more, since the effects dispatcher retries them durably.
+  const clientOptions = {
+    ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL.replace(/\/?$/, '/') } : {}),
+    timeout: 5_000,
+    retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1_000 },
+  };
   let receiver: ExpressReceiver | undefined;
   let app: App;
   if (config.slackMode === 'socket') {
