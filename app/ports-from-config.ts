@@ -1,4 +1,3 @@
-import { LexRuntimeV2Client } from '@aws-sdk/client-lex-runtime-v2';
 import { join, resolve } from 'node:path';
 import { documentClient } from './adapters/aws/dynamodb-client';
 import { DynamoDbIdempotencyStore } from './adapters/aws/dynamodb-idempotency';
@@ -87,7 +86,7 @@ export async function portsFromConfig(config: Config, deps: { clock: Clock; log:
   const dialog: Dialog =
     config.LEX_BOT_ID && config.LEX_BOT_ALIAS_ID
       ? new LexDialog({
-          ...(config.LEX_REGION ? { client: new LexRuntimeV2Client({ region: config.LEX_REGION }) } : {}),
+          region: config.LEX_REGION,
           botId: config.LEX_BOT_ID,
           botAliasId: config.LEX_BOT_ALIAS_ID,
           localeId: config.LEX_LOCALE_ID,

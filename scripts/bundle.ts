@@ -15,10 +15,11 @@ const root = join(__dirname, '..');
 const out = join(root, 'dist', 'lambda');
 export const HANDLERS = ['http', 'control-tower-event', 'reconcile', 'stream'] as const;
 
-export async function bundle(): Promise<Array<{ handler: string; bytes: number }>> {
+export async function bundle(): Promise<{ sizes: Array<{ handler: string; bytes: number }>; packages: string[] }> {
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
-  await build({
+  const result = await build({
+    metafile: true,
     entryPoints: HANDLERS.map((h) => join(root, 'app', 'lambda', `${h}.ts`)),
     outdir: out,
     bundle: true,
@@ -35,12 +36,19 @@ export async function bundle(): Promise<Array<{ handler: string; bytes: number }
   });
   cpSync(join(root, 'manifest', 'bot.yml'), join(out, 'manifest', 'bot.yml'));
   cpSync(join(root, 'app', 'channels', 'web', 'public'), join(out, 'public'), { recursive: true });
-  return HANDLERS.map((h) => ({ handler: h, bytes: statSync(join(out, `${h}.js`)).size }));
+  // Which packages went in (to check that no dev dependency did).
+  const packages = new Set(
+    Object.keys(result.metafile.inputs).flatMap((input) => {
+      const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+      return m ? [m[1]] : [];
+    }),
+  );
+  return { sizes: HANDLERS.map((h) => ({ handler: h, bytes: statSync(join(out, `${h}.js`)).size })), packages: [...packages].sort() };
 }
 
 if (require.main === module) {
   bundle().then(
-    (sizes) => {
+    ({ sizes }) => {
       for (const s of sizes) console.log(`dist/lambda/${s.handler}.js  ${(s.bytes / 1024).toFixed(0)} KiB`);
     },
     (err) => {
