@@ -10,6 +10,7 @@ import { startApp, type RunningApp } from '../support/app';
 import { RecordingNotifier, ScriptedFactory, TestClock } from '../support/doubles';
 import { BOT, LEX_ENDPOINT, VEND_SLOTS, lexClient, scriptLex, sessionPath, type LexTurn, type SlotFill } from './fixtures/lex/lex-wire';
 import { RecordingLogger } from './fixtures/lex/recording-logger';
+import { strictNock, MemorySessions } from '../support/wire';
 
 /**
  * One core, two dialog engines: the embedded engine running manifest/bot.yml and Amazon Lex V2
@@ -44,20 +45,6 @@ function lexSays(template: string, attributes: Record<string, string>, slots: Re
   return [{ content, contentType: 'PlainText' }];
 }
 
-/** The session store of test/unit/embedded-dialog.test.ts: a Map that honours expiresAt. */
-class MemorySessions implements SessionStore {
-  readonly items = new Map<string, { session: DialogSession; expiresAt: Date }>();
-  async load(id: string, now: Date) {
-    const item = this.items.get(id);
-    return item && item.expiresAt > now ? structuredClone(item.session) : undefined;
-  }
-  async save(session: DialogSession, expiresAt: Date) {
-    this.items.set(session.id, { session: structuredClone(session), expiresAt });
-  }
-  async delete(id: string) {
-    this.items.delete(id);
-  }
-}
 
 /** Slots as Lex has filled them after each answer of the walk-through. */
 const TYPE: Record<string, SlotFill> = { AccountType: { original: 'Sandbox', interpreted: 'Sandbox', resolved: ['Sandbox'] } };
@@ -133,17 +120,8 @@ async function drive(dialog: Dialog, steps: Step[]): Promise<DialogTurnResult[]>
   return results;
 }
 
-beforeAll(() => {
-  nock.disableNetConnect();
-  // The apps of the Conversation tests keep their requests in an embedded DynamoDB on loopback.
-  nock.enableNetConnect('127.0.0.1');
-});
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
-afterAll(() => nock.enableNetConnect());
+// The apps of the Conversation tests keep their requests in an embedded DynamoDB on loopback (left open).
+strictNock();
 
 describe('dialog parity: the embedded engine and Lex V2 built from the same manifest', () => {
   it('walk through an account request the same way, turn by turn', async () => {

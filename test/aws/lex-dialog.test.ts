@@ -18,6 +18,7 @@ import {
   textPath,
 } from './fixtures/lex/lex-wire';
 import { RecordingLogger } from './fixtures/lex/recording-logger';
+import { strictNock } from '../support/wire';
 
 const OUS: OrganizationalUnit[] = [{ name: 'Experiment' }, { name: 'Demos', id: 'ou-abcd-12345678' }];
 /** The 2021 solution's test user (its Postman request). */
@@ -35,13 +36,7 @@ function setup(maxAttempts = 1) {
   return { dialog, log, lex, say };
 }
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
-afterAll(() => nock.enableNetConnect());
+strictNock();
 
 describe('LexDialog: the Dialog port on Amazon Lex V2 (RecognizeText)', () => {
   it('is the lex kind', () => {

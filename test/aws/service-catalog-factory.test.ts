@@ -3,6 +3,7 @@ import nock from 'nock';
 import { provisionedProductName, ServiceCatalogAccountFactory } from '../../app/adapters/aws/service-catalog-factory';
 import type { AccountRequest } from '../../app/core/account-request';
 import { FactoryBusyError, FactoryRejectedError, type Logger } from '../../app/core/ports';
+import { strictNock } from '../support/wire';
 
 /*
  * Service Catalog speaks AWS JSON 1.1: every call is POST / with `x-amz-target:
@@ -130,16 +131,10 @@ function accountRequest(account: Partial<AccountRequest['account']> = {}): Accou
 
 let api: ServiceCatalogApi;
 
-beforeAll(() => nock.disableNetConnect());
-afterAll(() => nock.enableNetConnect());
 beforeEach(() => {
   api = new ServiceCatalogApi();
 });
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]); // every answer a test prepared was asked for
-});
+strictNock();
 
 describe('ServiceCatalogAccountFactory.provision', () => {
   it('finds Account Factory by name, launches its current version through the portfolio, and returns the record id', async () => {

@@ -4,6 +4,7 @@ import { SNS_MAX_BYTES, SnsNotifier, TRUNCATION_NOTE } from '../../app/adapters/
 import { truncate } from '../../app/core/messages';
 import type { OutgoingMessage } from '../../app/core/ports';
 import { RecordingLogger } from './fixtures/lex/recording-logger';
+import { strictNock } from '../support/wire';
 
 /**
  * Amazon SNS at the wire: Publish is the Query protocol (POST / with a form-encoded body,
@@ -71,13 +72,7 @@ function setup() {
   return { log, notifier: new SnsNotifier({ client, topicArn: TOPIC, log }) };
 }
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
-afterAll(() => nock.enableNetConnect());
+strictNock();
 
 describe('SnsNotifier: the Notifier port on Amazon SNS (Publish)', () => {
   it('is the sns kind', () => {

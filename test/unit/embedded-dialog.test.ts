@@ -3,21 +3,8 @@ import { loadBotModel } from '../../app/bot-model-file';
 import type { OrganizationalUnit } from '../../app/core/account-request';
 import type { DialogSession, DialogTurnResult, DialogUser } from '../../app/core/dialog';
 import type { Clock, SessionStore } from '../../app/core/ports';
+import { MemorySessions } from '../support/wire';
 
-/** A SessionStore that keeps sessions in a Map and honours expiresAt, like the real ones. */
-class MemorySessions implements SessionStore {
-  readonly items = new Map<string, { session: DialogSession; expiresAt: Date }>();
-  async load(id: string, now: Date) {
-    const item = this.items.get(id);
-    return item && item.expiresAt > now ? structuredClone(item.session) : undefined;
-  }
-  async save(session: DialogSession, expiresAt: Date) {
-    this.items.set(session.id, { session: structuredClone(session), expiresAt });
-  }
-  async delete(id: string) {
-    this.items.delete(id);
-  }
-}
 
 class TestClock implements Clock {
   private t = Date.parse('2025-03-01T09:00:00Z');
