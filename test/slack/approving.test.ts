@@ -67,6 +67,9 @@ describe('Slack door: approving', () => {
   const lastUpdate = () => slack.of('chat.update').at(-1)!;
   const blocksText = (m: Record<string, any>) => JSON.stringify(m.blocks);
   const hasButtons = (m: Record<string, any>) => m.blocks.some((b: any) => b.type === 'actions');
+  /** DMs to a requester about one request (other tests' requests may still be finishing). */
+  const dmsAbout = (user: string, request: AccountRequest) =>
+    slack.of('chat.postMessage').filter((m) => m.channel === user && String(m.text).includes(request.account.name)).map((m) => String(m.text));
 
   it('takes a request from the modal to SUCCEEDED, updating one message and DMing the requester at each step', async () => {
     const { request, where } = await fileRequest();
@@ -82,7 +85,7 @@ describe('Slack door: approving', () => {
     expect(hasButtons(updates[0])).toBe(false);
     expect(blocksText(lastUpdate())).toContain(`Account ready: *${done.provisioning!.accountId}*`);
     expect(blocksText(lastUpdate())).toContain('sandbox: simulated');
-    const dms = slack.of('chat.postMessage').filter((m) => m.channel === 'UJANE').map((m) => m.text);
+    const dms = dmsAbout('UJANE', request);
     expect(dms[0]).toContain('*Approved: AWS account');
     expect(dms.at(-1)).toContain(`Account id:   ${done.provisioning!.accountId}`);
     expect(dms.at(-1)).toContain('OU:           Experiment');
@@ -124,8 +127,7 @@ describe('Slack door: approving', () => {
     expect(blocksText(lastUpdate())).toContain('Denied by <@UBOSS>');
     expect(blocksText(lastUpdate())).toContain('Use the shared sandbox');
     expect(hasButtons(lastUpdate())).toBe(false);
-    const dm = slack.of('chat.postMessage').find((m) => m.channel === 'UJANE')!;
-    expect(dm.text).toContain('Reason: Use the shared sandbox');
+    expect(dmsAbout('UJANE', request)[0]).toContain('Reason: Use the shared sandbox');
   });
 
   it('does not open the deny form for a non-approver', async () => {
@@ -164,7 +166,7 @@ describe('Slack door: approving', () => {
     const update = slack.of('chat.update').find((u) => blocksText(u).includes(request.id))!;
     expect(blocksText(update)).toContain('Expired: nobody decided in time');
     expect(hasButtons(update)).toBe(false);
-    expect(slack.of('chat.postMessage').find((m) => m.channel === 'UJANE')?.text).toContain('*Expired:');
+    expect(dmsAbout('UJANE', request)[0]).toContain('*Expired:');
   });
 
   it('loses no update while Slack is failing: retried from the stored state, it shows the latest', async () => {
