@@ -1,5 +1,4 @@
 import {
-  DeleteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -10,6 +9,7 @@ import { type AccountRequest, type Status, isOpen } from '../../core/account-req
 import { AccountNameTakenError, DuplicateRequestError, NotFoundError, TransitionConflictError } from '../../core/errors';
 import type { Effect, RequestStore, Transition } from '../../core/ports';
 import { isConditionFailed } from './dynamodb-client';
+import { ItemLocks, ProvisioningSlots } from './dynamodb-locks';
 import { INDEXES } from './table-schema';
 
 type Item = Record<string, any>;
@@ -22,17 +22,23 @@ const statusIndex = (status: Status, since: string, id: string) => ({ gsi1pk: `S
 
 /** The RequestStore on one DynamoDB table (key design in table-schema.ts). */
 export class DynamoDbRequestStore implements RequestStore {
+  private readonly locks: ItemLocks;
+  private readonly slotTable: ProvisioningSlots;
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
-  ) {}
+  ) {
+    this.locks = new ItemLocks(db, table);
+    this.slotTable = new ProvisioningSlots(db, table, this.locks);
+  }
 
   async create(request: AccountRequest, effects: Effect[]): Promise<void> {
     await this.lockEmail(request.account.email, request.id);
     try {
       await this.lockName(request.account.name, request.id);
     } catch (err) {
-      await this.unlock(emailKey(request.account.email), request.id);
+      await this.locks.release(emailKey(request.account.email), request.id);
       throw err;
     }
     await this.db.send(
@@ -105,7 +111,7 @@ export class DynamoDbRequestStore implements RequestStore {
         }),
       );
       const updated = toRequest(Attributes!);
-      if (!isOpen(t.to) && t.from.some(isOpen)) await this.unlock(emailKey(updated.account.email), t.id);
+      if (!isOpen(t.to) && t.from.some(isOpen)) await this.locks.release(emailKey(updated.account.email), t.id);
       return updated;
     } catch (err) {
       if (!isConditionFailed(err)) throw err;
@@ -124,7 +130,7 @@ export class DynamoDbRequestStore implements RequestStore {
   }
 
   async findByAccountName(name: string): Promise<AccountRequest | undefined> {
-    const holder = await this.lockHolder(nameKey(name));
+    const holder = await this.locks.holder(nameKey(name));
     return holder ? this.get(holder) : undefined;
   }
 
@@ -215,44 +221,16 @@ export class DynamoDbRequestStore implements RequestStore {
     );
   }
 
-  async claimSlot(requestId: string, max: number, now: Date): Promise<boolean> {
-    const slots = await this.slots();
-    if (slots.some((s) => s.requestId === requestId)) return true;
-    const taken = new Set(slots.map((s) => s.sk));
-    for (let n = 0; n < max; n++) {
-      const sk = `SLOT#${n}`;
-      if (taken.has(sk)) continue;
-      try {
-        await this.db.send(
-          new PutCommand({
-            TableName: this.table,
-            Item: { pk: 'SLOTS', sk, requestId, since: now.toISOString() },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-        return true;
-      } catch (err) {
-        if (!isConditionFailed(err)) throw err;
-      }
-    }
-    return false;
+  claimSlot(requestId: string, max: number, now: Date): Promise<boolean> {
+    return this.slotTable.claim(requestId, max, now);
   }
 
-  async releaseSlot(requestId: string): Promise<void> {
-    for (const slot of (await this.slots()).filter((s) => s.requestId === requestId)) {
-      await this.unlock({ pk: 'SLOTS', sk: slot.sk }, requestId);
-    }
+  releaseSlot(requestId: string): Promise<void> {
+    return this.slotTable.release(requestId);
   }
 
-  async slotHolders(): Promise<Array<{ requestId: string; since: string }>> {
-    return (await this.slots()).map(({ requestId, since }) => ({ requestId, since }));
-  }
-
-  private async slots(): Promise<Array<{ sk: string; requestId: string; since: string }>> {
-    const { Items = [] } = await this.db.send(
-      new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': 'SLOTS' }, ConsistentRead: true }),
-    );
-    return Items as Array<{ sk: string; requestId: string; since: string }>;
+  slotHolders(): Promise<Array<{ requestId: string; since: string }>> {
+    return this.slotTable.holders();
   }
 
   private async query(index: keyof typeof INDEXES, pk: string, ascending: boolean, limit: number): Promise<AccountRequest[]> {
@@ -279,7 +257,7 @@ export class DynamoDbRequestStore implements RequestStore {
 
   /** Holds the account e-mail for this request; a lock whose holder is closed or gone is taken over. */
   private async lockEmail(email: string, requestId: string): Promise<void> {
-    await this.lock(emailKey(email), requestId, async (holder) => {
+    await this.locks.take(emailKey(email), requestId, async (holder) => {
       const existing = await this.get(holder);
       if (existing && isOpen(existing.status)) throw new DuplicateRequestError(existing.id, email);
     });
@@ -287,46 +265,9 @@ export class DynamoDbRequestStore implements RequestStore {
 
   /** Names stay unique for good; a lock whose request was never written is taken over. */
   private async lockName(name: string, requestId: string): Promise<void> {
-    await this.lock(nameKey(name), requestId, async (holder) => {
+    await this.locks.take(nameKey(name), requestId, async (holder) => {
       if (await this.get(holder)) throw new AccountNameTakenError(name, holder);
     });
-  }
-
-  private async lock(key: Item, requestId: string, refuse: (holder: string) => Promise<void>): Promise<void> {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const holder = await this.lockHolder(key);
-      if (holder === requestId) return;
-      if (holder) await refuse(holder);
-      try {
-        await this.db.send(
-          new PutCommand({
-            TableName: this.table,
-            Item: { ...key, requestId },
-            ConditionExpression: holder ? 'requestId = :holder' : 'attribute_not_exists(pk)',
-            ...(holder ? { ExpressionAttributeValues: { ':holder': holder } } : {}),
-          }),
-        );
-        return;
-      } catch (err) {
-        if (!isConditionFailed(err)) throw err; // lost a race: look again
-      }
-    }
-    throw new Error(`Could not take the lock ${key.pk}`);
-  }
-
-  private async lockHolder(key: Item): Promise<string | undefined> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }));
-    return Item?.requestId;
-  }
-
-  private async unlock(key: Item, requestId: string): Promise<void> {
-    try {
-      await this.db.send(
-        new DeleteCommand({ TableName: this.table, Key: key, ConditionExpression: 'requestId = :id', ExpressionAttributeValues: { ':id': requestId } }),
-      );
-    } catch (err) {
-      if (!isConditionFailed(err)) throw err;
-    }
   }
 }
 
