@@ -65,7 +65,7 @@ export async function createVendingApp(config: Config, opts: BuildOptions = {}):
   const tokens = new ApprovalTokens(config.APPROVAL_SECRET ?? loadOrCreateApprovalSecret(resolve(config.DATA_DIR)));
   const approvers = new ApproverPolicy({ emails: config.APPROVER_EMAILS, slackUserIds: config.APPROVERS });
   const dispatcher = new EffectDispatcher(store, clock, log, opts.retry ?? DEFAULT_RETRY, opts.inlineEffects ?? true);
-  const transitions = new Transitions(store, dispatcher, clock);
+  const transitions = new Transitions(store, dispatcher, clock, log);
   const service = new VendingService(
     store,
     transitions,
@@ -109,7 +109,7 @@ export async function createVendingApp(config: Config, opts: BuildOptions = {}):
       ? `${slack.mode === 'socket' ? 'Socket Mode' : 'HTTP (POST /slack/events)'}${config.SLACK_APPROVAL_CHANNEL ? `, approvals in ${config.SLACK_APPROVAL_CHANNEL}` : ', no approval channel'}`
       : 'off (set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN, or SLACK_APP_TOKEN for Socket Mode)',
   };
-  const http = httpApp({ log, service, conversation, tokens, clock, apiKey: config.API_KEY, outbox: ports.outbox, slack, sandbox, health: () => ({ ports: description }) });
+  const http = httpApp({ log, service, conversation, tokens, clock, apiKey: config.API_KEY, outbox: ports.outbox, slack, sandbox, basePath: config.basePath, health: () => ({ ports: description }) });
 
   const tick = async () => {
     await dispatcher.sweep();

@@ -77,7 +77,13 @@ export const configSchema = z.object({
 /** How the Slack door runs: over HTTP (/slack/events), over Socket Mode, or not at all. */
 export type SlackMode = 'http' | 'socket' | 'off';
 
-export type Config = z.output<typeof configSchema> & { publicUrl: string; organizationalUnits: OrganizationalUnit[]; slackMode: SlackMode };
+export type Config = z.output<typeof configSchema> & {
+  publicUrl: string;
+  /** The path prefix of PUBLIC_URL (e.g. "/api" behind an API Gateway stage); "" locally. */
+  basePath: string;
+  organizationalUnits: OrganizationalUnit[];
+  slackMode: SlackMode;
+};
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -99,6 +105,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     ...c,
     publicUrl: (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, ''),
+    basePath: new URL(c.PUBLIC_URL ?? 'http://localhost').pathname.replace(/\/+$/, ''),
     organizationalUnits: c.ORGANIZATIONAL_UNITS as OrganizationalUnit[],
     slackMode: !c.SLACK_BOT_TOKEN ? 'off' : c.SLACK_APP_TOKEN ? 'socket' : c.SLACK_SIGNING_SECRET ? 'http' : 'off',
   };

@@ -25,6 +25,8 @@ export function httpApp(deps: {
   outbox?: Outbox;
   slack?: SlackDoor;
   sandbox: boolean;
+  /** Path prefix the app is served under (PUBLIC_URL's path). */
+  basePath: string;
   health: () => object;
 }): express.Express {
   const http = express();
@@ -47,8 +49,9 @@ export function httpApp(deps: {
   });
   if (deps.slack?.router) http.use(deps.slack.router);
   http.use(restRoutes({ conversation: deps.conversation, service: deps.service, apiKey: deps.apiKey }));
-  http.use(approvalRoutes({ service: deps.service, tokens: deps.tokens, clock: deps.clock, sandbox: deps.sandbox }));
-  http.use(webRoutes({ outbox: deps.outbox, sandbox: deps.sandbox }));
+  const page = { sandbox: deps.sandbox, base: deps.basePath };
+  http.use(approvalRoutes({ service: deps.service, tokens: deps.tokens, clock: deps.clock, page }));
+  http.use(webRoutes({ outbox: deps.outbox, page }));
   http.use((_req, res) => {
     res.status(404).json({ error: 'No such route' });
   });

@@ -1,7 +1,7 @@
 import type { AccountRequest, Actor, AuditEvent } from './account-request';
 import type { EffectDispatcher } from './effects';
 import { TRANSITIONS, type Action } from './lifecycle';
-import type { Clock, RequestStore, Transition } from './ports';
+import type { Clock, Logger, RequestStore, Transition } from './ports';
 
 /**
  * The one way a request changes state: the lifecycle table says what is legal, the store applies
@@ -13,6 +13,7 @@ export class Transitions {
     private readonly store: RequestStore,
     private readonly dispatcher: EffectDispatcher,
     private readonly clock: Clock,
+    private readonly log: Logger,
   ) {}
 
   async apply(
@@ -29,6 +30,8 @@ export class Transitions {
     const event: AuditEvent = { at: now, actor, action, from: request.status, to, ...(opts.reason ? { reason: opts.reason } : {}) };
     const effects = this.dispatcher.plan(action, { ...request, ...patch, status: to });
     const updated = await this.store.transition({ id: request.id, from, to, patch, event, effects });
+    // One line per transition, for the audit in the logs and the dashboard's requests-by-state metric.
+    this.log.info({ requestId: request.id, action, from: request.status, to, channel: actor.channel, actor: actor.id }, 'request transition');
     if (effects.length > 0) this.dispatcher.kick(request.id);
     return updated;
   }

@@ -7,7 +7,7 @@ import type { Clock } from '../../core/ports';
 import type { VendingService } from '../../core/vending-service';
 import { isTerminal } from '../../core/lifecycle';
 import { httpStatusOf, parseInput } from '../http-errors';
-import { html, page, type SafeHtml } from './html';
+import { html, page, type PageOptions, type SafeHtml } from './html';
 import { lastChange, requestDetails } from './request-view';
 
 /**
@@ -21,10 +21,10 @@ const decisionSchema = z.object({
   reason: z.string().max(1000, 'The reason must be at most 1000 characters').optional(),
 });
 
-export function approvalRoutes(deps: { service: VendingService; tokens: ApprovalTokens; clock: Clock; sandbox: boolean }): Router {
+export function approvalRoutes(deps: { service: VendingService; tokens: ApprovalTokens; clock: Clock; page: PageOptions }): Router {
   const router = Router();
   const show = (res: Response, status: number, title: string, body: SafeHtml) =>
-    res.status(status).type('html').send(page(title, body, { sandbox: deps.sandbox }));
+    res.status(status).type('html').send(page(title, body, deps.page));
 
   /** The grant in the link, or a page saying why there is none. */
   const grantOf = async (token: string, res: Response): Promise<{ grant: ApprovalGrant; request: AccountRequest } | undefined> => {
@@ -79,7 +79,7 @@ ${error ? html`<p class="error" role="alert" data-testid="form-error">${error}</
     try {
       const body = parseInput(decisionSchema, req.body ?? {});
       await deps.service.decide(found.request.id, body.decision, actor, body.reason);
-      res.redirect(303, `/account/confirm/${encodeURIComponent(token)}/result`);
+      res.redirect(303, `${deps.page.base ?? ''}/account/confirm/${encodeURIComponent(token)}/result`);
     } catch (err) {
       if (err instanceof TransitionConflictError) return void alreadyDecided(res, err.current);
       if (err instanceof ValidationError) return void show(res, 400, 'Decide', form(found.grant, found.request, err.message));
@@ -104,7 +104,7 @@ ${error ? html`<p class="error" role="alert" data-testid="form-error">${error}</
 <h1>Decision recorded</h1>
 <p class="notice" data-testid="result">The request is now ${lastChange(r)}.${settled ? '' : ' This page refreshes until it settles.'}</p>
 ${requestDetails(r)}`,
-        { sandbox: deps.sandbox },
+        deps.page,
       ),
     );
   });

@@ -31,19 +31,27 @@ export function linkify(text: string): SafeHtml {
   return new SafeHtml(escapeHtml(text).replace(/https?:\/\/[^\s<>"']+/g, (url) => `<a href="${url}">${url}</a>`));
 }
 
-/** The shared page frame; `sandbox` adds the banner that says results are simulated. */
-export function page(title: string, body: SafeHtml, opts: { sandbox?: boolean } = {}): string {
+export interface PageOptions {
+  /** Adds the banner that says results are simulated. */
+  sandbox?: boolean;
+  /** Path prefix the app is served under (an API Gateway stage, say); links are relative to it. */
+  base?: string;
+}
+
+/** The shared page frame. */
+export function page(title: string, body: SafeHtml, opts: PageOptions = {}): string {
   return html`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · Account vending</title>
+<base href="${opts.base ?? ''}/">
 <link rel="icon" href="data:,">
-<link rel="stylesheet" href="/style.css">
+<link rel="stylesheet" href="style.css">
 </head>
 <body>
-<header class="top"><a href="/" class="brand">☁ Account vending</a><nav><a href="/">Chat</a><a href="/outbox">Outbox</a></nav></header>
+<header class="top"><a href="./" class="brand">☁ Account vending</a><nav><a href="./">Chat</a><a href="outbox">Outbox</a></nav></header>
 ${opts.sandbox ? html`<p class="sandbox-banner">Embedded mode: the Account Factory is a <strong>sandbox</strong> (simulated; no real AWS accounts are created) and e-mail goes to the outbox.</p>` : ''}
 <main>${body}</main>
 </body>

@@ -1,19 +1,27 @@
 import express, { Router } from 'express';
+import escapeHtml from 'escape-html';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Outbox } from '../../adapters/local/outbox';
-import { html, linkify, page } from './html';
+import { html, linkify, page, type PageOptions } from './html';
 
 export const PUBLIC_DIR = join(__dirname, 'public');
 
 /** The browser door: the chat page (static, on top of POST /account) and the outbox page. */
-export function webRoutes(deps: { outbox?: Outbox; sandbox: boolean }): Router {
+export function webRoutes(deps: { outbox?: Outbox; page: PageOptions }): Router {
   const router = Router();
+  // The chat page's links are relative to <base>, set to where the app is served (an API Gateway
+  // stage adds a path prefix), so the same files work locally and behind API Gateway.
+  const index = readFileSync(join(PUBLIC_DIR, 'index.html'), 'utf8').replace('<base href="/">', `<base href="${escapeHtml(deps.page.base ?? '')}/">`);
+  router.get(['/', '/index.html'], (_req, res) => {
+    res.type('html').set('cache-control', 'no-cache').send(index);
+  });
   // Revalidate on every load so a deploy is seen at once; the files are small.
-  router.use(express.static(PUBLIC_DIR, { index: 'index.html', maxAge: 0 }));
+  router.use(express.static(PUBLIC_DIR, { index: false, maxAge: 0 }));
 
   router.get('/outbox', async (_req, res) => {
     if (!deps.outbox) {
-      res.status(404).type('html').send(page('Outbox', html`<h1>No outbox</h1><p>Messages go out through the configured notifier (e.g. SNS), not the embedded outbox.</p>`));
+      res.status(404).type('html').send(page('Outbox', html`<h1>No outbox</h1><p>Messages go out through the configured notifier (e.g. SNS), not the embedded outbox.</p>`, deps.page));
       return;
     }
     const entries = await deps.outbox.list();
@@ -29,7 +37,7 @@ ${entries.length === 0 ? html`<p class="empty">No messages yet.</p>` : ''}
 <h2 class="subject">${e.subject}</h2>
 <pre class="text">${linkify(e.text)}</pre></li>`,
         )}</ol>`,
-        { sandbox: deps.sandbox },
+        deps.page,
       ),
     );
   });

@@ -165,7 +165,7 @@
       UserInput: text,
     };
     setBusy(true);
-    return fetch('/account', {
+    return fetch('account', {
       method: 'POST',
       headers: headers({ 'content-type': 'application/json', accept: 'application/json' }),
       body: JSON.stringify(body),
@@ -357,7 +357,7 @@
         stop('Stopped checking after 30 minutes. Say “status” to see where it is.');
         return;
       }
-      fetch('/requests/' + encodeURIComponent(id), { headers: headers({ accept: 'application/json' }), cache: 'no-store' })
+      fetch('requests/' + encodeURIComponent(id), { headers: headers({ accept: 'application/json' }), cache: 'no-store' })
         .then(function (res) {
           return readJson(res).then(function (data) {
             return { status: res.status, data: data };
@@ -403,7 +403,7 @@
   // ---- start ----
   restoreProfile();
   if (apiKey()) apiKeyInput.value = apiKey();
-  fetch('/healthz', { cache: 'no-store' })
+  fetch('healthz', { cache: 'no-store' })
     .then(function (res) {
       return res.ok ? res.json() : {};
     })
