@@ -1,0 +1,141 @@
+import { Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
+
+/**
+ * IAM, least privilege: only the actions the code calls, on the resources it uses. Each list says
+ * which adapter calls it; the tests compare every role's policy with these lists.
+ */
+
+/** app/adapters/aws/dynamodb-*.ts: GetCommand, PutCommand, UpdateCommand, DeleteCommand, QueryCommand (no scans, batches or transactions). */
+export const TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query'];
+/** app/adapters/aws/lex-dialog.ts: RecognizeText and DeleteSession on the bot alias. */
+export const LEX_ACTIONS = ['lex:RecognizeText', 'lex:DeleteSession'];
+/** app/adapters/aws/sns-notifier.ts (the topic uses the AWS managed key alias/aws/sns, whose key policy lets SNS use it for publishers of this account). */
+export const TOPIC_ACTIONS = ['sns:Publish'];
+/** app/secrets.ts (Powertools SecretsProvider): GetSecretValue by name. */
+export const SECRET_ACTIONS = ['secretsmanager:GetSecretValue'];
+/** app/adapters/aws/service-catalog-factory.ts: find the product, its launch path, launch it. */
+export const ACCOUNT_FACTORY_LAUNCH_ACTIONS = ['servicecatalog:DescribeProduct', 'servicecatalog:ListLaunchPaths', 'servicecatalog:ProvisionProduct'];
+/** Same adapter: follow a launch (DescribeRecord) and find an earlier launch of the same request (DescribeProvisionedProduct). */
+export const ACCOUNT_FACTORY_RECORD_ACTIONS = ['servicecatalog:DescribeProvisionedProduct', 'servicecatalog:DescribeRecord'];
+
+/**
+ * What Control Tower documents for an identity that provisions Account Factory accounts
+ * programmatically ("Permissions for configuring and provisioning accounts",
+ * https://docs.aws.amazon.com/controltower/latest/userguide/account-factory.html): the Account
+ * Factory product has no launch constraint, so its launch runs with the caller's permissions.
+ * None of these actions supports resource-level permissions.
+ */
+export const CONTROL_TOWER_PROVISIONING_ACTIONS = {
+  /** The account's IAM Identity Center user (SSOUserEmail...) is found or created and given access to the new account. */
+  identityCenter: [
+    'sso:GetProfile',
+    'sso:CreateProfile',
+    'sso:UpdateProfile',
+    'sso:AssociateProfile',
+    'sso:CreateApplicationInstance',
+    'sso:GetSSOStatus',
+    'sso:GetTrust',
+    'sso:CreateTrust',
+    'sso:UpdateTrust',
+    'sso:GetPeregrineStatus',
+    'sso:GetApplicationInstance',
+    'sso:ListDirectoryAssociations',
+    'sso:ListPermissionSets',
+    'sso:GetPermissionSet',
+    'sso:ProvisionApplicationInstanceForAWSAccount',
+    'sso:ProvisionApplicationProfileForAWSAccountInstance',
+    'sso:ProvisionSAMLProvider',
+    'sso:ListProfileAssociations',
+    'sso-directory:ListMembersInGroup',
+    'sso-directory:AddMemberToGroup',
+    'sso-directory:SearchGroups',
+    'sso-directory:SearchGroupsWithGroupName',
+    'sso-directory:SearchUsers',
+    'sso-directory:CreateUser',
+    'sso-directory:DescribeGroups',
+    'sso-directory:DescribeDirectory',
+    'sso-directory:GetUserPoolInfo',
+  ],
+  /** The product's resource: Control Tower's managed account. */
+  controlTower: ['controltower:CreateManagedAccount', 'controltower:DescribeManagedAccount', 'controltower:DeregisterManagedAccount'],
+  /** "When provisioning an account, the account requester always must have the CreateAccount and the DescribeCreateAccountStatus permissions." */
+  organizations: ['organizations:CreateAccount', 'organizations:DescribeCreateAccountStatus'],
+  /** The product template, read from Service Catalog's bucket (only objects Service Catalog tagged for provisioning). */
+  template: ['s3:GetObject'],
+};
+
+/**
+ * The part of AWSServiceCatalogEndUserFullAccess (which Control Tower lists "in addition to" the
+ * actions above) that launching a product without a launch constraint uses: the provisioned
+ * product's CloudFormation stack, which Service Catalog names SC-<account>-pp-<id>.
+ */
+export const PROVISIONED_STACK_ACTIONS = [
+  'cloudformation:CreateStack',
+  'cloudformation:DescribeStacks',
+  'cloudformation:DescribeStackEvents',
+  'cloudformation:ListStackResources',
+  'cloudformation:UpdateStack',
+  'cloudformation:DeleteStack',
+  'cloudformation:SetStackPolicy',
+  'cloudformation:TagResource',
+  'cloudformation:CreateChangeSet',
+  'cloudformation:DescribeChangeSet',
+  'cloudformation:ExecuteChangeSet',
+  'cloudformation:ListChangeSets',
+  'cloudformation:DeleteChangeSet',
+];
+/** Template checks that support no resource-level permissions. */
+export const TEMPLATE_CHECK_ACTIONS = ['cloudformation:GetTemplateSummary', 'cloudformation:ValidateTemplate'];
+
+export function tableStatement(tableArn: string): iam.PolicyStatement {
+  return new iam.PolicyStatement({ sid: 'RequestTable', actions: TABLE_ACTIONS, resources: [tableArn, `${tableArn}/index/*`] });
+}
+
+export function lexStatement(aliasArn: string): iam.PolicyStatement {
+  return new iam.PolicyStatement({ sid: 'LexBotAlias', actions: LEX_ACTIONS, resources: [aliasArn] });
+}
+
+export function topicStatement(topicArn: string): iam.PolicyStatement {
+  return new iam.PolicyStatement({ sid: 'NotificationTopic', actions: TOPIC_ACTIONS, resources: [topicArn] });
+}
+
+export function secretStatement(secretArn: string): iam.PolicyStatement {
+  return new iam.PolicyStatement({ sid: 'AppSecrets', actions: SECRET_ACTIONS, resources: [secretArn] });
+}
+
+/** Everything a launch of the Account Factory product needs, for the role associated with its portfolio. */
+export function accountFactoryStatements(scope: Construct): iam.PolicyStatement[] {
+  const stack = Stack.of(scope);
+  const ct = CONTROL_TOWER_PROVISIONING_ACTIONS;
+  return [
+    // DescribeProduct takes the product by name when no id is configured; DescribeRecord has no resource type.
+    new iam.PolicyStatement({ sid: 'AccountFactoryLaunch', actions: ACCOUNT_FACTORY_LAUNCH_ACTIONS, resources: ['*'] }),
+    // Only provisioned products and records of this role (both functions that launch share it).
+    new iam.PolicyStatement({
+      sid: 'AccountFactoryRecords',
+      actions: ACCOUNT_FACTORY_RECORD_ACTIONS,
+      resources: ['*'],
+      conditions: { StringEquals: { 'servicecatalog:roleLevel': 'self' } },
+    }),
+    new iam.PolicyStatement({ sid: 'AccountFactoryIdentityCenter', actions: ct.identityCenter, resources: ['*'] }),
+    new iam.PolicyStatement({ sid: 'AccountFactoryControlTower', actions: ct.controlTower, resources: ['*'] }),
+    new iam.PolicyStatement({ sid: 'AccountFactoryOrganizations', actions: ct.organizations, resources: ['*'] }),
+    new iam.PolicyStatement({
+      sid: 'AccountFactoryTemplate',
+      actions: ct.template,
+      resources: ['*'],
+      conditions: { StringEquals: { 's3:ExistingObjectTag/servicecatalog:provisioning': 'true' } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'AccountFactoryStack',
+      actions: PROVISIONED_STACK_ACTIONS,
+      resources: [
+        stack.formatArn({ service: 'cloudformation', resource: 'stack', resourceName: 'SC-*' }),
+        stack.formatArn({ service: 'cloudformation', resource: 'changeSet', resourceName: 'SC-*' }),
+      ],
+    }),
+    new iam.PolicyStatement({ sid: 'AccountFactoryTemplateChecks', actions: TEMPLATE_CHECK_ACTIONS, resources: ['*'] }),
+  ];
+}
