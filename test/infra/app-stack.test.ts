@@ -486,18 +486,19 @@ describe('the application stack of an environment (Lex in the same region)', () 
       const filters = ofType(t, 'AWS::Logs::MetricFilter').map(([, f]) => f.Properties);
       const byMetric = (name: string) => filters.filter((f) => f.MetricTransformations[0].MetricName === name);
       expect(byMetric('RequestsCreated').map((f) => f.FilterPattern)).toEqual(['{ $.msg = "request created" }']);
-      expect(byMetric('RequestsDecided')[0]).toMatchObject({ FilterPattern: '{ $.msg = "request decided" }', MetricTransformations: [{ Dimensions: [{ Key: 'Outcome', Value: '$.outcome' }] }] });
-      expect(byMetric('ProvisioningStarted').map((f) => f.LogGroupName)).toEqual([
-        { Ref: dev.id(dev.stack.functions.logGroups.stream) },
-        { Ref: dev.id(dev.stack.functions.logGroups.reconcile) },
-      ]);
+      const transitions = byMetric('RequestTransitions');
+      expect(transitions[0]).toMatchObject({ FilterPattern: '{ $.msg = "request transition" }', MetricTransformations: [{ Dimensions: [{ Key: 'To', Value: '$.to' }] }] });
+      // Every function that moves requests along logs transitions: decisions, the queue, events, the schedule.
+      expect(transitions.map((f) => f.LogGroupName)).toEqual(
+        (['http', 'controlTowerEvent', 'reconcile', 'stream'] as const).map((n) => ({ Ref: dev.id(dev.stack.functions.logGroups[n]) })),
+      );
     });
 
     it('draws requests by state, errors and latency on one dashboard', () => {
       const [[, dashboard]] = ofType(t, 'AWS::CloudWatch::Dashboard');
       expect(dashboard.Properties.DashboardName).toBe('VendingBot-Dev');
       const body = JSON.stringify(dashboard.Properties.DashboardBody);
-      for (const text of ['Requests by state', 'RequestsCreated', 'RequestsDecided', 'ProvisioningStarted', 'Errors', '5XXError', 'Latency', 'IteratorAge']) expect(body).toContain(text);
+      for (const text of ['Requests by state', 'RequestsCreated', 'RequestTransitions', 'SUCCEEDED', 'FAILED', 'Errors', '5XXError', 'Latency', 'IteratorAge']) expect(body).toContain(text);
     });
   });
 

@@ -12,9 +12,9 @@ import type { FunctionName } from './functions';
  * Operations: alarms beyond the canary's (background functions, failed events, a stuck stream) and
  * a small dashboard: requests by state, errors, latency.
  *
- * Requests by state are counted from the app's JSON log lines about a request (no code change, no
- * extra call): "request created" (→ PENDING_APPROVAL), "request decided" with its outcome
- * (→ APPROVED / DENIED) and "provisioning started" (→ PROVISIONING), each where it is logged.
+ * Requests by state are counted from the app's JSON log lines: "request created" (→ PENDING_APPROVAL)
+ * and "request transition" (one per lifecycle transition, with its target state in `to`), in the
+ * logs of every function that makes them.
  */
 
 interface RequestMetric {
@@ -28,20 +28,19 @@ interface RequestMetric {
   series?: Array<{ dimensions: Record<string, string>; label: string }>;
 }
 
+const STATES = ['APPROVED', 'PROVISIONING', 'SUCCEEDED', 'FAILED', 'DENIED', 'CANCELLED', 'EXPIRED'] as const;
+const ALL: FunctionName[] = ['http', 'controlTowerEvent', 'reconcile', 'stream'];
+
 export const REQUEST_METRICS: RequestMetric[] = [
   { metricName: 'RequestsCreated', label: 'Created (pending approval)', filterPattern: '{ $.msg = "request created" }', loggedBy: ['http'] },
   {
-    metricName: 'RequestsDecided',
-    label: 'Decided',
-    filterPattern: '{ $.msg = "request decided" }',
-    loggedBy: ['http'],
-    dimensions: { Outcome: '$.outcome' },
-    series: [
-      { dimensions: { Outcome: 'approve' }, label: 'Approved' },
-      { dimensions: { Outcome: 'deny' }, label: 'Denied' },
-    ],
+    metricName: 'RequestTransitions',
+    label: 'Transitions',
+    filterPattern: '{ $.msg = "request transition" }',
+    loggedBy: ALL,
+    dimensions: { To: '$.to' },
+    series: STATES.map((state) => ({ dimensions: { To: state }, label: state })),
   },
-  { metricName: 'ProvisioningStarted', label: 'Provisioning started', filterPattern: '{ $.msg = "provisioning started" }', loggedBy: ['stream', 'reconcile'] },
 ];
 
 export interface MonitoringProps {
