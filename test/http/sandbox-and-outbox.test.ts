@@ -40,8 +40,8 @@ describe('the embedded outbox and sandbox Account Factory', () => {
       return r.status === 'SUCCEEDED' && r;
     });
     expect(done.provisioning).toMatchObject({ factory: 'sandbox', accountId: expect.stringMatching(/^\d{12}$/) });
-    await running.settle();
-    const ready = (await running.app.outbox!.list()).find((m) => m.requestId === requestId && m.kind === 'request-succeed')!;
+    // The message follows the SUCCEEDED write as an effect: wait for it rather than race it.
+    const ready = await eventually(async () => (await running.app.outbox!.list()).find((m) => m.requestId === requestId && m.kind === 'request-succeed'));
     expect(ready.text).toContain(done.provisioning.accountId);
     expect(ready.text).toContain('SANDBOX Account Factory (simulated');
   });
@@ -53,8 +53,7 @@ describe('the embedded outbox and sandbox Account Factory', () => {
       return r.status === 'FAILED' && r;
     });
     expect(failed.provisioning.failureReason).toContain('simulated failure');
-    await running.settle();
-    const told = (await running.app.outbox!.list()).find((m) => m.requestId === requestId && m.kind === 'request-fail')!;
+    const told = await eventually(async () => (await running.app.outbox!.list()).find((m) => m.requestId === requestId && m.kind === 'request-fail'));
     expect(told.subject).toContain('Failed');
     expect(told.text).toContain('matches the failure pattern');
   });

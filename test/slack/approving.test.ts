@@ -83,8 +83,11 @@ describe('Slack door: approving', () => {
     expect(updates.every((u) => u.channel === where.channel && u.ts === where.ts)).toBe(true);
     expect(blocksText(updates[0])).toContain('Approved by <@UBOSS>');
     expect(hasButtons(updates[0])).toBe(false);
+    // The last update follows the SUCCEEDED write as an effect: wait for it rather than race it.
+    await eventually(async () => blocksText(lastUpdate()).includes('Account ready'));
     expect(blocksText(lastUpdate())).toContain(`Account ready: *${done.provisioning!.accountId}*`);
     expect(blocksText(lastUpdate())).toContain('sandbox: simulated');
+    await eventually(async () => dmsAbout('UJANE', request).some((t) => t.includes('Account id:')));
     const dms = dmsAbout('UJANE', request);
     expect(dms[0]).toContain('*Approved: AWS account');
     expect(dms.at(-1)).toContain(`Account id:   ${done.provisioning!.accountId}`);
@@ -180,7 +183,7 @@ describe('Slack door: approving', () => {
     slack.reset();
     clock.advance(60 * 60_000);
     await running.app.dispatcher.sweep();
-    expect(slack.of('chat.update').length).toBeGreaterThan(0);
+    await eventually(async () => slack.of('chat.update').some((u) => blocksText(u).includes('Account ready')));
     expect(blocksText(lastUpdate())).toContain('Account ready');
     expect(blocksText(lastUpdate())).toContain('Approved by <@UBOSS>');
   });
