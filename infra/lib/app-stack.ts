@@ -132,6 +132,7 @@ export class AppStack extends Stack {
       retentionPeriod: Duration.days(14),
     });
 
+    const realFactory = settings.accountFactory === 'service-catalog';
     const environment: Record<string, string> = {
       TABLE_NAME: this.table.tableName,
       SNS_TOPIC_ARN: this.topic.topicArn,
@@ -140,9 +141,11 @@ export class AppStack extends Stack {
       LEX_BOT_ALIAS_ID: this.lex.botAliasId,
       LEX_LOCALE_ID: this.lex.localeId,
       LEX_REGION: this.lex.region,
-      ...(deployment.accountFactoryProductId
-        ? { ACCOUNT_FACTORY_PRODUCT_ID: deployment.accountFactoryProductId }
-        : { ACCOUNT_FACTORY_PRODUCT_NAME: deployment.accountFactoryProductName }),
+      ...(!realFactory
+        ? {}
+        : deployment.accountFactoryProductId
+          ? { ACCOUNT_FACTORY_PRODUCT_ID: deployment.accountFactoryProductId }
+          : { ACCOUNT_FACTORY_PRODUCT_NAME: deployment.accountFactoryProductName }),
       ORGANIZATIONAL_UNITS: deployment.organizationalUnits.join(','),
       APPROVER_EMAILS: approver,
       ...(settings.slackApprovalChannel ? { SLACK_APPROVAL_CHANNEL: settings.slackApprovalChannel } : {}),
@@ -179,14 +182,15 @@ export class AppStack extends Stack {
     fns.provisionerRole.addToPolicy(tableStatement(this.table.tableArn));
     fns.provisionerRole.addToPolicy(topicStatement(this.topic.topicArn));
     fns.provisionerRole.addToPolicy(secretStatement(this.secret.secretArn));
-    for (const statement of accountFactoryStatements(this)) fns.provisionerRole.addToPolicy(statement);
-
-    // The bot's role may launch the Account Factory product (without it: no launch path).
-    new servicecatalog.CfnPortfolioPrincipalAssociation(this, 'AccountFactoryAccess', {
-      portfolioId: deployment.accountFactoryPortfolioId,
-      principalArn: fns.provisionerRole.roleArn,
-      principalType: 'IAM',
-    });
+    if (realFactory) {
+      for (const statement of accountFactoryStatements(this)) fns.provisionerRole.addToPolicy(statement);
+      // The bot's role may launch the Account Factory product (without it: no launch path).
+      new servicecatalog.CfnPortfolioPrincipalAssociation(this, 'AccountFactoryAccess', {
+        portfolioId: deployment.accountFactoryPortfolioId,
+        principalArn: fns.provisionerRole.roleArn,
+        principalType: 'IAM',
+      });
+    }
 
     // Side effects ride the table's stream: only request items (REQ#...), failed records reported
     // one by one, retried, then parked.

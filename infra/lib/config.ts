@@ -18,6 +18,12 @@ export const stageSettingsSchema = z.object({
   /** Slack approval channel and approver user ids; Slack tokens go in the secret, not here. */
   slackApprovalChannel: z.string().optional(),
   slackApprovers: z.array(z.string()).default([]),
+  /**
+   * Which Account Factory this stage provisions through. Only the Control Tower management account
+   * (home region) can use the real one; other stages (Dev and Staging in member accounts) run the
+   * sandbox factory, which simulates provisioning and says so everywhere it shows.
+   */
+  accountFactory: z.enum(['service-catalog', 'sandbox']).default('service-catalog'),
   /** API Gateway throttling for this stage. */
   throttle: z.object({ rateLimit: z.number().positive(), burstLimit: z.number().int().positive() }).default({ rateLimit: 50, burstLimit: 100 }),
 });

@@ -43,8 +43,9 @@ function featureFlags(): Record<string, unknown> {
   return flags;
 }
 
-function sampleDeployment(lexRegion: string) {
+function sampleDeployment(lexRegion: string, accountFactory: 'service-catalog' | 'sandbox' = 'service-catalog') {
   const stage = (account: string) => ({
+    accountFactory,
     account,
     region: REGION,
     lexRegion,
@@ -73,8 +74,8 @@ interface Built {
 }
 
 /** A stage from the sample settings, synthesized. */
-function buildStage(stageName: StageName, lexRegion = REGION): Built {
-  const deployment = sampleDeployment(lexRegion);
+function buildStage(stageName: StageName, lexRegion = REGION, accountFactory: 'service-catalog' | 'sandbox' = 'service-catalog'): Built {
+  const deployment = sampleDeployment(lexRegion, accountFactory);
   const key = stageName.toLowerCase() as 'dev' | 'staging' | 'prod';
   const app = new App({ context: featureFlags() });
   const stage = new VendingStage(app, stageName, { stageName, deployment, settings: deployment.stages[key] });
@@ -403,6 +404,15 @@ describe('the application stack of an environment (Lex in the same region)', () 
         PrincipalARN: { 'Fn::GetAtt': [dev.id(dev.stack.functions.provisionerRole), 'Arn'] },
         PrincipalType: 'IAM',
       });
+    });
+
+    it('gives a stage on the sandbox factory (a member account) no Account Factory access at all', () => {
+      const sandbox = buildStage('Dev', REGION, 'sandbox');
+      expect(ofType(sandbox.template, 'AWS::ServiceCatalog::PortfolioPrincipalAssociation')).toEqual([]);
+      const actions = actionsOf(sandbox.template, sandbox.id(sandbox.stack.functions.provisionerRole));
+      expect(actions.filter((a) => /^(servicecatalog|controltower|organizations|sso|cloudformation):/.test(a))).toEqual([]);
+      const env = ofType(sandbox.template, 'AWS::Lambda::Function').map(([, f]) => f.Properties.Environment?.Variables ?? {});
+      expect(env.some((v) => 'ACCOUNT_FACTORY_PRODUCT_NAME' in v || 'ACCOUNT_FACTORY_PRODUCT_ID' in v)).toBe(false);
     });
   });
 
