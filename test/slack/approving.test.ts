@@ -1,6 +1,5 @@
-import nock from 'nock';
 import type { AccountRequest } from '../../app/core/account-request';
-import { startApp, eventually, type RunningApp } from '../support/app';
+import { eventually, type RunningApp } from '../support/app';
 import { TestClock } from '../support/doubles';
 import {
   buttonClick,
@@ -10,7 +9,7 @@ import {
   interaction,
   selected,
   sendEvent,
-  SLACK_ENV,
+  useSlackApp,
   textValue,
   viewSubmission,
 } from '../support/slack';
@@ -20,26 +19,17 @@ describe('Slack door: approving', () => {
   let slack: FakeSlack;
   const clock = new TestClock(new Date());
 
-  beforeAll(async () => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-    slack = new FakeSlack({
+  const harness = useSlackApp(
+    {
       UJANE: { email: 'jane@example.com', real_name: 'Jane Doe', first_name: 'Jane', last_name: 'Doe' },
       UOMAR: { email: 'omar@example.com', real_name: 'Omar Haddad', first_name: 'Omar', last_name: 'Haddad' },
       UBOSS: { email: 'boss@example.com', real_name: 'Bo Boss', first_name: 'Bo', last_name: 'Boss' },
       UDEPUTY: { email: 'deputy@example.com', real_name: 'Dee Deputy', first_name: 'Dee', last_name: 'Deputy' },
-    });
-    running = await startApp({ ...SLACK_ENV, APPROVER_EMAILS: 'approvers@example.com' }, { clock });
-  });
-  beforeEach(async () => {
-    await running.settle();
-    slack.reset();
-  });
-  afterAll(async () => {
-    await running.stop();
-    nock.cleanAll();
-    nock.enableNetConnect();
-  });
+    },
+    { APPROVER_EMAILS: 'approvers@example.com' },
+    { clock },
+  );
+  beforeAll(() => ({ running, slack } = harness));
 
   let n = 0;
   /** Files a request through the modal as `user` and returns it with its approvers' message. */

@@ -1,5 +1,4 @@
-import nock from 'nock';
-import { startApp, eventually, type RunningApp } from '../support/app';
+import { eventually, type RunningApp } from '../support/app';
 import {
   emailValue,
   eventCallback,
@@ -8,7 +7,7 @@ import {
   selected,
   sendEvent,
   sendToSlackEndpoint,
-  SLACK_ENV,
+  useSlackApp,
   slashCommand,
   textValue,
   viewSubmission,
@@ -19,25 +18,12 @@ describe('Slack door: requesting an account', () => {
   let running: RunningApp;
   let slack: FakeSlack;
 
-  beforeAll(async () => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-    slack = new FakeSlack({
-      UJANE: { email: 'jane@example.com', real_name: 'Jane Doe', first_name: 'Jane', last_name: 'Doe' },
-      UOMAR: { email: 'omar@example.com', real_name: 'Omar Haddad', first_name: 'Omar', last_name: 'Haddad' },
-      UNOMAIL: { real_name: 'No Mail' },
-    });
-    running = await startApp(SLACK_ENV);
+  const harness = useSlackApp({
+    UJANE: { email: 'jane@example.com', real_name: 'Jane Doe', first_name: 'Jane', last_name: 'Doe' },
+    UOMAR: { email: 'omar@example.com', real_name: 'Omar Haddad', first_name: 'Omar', last_name: 'Haddad' },
+    UNOMAIL: { real_name: 'No Mail' },
   });
-  beforeEach(async () => {
-    await running.settle();
-    slack.reset();
-  });
-  afterAll(async () => {
-    await running.stop();
-    nock.cleanAll();
-    nock.enableNetConnect();
-  });
+  beforeAll(() => ({ running, slack } = harness));
 
   describe('the endpoint', () => {
     it('answers url_verification with the challenge', async () => {

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import nock from 'nock';
+import { startApp, type RunningApp } from './app';
 
 /**
  * Slack at the wire: a nock interceptor for the Web API that answers with the documented
@@ -212,3 +213,29 @@ export function viewSubmission(userId: string, callbackId: string, values: Recor
 export const textValue = (value: string) => ({ type: 'plain_text_input', value });
 export const emailValue = (value: string) => ({ type: 'email_text_input', value });
 export const selected = (value: string) => ({ type: 'static_select', selected_option: { text: { type: 'plain_text', text: value }, value } });
+
+/**
+ * The app with its Slack door on against the fake Web API, for one test file: started once, with
+ * the recorded calls forgotten (after pending effects settle) before each test.
+ */
+export function useSlackApp(
+  users: Record<string, SlackProfile>,
+  env: Record<string, string> = {},
+  opts: Parameters<typeof startApp>[1] = {},
+): { running: RunningApp; slack: FakeSlack } {
+  const harness = {} as { running: RunningApp; slack: FakeSlack };
+  beforeAll(async () => {
+    nock.disableNetConnect();
+    nock.enableNetConnect('127.0.0.1');
+    harness.slack = new FakeSlack(users); // before the app: Bolt calls auth.test as it starts
+    harness.running = await startApp({ ...SLACK_ENV, ...env }, opts);
+  });
+  beforeEach(async () => {
+    await harness.running.settle();
+    harness.slack.reset();
+  });
+  afterAll(async () => {
+    await harness.running.stop();
+  });
+  return harness;
+}
