@@ -5,8 +5,9 @@
 class SummaryReporter {
   onRunComplete(_contexts, results) {
     const skipped = results.numPendingTests + results.numTodoTests;
-    // stderr, like jest's own summary, so that it lands after it.
-    process.stderr.write(`\n${results.numPassedTests} passed, ${results.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+    const line = `${results.numPassedTests} passed, ${results.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}`;
+    // Jest prints its own summary after the reporters run: write at exit, so this line is the last.
+    process.once('exit', () => process.stderr.write(`${line}\n`));
   }
 }
 module.exports = SummaryReporter;
