@@ -36,3 +36,23 @@ describe('configuration', () => {
     expect(() => loadConfig(env)).toThrow(`Invalid setting ${name}:`);
   });
 });
+
+describe('the documented settings', () => {
+  const { readFileSync } = require('node:fs') as typeof import('node:fs');
+  const { join } = require('node:path') as typeof import('node:path');
+  const { configSchema } = require('../../app/config') as typeof import('../../app/config');
+  const root = join(__dirname, '..', '..');
+  const example = readFileSync(join(root, '.env.example'), 'utf8');
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const settings = Object.keys(configSchema.shape).sort();
+
+  it('.env.example lists every setting, and only those, and loads as it is', () => {
+    const listed = [...example.matchAll(/^([A-Z_]+)=(.*)$/gm)];
+    expect(listed.map((m) => m[1]).sort()).toEqual(settings);
+    expect(() => loadConfig(Object.fromEntries(listed.map((m) => [m[1], m[2]])))).not.toThrow();
+  });
+
+  it('the README configuration table names every setting', () => {
+    for (const name of settings) expect(readme).toContain(`\`${name}\``);
+  });
+});
