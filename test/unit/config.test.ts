@@ -1,4 +1,6 @@
-import { loadConfig } from '../../app/config';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { configSchema, loadConfig } from '../../app/config';
 
 describe('configuration', () => {
   it('has working defaults for the embedded product', () => {
@@ -38,9 +40,6 @@ describe('configuration', () => {
 });
 
 describe('the documented settings', () => {
-  const { readFileSync } = require('node:fs') as typeof import('node:fs');
-  const { join } = require('node:path') as typeof import('node:path');
-  const { configSchema } = require('../../app/config') as typeof import('../../app/config');
   const root = join(__dirname, '..', '..');
   const example = readFileSync(join(root, '.env.example'), 'utf8');
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
