@@ -46,7 +46,8 @@ export const newUserId = () => `UB${runTag}${(++userSeq).toString(36).toUpperCas
 let triggerSeq = 0;
 const triggerId = () => `${Date.now()}.${++triggerSeq}.bench`;
 
-export function slashCommandBody(userId: string, text: string): string {
+/** A slash command as Slack posts it (form-encoded); tests share this shape. */
+export function slashCommandBody(userId: string, text: string, trigger = triggerId()): string {
   return new URLSearchParams({
     token: 'deprecated-verification-token',
     team_id: 'T0001',
@@ -60,7 +61,7 @@ export function slashCommandBody(userId: string, text: string): string {
     api_app_id: 'A0001',
     is_enterprise_install: 'false',
     response_url: 'https://hooks.slack.invalid/commands/T0001/1/abc',
-    trigger_id: triggerId(),
+    trigger_id: trigger,
   }).toString();
 }
 

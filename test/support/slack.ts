@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import nock from 'nock';
+import { slashCommandBody } from '../../scripts/bench/slack-wire';
 import { startApp, type RunningApp } from './app';
 
 /**
@@ -129,25 +130,7 @@ export async function sendToSlackEndpoint(
 }
 
 export const slashCommand = (baseUrl: string, userId: string, text: string) =>
-  sendToSlackEndpoint(
-    baseUrl,
-    new URLSearchParams({
-      token: 'deprecated-verification-token',
-      team_id: 'T0001',
-      team_domain: 'acme',
-      channel_id: 'C0GENERAL',
-      channel_name: 'general',
-      user_id: userId,
-      user_name: userId.toLowerCase(),
-      command: '/vend-account',
-      text,
-      api_app_id: 'A0001',
-      is_enterprise_install: 'false',
-      response_url: `${SLACK_API}/commands/T0001/1/abc`,
-      trigger_id: `trigger-${userId}-${Date.now()}`,
-    }).toString(),
-    { contentType: 'application/x-www-form-urlencoded' },
-  );
+  sendToSlackEndpoint(baseUrl, slashCommandBody(userId, text, `trigger-${userId}-${Date.now()}`), { contentType: 'application/x-www-form-urlencoded' });
 
 export const interaction = (baseUrl: string, payload: object) =>
   sendToSlackEndpoint(baseUrl, new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), { contentType: 'application/x-www-form-urlencoded' });
