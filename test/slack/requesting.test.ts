@@ -140,6 +140,21 @@ describe('Slack door: requesting an account', () => {
       ]);
     });
 
+    it('keeps a Slack conversation apart from the same person\'s REST conversation', async () => {
+      const dm = (text: string) => sendEvent(running.baseUrl, eventCallback({ type: 'message', channel: 'DJANE', channel_type: 'im', user: 'UJANE', text, ts: `${Date.now() / 1000}` }));
+      const rest = (UserInput: string) =>
+        fetch(`${running.baseUrl}/account`, { method: 'POST', body: JSON.stringify({ UserEmail: 'jane@example.com', UserName: 'Jane', UserLastname: 'Doe', UserInput }) }).then((r) => r.json() as Promise<{ slots: object }>);
+      await dm('I need a new account');
+      await rest('I need a new account');
+      await dm('production');
+      expect(await rest('sandbox')).toMatchObject({ slots: { AccountType: 'Sandbox' } });
+      await dm('prod-team@example.com');
+      const lastDm = slack.of('chat.postMessage').filter((m) => m.channel === 'DJANE').at(-1)!.text;
+      expect(lastDm).toContain('Which organizational unit'); // Slack went on with Production
+
+      expect((await rest('sbx-team@example.com')).slots).toEqual({ AccountType: 'Sandbox', RootEmail: 'sbx-team@example.com' });
+    });
+
     it('answers an @mention in its thread', async () => {
       await sendEvent(running.baseUrl, eventCallback({ type: 'app_mention', channel: 'C0GENERAL', user: 'UOMAR', text: '<@UBOT0001> what can you do?', ts: '1700000100.000200' }));
       const [reply] = slack.of('chat.postMessage');
