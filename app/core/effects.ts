@@ -110,14 +110,13 @@ export class EffectDispatcher {
     const due = (await this.store.effectsOf(requestId)).filter((e) => e.dueAt <= now.toISOString());
     if (due.length === 0) return;
     for (const effect of due) {
-      if (!(await this.store.claimEffect(requestId, effect.id, now, this.retry.leaseMs))) continue;
+      const request = await this.store.claimEffect(requestId, effect.id, now, this.retry.leaseMs);
+      if (!request) continue;
       const log = this.log.child({ requestId, effect: effect.handler, event: effect.event, target: effect.target });
       const handler = this.handlers.get(effect.handler);
       try {
         if (!handler) throw new Error(`No handler named ${effect.handler}`);
-        // Handlers render from the current stored state, so a retry never sends stale news.
-        const request = await this.store.get(requestId);
-        if (!request) throw new Error(`Request ${requestId} is gone`);
+        // Handlers render from the state returned by the claim, so a retry never sends stale news.
         await handler.run(effect, request);
         await this.store.settleEffect(requestId, effect.id);
         log.debug({}, 'effect done');

@@ -52,8 +52,11 @@ export interface RequestStore {
   effectsOf(requestId: string): Promise<Effect[]>;
   /** Requests that have effects due at or before `now`. */
   dueEffects(now: Date, limit?: number): Promise<Array<{ requestId: string; effects: Effect[] }>>;
-  /** Takes an effect for `leaseMs` so that concurrent dispatchers do not both carry it out. */
-  claimEffect(requestId: string, effectId: string, now: Date, leaseMs: number): Promise<boolean>;
+  /**
+   * Takes an effect for `leaseMs` so that concurrent dispatchers do not both carry it out; returns
+   * the request as it stands (for the handler to render), or undefined when someone else has it.
+   */
+  claimEffect(requestId: string, effectId: string, now: Date, leaseMs: number): Promise<AccountRequest | undefined>;
   /** Records the outcome of a claimed effect: done (removed) or rescheduled. */
   settleEffect(requestId: string, effectId: string, retry?: Pick<Effect, 'attempts' | 'dueAt' | 'lastError'>): Promise<void>;
 

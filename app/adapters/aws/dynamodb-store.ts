@@ -154,9 +154,9 @@ export class DynamoDbRequestStore implements RequestStore {
     return Items.map((i) => ({ requestId: i.id, effects: Object.values(i.effects ?? {}) as Effect[] }));
   }
 
-  async claimEffect(requestId: string, effectId: string, now: Date, leaseMs: number): Promise<boolean> {
+  async claimEffect(requestId: string, effectId: string, now: Date, leaseMs: number): Promise<AccountRequest | undefined> {
     try {
-      await this.db.send(
+      const { Attributes } = await this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: requestKey(requestId),
@@ -164,11 +164,12 @@ export class DynamoDbRequestStore implements RequestStore {
           ConditionExpression: 'attribute_exists(effects.#e) AND (attribute_not_exists(effects.#e.claimedUntil) OR effects.#e.claimedUntil < :now)',
           ExpressionAttributeNames: { '#e': effectId },
           ExpressionAttributeValues: { ':until': new Date(now.getTime() + leaseMs).toISOString(), ':now': now.toISOString() },
+          ReturnValues: 'ALL_NEW',
         }),
       );
-      return true;
+      return toRequest(Attributes!);
     } catch (err) {
-      if (isConditionFailed(err)) return false;
+      if (isConditionFailed(err)) return undefined;
       throw err;
     }
   }
@@ -191,8 +192,10 @@ export class DynamoDbRequestStore implements RequestStore {
       }),
     );
     // Keep the sparse effectsDue index pointing at the earliest remaining effect, unless a concurrent
-    // write changed the effects since (it then set the index itself).
+    // write changed the effects since (it then set the index itself). While effects remain and none
+    // was postponed, the marker is already early enough: the sweep only looks at what is due.
     const remaining = Object.values((Attributes?.effects ?? {}) as Record<string, Effect>);
+    if (remaining.length > 0 && !retry) return;
     try {
       await this.db.send(
         new UpdateCommand({
