@@ -32,10 +32,6 @@ export class ApproverPolicy {
     const requester = request.requester.email.toLowerCase();
     return [...this.emails].filter((e) => e !== requester);
   }
-
-  get slackApprovers(): string[] {
-    return [...this.slackUsers];
-  }
 }
 
 export function isRequester(actor: Actor, request: AccountRequest): boolean {

@@ -26,6 +26,6 @@ export type Action = keyof typeof TRANSITIONS;
 export const isTerminal = (status: Status): boolean =>
   !Object.values(TRANSITIONS).some((t) => (t.from as readonly Status[]).includes(status));
 
-/** Which actions are possible from a status (used by doors to decide which buttons to show). */
+/** Which actions are possible from a status: the table read the other way round. */
 export const actionsFrom = (status: Status): Action[] =>
   (Object.keys(TRANSITIONS) as Action[]).filter((a) => (TRANSITIONS[a].from as readonly Status[]).includes(status));

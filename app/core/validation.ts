@@ -69,4 +69,3 @@ export function check<T extends z.ZodType>(schema: T, field: string, value: unkn
   throw new ValidationError(field, result.error.issues[0]?.message ?? `Invalid ${field}`);
 }
 
-export const isValidEmail = (s: string): boolean => emailSchema.safeParse(s).success;

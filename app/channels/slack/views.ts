@@ -1,4 +1,4 @@
-import { Bits, Blocks, Elements, HomeTab, Md, Message, Modal } from 'slack-block-builder';
+import { Bits, Blocks, Elements, HomeTab, Message, Modal } from 'slack-block-builder';
 import { type AccountRequest, ACCOUNT_TYPES, type OrganizationalUnit, ouLabel, requesterName, type Status } from '../../core/account-request';
 import { isSimulated } from '../../core/messages';
 import { esc, when, who } from './format';
@@ -144,4 +144,3 @@ export function homeTab(opts: { mine: AccountRequest[]; waiting?: AccountRequest
     .buildToObject();
 }
 
-export const md = Md;
