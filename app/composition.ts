@@ -113,8 +113,7 @@ export async function createVendingApp(config: Config, opts: BuildOptions = {}):
 
   const tick = async () => {
     await dispatcher.sweep();
-    await service.expireStale();
-    await service.remindApprovers(config.APPROVAL_REMINDER_HOURS * 3_600_000);
+    await service.tendPending({ expire: true, remindAfterMs: config.APPROVAL_REMINDER_HOURS * 3_600_000 });
     await provisioner.reconcile();
   };
   const timers: NodeJS.Timeout[] = [];

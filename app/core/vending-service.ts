@@ -149,45 +149,49 @@ export class VendingService {
     return this.transitions.apply(request, 'cancel', actor);
   }
 
+  /** Expires pending requests past their time; returns how many. */
+  async expireStale(): Promise<number> {
+    return (await this.tendPending({ expire: true })).expired;
+  }
+
   /**
    * Asks the approvers again about requests waiting longer than `afterMs`, backing off: the n-th
    * reminder waits 2^(n-1) times as long. Returns how many were sent.
    */
   async remindApprovers(afterMs: number): Promise<number> {
-    if (afterMs <= 0) return 0;
+    return (await this.tendPending({ remindAfterMs: afterMs })).reminded;
+  }
+
+  /**
+   * The periodic care of pending requests, from one read of them: expire those past their time
+   * (when `expire`), remind the approvers of the others that waited long enough (`remindAfterMs`).
+   */
+  async tendPending(opts: { expire?: boolean; remindAfterMs?: number }): Promise<{ expired: number; reminded: number }> {
     const now = this.clock.now();
-    let reminded = 0;
+    const afterMs = opts.remindAfterMs ?? 0;
+    const done = { expired: 0, reminded: 0 };
     for (const request of await this.store.listByStatus('PENDING_APPROVAL', 500)) {
-      const count = request.reminders?.count ?? 0;
-      const since = Date.parse(request.reminders?.lastAt ?? request.createdAt);
-      if (now.getTime() - since < afterMs * 2 ** Math.max(0, count - 1) || request.expiresAt <= now.toISOString()) continue;
       try {
+        if (request.expiresAt <= now.toISOString()) {
+          if (!opts.expire) continue;
+          await this.transitions.apply(request, 'expire', SYSTEM, { reason: 'No decision before the request expired' });
+          done.expired++;
+          continue;
+        }
+        if (afterMs <= 0) continue;
+        const count = request.reminders?.count ?? 0;
+        const since = Date.parse(request.reminders?.lastAt ?? request.createdAt);
+        if (now.getTime() - since < afterMs * 2 ** Math.max(0, count - 1)) continue;
         await this.transitions.apply(request, 'remind', SYSTEM, {
           patch: { reminders: { count: count + 1, lastAt: now.toISOString() } },
           reason: `Still waiting for a decision (reminder ${count + 1})`,
         });
-        reminded++;
+        done.reminded++;
       } catch (err) {
-        this.log.warn({ requestId: request.id, err }, 'could not send a reminder');
+        this.log.warn({ requestId: request.id, err }, 'could not expire or remind');
       }
     }
-    return reminded;
-  }
-
-  /** Expires pending requests past their time; returns how many. */
-  async expireStale(): Promise<number> {
-    const now = this.clock.now().toISOString();
-    let expired = 0;
-    for (const request of await this.store.listByStatus('PENDING_APPROVAL', 500)) {
-      if (request.expiresAt > now) continue;
-      try {
-        await this.transitions.apply(request, 'expire', SYSTEM, { reason: 'No decision before the request expired' });
-        expired++;
-      } catch (err) {
-        this.log.warn({ requestId: request.id, err }, 'could not expire request');
-      }
-    }
-    return expired;
+    return done;
   }
 }
 
