@@ -1,10 +1,10 @@
 import type express from 'express';
 import { resolve } from 'node:path';
-import { loadOrCreateApprovalSecret } from './adapters/local/approval-secret';
+import { loadOrCreateApprovalSecret, loadOrCreateNodeId } from './adapters/local/data-dir-values';
 import type { Outbox } from './adapters/local/outbox';
 import { loadBotModel } from './bot-model-file';
 import { createSlackDoor, type SlackDoor } from './channels/slack/slack-door';
-import { SlackApprovalMessage, SlackRequesterDm } from './channels/slack/slack-effects';
+import { SlackApprovalMessage, SlackReply, SlackRequesterDm } from './channels/slack/slack-effects';
 import type { Config } from './config';
 import { ApprovalTokens } from './core/approval-token';
 import { ApproverPolicy } from './core/approvers';
@@ -53,6 +53,8 @@ export interface BuildOptions extends PortOverrides {
    * off: the table's stream carries them instead, so no work is left running after a response.
    */
   inlineEffects?: boolean;
+  /** Who claims effects; by default one id per data directory, so a restart takes its own claims back at once. */
+  nodeId?: string;
 }
 
 export async function createVendingApp(config: Config, opts: BuildOptions = {}): Promise<VendingApp> {
@@ -64,7 +66,8 @@ export async function createVendingApp(config: Config, opts: BuildOptions = {}):
 
   const tokens = new ApprovalTokens(config.APPROVAL_SECRET ?? loadOrCreateApprovalSecret(resolve(config.DATA_DIR)));
   const approvers = new ApproverPolicy({ emails: config.APPROVER_EMAILS, slackUserIds: config.APPROVERS });
-  const dispatcher = new EffectDispatcher(store, clock, log, opts.retry ?? DEFAULT_RETRY, opts.inlineEffects ?? true);
+  const nodeId = opts.nodeId ?? loadOrCreateNodeId(resolve(config.DATA_DIR));
+  const dispatcher = new EffectDispatcher(ports.effects, clock, log, opts.retry ?? DEFAULT_RETRY, opts.inlineEffects ?? true, nodeId);
   const transitions = new Transitions(store, dispatcher, clock, log);
   const service = new VendingService(
     store,
@@ -82,19 +85,31 @@ export async function createVendingApp(config: Config, opts: BuildOptions = {}):
     clock,
     { maxConcurrent: config.MAX_CONCURRENT_PROVISIONING, busyBaseDelayMs: 30_000, busyMaxDelayMs: 15 * 60_000, relaunchAfterMs: 60_000 },
     log,
+    ports.accountDirectory,
   );
   const conversation = new Conversation(dialog, service, model);
   const sandbox = factory.kind === 'sandbox';
 
   const slack =
-    config.slackMode === 'off' ? undefined : createSlackDoor({ config, service, conversation, idempotency: ports.idempotency, clock, log, sandbox });
+    config.slackMode === 'off'
+      ? undefined
+      : createSlackDoor({
+          config,
+          service,
+          conversation,
+          idempotency: ports.idempotency,
+          clock,
+          log,
+          sandbox,
+          reply: (scope, payload) => dispatcher.defer(scope, SlackReply.NAME, 'reply', { ...payload }),
+        });
   const linkFor = (request: { id: string; expiresAt: string }, approver: string) =>
     `${config.publicUrl}/account/confirm/${tokens.sign({ requestId: request.id, approver, expiresAt: new Date(request.expiresAt) })}`;
   // Effects of one request run in registration order: what people see first, the queue last.
   if (slack && config.SLACK_APPROVAL_CHANNEL) {
     dispatcher.register(new SlackApprovalMessage(slack.client, config.SLACK_APPROVAL_CHANNEL, config.APPROVERS, (id, ref) => store.setApprovalMessage(id, ref)));
   }
-  if (slack) dispatcher.register(new SlackRequesterDm(slack.client));
+  if (slack) dispatcher.register(new SlackRequesterDm(slack.client)).register(new SlackReply(slack.client));
   dispatcher
     .register(new ApproverMail(notifier, approvers, linkFor))
     .register(new RequesterMail(notifier, !!slack))
@@ -147,6 +162,8 @@ export async function createVendingApp(config: Config, opts: BuildOptions = {}):
       };
       every(5_000, 'effect sweep', () => dispatcher.sweep());
       every(config.RECONCILE_INTERVAL_SECONDS * 1000, 'reconciler', tick);
+      // What this node left unfinished before a restart is taken back now, not after its lease.
+      dispatcher.sweep().catch((err) => log.error({ err }, 'effect sweep at start failed'));
     },
     async close() {
       timers.forEach(clearInterval);

@@ -1,7 +1,5 @@
 import express from 'express';
 import helmet from 'helmet';
-import { randomUUID } from 'node:crypto';
-import { pinoHttp } from 'pino-http';
 import type { Outbox } from './adapters/local/outbox';
 import { jsonErrors } from './channels/http-errors';
 import { restRoutes } from './channels/rest/rest-routes';
@@ -12,6 +10,7 @@ import type { ApprovalTokens } from './core/approval-token';
 import type { Conversation } from './core/conversation';
 import type { Clock } from './core/ports';
 import type { VendingService } from './core/vending-service';
+import { accessLog } from './http-access-log';
 import type { createLogger } from './logger';
 
 /** The one Express app every HTTP door is mounted on (locally and behind API Gateway alike). */
@@ -32,17 +31,7 @@ export function httpApp(deps: {
   const http = express();
   http.disable('x-powered-by');
   http.set('trust proxy', 'loopback');
-  http.use(
-    pinoHttp({
-      logger: deps.log,
-      genReqId: (req, res) => {
-        const id = (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) || randomUUID();
-        res.setHeader('x-request-id', id);
-        return id;
-      },
-      autoLogging: { ignore: (req) => req.url === '/healthz' },
-    }),
-  );
+  http.use(accessLog(http, deps.log));
   http.use(helmet({ contentSecurityPolicy: { directives: { 'form-action': ["'self'"], 'upgrade-insecure-requests': null } } }));
   http.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', ...deps.health() });

@@ -1,6 +1,7 @@
 import serverlessExpress from '@vendia/serverless-express';
 import type { Context, DynamoDBStreamEvent, EventBridgeEvent, ScheduledEvent } from 'aws-lambda';
 import { parseLifecycleEvent } from './adapters/aws/control-tower-events';
+import { scopeOfItem } from './adapters/aws/dynamodb-items';
 import { createVendingApp, type VendingApp } from './composition';
 import { loadConfig } from './config';
 import { loadSecrets } from './secrets';
@@ -59,14 +60,12 @@ export async function stream(event: DynamoDBStreamEvent): Promise<{ batchItemFai
   const seen = new Set<string>();
   for (const record of event.Records) {
     const image = record.dynamodb?.NewImage;
-    const pk = image?.pk?.S;
     const hasEffects = Object.keys(image?.effects?.M ?? {}).length > 0;
-    if (!pk?.startsWith('REQ#') || !hasEffects) continue;
-    const requestId = pk.slice(4);
-    if (seen.has(requestId)) continue;
-    seen.add(requestId);
+    const scope = hasEffects ? scopeOfItem({ pk: image?.pk?.S }) : undefined;
+    if (!scope || seen.has(scope)) continue;
+    seen.add(scope);
     try {
-      await app.dispatcher.process(requestId);
+      await app.dispatcher.process(scope);
     } catch {
       // Report the record so the stream retries from it (ReportBatchItemFailures); the sweep is the safety net.
       failures.push({ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' });

@@ -1,9 +1,11 @@
 import { join, resolve } from 'node:path';
 import { documentClient } from './adapters/aws/dynamodb-client';
+import { DynamoDbEffectStore } from './adapters/aws/dynamodb-effects';
 import { DynamoDbIdempotencyStore } from './adapters/aws/dynamodb-idempotency';
 import { DynamoDbSessionStore } from './adapters/aws/dynamodb-sessions';
 import { DynamoDbRequestStore } from './adapters/aws/dynamodb-store';
 import { LexDialog } from './adapters/aws/lex-dialog';
+import { OrganizationsDirectory } from './adapters/aws/organizations-directory';
 import { ServiceCatalogAccountFactory } from './adapters/aws/service-catalog-factory';
 import { SnsNotifier } from './adapters/aws/sns-notifier';
 import { EmbeddedDialog } from './adapters/local/dialog/embedded-dialog';
@@ -12,7 +14,8 @@ import { SandboxAccountFactory } from './adapters/local/sandbox-factory';
 import type { Config } from './config';
 import type { BotModel } from './core/bot-model';
 import type { Dialog } from './core/dialog';
-import type { AccountFactory, Clock, IdempotencyStore, Logger, Notifier, RequestStore, SessionStore } from './core/ports';
+import type { AccountDirectory } from './core/organization';
+import type { AccountFactory, Clock, EffectStore, IdempotencyStore, Logger, Notifier, RequestStore, SessionStore } from './core/ports';
 
 /**
  * Chooses each port's implementation from the configuration: the AWS adapter when its setting is
@@ -22,6 +25,7 @@ import type { AccountFactory, Clock, IdempotencyStore, Logger, Notifier, Request
  */
 export interface Ports {
   store: RequestStore;
+  effects: EffectStore;
   sessions: SessionStore;
   idempotency: IdempotencyStore;
   notifier: Notifier;
@@ -30,6 +34,8 @@ export interface Ports {
   factory: AccountFactory;
   /** Set when the factory is the sandbox (its simulated completions need a listener). */
   sandboxFactory?: SandboxAccountFactory;
+  /** Organizations, where the real Account Factory runs (the management account): whose account an event is about. */
+  accountDirectory?: AccountDirectory;
   dialog: Dialog;
   /** What each port runs on, in words. */
   description: Record<string, string>;
@@ -49,6 +55,8 @@ export async function portsFromConfig(config: Config, deps: { clock: Clock; log:
   let tableName = config.TABLE_NAME;
   let db = documentClient();
   let storeWords = `dynamodb (table ${tableName})`;
+  // DynamoDB and moto have transactions; the embedded dynalite has not, and gets the fenced protocol.
+  let transactions: boolean | 'auto' = 'auto';
   if (!tableName) {
     // Loaded only here: dynalite and its native LevelDB binding are not part of the Lambda bundle.
     const { startEmbeddedDynamoDb } = await import('./adapters/local/embedded-dynamodb');
@@ -57,9 +65,11 @@ export async function portsFromConfig(config: Config, deps: { clock: Clock; log:
     tableName = embedded.tableName;
     db = documentClient(embedded.clientConfig);
     storeWords = `dynamodb (embedded dynalite, ${join(dataDir, 'dynamodb')})`;
+    transactions = false;
   }
   closers.unshift(() => db.destroy());
-  const store = new DynamoDbRequestStore(db, tableName);
+  const store = new DynamoDbRequestStore(db, tableName, { transactions, onFallback: (reason) => log.warn({ table: tableName }, reason) });
+  const effects = new DynamoDbEffectStore(db, tableName);
   const sessions = new DynamoDbSessionStore(db, tableName);
   const idempotency = new DynamoDbIdempotencyStore(db, tableName, clock);
 
@@ -70,10 +80,13 @@ export async function portsFromConfig(config: Config, deps: { clock: Clock; log:
   else notifier = outbox = new Outbox(join(dataDir, 'outbox.jsonl'), log);
 
   let sandboxFactory: SandboxAccountFactory | undefined;
+  let accountDirectory: AccountDirectory | undefined;
   let factory: AccountFactory;
   if (deps.overrides?.factory) factory = deps.overrides.factory;
   else if (config.ACCOUNT_FACTORY_PRODUCT_ID || config.ACCOUNT_FACTORY_PRODUCT_NAME) {
     factory = new ServiceCatalogAccountFactory({ productId: config.ACCOUNT_FACTORY_PRODUCT_ID, productName: config.ACCOUNT_FACTORY_PRODUCT_NAME, log });
+    // The real Account Factory runs in the management account, the one place Organizations answers.
+    accountDirectory = new OrganizationsDirectory();
   } else {
     factory = sandboxFactory = new SandboxAccountFactory({
       delayMs: config.SANDBOX_PROVISION_SECONDS * 1000,
@@ -97,12 +110,14 @@ export async function portsFromConfig(config: Config, deps: { clock: Clock; log:
 
   return {
     store,
+    effects,
     sessions,
     idempotency,
     notifier,
     outbox,
     factory,
     sandboxFactory,
+    accountDirectory,
     dialog,
     description: {
       store: storeWords,

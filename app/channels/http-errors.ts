@@ -2,14 +2,24 @@ import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Respon
 import type {} from 'pino-http'; // adds req.log
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { DomainError, ForbiddenError, NotFoundError, TransitionConflictError, ValidationError } from '../core/errors';
+import {
+  ContentionError,
+  DomainError,
+  DuplicateConfirmationError,
+  ForbiddenError,
+  NotFoundError,
+  RequestExpiredError,
+  TransitionConflictError,
+  ValidationError,
+} from '../core/errors';
 
 /** How a domain error reads over HTTP: a 4xx that names the problem, never a 500 for bad input. */
 export function httpStatusOf(err: unknown): number {
   if (err instanceof ValidationError) return 400;
   if (err instanceof ForbiddenError) return 403;
   if (err instanceof NotFoundError) return 404;
-  if (err instanceof TransitionConflictError) return 409;
+  // Lost races and decisions that came too late: the caller's request conflicts with the current state.
+  if (err instanceof TransitionConflictError || err instanceof RequestExpiredError || err instanceof DuplicateConfirmationError || err instanceof ContentionError) return 409;
   if (err instanceof DomainError) return 400;
   const status = (err as { status?: number; statusCode?: number })?.status ?? (err as { statusCode?: number })?.statusCode;
   return typeof status === 'number' && status >= 400 && status < 500 ? status : 500;

@@ -87,6 +87,8 @@ export interface AuditEvent {
 export interface AccountRequest {
   id: string;
   status: Status;
+  /** Counts the request's transitions (1 when created); every transition is a compare-and-set on it. */
+  version: number;
   /** When the current status was entered; orders the approval queue. */
   statusSince: string;
   createdAt: string;

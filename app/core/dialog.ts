@@ -41,13 +41,18 @@ export interface DialogTurnResult {
   slotToElicit?: string;
   /** What to say to the person. */
   message: string;
+  /**
+   * Names this conversation (from its first turn to its confirmation), where the engine can: a
+   * confirmation creates at most one request per conversation id, however often it is repeated.
+   */
+  conversationId?: string;
 }
 
 export interface Dialog {
   /** "embedded" or "lex"; shown in health output. */
   readonly kind: string;
   turn(input: DialogTurnInput): Promise<DialogTurnResult>;
-  /** Forgets the conversation (after fulfilment). */
+  /** After fulfilment: the engine may forget the conversation (Lex) or keep it to recognise a repeated confirmation (embedded). */
   end(sessionId: string): Promise<void>;
 }
 
@@ -56,6 +61,13 @@ export interface DialogSession {
   id: string;
   updatedAt: string;
   state: Record<string, unknown>;
+  /** How many times it was saved; a save is a compare-and-set on it (0: not stored yet). */
+  version: number;
+}
+
+/** Another turn of the same conversation saved first: this turn must run again on the fresh state. */
+export class SessionConflictError extends Error {
+  override name = 'SessionConflictError';
 }
 
 /**

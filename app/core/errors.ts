@@ -43,14 +43,43 @@ export class AccountNameTakenError extends ValidationError {
   }
 }
 
-/** The compare-and-set lost: the request was no longer in the expected state. Carries who won. */
+/** A conversation's confirmation already created a request: the same "yes" never makes two. */
+export class DuplicateConfirmationError extends DomainError {
+  constructor(readonly existingId: string) {
+    super(`This confirmation already created request ${existingId}`);
+  }
+}
+
+/** Too many writers at once for one e-mail or name: nothing was stored; trying again will work. */
+export class ContentionError extends DomainError {}
+
+/** The request passed its expiry: no decision can be taken on it any more. */
+export class RequestExpiredError extends DomainError {
+  constructor(readonly current: AccountRequest) {
+    super(`Request ${current.id} expired at ${current.expiresAt}: nothing was decided. The requester can ask again.`);
+  }
+}
+
+/**
+ * The compare-and-set lost: the request was no longer in the expected state. Says who won: the
+ * decision when there is one (who decided and when), else the change that led to the current state.
+ */
 export class TransitionConflictError extends DomainError {
   constructor(
     readonly current: AccountRequest,
     readonly expected: readonly Status[],
   ) {
-    const last = current.audit[current.audit.length - 1];
-    const who = last ? ` by ${last.actor.name ?? last.actor.id} at ${last.at}` : '';
-    super(`Request ${current.id} is already ${current.status}${who}`);
+    super(`Request ${current.id} ${whoWon(current)}`);
   }
+}
+
+function whoWon(r: AccountRequest): string {
+  const d = r.decision;
+  const name = (a: { name?: string; id: string }) => a.name ?? a.id;
+  if (d) {
+    const now = d.outcome === 'approved' && r.status !== 'APPROVED' ? `; it is now ${r.status}` : '';
+    return `was already ${d.outcome} by ${name(d.by)} at ${d.at}${now}`;
+  }
+  const last = [...r.audit].reverse().find((a) => a.to === r.status && a.from !== a.to);
+  return `is already ${r.status}${last ? ` (${last.action} by ${name(last.actor)} at ${last.at})` : ''}`;
 }

@@ -1,4 +1,4 @@
-import { type AccountRequest, ouLabel, requesterName } from './account-request';
+import { type AccountRequest, type Status, ouLabel, requesterName } from './account-request';
 
 /**
  * What the bot tells people about a request, in plain words, whatever carries it (outbox, SNS
@@ -44,8 +44,33 @@ export function approvalRequest(r: AccountRequest, link: string, reminder = fals
   };
 }
 
-/** What the requester hears after an event; undefined when the event is not news to them. */
-export function requesterUpdate(event: string, r: AccountRequest): MessageText | undefined {
+/** A request's state in plain words. */
+export const STATUS_WORDS: Record<Status, string> = {
+  PENDING_APPROVAL: 'waiting for approval',
+  APPROVED: 'approved, waiting for its turn to be provisioned',
+  PROVISIONING: 'being provisioned',
+  SUCCEEDED: 'ready',
+  FAILED: 'failed',
+  DENIED: 'denied',
+  CANCELLED: 'cancelled',
+  EXPIRED: 'expired',
+};
+
+/**
+ * What the requester hears after an event; undefined when the event is not news to them. A
+ * message sent `late` (the request moved on before it could go out) says so and says what is
+ * true now, so it never contradicts a later one.
+ */
+export function requesterUpdate(event: string, r: AccountRequest, late = false): MessageText | undefined {
+  const message = requesterNews(event, r);
+  if (!message || !late) return message;
+  return {
+    subject: truncate(`(Delayed) ${message.subject}`),
+    text: `${message.text}\n\nThis message was delayed. Since then the request moved on: it is now ${STATUS_WORDS[r.status]}.`,
+  };
+}
+
+function requesterNews(event: string, r: AccountRequest): MessageText | undefined {
   const hi = `Hi ${r.requester.firstName},`;
   const name = `"${r.account.name}"`;
   switch (event) {

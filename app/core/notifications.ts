@@ -1,6 +1,6 @@
 import type { AccountRequest } from './account-request';
 import type { ApproverPolicy } from './approvers';
-import type { EffectHandler } from './effects';
+import { type EffectHandler, isLate } from './effects';
 import { approvalRequest, requesterUpdate } from './messages';
 import type { Effect, Notifier } from './ports';
 import type { Provisioner } from './provisioning';
@@ -18,9 +18,9 @@ export class ApproverMail implements EffectHandler {
     return event === 'create' || event === 'remind' ? this.approvers.approverEmailsFor(request) : [];
   }
 
-  async run(effect: Effect, request: AccountRequest): Promise<void> {
+  async run(effect: Effect, request?: AccountRequest): Promise<void> {
     // Asked, but decided (or expired) since: the approver need not hear about it any more.
-    if (request.status !== 'PENDING_APPROVAL' || !effect.target) return;
+    if (request?.status !== 'PENDING_APPROVAL' || !effect.target) return;
     const { subject, text } = approvalRequest(request, this.linkFor(request, effect.target), effect.event === 'remind');
     await this.notifier.send({ to: effect.target, subject, text, requestId: request.id, kind: 'approval-request' });
   }
@@ -42,8 +42,8 @@ export class RequesterMail implements EffectHandler {
     return requesterUpdate(event, request) ? [request.requester.email] : [];
   }
 
-  async run(effect: Effect, request: AccountRequest): Promise<void> {
-    const message = requesterUpdate(effect.event, request);
+  async run(effect: Effect, request?: AccountRequest): Promise<void> {
+    const message = request && requesterUpdate(effect.event, request, isLate(effect, request));
     if (!message) return;
     await this.notifier.send({ to: effect.target ?? request.requester.email, ...message, requestId: request.id, kind: `request-${effect.event}` });
   }

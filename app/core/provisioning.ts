@@ -1,6 +1,7 @@
 import { type AccountRequest, SYSTEM, type Actor } from './account-request';
 import { backoffMs } from './effects';
 import { TransitionConflictError } from './errors';
+import type { AccountDirectory } from './organization';
 import {
   type AccountFactory,
   type Clock,
@@ -10,6 +11,7 @@ import {
   type ProvisioningStatus,
   type RequestStore,
 } from './ports';
+import { matchOutcome } from './provisioning-match';
 import type { Transitions } from './transitions';
 
 export interface ProvisioningPolicy {
@@ -22,7 +24,10 @@ export interface ProvisioningPolicy {
   relaunchAfterMs: number;
 }
 
-/** How a factory reports an outcome (sandbox timer, Control Tower event, DescribeRecord). */
+/**
+ * How a factory reports an outcome (sandbox timer, Control Tower event, DescribeRecord). A Control
+ * Tower event has no requestId, and its accountName and accountId may be absent (null in the event).
+ */
 export interface ProvisioningOutcome {
   requestId?: string;
   accountName?: string;
@@ -46,6 +51,8 @@ export class Provisioner {
     private readonly clock: Clock,
     private readonly policy: ProvisioningPolicy,
     private readonly log: Logger,
+    /** Confirms whose account an event is about (by its e-mail); without it, events are matched by name. */
+    private readonly directory?: AccountDirectory,
   ) {}
 
   /**
@@ -104,7 +111,7 @@ export class Provisioner {
       const { recordId } = await this.factory.provision(request);
       await this.ignoreConflict(
         this.transitions.apply(request, 'record', SYSTEM, {
-          patch: { provisioning: { ...request.provisioning!, recordId } },
+          patch: (current) => ({ provisioning: { ...current.provisioning!, recordId } }),
           reason: `Account Factory record ${recordId}`,
         }),
       );
@@ -116,7 +123,7 @@ export class Provisioner {
         log.info({ notBefore, reason: err.message }, 'factory busy; request back in the queue');
         await this.ignoreConflict(
           this.transitions.apply(request, 'requeue', SYSTEM, {
-            patch: { provisioning: { ...request.provisioning!, notBefore: notBefore.toISOString() } },
+            patch: (current) => ({ provisioning: { ...current.provisioning!, notBefore: notBefore.toISOString() } }),
             reason: `Account Factory busy: ${err.message}`,
           }),
         );
@@ -130,18 +137,27 @@ export class Provisioner {
     }
   }
 
-  /** Records an outcome from the factory: SUCCEEDED with the account id, or FAILED with the reason. */
+  /**
+   * Records an outcome from the factory: SUCCEEDED with the account id, or FAILED with the reason.
+   * An event (no requestId) is matched among the PROVISIONING requests (provisioning-match.ts); one
+   * that matches none is not dropped: each of them is checked against its own Account Factory record.
+   */
   async complete(outcome: ProvisioningOutcome, actor: Actor = SYSTEM): Promise<AccountRequest | undefined> {
-    const request = outcome.requestId
-      ? await this.store.get(outcome.requestId)
-      : outcome.accountName
-        ? await this.store.findByAccountName(outcome.accountName)
-        : undefined;
+    const fromEvent = !outcome.requestId;
+    const candidates = fromEvent
+      ? await this.store.listByStatus('PROVISIONING', 200)
+      : [await this.store.get(outcome.requestId!)].filter((r): r is AccountRequest => r !== undefined);
+    const { request } = await matchOutcome(outcome, candidates, this.directory, this.log);
     if (!request) {
-      this.log.warn({ outcome }, 'provisioning outcome for no known request');
+      if (fromEvent) await this.completeFinished(candidates, actor);
       return undefined;
     }
     if (request.status !== 'PROVISIONING') return request;
+    if (fromEvent && outcome.state === 'SUCCEEDED' && !outcome.accountId) {
+      // The event has no account id; the record has it (and the reconciler finishes a record still in progress).
+      const recordId = request.provisioning?.recordId;
+      return (recordId && (await this.completeFromRecord(request, recordId, actor))) || request;
+    }
     const now = this.clock.now().toISOString();
     const provisioning = {
       ...(request.provisioning ?? { attempts: 1 }),
@@ -159,6 +175,27 @@ export class Provisioner {
     return updated;
   }
 
+  /** Follows a request's Account Factory record; completes the request once the record has finished. */
+  private async completeFromRecord(request: AccountRequest, recordId: string, actor: Actor = SYSTEM): Promise<AccountRequest | undefined> {
+    const status: ProvisioningStatus = await this.factory.describe(recordId);
+    if (status.state === 'IN_PROGRESS') return undefined;
+    return this.complete({ requestId: request.id, ...status, state: status.state }, actor);
+  }
+
+  /** The reconciler's DescribeRecord check, for PROVISIONING requests only (an event that matched none of them). */
+  private async completeFinished(requests: AccountRequest[], actor: Actor): Promise<void> {
+    for (const request of requests) {
+      const recordId = request.provisioning?.recordId;
+      if (request.status !== 'PROVISIONING' || !recordId) continue;
+      try {
+        const done = await this.completeFromRecord(request, recordId, actor);
+        if (done) this.log.info({ requestId: request.id, status: done.status, recordId }, 'unmatched provisioning event: request completed from its record');
+      } catch (err) {
+        this.log.warn({ requestId: request.id, err }, 'could not follow the record of a provisioning request');
+      }
+    }
+  }
+
   /**
    * The safety net: completes PROVISIONING requests whose event was missed, relaunches ones whose
    * launch was interrupted, frees slots held by requests that are no longer provisioning, and
@@ -171,8 +208,7 @@ export class Provisioner {
       const p = request.provisioning;
       try {
         if (p?.recordId) {
-          const status: ProvisioningStatus = await this.factory.describe(p.recordId);
-          if (status.state !== 'IN_PROGRESS') await this.complete({ requestId: request.id, ...status, state: status.state });
+          await this.completeFromRecord(request, p.recordId);
         } else if (!p?.startedAt || now - Date.parse(p.startedAt) > this.policy.relaunchAfterMs) {
           await this.launch(request);
         }

@@ -17,6 +17,15 @@ export const accountNameSchema = z
   .max(50, 'The account name must be at most 50 characters')
   .regex(PRINTABLE_ASCII, 'The account name must use printable ASCII characters only');
 
+/**
+ * Organizations accepts 6-64 characters matching [^\s@]+@[^\s@]+\.[^\s@]+, and then refuses at
+ * CreateAccount what mail systems would refuse (empty labels, "..", a dot at either end). So the
+ * local part is a dot-atom and the domain is dot-separated labels of letters, digits and inner
+ * hyphens, ending in a TLD of at least two letters.
+ */
+const LOCAL_PART = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
+const DOMAIN = /^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
+
 export const emailSchema = z
   .string()
   .trim()
@@ -27,7 +36,32 @@ export const emailSchema = z
   .refine((s) => {
     const [local, domain] = s.split('@');
     return !!local && !!domain && /^[^.].*\.[^.]+$/.test(domain);
-  }, 'The e-mail address needs a name before the @ and a dot in the domain (like name@example.com)');
+  }, 'The e-mail address needs a name before the @ and a dot in the domain (like name@example.com)')
+  .refine((s) => LOCAL_PART.test(s.split('@')[0]), 'The part before the @ must not start or end with a dot or have two dots in a row')
+  .refine((s) => DOMAIN.test(s.split('@')[1]), 'The domain must be names separated by single dots, like example.com');
+
+/** Text a person must really have written: invisible and format characters (U+200B...) alone do not count. */
+const VISIBLE = /[\p{L}\p{N}\p{P}\p{S}]/u;
+export const hasVisibleText = (s: string): boolean => VISIBLE.test(s);
+
+/** A reason (for a request or a decision): optional, at most 1000 characters, "" when only blanks. */
+export const reasonSchema = z
+  .string()
+  .max(1000, 'The reason must be at most 1000 characters')
+  .transform((s) => (hasVisibleText(s) ? s.trim() : ''));
+
+/** A person's first or last name, as the identity provider and Account Factory take it. */
+export const personNameSchema = (field: string) =>
+  z
+    .string()
+    .trim()
+    .min(1, `${field} must not be empty`)
+    .max(64, `${field} must be at most 64 characters`)
+    .refine(hasVisibleText, `${field} must not be empty`);
+
+/** Request ids are made by newRequestId: "req-" + base-36 time + "-" + 8 hex digits. */
+export const REQUEST_ID = /^req-[0-9a-z]{1,12}-[0-9a-f]{8}$/;
+export const isRequestId = (id: string): boolean => REQUEST_ID.test(id);
 
 export const accountTypeSchema = z
   .string()

@@ -4,10 +4,11 @@ import { type AccountRequest, type Actor, type OrganizationalUnit, type Requeste
 import { deriveAccountName } from './account-name';
 import type { ApproverPolicy } from './approvers';
 import type { EffectDispatcher } from './effects';
-import { AccountNameTakenError, ForbiddenError, NotFoundError, ValidationError } from './errors';
-import type { Clock, Logger, RequestStore } from './ports';
+import { isRequester } from './approvers';
+import { AccountNameTakenError, ForbiddenError, NotFoundError, RequestExpiredError, TransitionConflictError, ValidationError } from './errors';
+import type { Clock, CreateOptions, Logger, RequestStore } from './ports';
 import type { Transitions } from './transitions';
-import { accountNameSchema, accountTypeSchema, check, emailSchema, resolveOu } from './validation';
+import { accountNameSchema, accountTypeSchema, check, emailSchema, isRequestId, personNameSchema, reasonSchema, resolveOu } from './validation';
 
 /** What a door hands in to ask for an account; checked here, whatever the door. */
 export interface NewAccountRequest {
@@ -27,10 +28,6 @@ export interface VendingPolicy {
   organizationalUnits: readonly OrganizationalUnit[];
 }
 
-const personName = (field: string) =>
-  z.string().trim().min(1, `${field} must not be empty`).max(64, `${field} must be at most 64 characters`);
-const reasonSchema = z.string().trim().max(1000, 'The reason must be at most 1000 characters');
-
 /** The use cases every door shares: ask, look up, decide, cancel, expire. */
 export class VendingService {
   constructor(
@@ -43,12 +40,12 @@ export class VendingService {
     private readonly log: Logger,
   ) {}
 
-  async createRequest(input: NewAccountRequest, actor: Actor): Promise<AccountRequest> {
+  async createRequest(input: NewAccountRequest, actor: Actor, opts: CreateOptions = {}): Promise<AccountRequest> {
     const requester: Requester = {
       ...input.requester,
       email: check(emailSchema, 'requester.email', input.requester.email),
-      firstName: check(personName('The first name'), 'requester.firstName', input.requester.firstName),
-      lastName: check(personName('The last name'), 'requester.lastName', input.requester.lastName),
+      firstName: check(personNameSchema('The first name'), 'requester.firstName', input.requester.firstName),
+      lastName: check(personNameSchema('The last name'), 'requester.lastName', input.requester.lastName),
     };
     const type = check(accountTypeSchema, 'accountType', input.accountType);
     const email = check(emailSchema, 'accountEmail', input.accountEmail);
@@ -61,6 +58,7 @@ export class VendingService {
     const base: Omit<AccountRequest, 'account'> = {
       id: newRequestId(now),
       status: 'PENDING_APPROVAL',
+      version: 1,
       statusSince: now.toISOString(),
       createdAt: now.toISOString(),
       updatedAt: now.toISOString(),
@@ -71,8 +69,8 @@ export class VendingService {
     };
     const ssoUser = {
       email: check(emailSchema, 'sso.email', sso.email),
-      firstName: check(personName('The SSO first name'), 'sso.firstName', sso.firstName),
-      lastName: check(personName('The SSO last name'), 'sso.lastName', sso.lastName),
+      firstName: check(personNameSchema('The SSO first name'), 'sso.firstName', sso.firstName),
+      lastName: check(personNameSchema('The SSO last name'), 'sso.lastName', sso.lastName),
     };
 
     // A chosen name must be free; a derived one gets a suffix until it is.
@@ -80,7 +78,7 @@ export class VendingService {
       const name = chosenName ?? deriveAccountName(type, requester, attempt);
       const request: AccountRequest = { ...base, account: { name, email, type, ou, sso: ssoUser } };
       try {
-        await this.store.create(request, this.dispatcher.plan('create', request));
+        await this.store.create(request, this.dispatcher.plan('create', request), opts);
         this.dispatcher.kick(request.id);
         this.log.info({ requestId: request.id, accountName: name, channel: actor.channel }, 'request created');
         return request;
@@ -101,7 +99,8 @@ export class VendingService {
   }
 
   async get(id: string): Promise<AccountRequest> {
-    const request = await this.store.get(id);
+    // Anything that cannot be a request id is not looked up: it could only be not found.
+    const request = isRequestId(id) ? await this.store.get(id) : undefined;
     if (!request) throw new NotFoundError(`No request with id ${id}`);
     return request;
   }
@@ -127,7 +126,10 @@ export class VendingService {
     return this.approvers.isApprover(actor);
   }
 
-  /** An approver decides. The compare-and-set makes exactly one of two racing decisions win. */
+  /**
+   * An approver decides. The compare-and-set makes exactly one of two racing decisions win, and
+   * a request past its expiry is refused at the moment of the write (and expired there and then).
+   */
   async decide(id: string, outcome: 'approve' | 'deny', actor: Actor, reason?: string): Promise<AccountRequest> {
     const request = await this.get(id);
     this.approvers.assertMayDecide(actor, request);
@@ -135,18 +137,29 @@ export class VendingService {
     if (outcome === 'deny' && !why) throw new ValidationError('reason', 'A reason is required to deny a request');
     const at = this.clock.now().toISOString();
     const decision = { outcome: outcome === 'approve' ? ('approved' as const) : ('denied' as const), by: actor, at, ...(why ? { reason: why } : {}) };
-    const updated = await this.transitions.apply(request, outcome, actor, { patch: { decision }, reason: why });
-    this.log.info({ requestId: id, outcome, by: actor.id, channel: actor.channel }, 'request decided');
-    return updated;
+    try {
+      const updated = await this.transitions.apply(request, outcome, actor, { patch: { decision }, reason: why });
+      this.log.info({ requestId: id, outcome, by: actor.id, channel: actor.channel }, 'request decided');
+      return updated;
+    } catch (err) {
+      if (err instanceof RequestExpiredError) await this.expire(err.current);
+      throw err;
+    }
   }
 
   /** The requester withdraws a request that is still waiting for approval. */
   async cancel(id: string, actor: Actor): Promise<AccountRequest> {
     const request = await this.get(id);
-    if (actor.email?.toLowerCase() !== request.requester.email.toLowerCase() && actor.id !== request.requester.id) {
-      throw new ForbiddenError('Only the requester can cancel a request');
-    }
+    if (!isRequester(actor, request)) throw new ForbiddenError('Only the requester can cancel a request');
     return this.transitions.apply(request, 'cancel', actor);
+  }
+
+  private async expire(request: AccountRequest): Promise<void> {
+    try {
+      await this.transitions.apply(request, 'expire', SYSTEM, { reason: 'No decision before the request expired' });
+    } catch (err) {
+      if (!(err instanceof TransitionConflictError)) throw err;
+    }
   }
 
   /** Expires pending requests past their time; returns how many. */
@@ -174,14 +187,14 @@ export class VendingService {
       try {
         if (request.expiresAt <= now.toISOString()) {
           if (!opts.expire) continue;
-          await this.transitions.apply(request, 'expire', SYSTEM, { reason: 'No decision before the request expired' });
+          await this.expire(request);
           done.expired++;
           continue;
         }
         if (afterMs <= 0) continue;
         const count = request.reminders?.count ?? 0;
         const since = Date.parse(request.reminders?.lastAt ?? request.createdAt);
-        if (now.getTime() - since < afterMs * 2 ** Math.max(0, count - 1)) continue;
+        if (now.getTime() - since < afterMs * 2 ** count) continue;
         await this.transitions.apply(request, 'remind', SYSTEM, {
           patch: { reminders: { count: count + 1, lastAt: now.toISOString() } },
           reason: `Still waiting for a decision (reminder ${count + 1})`,

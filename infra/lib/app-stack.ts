@@ -18,7 +18,7 @@ import { CanaryDeployment } from './app/canary';
 import { AppEvents } from './app/events';
 import { AppFunctions } from './app/functions';
 import { Monitoring } from './app/monitoring';
-import { accountFactoryStatements, lexStatement, secretStatement, tableStatement, topicStatement } from './app/permissions';
+import { accountFactoryStatements, controlTowerEventStatements, lexStatement, secretStatement, tableStatement, topicStatement } from './app/permissions';
 import { createRequestTable } from './app/table';
 import type { DeploymentSettings, StageName, StageSettings } from './config';
 import { LexBot, type LexBotRef } from './lex-bot';
@@ -184,6 +184,7 @@ export class AppStack extends Stack {
     fns.provisionerRole.addToPolicy(secretStatement(this.secret.secretArn));
     if (realFactory) {
       for (const statement of accountFactoryStatements(this)) fns.provisionerRole.addToPolicy(statement);
+      for (const statement of controlTowerEventStatements(this)) fns.eventRole.addToPolicy(statement);
       // The bot's role may launch the Account Factory product (without it: no launch path).
       new servicecatalog.CfnPortfolioPrincipalAssociation(this, 'AccountFactoryAccess', {
         portfolioId: deployment.accountFactoryPortfolioId,

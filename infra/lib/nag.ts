@@ -36,6 +36,10 @@ const REASONS = {
     'DescribeRecord and DescribeProvisionedProduct (limited to this role\'s launches by servicecatalog:roleLevel=self); the IAM Identity Center, Control Tower and ' +
     'Organizations actions Control Tower documents for programmatic Account Factory provisioning; s3:GetObject of the product template (limited to objects tagged ' +
     'servicecatalog:provisioning=true); CloudFormation GetTemplateSummary/ValidateTemplate; dynamodb:ListStreams of the stream event source.',
+  eventFunction:
+    'The Control Tower event function reads Account Factory records (servicecatalog:DescribeRecord has no resource-level permission; the records are the ' +
+    'provisioner role\'s, so servicecatalog:accountLevel=self) and describes accounts of the organization (organizations:DescribeAccount on ' +
+    'account/o-*/*: the organization id is not known at deploy time).',
   provisionedStacks:
     'Service Catalog names the CloudFormation stack of each provisioned product SC-<account>-pp-<id>, unknown in advance; limited to SC-* stacks in this account and region.',
 };
@@ -58,6 +62,8 @@ export function acknowledgeAppStack(stack: AppStack): void {
   const partition = literalOr(stack.partition, 'AWS::Partition');
   const region = literalOr(stack.region, 'AWS::Region');
   const account = literalOr(stack.account, 'AWS::AccountId');
+  acknowledge(fns.eventRole, 'AwsSolutions-IAM5[Resource::*]', REASONS.eventFunction);
+  acknowledge(fns.eventRole, `AwsSolutions-IAM5[Resource::arn:${partition}:organizations::${account}:account/o-*/*]`, REASONS.eventFunction);
   for (const type of ['stack', 'changeSet']) {
     acknowledge(fns.provisionerRole, `AwsSolutions-IAM5[Resource::arn:${partition}:cloudformation:${region}:${account}:${type}/SC-*]`, REASONS.provisionedStacks);
   }

@@ -13,7 +13,7 @@ import scheduled from './fixtures/eventbridge-scheduled-event.json';
 const clone = <T>(value: T): T => structuredClone(value);
 
 describe('Control Tower lifecycle events', () => {
-  it('a successful CreateManagedAccount completes the request named by the account, with its account id', () => {
+  it('a successful CreateManagedAccount reports the account id and name of the new account', () => {
     expect(parseLifecycleEvent(createSucceeded)).toEqual({ accountName: 'LifeCycle1', state: 'SUCCEEDED', accountId: '444455556666' });
   });
 
@@ -30,7 +30,7 @@ describe('Control Tower lifecycle events', () => {
     expect(parseLifecycleEvent(updateSucceeded)).toEqual({ accountName: 'LifeCycle1', state: 'SUCCEEDED', accountId: '624281831893' });
   });
 
-  it('the outcome carries the account name and no request id (the event does not know the request)', () => {
+  it('the outcome carries the account id and name and no request id (the event does not know the request)', () => {
     const outcome = parseLifecycleEvent(createSucceeded)!;
     expect(outcome.requestId).toBeUndefined();
     expect(outcome).not.toHaveProperty('requestId');
@@ -44,6 +44,42 @@ describe('Control Tower lifecycle events', () => {
       accountName: 'LifeCycle2',
       state: 'FAILED',
       message: 'AWS Control Tower could not finish setting up the account.',
+    });
+  });
+
+  describe('an event that does not name the account fully is still an outcome (the Provisioner finds its request)', () => {
+    const status = (e: any) => e.detail.serviceEventDetails.createManagedAccountStatus;
+
+    it('a failure with a null account id and a null account name fails a request all the same', () => {
+      const event = clone(createFailed) as any;
+      status(event).account = { accountName: null, accountId: null };
+      expect(parseLifecycleEvent(event)).toEqual({ state: 'FAILED', message: 'AWS Control Tower failed to create a managed account.' });
+    });
+
+    it('a failure with no account at all, and a null message', () => {
+      const event = clone(createFailed) as any;
+      status(event).account = null;
+      status(event).message = null;
+      expect(parseLifecycleEvent(event)).toEqual({ state: 'FAILED', message: 'AWS Control Tower could not finish setting up the account.' });
+      delete status(event).account;
+      expect(parseLifecycleEvent(event)).toEqual({ state: 'FAILED', message: 'AWS Control Tower could not finish setting up the account.' });
+    });
+
+    it.each<[string, (e: any) => void, object]>([
+      ['a null account id', (e) => (status(e).account.accountId = null), { accountName: 'LifeCycle1', state: 'SUCCEEDED' }],
+      ['no account id', (e) => delete status(e).account.accountId, { accountName: 'LifeCycle1', state: 'SUCCEEDED' }],
+      ['a masked account id (the record has the real one)', (e) => (status(e).account.accountId = 'XXXXXXXXXXXX'), { accountName: 'LifeCycle1', state: 'SUCCEEDED' }],
+      ['a null account name', (e) => (status(e).account.accountName = null), { state: 'SUCCEEDED', accountId: '444455556666' }],
+      ['no account name', (e) => delete status(e).account.accountName, { state: 'SUCCEEDED', accountId: '444455556666' }],
+      ['an empty account name', (e) => (status(e).account.accountName = '  '), { state: 'SUCCEEDED', accountId: '444455556666' }],
+      ['neither', (e) => (status(e).account = { accountName: null, accountId: null }), { state: 'SUCCEEDED' }],
+    ])('a success with %s', (_what, spoil, expected) => {
+      const event = clone(createSucceeded);
+      spoil(event);
+      const outcome = parseLifecycleEvent(event);
+      expect(outcome).toEqual(expected);
+      // Absent, not null or undefined-valued: the core's outcome type has no null.
+      for (const key of ['accountName', 'accountId']) if (!(key in expected)) expect(outcome).not.toHaveProperty(key);
     });
   });
 
@@ -62,9 +98,8 @@ describe('Control Tower lifecycle events', () => {
       ['no service event details', (e) => delete e.detail.serviceEventDetails],
       ['the status under the other event\'s key', (e) => (e.detail.eventName = 'UpdateManagedAccount')],
       ['a state that is not an outcome', (e) => (e.detail.serviceEventDetails.createManagedAccountStatus.state = 'IN_PROGRESS')],
-      ['no account name', (e) => delete e.detail.serviceEventDetails.createManagedAccountStatus.account.accountName],
-      ['an empty account name', (e) => (e.detail.serviceEventDetails.createManagedAccountStatus.account.accountName = '  ')],
-      ['a success without a usable account id (the reconciler completes it)', (e) => (e.detail.serviceEventDetails.createManagedAccountStatus.account.accountId = 'XXXXXXXXXXXX')],
+      ['an account name that is not a string', (e) => (e.detail.serviceEventDetails.createManagedAccountStatus.account.accountName = 42)],
+      ['an account that is not an object', (e) => (e.detail.serviceEventDetails.createManagedAccountStatus.account = 'LifeCycle1')],
     ])('a CreateManagedAccount event with %s', (_what, spoil) => {
       const event = clone(createSucceeded);
       spoil(event);

@@ -53,6 +53,7 @@ describe('Lex outage', () => {
 
   it('offers the request form in Slack, and the form opens without Lex', async () => {
     await sendEvent(running.baseUrl, eventCallback({ type: 'message', channel: 'DJANE', channel_type: 'im', user: 'UJANE', text: 'I need an account', ts: '1700000300.000100' }));
+    await running.settle();
     const [reply] = slack.of('chat.postMessage');
     expect(reply.text).toContain('cannot hold a conversation right now');
     const button = reply.blocks.find((b: any) => b.type === 'actions').elements[0];

@@ -111,6 +111,7 @@ function accountRequest(account: Partial<AccountRequest['account']> = {}): Accou
   const at = '2026-03-02T09:00:00.000Z';
   return {
     id: '01JNK3Q8X7B2V5T9R4M6P0W1YZ',
+    version: 3,
     status: 'PROVISIONING',
     statusSince: at,
     createdAt: at,

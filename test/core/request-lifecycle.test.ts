@@ -1,5 +1,5 @@
 import type { Actor, Requester } from '../../app/core/account-request';
-import { DuplicateRequestError, ForbiddenError, TransitionConflictError } from '../../app/core/errors';
+import { DuplicateRequestError, ForbiddenError, RequestExpiredError, TransitionConflictError } from '../../app/core/errors';
 import { startApp, type RunningApp } from '../support/app';
 import { RecordingNotifier, ScriptedFactory, TestClock } from '../support/doubles';
 
@@ -69,7 +69,7 @@ describe('an account request, from asking to provisioning', () => {
     expect(won).toHaveLength(1);
     expect(lost).toHaveLength(1);
     expect(lost[0].reason).toBeInstanceOf(TransitionConflictError);
-    expect(lost[0].reason.message).toMatch(/already (APPROVED|DENIED|PROVISIONING) by (Boss|Deputy)/);
+    expect(lost[0].reason.message).toMatch(/was already (approved|denied) by (Boss|Deputy) at 2026-/);
     const stored = await service().get(request.id);
     expect(stored.audit.filter((a) => a.action === 'approve' || a.action === 'deny')).toHaveLength(1);
   });
@@ -93,26 +93,38 @@ describe('an account request, from asking to provisioning', () => {
     await running.settle();
     expect((await service().get(request.id)).status).toBe('EXPIRED');
     expect(notifier.to('jane@example.com', 'request-expire')).toHaveLength(1);
-    await expect(service().decide(request.id, 'approve', boss)).rejects.toThrow(/already EXPIRED by Vending bot/);
+    await expect(service().decide(request.id, 'approve', boss)).rejects.toThrow(/is already EXPIRED \(expire by Vending bot at /);
+  });
+
+  it('refuses a decision on a request past its expiry at the moment of the decision, before any sweep, and expires it', async () => {
+    const request = await ask();
+    clock.advance(48 * HOUR); // the sweep has not run: the request is still PENDING_APPROVAL in the store
+    expect((await service().get(request.id)).status).toBe('PENDING_APPROVAL');
+    await expect(service().decide(request.id, 'approve', boss)).rejects.toThrow(RequestExpiredError);
+    await running.settle();
+    const stored = await service().get(request.id);
+    expect(stored.status).toBe('EXPIRED');
+    expect(stored.decision).toBeUndefined();
+    expect(factory.launched).toEqual([]);
   });
 
   it('reminds the approvers of a request that waits, backing off, and stops once decided', async () => {
     const request = await ask();
     const reminders = () => notifier.to('boss@example.com', 'approval-request').filter((m) => m.subject.startsWith('Reminder'));
-    clock.advance(23 * HOUR);
-    expect(await service().remindApprovers(24 * HOUR)).toBe(0);
+    clock.advance(11 * HOUR);
+    expect(await service().remindApprovers(12 * HOUR)).toBe(0);
     clock.advance(1 * HOUR);
-    expect(await service().remindApprovers(24 * HOUR)).toBe(1);
+    expect(await service().remindApprovers(12 * HOUR)).toBe(1);
     await running.settle();
     expect(reminders()).toHaveLength(1);
     expect(reminders()[0].text).toContain('still waiting for a decision');
     expect((await service().get(request.id)).statusSince).toBe(request.statusSince); // a reminder keeps its place
-    clock.advance(24 * HOUR); // the second reminder waits twice as long
-    expect(await service().remindApprovers(24 * HOUR)).toBe(0);
-    clock.advance(12 * HOUR);
+    clock.advance(12 * HOUR); // the second reminder waits twice as long
+    expect(await service().remindApprovers(12 * HOUR)).toBe(0);
+    clock.advance(6 * HOUR);
     await service().decide(request.id, 'approve', boss);
     clock.advance(12 * HOUR);
-    expect(await service().remindApprovers(24 * HOUR)).toBe(0);
+    expect(await service().remindApprovers(12 * HOUR)).toBe(0);
     await running.settle();
     const stored = await service().get(request.id);
     expect(stored.audit.map((a) => a.action)).toEqual(['create', 'remind', 'approve', 'start', 'record']);

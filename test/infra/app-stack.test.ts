@@ -15,9 +15,11 @@ import { TTL_ATTRIBUTE, createTableInput } from '../../app/adapters/aws/table-sc
 import { AppStack } from '../../infra/lib/app-stack';
 import { ERROR_LOG_PATTERN } from '../../infra/lib/app/canary';
 import {
+  ACCOUNT_DIRECTORY_ACTIONS,
   ACCOUNT_FACTORY_LAUNCH_ACTIONS,
   ACCOUNT_FACTORY_RECORD_ACTIONS,
   CONTROL_TOWER_PROVISIONING_ACTIONS,
+  EVENT_RECORD_ACTIONS,
   LEX_ACTIONS,
   PROVISIONED_STACK_ACTIONS,
   SECRET_ACTIONS,
@@ -345,8 +347,25 @@ describe('the application stack of an environment (Lex in the same region)', () 
       expect(SECRET_ACTIONS).toEqual(['secretsmanager:GetSecretValue']);
     });
 
-    it('lets the Control Tower event function use the table and the secret, and park a failed event', () => {
-      expect(actionsOf(t, dev.id(dev.stack.functions.eventRole))).toEqual(sorted(logActions, TABLE_ACTIONS, SECRET_ACTIONS, ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']));
+    it('lets the Control Tower event function use the table and the secret, park a failed event, describe the event\'s account and read Account Factory records', () => {
+      expect(actionsOf(t, dev.id(dev.stack.functions.eventRole))).toEqual(
+        sorted(logActions, TABLE_ACTIONS, SECRET_ACTIONS, ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'], ACCOUNT_DIRECTORY_ACTIONS, EVENT_RECORD_ACTIONS),
+      );
+      // Organizations DescribeAccount (app/adapters/aws/organizations-directory.ts) and DescribeRecord (Provisioner.complete), nothing that writes.
+      expect(ACCOUNT_DIRECTORY_ACTIONS).toEqual(['organizations:DescribeAccount']);
+      expect(EVENT_RECORD_ACTIONS).toEqual(['servicecatalog:DescribeRecord']);
+    });
+
+    it('limits the event function\'s DescribeAccount to accounts of an organization this account manages, and its DescribeRecord to reading', () => {
+      const statements = statementsOf(t, dev.id(dev.stack.functions.eventRole));
+      const find = (action: string) => statements.filter((s) => s.Action.includes(action));
+      const [describeAccount] = find('organizations:DescribeAccount');
+      expect(describeAccount.Action).toEqual(['organizations:DescribeAccount']);
+      expect(describeAccount.Resource).toEqual([`arn:aws:organizations::${ACCOUNTS.Dev}:account/o-*/*`]);
+      const [describeRecord] = find('servicecatalog:DescribeRecord');
+      expect(describeRecord.Action).toEqual(['servicecatalog:DescribeRecord']);
+      // The records are the provisioner role's launches: roleLevel=self would hide them from this role.
+      expect(describeRecord.Condition).toEqual({ StringEquals: { 'servicecatalog:accountLevel': 'self' } });
     });
 
     it('lets the provisioner (stream, schedule) use the table and its stream, the topic, the secret and Account Factory as Control Tower documents it', () => {
@@ -356,6 +375,9 @@ describe('the application stack of an environment (Lex in the same region)', () 
         sorted(logActions, TABLE_ACTIONS, streamRead, dlq, TOPIC_ACTIONS, SECRET_ACTIONS, ACCOUNT_FACTORY_LAUNCH_ACTIONS, ACCOUNT_FACTORY_RECORD_ACTIONS, ct.identityCenter, ct.controlTower, ct.organizations, ct.template, PROVISIONED_STACK_ACTIONS, TEMPLATE_CHECK_ACTIONS),
       );
       expect(TOPIC_ACTIONS).toEqual(['sns:Publish']);
+      // The Control Tower guide's example policy for provisioning accounts from a Lambda function lists these two besides the others.
+      expect(actionsOf(t, dev.id(dev.stack.functions.provisionerRole))).toEqual(expect.arrayContaining(['organizations:DescribeOrganization', 'sso:DescribeRegisteredRegions']));
+      expect(ct.organizations).toEqual(['organizations:CreateAccount', 'organizations:DescribeCreateAccountStatus', 'organizations:DescribeOrganization']);
       expect(ACCOUNT_FACTORY_LAUNCH_ACTIONS.concat(ACCOUNT_FACTORY_RECORD_ACTIONS).sort()).toEqual(
         ['servicecatalog:DescribeProduct', 'servicecatalog:ListLaunchPaths', 'servicecatalog:ProvisionProduct', 'servicecatalog:DescribeProvisionedProduct', 'servicecatalog:DescribeRecord'].sort(),
       );
@@ -409,8 +431,10 @@ describe('the application stack of an environment (Lex in the same region)', () 
     it('gives a stage on the sandbox factory (a member account) no Account Factory access at all', () => {
       const sandbox = buildStage('Dev', REGION, 'sandbox');
       expect(ofType(sandbox.template, 'AWS::ServiceCatalog::PortfolioPrincipalAssociation')).toEqual([]);
-      const actions = actionsOf(sandbox.template, sandbox.id(sandbox.stack.functions.provisionerRole));
-      expect(actions.filter((a) => /^(servicecatalog|controltower|organizations|sso|cloudformation):/.test(a))).toEqual([]);
+      for (const role of [sandbox.stack.functions.provisionerRole, sandbox.stack.functions.eventRole]) {
+        const actions = actionsOf(sandbox.template, sandbox.id(role));
+        expect(actions.filter((a) => /^(servicecatalog|controltower|organizations|sso|cloudformation):/.test(a))).toEqual([]);
+      }
       const env = ofType(sandbox.template, 'AWS::Lambda::Function').map(([, f]) => f.Properties.Environment?.Variables ?? {});
       expect(env.some((v) => 'ACCOUNT_FACTORY_PRODUCT_NAME' in v || 'ACCOUNT_FACTORY_PRODUCT_ID' in v)).toBe(false);
     });

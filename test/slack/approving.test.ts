@@ -126,6 +126,7 @@ describe('Slack door: approving', () => {
   it('does not open the deny form for a non-approver', async () => {
     const { request, where } = await fileRequest();
     await click('UOMAR', 'deny_request', request, where);
+    await running.settle();
     expect(slack.of('views.open')).toEqual([]);
     expect(slack.of('chat.postEphemeral')).toHaveLength(1);
   });

@@ -130,7 +130,11 @@ describe('Slack door: requesting an account', () => {
 
   describe('free text', () => {
     it('answers a direct message in the DM, continuing one conversation per person', async () => {
-      const dm = (text: string) => sendEvent(running.baseUrl, eventCallback({ type: 'message', channel: 'DJANE', channel_type: 'im', user: 'UJANE', text, ts: `${Date.now() / 1000}` }));
+      const dm = async (text: string) => {
+        const res = await sendEvent(running.baseUrl, eventCallback({ type: 'message', channel: 'DJANE', channel_type: 'im', user: 'UJANE', text, ts: `${Date.now() / 1000}` }));
+        await running.settle(); // the reply is posted as an effect
+        return res;
+      };
       expect((await dm('hi, can I get a new account?')).status).toBe(200);
       await dm('sandbox');
       const replies = slack.of('chat.postMessage').filter((m) => m.channel === 'DJANE');
@@ -141,7 +145,11 @@ describe('Slack door: requesting an account', () => {
     });
 
     it('keeps a Slack conversation apart from the same person\'s REST conversation', async () => {
-      const dm = (text: string) => sendEvent(running.baseUrl, eventCallback({ type: 'message', channel: 'DJANE', channel_type: 'im', user: 'UJANE', text, ts: `${Date.now() / 1000}` }));
+      const dm = async (text: string) => {
+        const res = await sendEvent(running.baseUrl, eventCallback({ type: 'message', channel: 'DJANE', channel_type: 'im', user: 'UJANE', text, ts: `${Date.now() / 1000}` }));
+        await running.settle(); // the reply is posted as an effect
+        return res;
+      };
       const rest = (UserInput: string) =>
         fetch(`${running.baseUrl}/account`, { method: 'POST', body: JSON.stringify({ UserEmail: 'jane@example.com', UserName: 'Jane', UserLastname: 'Doe', UserInput }) }).then((r) => r.json() as Promise<{ slots: object }>);
       await dm('I need a new account');
@@ -157,6 +165,7 @@ describe('Slack door: requesting an account', () => {
 
     it('answers an @mention in its thread', async () => {
       await sendEvent(running.baseUrl, eventCallback({ type: 'app_mention', channel: 'C0GENERAL', user: 'UOMAR', text: '<@UBOT0001> what can you do?', ts: '1700000100.000200' }));
+      await running.settle();
       const [reply] = slack.of('chat.postMessage');
       expect(reply).toMatchObject({ channel: 'C0GENERAL', thread_ts: '1700000100.000200' });
       expect(reply.text).toContain('I vend AWS accounts');

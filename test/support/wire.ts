@@ -1,5 +1,5 @@
 import nock from 'nock';
-import type { DialogSession } from '../../app/core/dialog';
+import { type DialogSession, SessionConflictError } from '../../app/core/dialog';
 import type { SessionStore } from '../../app/core/ports';
 
 /**
@@ -18,15 +18,18 @@ export function strictNock(): void {
   });
 }
 
-/** A SessionStore that keeps sessions in a Map and honours expiresAt, like the real ones. */
+/** A SessionStore that keeps sessions in a Map and honours expiresAt and versions, like the real ones. */
 export class MemorySessions implements SessionStore {
   readonly items = new Map<string, { session: DialogSession; expiresAt: Date }>();
   async load(id: string, now: Date) {
     const item = this.items.get(id);
     return item && item.expiresAt > now ? structuredClone(item.session) : undefined;
   }
-  async save(session: DialogSession, expiresAt: Date) {
-    this.items.set(session.id, { session: structuredClone(session), expiresAt });
+  async save(session: DialogSession, expiresAt: Date, now: Date) {
+    const stored = this.items.get(session.id);
+    const current = stored && stored.expiresAt > now ? stored.session.version : 0;
+    if (current !== session.version) throw new SessionConflictError(`Conversation ${session.id} changed meanwhile`);
+    this.items.set(session.id, { session: structuredClone({ ...session, version: session.version + 1 }), expiresAt });
   }
   async delete(id: string) {
     this.items.delete(id);

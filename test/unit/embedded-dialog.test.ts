@@ -1,7 +1,7 @@
 import { EmbeddedDialog } from '../../app/adapters/local/dialog/embedded-dialog';
 import { loadBotModel } from '../../app/bot-model-file';
 import type { OrganizationalUnit } from '../../app/core/account-request';
-import type { DialogSession, DialogTurnResult, DialogUser } from '../../app/core/dialog';
+import { type DialogSession, type DialogTurnResult, type DialogUser, SessionConflictError } from '../../app/core/dialog';
 import type { Clock, SessionStore } from '../../app/core/ports';
 import { MemorySessions } from '../support/wire';
 
@@ -15,6 +15,8 @@ class TestClock implements Clock {
 }
 
 const model = loadBotModel();
+/** Conversations stored and not ended. */
+const inProgress = (sessions: MemorySessions) => [...sessions.items.values()].filter((i) => i.session.state.ended !== true).length;
 const OUS: OrganizationalUnit[] = [{ name: 'Experiment' }, { name: 'Demos', id: 'ou-abcd-12345678' }];
 const USER: DialogUser = { firstName: 'TestUser-Name', lastName: 'Tester', email: 'tester@example.com' };
 
@@ -53,6 +55,7 @@ describe('EmbeddedDialog', () => {
         state: 'ElicitSlot',
         slotToElicit: 'AccountType',
         slots: {},
+        conversationId: expect.any(String),
         message: 'Hi TestUser-Name, what account type do you want? Production or Sandbox?',
       });
     });
@@ -124,10 +127,31 @@ describe('EmbeddedDialog', () => {
         state: 'ReadyForFulfillment',
         slots: { AccountType: 'Sandbox', RootEmail: 'ops@example.com', AccountOU: 'Experiment' },
         message: '',
+        conversationId: expect.any(String),
       });
-      expect(sessions.items.size).toBe(1);
       await dialog.end('rest:tester@example.com');
-      expect(sessions.items.size).toBe(0);
+      // A repeated "yes" confirms the same conversation again, so the caller can say which request it made.
+      expect(await say('yes')).toEqual(r);
+      // Anything else starts afresh, and the confirmed conversation ends.
+      expect((await say('hello')).state).toBe('ElicitIntent');
+      expect(inProgress(sessions)).toBe(0);
+      expect((await say('yes')).state).toBe('ElicitIntent');
+    });
+
+    it('gives every conversation its own id, the same on each of its turns', async () => {
+      const { say } = setup();
+      const first = await say('new account');
+      expect((await say('sandbox')).conversationId).toBe(first.conversationId);
+      await say('cancel');
+      expect((await say('new account')).conversationId).not.toBe(first.conversationId);
+    });
+
+    it('refuses to build on a stale session: a turn that lost the race for the store throws SessionConflictError', async () => {
+      const { say, sessions } = setup();
+      await say('new account');
+      const stale = await sessions.load('rest:tester@example.com', new Date('2025-03-01T09:00:00Z'));
+      await say('sandbox');
+      await expect(sessions.save(stale!, new Date(8.64e15), new Date('2025-03-01T09:00:00Z'))).rejects.toThrow(SessionConflictError);
     });
 
     it('fills several slots from one sentence', async () => {
@@ -231,7 +255,7 @@ describe('EmbeddedDialog', () => {
         state: 'Failed',
         message: 'Sorry TestUser-Name, I still could not use that answer, so I have stopped this request. Say "new account" to start again.',
       });
-      expect(sessions.items.size).toBe(0);
+      expect(inProgress(sessions)).toBe(0);
     });
 
     it('counts attempts per question: a good answer starts the count again', async () => {
@@ -262,7 +286,7 @@ describe('EmbeddedDialog', () => {
         state: 'Cancelled',
         message: 'OK TestUser-Name, I have not requested anything. Say "new account" whenever you want to start again.',
       });
-      expect(sessions.items.size).toBe(0);
+      expect(inProgress(sessions)).toBe(0);
     });
 
     it('takes a correction and asks to confirm again', async () => {
@@ -298,16 +322,16 @@ describe('EmbeddedDialog', () => {
       await say('sandbox');
       const r = await say('never mind');
       expect(r).toMatchObject({ intent: 'VendAccount', state: 'Cancelled', message: 'OK TestUser-Name, I have stopped. Nothing was requested.' });
-      expect(sessions.items.size).toBe(0);
+      expect(inProgress(sessions)).toBe(0);
     });
 
     it('switches to help or status when asked mid-way, dropping the account conversation', async () => {
       const { say, sessions } = setup();
       await say('a production account');
       expect(await say('what can you do?')).toMatchObject({ intent: 'Help', state: 'Fulfilled', slots: {} });
-      expect(sessions.items.size).toBe(0);
+      expect(inProgress(sessions)).toBe(0);
       await say('a production account');
-      expect(await say('is my account ready?')).toEqual({ intent: 'RequestStatus', state: 'ReadyForFulfillment', slots: {}, message: '' });
+      expect(await say('is my account ready?')).toEqual({ intent: 'RequestStatus', state: 'ReadyForFulfillment', slots: {}, message: '', conversationId: expect.any(String) });
     });
 
     it('treats a slot value alone as a request for that intent', async () => {
@@ -343,7 +367,7 @@ describe('EmbeddedDialog', () => {
       clock.advanceMinutes(model.idleSessionTtlMinutes);
       // Within the conversation "medium" would be a wrong account type; without one it means nothing.
       expect((await say('medium')).state).toBe('ElicitIntent');
-      expect(sessions.items.size).toBe(0);
+      expect(inProgress(sessions)).toBe(0);
     });
 
     it('is kept while the person answers within the idle timeout', async () => {

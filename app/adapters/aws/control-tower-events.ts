@@ -35,17 +35,22 @@ const LifecycleEvent = z.object({
 const ManagedAccountStatus = z.object({
   // Lifecycle events mark completion: only these two states exist.
   state: z.enum(['SUCCEEDED', 'FAILED']),
-  message: z.string().optional(),
-  account: z.object({
-    accountName: z.string().trim().min(1),
-    accountId: z.string().optional(),
-  }),
+  // Failure events can carry null for the message, the account name or the account id (or no account): still outcomes.
+  message: z.string().nullish(),
+  account: z
+    .object({
+      accountName: z.string().nullish(),
+      accountId: z.string().nullish(),
+    })
+    .nullish(),
 });
 
 /**
  * The outcome a lifecycle event reports, or undefined for any other event (or a malformed one).
- * The event names the account, not the request or the e-mail, so the outcome carries `accountName`.
- * A success without a usable account id is ignored: the reconciler's DescribeRecord completes it.
+ * The event names the account, not the request or the e-mail: the outcome carries `accountId` and
+ * `accountName` when the event has them (a masked or empty value counts as absent), and the
+ * Provisioner decides which request it is about (app/core/provisioning-match.ts). A success without
+ * an account id is still an outcome: the request's Account Factory record has the id.
  */
 export function parseLifecycleEvent(event: unknown): ProvisioningOutcome | undefined {
   const envelope = LifecycleEvent.safeParse(event);
@@ -54,12 +59,12 @@ export function parseLifecycleEvent(event: unknown): ProvisioningOutcome | undef
   const parsed = ManagedAccountStatus.safeParse(serviceEventDetails[STATUS_KEY[eventName]]);
   if (!parsed.success) return undefined;
   const { state, message, account } = parsed.data;
-  const accountId = account.accountId && ACCOUNT_ID.test(account.accountId) ? account.accountId : undefined;
-  if (state === 'SUCCEEDED') return accountId ? { accountName: account.accountName, state, accountId } : undefined;
+  const accountId = account?.accountId?.trim();
+  const accountName = account?.accountName?.trim();
   return {
-    accountName: account.accountName,
+    ...(accountName ? { accountName } : {}),
     state,
-    ...(accountId ? { accountId } : {}),
-    message: message?.trim() || 'AWS Control Tower could not finish setting up the account.',
+    ...(accountId && ACCOUNT_ID.test(accountId) ? { accountId } : {}),
+    ...(state === 'FAILED' ? { message: message?.trim() || 'AWS Control Tower could not finish setting up the account.' } : {}),
   };
 }

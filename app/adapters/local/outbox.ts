@@ -1,4 +1,4 @@
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { appendFile, mkdir, open, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Logger, Notifier, OutgoingMessage } from '../../core/ports';
 
@@ -20,11 +20,32 @@ export class Outbox implements Notifier {
   ) {}
 
   async send(message: OutgoingMessage): Promise<void> {
-    this.ready ??= mkdir(dirname(this.file), { recursive: true });
+    this.ready ??= this.prepare().catch((err) => {
+      this.ready = undefined; // try again with the next message
+      throw err;
+    });
     await this.ready;
     const entry: OutboxEntry = { sentAt: new Date().toISOString(), ...message };
     await appendFile(this.file, `${JSON.stringify(entry)}\n`, 'utf8');
     this.log.info({ requestId: message.requestId, to: message.to, subject: message.subject, kind: message.kind }, 'outbox: message written');
+  }
+
+  /**
+   * Before the first message: a crash (kill -9) can leave the last line cut short. It is ended
+   * here, so the next message starts a line of its own instead of being glued to the torn one.
+   */
+  private async prepare(): Promise<void> {
+    await mkdir(dirname(this.file), { recursive: true });
+    const handle = await open(this.file, 'a+');
+    try {
+      const { size } = await handle.stat();
+      if (size === 0) return;
+      const last = Buffer.alloc(1);
+      await handle.read(last, 0, 1, size - 1);
+      if (last[0] !== 0x0a) await handle.appendFile('\n');
+    } finally {
+      await handle.close();
+    }
   }
 
   /** Newest first. */

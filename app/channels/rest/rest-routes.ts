@@ -46,8 +46,14 @@ export function restRoutes(deps: { conversation: Conversation; service: VendingS
     const reply = await deps.conversation.turn('rest', requester, body.UserInput);
     // The dialog service being down is ours, not the caller's: 503 with the same reply fields.
     if (reply.dialogUnavailable) res.status(503).set('retry-after', '30');
+    // A lost race (another request holds the e-mail, or this confirmation already made one): 409, naming the winner.
+    if (reply.conflict) res.status(409);
+    // Messages of one conversation arriving faster than they are answered: told so, nothing done.
+    if (reply.busy) res.status(429).set('retry-after', '1');
+    const failed = reply.dialogUnavailable || reply.conflict || reply.busy;
     res.json({
-      ...(reply.dialogUnavailable ? { error: reply.message } : {}),
+      ...(failed ? { error: reply.message } : {}),
+      ...(reply.conflict ? { conflictingRequestId: reply.conflict.requestId } : {}),
       response: reply.message,
       'initial-params': raw,
       state: reply.state,

@@ -1,12 +1,19 @@
-import type { WebClient } from '@slack/web-api';
+import { z } from 'zod';
 import { DomainError, TransitionConflictError, ValidationError } from '../../core/errors';
 import type { SlackListenerDeps } from './context';
 import { esc } from './format';
+import { parseMetadata } from './payloads';
 import { denyModal, ids, noticeModal } from './views';
+
+/** What the deny button puts in the deny modal's private_metadata. */
+const denyMetadata = z.object({ requestId: z.string().max(100), home: z.boolean().optional() });
 
 interface ClickBody {
   user: { id: string };
   trigger_id: string;
+  /** Unique per click: names the notice a click may cause, so it is posted once. */
+  action_ts?: string;
+  actions?: Array<{ action_ts?: string }>;
   channel?: { id: string };
   view?: { type: string };
 }
@@ -19,14 +26,15 @@ interface ClickBody {
 export function registerApproving(deps: SlackListenerDeps): void {
   const { app, service, directory } = deps;
 
-  /** Tells the clicker privately: ephemeral in the channel, or a DM when clicked on the Home tab. */
-  const tell = async (client: WebClient, body: ClickBody, text: string) => {
-    if (body.channel?.id) await client.chat.postEphemeral({ channel: body.channel.id, user: body.user.id, text: esc(text) });
-    else await client.chat.postMessage({ channel: body.user.id, text: esc(text) });
+  /** Tells the clicker privately (durably): ephemeral in the channel, or a DM when clicked on the Home tab. */
+  const tell = async (body: ClickBody, text: string) => {
+    const click = body.actions?.[0]?.action_ts ?? body.trigger_id;
+    const where = body.channel?.id ? { channel: body.channel.id, user: body.user.id } : { channel: body.user.id };
+    await deps.reply(`slack-notice:${body.user.id}:${click}`, { ...where, text: esc(text) });
   };
   const refreshHome = (body: ClickBody) => (body.view?.type === 'home' ? deps.publishHome(body.user.id) : Promise.resolve());
 
-  app.action(ids.approve, async ({ ack, body, action, client }) => {
+  app.action(ids.approve, async ({ ack, body, action }) => {
     await ack();
     const click = body as unknown as ClickBody;
     const requestId = (action as { value?: string }).value ?? '';
@@ -34,7 +42,7 @@ export function registerApproving(deps: SlackListenerDeps): void {
       await service.decide(requestId, 'approve', await directory.actor(click.user.id));
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
-      await tell(client, click, err.message);
+      await tell(click, err.message);
     }
     await refreshHome(click);
   });
@@ -49,13 +57,15 @@ export function registerApproving(deps: SlackListenerDeps): void {
       await client.views.open({ trigger_id: click.trigger_id, view: denyModal(request, JSON.stringify({ requestId, home: click.view?.type === 'home' })) });
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
-      await tell(client, click, err.message);
+      await tell(click, err.message);
     }
   });
 
   app.view(ids.denyModal, async ({ ack, body, view }) => {
-    const { requestId, home } = JSON.parse(view.private_metadata) as { requestId: string; home?: boolean };
-    const reason = view.state.values.reason?.value?.value ?? '';
+    const metadata = parseMetadata(denyMetadata, view.private_metadata);
+    if (!metadata) return void (await ack({ response_action: 'update', view: noticeModal('Nothing changed', 'This form is not one the bot opened, so nothing was decided.') }));
+    const { requestId, home } = metadata;
+    const reason = String(view.state?.values?.reason?.value?.value ?? '');
     try {
       await service.decide(requestId, 'deny', await directory.actor(body.user.id), reason);
       await ack();

@@ -4,6 +4,7 @@ import type { Conversation } from '../../core/conversation';
 import type { Logger } from '../../core/ports';
 import type { VendingService } from '../../core/vending-service';
 import type { SlackDirectory } from './directory';
+import type { SlackReplyPayload } from './slack-effects';
 
 /** What every group of Slack listeners needs: the core's use cases and Slack's directory. */
 export interface SlackListenerDeps {
@@ -16,4 +17,6 @@ export interface SlackListenerDeps {
   log: Logger;
   /** Re-renders someone's Home tab (after they decide from it). */
   publishHome(userId: string): Promise<void>;
+  /** Posts a reply durably: stored first, retried until Slack takes it (`scope` names it once, e.g. by event id). */
+  reply(scope: string, payload: SlackReplyPayload): Promise<void>;
 }

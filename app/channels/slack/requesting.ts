@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
 import { DomainError, ValidationError } from '../../core/errors';
 import type { SlackListenerDeps } from './context';
@@ -29,7 +30,7 @@ export function registerRequesting(deps: SlackListenerDeps): void {
   };
 
   app.command('/vend-account', async ({ command, ack, client }) => {
-    const text = command.text.trim();
+    const text = (command.text ?? '').trim();
     const word = text.toLowerCase();
     try {
       if (!text) {
@@ -53,7 +54,7 @@ export function registerRequesting(deps: SlackListenerDeps): void {
   });
 
   app.view(ids.requestModal, async ({ ack, body, view }) => {
-    const values = view.state.values;
+    const values = view.state?.values ?? {};
     const field = (f: RequestField) => {
       const v = values[f]?.value;
       return (v?.selected_option?.value ?? v?.value ?? undefined) || undefined;
@@ -80,7 +81,12 @@ export function registerRequesting(deps: SlackListenerDeps): void {
     }
   });
 
-  const converse = async (client: WebClient, userId: string, text: string, where: { channel: string; thread_ts?: string }) => {
+  /**
+   * One conversation turn from a DM or a mention. The event id was claimed before (the turn
+   * happens once); the reply is stored and posted as an effect, so a Slack outage delays it
+   * instead of losing it.
+   */
+  const converse = async (eventId: string, userId: string, text: string, where: { channel: string; thread_ts?: string }) => {
     let reply: ConversationReply;
     try {
       reply = await conversation.turn('slack', await directory.requester(userId), text);
@@ -89,19 +95,20 @@ export function registerRequesting(deps: SlackListenerDeps): void {
       reply = { message: err.message, state: 'Failed', intent: null, slots: {} };
     }
     // When the dialog service is down, the form still works: offer it with a button.
-    await client.chat.postMessage({ ...where, text: esc(reply.message), ...(reply.dialogUnavailable ? { blocks: formFallback(reply.message) } : {}) });
+    await deps.reply(`slack-reply:${eventId}`, { ...where, text: esc(reply.message), ...(reply.dialogUnavailable ? { blocks: formFallback(reply.message) } : {}) });
   };
+  const eventIdOf = (body: unknown) => String((body as { event_id?: string }).event_id ?? randomUUID());
 
-  app.event('message', async ({ event, client, context }) => {
+  app.event('message', async ({ event, body, context }) => {
     const e = event as { channel_type?: string; subtype?: string; bot_id?: string; user?: string; text?: string; channel: string };
     // Only people's own new messages in the bot's DM; edits, joins and bots (ourselves too) are not turns.
-    if (e.channel_type !== 'im' || e.subtype || e.bot_id || !e.user || e.user === context.botUserId || !e.text?.trim()) return;
-    await converse(client, e.user, e.text, { channel: e.channel });
+    if (e.channel_type !== 'im' || e.subtype || e.bot_id || !e.user || e.user === context.botUserId || typeof e.text !== 'string' || !e.text.trim()) return;
+    await converse(eventIdOf(body), e.user, e.text, { channel: e.channel });
   });
 
-  app.event('app_mention', async ({ event, client }) => {
-    if (!event.user) return;
-    const text = event.text.replace(/<@[A-Z0-9]+(\|[^>]*)?>/g, '').trim();
-    await converse(client, event.user, text || 'help', { channel: event.channel, thread_ts: event.thread_ts ?? event.ts });
+  app.event('app_mention', async ({ event, body }) => {
+    if (!event.user || typeof event.channel !== 'string') return;
+    const text = String(event.text ?? '').replace(/<@[A-Z0-9]+(\|[^>]*)?>/g, '').trim();
+    await converse(eventIdOf(body), event.user, text || 'help', { channel: event.channel, thread_ts: event.thread_ts ?? event.ts });
   });
 }

@@ -1,4 +1,4 @@
-import { App, ExpressReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import { App, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { Router } from 'express';
 import type { Config } from '../../config';
@@ -8,7 +8,9 @@ import type { VendingService } from '../../core/vending-service';
 import { registerApproving } from './approving';
 import { SlackDirectory } from './directory';
 import { homePublisher, registerHome } from './home';
+import { VendingReceiver } from './receiver';
 import { registerRequesting } from './requesting';
+import type { SlackReplyPayload } from './slack-effects';
 
 export interface SlackDoor {
   mode: 'http' | 'socket';
@@ -27,6 +29,8 @@ export interface SlackDoorDeps {
   clock: Clock;
   log: Logger;
   sandbox: boolean;
+  /** Stores a reply and posts it as an effect (see SlackReply). */
+  reply(scope: string, payload: SlackReplyPayload): Promise<void>;
 }
 
 /**
@@ -48,18 +52,21 @@ export function createSlackDoor(deps: SlackDoorDeps): SlackDoor {
     timeout: 5_000,
     retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1_000 },
   };
-  let receiver: ExpressReceiver | undefined;
+  let receiver: VendingReceiver | undefined;
   let app: App;
   if (config.slackMode === 'socket') {
     app = new App({ token: config.SLACK_BOT_TOKEN, appToken: config.SLACK_APP_TOKEN, socketMode: true, logger, clientOptions });
   } else {
-    receiver = new ExpressReceiver({
-      signingSecret: config.SLACK_SIGNING_SECRET!,
-      endpoints: '/slack/events',
-      processBeforeResponse: true,
-      router: Router(),
-      logger,
-    });
+    receiver = new VendingReceiver(
+      {
+        signingSecret: config.SLACK_SIGNING_SECRET!,
+        endpoints: '/slack/events',
+        processBeforeResponse: true,
+        router: Router(),
+        logger,
+      },
+      log,
+    );
     app = new App({ token: config.SLACK_BOT_TOKEN, receiver, logger, clientOptions });
   }
 
@@ -86,6 +93,7 @@ export function createSlackDoor(deps: SlackDoorDeps): SlackDoor {
     organizationalUnits: config.organizationalUnits,
     sandbox: deps.sandbox,
     log,
+    reply: deps.reply,
   };
   const listenerDeps = { ...base, publishHome: homePublisher(base, app.client) };
   registerRequesting(listenerDeps);

@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { AccountRequest } from '../../core/account-request';
-import type { EffectHandler } from '../../core/effects';
+import { type EffectHandler, isLate } from '../../core/effects';
 import { requesterUpdate } from '../../core/messages';
 import type { Effect } from '../../core/ports';
 import { esc } from './format';
@@ -24,7 +24,8 @@ export class SlackApprovalMessage implements EffectHandler {
     return event === 'record' ? [] : [undefined];
   }
 
-  async run(effect: Effect, request: AccountRequest): Promise<void> {
+  async run(effect: Effect, request?: AccountRequest): Promise<void> {
+    if (!request) return;
     const message = approvalMessage(request, { channel: this.channel, approvers: this.approvers });
     const ref = request.approvalMessage;
     if (effect.event === 'remind' && ref && request.status === 'PENDING_APPROVAL') {
@@ -53,10 +54,44 @@ export class SlackRequesterDm implements EffectHandler {
     return user && requesterUpdate(event, request) ? [user] : [];
   }
 
-  async run(effect: Effect, request: AccountRequest): Promise<void> {
-    const update = requesterUpdate(effect.event, request);
+  async run(effect: Effect, request?: AccountRequest): Promise<void> {
+    const update = request && requesterUpdate(effect.event, request, isLate(effect, request));
     if (!update || !effect.target) return;
     // Posting to a user id opens (or reuses) the app's DM with them.
     await this.client.chat.postMessage({ channel: effect.target, text: `*${esc(update.subject)}*\n${esc(update.text)}` });
+  }
+}
+
+/** What a deferred Slack reply carries: where it goes and what it says. */
+export interface SlackReplyPayload {
+  channel: string;
+  text: string;
+  thread_ts?: string;
+  blocks?: unknown[];
+  /** Set for a reply only this user sees (postEphemeral). */
+  user?: string;
+}
+
+/**
+ * Replies to people (conversation turns in DMs and mentions, notices after a click), posted as
+ * effects: a reply Slack could not take is retried from the store, while the turn that produced
+ * it happened once.
+ */
+export class SlackReply implements EffectHandler {
+  static readonly NAME = 'slack-reply';
+  readonly name = SlackReply.NAME;
+
+  constructor(private readonly client: WebClient) {}
+
+  targets(): Array<string | undefined> {
+    return [];
+  }
+
+  async run(effect: Effect): Promise<void> {
+    const p = effect.payload as unknown as SlackReplyPayload | undefined;
+    if (!p?.channel || !p.text) return;
+    const message = { channel: p.channel, text: p.text, ...(p.thread_ts ? { thread_ts: p.thread_ts } : {}), ...(p.blocks ? { blocks: p.blocks as never } : {}) };
+    if (p.user) await this.client.chat.postEphemeral({ ...message, user: p.user });
+    else await this.client.chat.postMessage(message);
   }
 }

@@ -2,7 +2,7 @@ import express, { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { AccountRequest, Actor } from '../../core/account-request';
 import type { ApprovalGrant, ApprovalTokens } from '../../core/approval-token';
-import { ForbiddenError, NotFoundError, TransitionConflictError, ValidationError } from '../../core/errors';
+import { ForbiddenError, NotFoundError, RequestExpiredError, TransitionConflictError, ValidationError } from '../../core/errors';
 import type { Clock } from '../../core/ports';
 import type { VendingService } from '../../core/vending-service';
 import { isTerminal } from '../../core/lifecycle';
@@ -82,6 +82,10 @@ ${error ? html`<p class="error" role="alert" data-testid="form-error">${error}</
       res.redirect(303, `${deps.page.base ?? ''}/account/confirm/${encodeURIComponent(token)}/result`);
     } catch (err) {
       if (err instanceof TransitionConflictError) return void alreadyDecided(res, err.current);
+      if (err instanceof RequestExpiredError) {
+        return void show(res, 410, 'Request expired', html`<h1>This request has expired</h1>
+<p class="error" data-testid="link-error">${err.message}</p>${requestDetails(await deps.service.get(found.request.id))}`);
+      }
       if (err instanceof ValidationError) return void show(res, 400, 'Decide', form(found.grant, found.request, err.message));
       if (err instanceof ForbiddenError) {
         return void show(res, 403, 'Not allowed', html`<h1>Not allowed</h1><p class="error" data-testid="link-error">${err.message}</p>`);

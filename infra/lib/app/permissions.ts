@@ -19,12 +19,21 @@ export const SECRET_ACTIONS = ['secretsmanager:GetSecretValue'];
 export const ACCOUNT_FACTORY_LAUNCH_ACTIONS = ['servicecatalog:DescribeProduct', 'servicecatalog:ListLaunchPaths', 'servicecatalog:ProvisionProduct'];
 /** Same adapter: follow a launch (DescribeRecord) and find an earlier launch of the same request (DescribeProvisionedProduct). */
 export const ACCOUNT_FACTORY_RECORD_ACTIONS = ['servicecatalog:DescribeProvisionedProduct', 'servicecatalog:DescribeRecord'];
+/** app/adapters/aws/organizations-directory.ts: whose account a Control Tower event is about (its e-mail, unique in the organization). */
+export const ACCOUNT_DIRECTORY_ACTIONS = ['organizations:DescribeAccount'];
+/**
+ * app/core/provisioning.ts in the Control Tower event function: an event that matches no request, or
+ * a success without an account id, is completed from the request's Account Factory record.
+ */
+export const EVENT_RECORD_ACTIONS = ['servicecatalog:DescribeRecord'];
 
 /**
  * What Control Tower documents for an identity that provisions Account Factory accounts
  * programmatically ("Permissions for configuring and provisioning accounts",
  * https://docs.aws.amazon.com/controltower/latest/userguide/account-factory.html): the Account
  * Factory product has no launch constraint, so its launch runs with the caller's permissions.
+ * The guide's example for provisioning from a Lambda function (this bot's case) lists two more:
+ * organizations:DescribeOrganization and sso:DescribeRegisteredRegions.
  * None of these actions supports resource-level permissions.
  */
 export const CONTROL_TOWER_PROVISIONING_ACTIONS = {
@@ -57,11 +66,18 @@ export const CONTROL_TOWER_PROVISIONING_ACTIONS = {
     'sso-directory:DescribeGroups',
     'sso-directory:DescribeDirectory',
     'sso-directory:GetUserPoolInfo',
+    // The guide's example policy for provisioning accounts with a Lambda function adds this one.
+    'sso:DescribeRegisteredRegions',
   ],
   /** The product's resource: Control Tower's managed account. */
   controlTower: ['controltower:CreateManagedAccount', 'controltower:DescribeManagedAccount', 'controltower:DeregisterManagedAccount'],
   /** "When provisioning an account, the account requester always must have the CreateAccount and the DescribeCreateAccountStatus permissions." */
-  organizations: ['organizations:CreateAccount', 'organizations:DescribeCreateAccountStatus'],
+  organizations: [
+    'organizations:CreateAccount',
+    'organizations:DescribeCreateAccountStatus',
+    // Also in the guide's example policy for provisioning accounts with a Lambda function.
+    'organizations:DescribeOrganization',
+  ],
   /** The product template, read from Service Catalog's bucket (only objects Service Catalog tagged for provisioning). */
   template: ['s3:GetObject'],
 };
@@ -103,6 +119,29 @@ export function topicStatement(topicArn: string): iam.PolicyStatement {
 
 export function secretStatement(secretArn: string): iam.PolicyStatement {
   return new iam.PolicyStatement({ sid: 'AppSecrets', actions: SECRET_ACTIONS, resources: [secretArn] });
+}
+
+/**
+ * What the Control Tower event function needs besides the table and the secret, with the Account
+ * Factory only (the stack is then in the management account, where Organizations answers).
+ */
+export function controlTowerEventStatements(scope: Construct): iam.PolicyStatement[] {
+  const stack = Stack.of(scope);
+  return [
+    // The organization's id is not known at deploy time: any member account of an organization this account manages.
+    new iam.PolicyStatement({
+      sid: 'AccountDirectory',
+      actions: ACCOUNT_DIRECTORY_ACTIONS,
+      resources: [stack.formatArn({ service: 'organizations', region: '', resource: 'account', resourceName: 'o-*/*' })],
+    }),
+    // The records are the provisioner role's launches, which roleLevel=self would hide from this role; read only.
+    new iam.PolicyStatement({
+      sid: 'AccountFactoryRecordsRead',
+      actions: EVENT_RECORD_ACTIONS,
+      resources: ['*'],
+      conditions: { StringEquals: { 'servicecatalog:accountLevel': 'self' } },
+    }),
+  ];
 }
 
 /** Everything a launch of the Account Factory product needs, for the role associated with its portfolio. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { OrganizationalUnit } from '../../../core/account-request';
 import { render, type BotModel, type IntentModel } from '../../../core/bot-model';
 import type { Dialog, DialogState, DialogTurnInput, DialogTurnResult } from '../../../core/dialog';
@@ -21,8 +22,12 @@ import { cleanInput, joinOr, saysAny } from './text';
  * - Cancel words stop a conversation in progress. With none in progress they are just text.
  * - While a slot is asked, an answer that fills no slot but clearly asks for another intent
  *   (help, status) switches to it and drops the conversation in progress.
- * - ReadyForFulfillment stays stored until the caller's end(); the next turn starts afresh.
- *   Its message is empty, as from Lex without a fulfilment hook: the caller says the outcome.
+ * - ReadyForFulfillment stays stored; the next turn starts afresh, except a repeated "yes",
+ *   which confirms the same conversation again (same conversation id), so the caller can tell
+ *   the person which request that confirmation already made. Its message is empty, as from Lex
+ *   without a fulfilment hook: the caller says the outcome.
+ * - Every save is a compare-and-set on the session's version (SessionConflictError when another
+ *   turn of the conversation saved first); a conversation that ends is saved as ended, not deleted.
  */
 
 export interface EmbeddedDialogOptions {
@@ -39,6 +44,8 @@ type Phase = 'ElicitSlot' | 'ConfirmIntent' | 'ReadyForFulfillment';
 
 /** Everything the engine knows about a conversation: it is DialogSession.state. */
 interface Conversation {
+  /** Made when the intent starts: names the conversation up to its confirmation. */
+  id: string;
   intent: string;
   phase: Phase;
   slots: Record<string, string>;
@@ -53,7 +60,9 @@ interface Turn {
   text: string;
   /** Template values that do not come from slots. */
   values: Record<string, string>;
-  /** A stored session exists and must be deleted if this turn ends the conversation. */
+  /** The stored session's version (0: none), for the compare-and-set of this turn's save. */
+  version: number;
+  /** A conversation is in progress and must be marked ended if this turn ends it. */
   stored: boolean;
 }
 
@@ -81,14 +90,18 @@ export class EmbeddedDialog implements Dialog {
 
   async turn(input: DialogTurnInput): Promise<DialogTurnResult> {
     const now = this.clock.now();
-    const convo = await this.load(input.sessionId, now);
+    const { convo, version, live } = await this.load(input.sessionId, now);
     const t: Turn = {
       sessionId: input.sessionId,
       now,
       text: cleanInput(input.text),
       values: { firstName: input.user.firstName, lastName: input.user.lastName, ouChoices: this.ouChoices },
-      stored: convo !== undefined,
+      version,
+      stored: live,
     };
+    if (convo?.phase === 'ReadyForFulfillment' && saysAny(t.text, this.model.vocabulary.yes) && !saysAny(t.text, this.model.vocabulary.no)) {
+      return this.result(convo, 'ReadyForFulfillment', '');
+    }
     if (convo && convo.phase !== 'ReadyForFulfillment') {
       if (saysAny(t.text, this.model.vocabulary.cancel)) {
         return this.reply(t, convo, 'Cancelled', this.say(t, this.model.messages.cancelled, convo.slots));
@@ -101,13 +114,12 @@ export class EmbeddedDialog implements Dialog {
     return this.start(t, match.intent, findings);
   }
 
-  async end(sessionId: string): Promise<void> {
-    await this.sessions.delete(sessionId);
-  }
+  /** Nothing to do: the fulfilled conversation stays stored (to recognise a repeated "yes") until it idles out. */
+  async end(_sessionId: string): Promise<void> {}
 
   /** A recognised intent: answer it, hand it over, or start asking for its slots. */
   private start(t: Turn, intent: IntentModel, findings: SlotFinding[]): Promise<DialogTurnResult> {
-    const convo: Conversation = { intent: intent.name, phase: 'ElicitSlot', slots: {}, attempts: 0 };
+    const convo: Conversation = { id: randomUUID().slice(0, 13), intent: intent.name, phase: 'ElicitSlot', slots: {}, attempts: 0 };
     if (intent.response) return this.reply(t, convo, 'Fulfilled', this.say(t, intent.response));
     if (intent.slots.length === 0) return this.ready(t, convo);
     return this.next(t, intent, convo, this.merge(intent, convo, findings).errors);
@@ -203,47 +215,55 @@ export class EmbeddedDialog implements Dialog {
   /** Stores the conversation while it goes on and forgets it when it ends; returns Lex's answer shape. */
   private async reply(t: Turn, convo: Conversation, state: DialogState, message: string): Promise<DialogTurnResult> {
     const goesOn = state === 'ElicitSlot' || state === 'ConfirmIntent' || state === 'ReadyForFulfillment';
-    if (goesOn) {
-      const expiresAt = new Date(t.now.getTime() + this.idleMs);
-      await this.sessions.save({ id: t.sessionId, updatedAt: t.now.toISOString(), state: { ...convo } }, expiresAt);
-    } else if (t.stored) {
-      await this.sessions.delete(t.sessionId);
-    }
-    // Slots in the model's order, whatever order they were found in.
+    if (goesOn) await this.store(t, { ...convo });
+    else if (t.stored) await this.store(t, ENDED);
+    return this.result(convo, state, message);
+  }
+
+  /** Lex's answer shape, slots in the model's order whatever order they were found in. */
+  private result(convo: Conversation, state: DialogState, message: string): DialogTurnResult {
     const order = this.intent(convo.intent).slots.map((s) => s.name).filter((n) => n in convo.slots);
     const slots = Object.fromEntries(order.map((n) => [n, convo.slots[n]]));
-    const result: DialogTurnResult = { intent: convo.intent, state, slots, message };
+    const result: DialogTurnResult = { intent: convo.intent, state, slots, message, conversationId: convo.id };
     if (state === 'ElicitSlot') result.slotToElicit = convo.slotToElicit;
     return result;
   }
 
   private async replyWithoutIntent(t: Turn, message: string): Promise<DialogTurnResult> {
-    if (t.stored) await this.sessions.delete(t.sessionId);
+    if (t.stored) await this.store(t, ENDED);
     return { intent: null, state: 'ElicitIntent', slots: {}, message };
+  }
+
+  /** Saves this turn's outcome as the next version of the session (compare-and-set). */
+  private store(t: Turn, state: Record<string, unknown>): Promise<void> {
+    const expiresAt = new Date(t.now.getTime() + this.idleMs);
+    return this.sessions.save({ id: t.sessionId, updatedAt: t.now.toISOString(), state, version: t.version }, expiresAt, t.now);
   }
 
   /**
    * The stored conversation, or undefined when there is none, it has been idle too long (checked
    * here too, not only by the store), or it is not one this model can continue (the manifest changed).
    */
-  private async load(sessionId: string, now: Date): Promise<Conversation | undefined> {
+  private async load(sessionId: string, now: Date): Promise<{ convo?: Conversation; version: number; live: boolean }> {
     const session = await this.sessions.load(sessionId, now);
-    if (!session) return undefined;
+    if (!session) return { version: 0, live: false };
     const idle = now.getTime() - Date.parse(session.updatedAt);
-    const convo = idle < this.idleMs ? this.parse(session.state) : undefined;
-    if (!convo) await this.sessions.delete(sessionId);
-    return convo;
+    // `live`: stored and not marked ended, even if idle or unreadable; ending it is then written down.
+    const live = session.state.ended !== true;
+    return { convo: idle < this.idleMs && live ? this.parse(session.state) : undefined, version: session.version, live };
   }
 
   private parse(state: Record<string, unknown>): Conversation | undefined {
-    const { intent, phase, slots, slotToElicit, attempts } = state;
+    const { id, intent, phase, slots, slotToElicit, attempts } = state;
     const model = this.model.intents.find((i) => i.name === intent);
     if (!model || typeof attempts !== 'number') return undefined;
     if (phase !== 'ElicitSlot' && phase !== 'ConfirmIntent' && phase !== 'ReadyForFulfillment') return undefined;
     if (typeof slots !== 'object' || slots === null || Object.values(slots).some((v) => typeof v !== 'string')) return undefined;
     if (phase === 'ElicitSlot' && !model.slots.some((s) => s.name === slotToElicit)) return undefined;
     if (phase === 'ConfirmIntent' && !model.confirmation) return undefined;
-    const convo: Conversation = { intent: model.name, phase, slots: { ...(slots as Record<string, string>) }, attempts };
+    // Sessions of an earlier release had no conversation id: they get one now.
+    const convoId = typeof id === 'string' ? id : randomUUID().slice(0, 13);
+    const convo: Conversation = { id: convoId, intent: model.name, phase, slots: { ...(slots as Record<string, string>) }, attempts };
     if (phase === 'ElicitSlot') convo.slotToElicit = slotToElicit as string;
     return convo;
   }
@@ -256,3 +276,6 @@ export class EmbeddedDialog implements Dialog {
     return render(template, { ...slots, ...t.values });
   }
 }
+
+/** What an ended conversation is stored as: no conversation, but its version stays for the next compare-and-set. */
+const ENDED = { ended: true };

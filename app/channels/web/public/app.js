@@ -198,6 +198,12 @@
           }
           return;
         }
+        if (r.status === 409 && typeof r.data.response === 'string') {
+          // Another message already made the request (or holds the e-mail): say so and show it.
+          bubble('bot', r.data.response, 'bot-message');
+          if (r.data.conflictingRequestId) addRequestCard(r.data.conflictingRequestId);
+          return;
+        }
         if (r.status >= 300 || typeof r.data.response !== 'string') {
           userBubble.classList.add('failed');
           bubble('problem', sentence(r.data.error || 'The server answered HTTP ' + r.status) + ' Please try again.', 'error-message');
