@@ -1,4 +1,5 @@
 import type { AccountRequest, Status } from './account-request';
+import { howItGotHere } from './messages';
 
 /** Domain errors: each door maps them to its own answer (HTTP status, Slack field error, chat reply). */
 export class DomainError extends Error {
@@ -69,17 +70,6 @@ export class TransitionConflictError extends DomainError {
     readonly current: AccountRequest,
     readonly expected: readonly Status[],
   ) {
-    super(`Request ${current.id} ${whoWon(current)}`);
+    super(`Request ${current.id} is already ${howItGotHere(current)}`);
   }
-}
-
-function whoWon(r: AccountRequest): string {
-  const d = r.decision;
-  const name = (a: { name?: string; id: string }) => a.name ?? a.id;
-  if (d) {
-    const now = d.outcome === 'approved' && r.status !== 'APPROVED' ? `; it is now ${r.status}` : '';
-    return `was already ${d.outcome} by ${name(d.by)} at ${d.at}${now}`;
-  }
-  const last = [...r.audit].reverse().find((a) => a.to === r.status && a.from !== a.to);
-  return `is already ${r.status}${last ? ` (${last.action} by ${name(last.actor)} at ${last.at})` : ''}`;
 }

@@ -44,6 +44,22 @@ export function approvalRequest(r: AccountRequest, link: string, reminder = fals
   };
 }
 
+const actorName = (a: { name?: string; email?: string; id: string }) => a.name ?? a.email ?? a.id;
+
+/**
+ * How the request got where it is, in words: the decision when there is one (who decided and
+ * when, then where it is now), else the change that led to its state. What a late decider is told.
+ */
+export function howItGotHere(r: AccountRequest): string {
+  const d = r.decision;
+  if (d) {
+    const decided = d.outcome === 'approved' ? 'APPROVED' : 'DENIED';
+    return `${d.outcome} by ${actorName(d.by)} at ${d.at}${r.status !== decided ? `; it is now ${r.status}` : ''}`;
+  }
+  const last = [...r.audit].reverse().find((a) => a.to === r.status && a.from !== a.to);
+  return `${r.status}${last ? ` (${last.action} by ${actorName(last.actor)} at ${last.at})` : ''}`;
+}
+
 /** A request's state in plain words. */
 export const STATUS_WORDS: Record<Status, string> = {
   PENDING_APPROVAL: 'waiting for approval',

@@ -22,7 +22,7 @@ export class ApproverMail implements EffectHandler {
     // Asked, but decided (or expired) since: the approver need not hear about it any more.
     if (request?.status !== 'PENDING_APPROVAL' || !effect.target) return;
     const { subject, text } = approvalRequest(request, this.linkFor(request, effect.target), effect.event === 'remind');
-    await this.notifier.send({ to: effect.target, subject, text, requestId: request.id, kind: 'approval-request' });
+    await this.notifier.send({ to: effect.target, subject, text, requestId: request.id, kind: 'approval-request', key: effect.id });
   }
 }
 
@@ -45,7 +45,7 @@ export class RequesterMail implements EffectHandler {
   async run(effect: Effect, request?: AccountRequest): Promise<void> {
     const message = request && requesterUpdate(effect.event, request, isLate(effect, request));
     if (!message) return;
-    await this.notifier.send({ to: effect.target ?? request.requester.email, ...message, requestId: request.id, kind: `request-${effect.event}` });
+    await this.notifier.send({ to: effect.target ?? request.requester.email, ...message, requestId: request.id, kind: `request-${effect.event}`, key: effect.id });
   }
 }
 

@@ -128,6 +128,11 @@ export interface OutgoingMessage {
   requestId: string;
   /** What kind of message this is, e.g. "approval-request" or "account-ready". */
   kind: string;
+  /**
+   * The same for every attempt at this one message (the effect's id): a notifier that can
+   * remember what it sent skips a repeat (the outbox does; SNS e-mail stays at least once).
+   */
+  key?: string;
 }
 
 export interface Notifier {

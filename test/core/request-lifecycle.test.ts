@@ -69,7 +69,7 @@ describe('an account request, from asking to provisioning', () => {
     expect(won).toHaveLength(1);
     expect(lost).toHaveLength(1);
     expect(lost[0].reason).toBeInstanceOf(TransitionConflictError);
-    expect(lost[0].reason.message).toMatch(/was already (approved|denied) by (Boss|Deputy) at 2026-/);
+    expect(lost[0].reason.message).toMatch(/is already (approved|denied) by (Boss|Deputy) at 2026-/);
     const stored = await service().get(request.id);
     expect(stored.audit.filter((a) => a.action === 'approve' || a.action === 'deny')).toHaveLength(1);
   });

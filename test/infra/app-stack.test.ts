@@ -342,7 +342,7 @@ describe('the application stack of an environment (Lex in the same region)', () 
 
     it('lets the HTTP function use the table, the Lex bot alias and the secret, nothing else', () => {
       expect(actionsOf(t, dev.id(dev.stack.functions.httpRole))).toEqual(sorted(logActions, TABLE_ACTIONS, LEX_ACTIONS, SECRET_ACTIONS));
-      expect(TABLE_ACTIONS).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query']);
+      expect(TABLE_ACTIONS).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem', 'dynamodb:Query']);
       expect(LEX_ACTIONS).toEqual(['lex:RecognizeText', 'lex:DeleteSession']);
       expect(SECRET_ACTIONS).toEqual(['secretsmanager:GetSecretValue']);
     });

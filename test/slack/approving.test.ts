@@ -145,10 +145,10 @@ describe('Slack door: approving', () => {
     expect(stored.audit.filter((e) => e.action === 'approve' || e.action === 'deny')).toHaveLength(1);
     if (stored.decision!.outcome === 'denied') {
       expect(linkPost.status).toBe(303);
-      expect(slack.of('chat.postEphemeral')[0].text).toMatch(/already DENIED by approvers@example.com/);
+      expect(slack.of('chat.postEphemeral')[0].text).toMatch(/already denied by approvers@example.com at \d{4}-/);
     } else {
       expect(linkPost.status).toBe(409);
-      expect(await linkPost.text()).toMatch(/already (APPROVED|PROVISIONING|SUCCEEDED) by (Bo Boss|Vending bot)/);
+      expect(await linkPost.text()).toMatch(/already approved by Bo Boss at \d{4}-/);
     }
   });
 
@@ -161,6 +161,18 @@ describe('Slack door: approving', () => {
     expect(blocksText(update)).toContain('Expired: nobody decided in time');
     expect(hasButtons(update)).toBe(false);
     expect(dmsAbout('UJANE', request)[0]).toContain('*Expired:');
+  });
+
+  it('refuses an Approve click on a request past its expiry, before any sweep ran, and shows it expired', async () => {
+    const { request, where } = await fileRequest();
+    clock.advance(49 * 3_600_000); // no sweep: the stored request is still PENDING_APPROVAL
+    await click('UBOSS', 'approve_request', request, where);
+    await running.settle();
+    const stored = await running.app.service.get(request.id);
+    expect(stored).toMatchObject({ status: 'EXPIRED' });
+    expect(stored.decision).toBeUndefined();
+    expect(slack.of('chat.postEphemeral')).toEqual([expect.objectContaining({ user: 'UBOSS', text: expect.stringContaining('expired at') })]);
+    expect(blocksText(slack.of('chat.update').at(-1)!)).toContain('Expired: nobody decided in time');
   });
 
   it('loses no update while Slack is failing: retried from the stored state, it shows the latest', async () => {

@@ -32,14 +32,24 @@ describe('Slack door: requesting an account', () => {
       expect(await res.json()).toEqual({ challenge: 'ch4llenge' });
     });
 
-    it('refuses unsigned, forged and stale requests with 401, calling nothing', async () => {
+    it('refuses unsigned, forged, stale and future-dated requests with 401, calling nothing', async () => {
       const body = eventCallback({ type: 'app_mention', user: 'UJANE', text: '<@UBOT0001> help', channel: 'C0GENERAL', ts: '1.1' });
       const unsigned = await sendToSlackEndpoint(running.baseUrl, body, { contentType: 'application/json', unsigned: true });
       const forged = await sendToSlackEndpoint(running.baseUrl, body, { contentType: 'application/json', secret: 'not-the-secret' });
       const stale = await sendToSlackEndpoint(running.baseUrl, body, { contentType: 'application/json', timestamp: Math.floor(Date.now() / 1000) - 6 * 60 });
-      expect([unsigned.status, forged.status, stale.status]).toEqual([401, 401, 401]);
+      // Correctly signed, but dated ten minutes ahead: Bolt checks only the stale side; we refuse both.
+      const future = await sendToSlackEndpoint(running.baseUrl, body, { contentType: 'application/json', timestamp: Math.floor(Date.now() / 1000) + 10 * 60 });
+      expect([unsigned.status, forged.status, stale.status, future.status]).toEqual([401, 401, 401, 401]);
       await running.settle();
       expect(slack.calls).toEqual([]);
+    });
+
+    it('takes a request dated up to five minutes ahead (clock skew), as Slack allows', async () => {
+      const body = eventCallback({ type: 'app_mention', user: 'UNOMAIL', text: '<@UBOT0001> help', channel: 'C0GENERAL', ts: '1.2' });
+      const ahead = await sendToSlackEndpoint(running.baseUrl, body, { contentType: 'application/json', timestamp: Math.floor(Date.now() / 1000) + 4 * 60 });
+      expect(ahead.status).toBe(200);
+      await running.settle();
+      expect(slack.of('chat.postMessage')).toEqual([expect.objectContaining({ channel: 'C0GENERAL', thread_ts: '1.2' })]);
     });
   });
 

@@ -64,13 +64,29 @@ const exited = (child: ChildProcess, ms: number) =>
   });
 
 /**
+ * moto's own server, answering one request at a time. Why: moto_server is threaded, and moto
+ * rolls a failed TransactWriteItems back by restoring a copy of the whole table taken when the
+ * transaction began, which undoes writes other threads made meanwhile. Real DynamoDB serialises
+ * transactions on the items they touch; serving one request at a time gives the same guarantee.
+ */
+const SERIAL_SERVER = `
+import sys
+from werkzeug.serving import run_simple
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+run_simple(sys.argv[1], int(sys.argv[2]), DomainDispatcherApplication(create_backend_app), threaded=False)
+`;
+
+/**
  * Starts moto_server and waits (bounded) until it accepts connections; undefined when moto is not
  * installed. Throws, with what the server printed, when it is installed but does not come up.
+ * `serial`: one request at a time (needed for concurrent transactions, see SERIAL_SERVER).
  */
-export async function startMoto(): Promise<Moto | undefined> {
+export async function startMoto(opts: { serial?: boolean } = {}): Promise<Moto | undefined> {
   if (!motoAvailable) return undefined;
   const port = await freePort();
-  const child = spawn(EXECUTABLE, ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = opts.serial
+    ? spawn('python3', ['-c', SERIAL_SERVER, '127.0.0.1', String(port)], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MOTO_PORT: String(port) } })
+    : spawn(EXECUTABLE, ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (d) => (output += d));
   child.stderr?.on('data', (d) => (output += d));

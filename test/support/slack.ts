@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import nock from 'nock';
 import { slashCommandBody } from '../../scripts/bench/slack-wire';
-import { startApp, type RunningApp } from './app';
+import { eventually, startApp, type RunningApp } from './app';
 
 /**
  * Slack at the wire: a nock interceptor for the Web API that answers with the documented
@@ -35,44 +35,16 @@ export interface WebApiCall {
   body: Record<string, any>;
 }
 
-export class FakeSlack {
-  readonly calls: WebApiCall[] = [];
+/**
+ * The Web API's answers, in the documented response shapes, for the methods the bot calls. Shared
+ * by the fakes that carry them: FakeSlack (nock) and FlakySlack (a loopback server, flaky-slack.ts).
+ */
+export class SlackWebApiResponses {
   private ts = 1_700_000_000;
-  private failures = new Map<string, number>();
 
-  constructor(readonly users: Record<string, SlackProfile>) {
-    nock(SLACK_API)
-      .persist()
-      .post(/^\/api\/[\w.]+$/)
-      .reply((uri, body) => {
-        const method = uri.replace('/api/', '');
-        const parsed = parseBody(body);
-        this.calls.push({ method, body: parsed });
-        const left = this.failures.get(method) ?? 0;
-        if (left > 0) {
-          this.failures.set(method, left - 1);
-          return [200, { ok: false, error: 'internal_error' }];
-        }
-        return [200, this.respond(method, parsed)];
-      });
-  }
+  constructor(readonly users: Record<string, SlackProfile>) {}
 
-  /** Forgets the calls so far (between tests). */
-  reset(): void {
-    this.calls.length = 0;
-    this.failures.clear();
-  }
-
-  /** The next `n` calls to `method` fail with internal_error. */
-  fail(method: string, n = 1): void {
-    this.failures.set(method, n);
-  }
-
-  of(method: string): Array<Record<string, any>> {
-    return this.calls.filter((c) => c.method === method).map((c) => c.body);
-  }
-
-  private respond(method: string, body: Record<string, any>): object {
+  respond(method: string, body: Record<string, any>): object {
     switch (method) {
       case 'auth.test':
         return { ok: true, url: 'https://acme.slack.com/', team: 'Acme', user: 'vendingbot', team_id: 'T0001', user_id: BOT_USER, bot_id: 'B0001' };
@@ -103,8 +75,47 @@ export class FakeSlack {
   }
 }
 
+export class FakeSlack {
+  readonly calls: WebApiCall[] = [];
+  private readonly responses: SlackWebApiResponses;
+  private failures = new Map<string, number>();
+
+  constructor(readonly users: Record<string, SlackProfile>) {
+    this.responses = new SlackWebApiResponses(users);
+    nock(SLACK_API)
+      .persist()
+      .post(/^\/api\/[\w.]+$/)
+      .reply((uri, body) => {
+        const method = uri.replace('/api/', '');
+        const parsed = parseBody(body);
+        this.calls.push({ method, body: parsed });
+        const left = this.failures.get(method) ?? 0;
+        if (left > 0) {
+          this.failures.set(method, left - 1);
+          return [200, { ok: false, error: 'internal_error' }];
+        }
+        return [200, this.responses.respond(method, parsed)];
+      });
+  }
+
+  /** Forgets the calls so far (between tests). */
+  reset(): void {
+    this.calls.length = 0;
+    this.failures.clear();
+  }
+
+  /** The next `n` calls to `method` fail with internal_error. */
+  fail(method: string, n = 1): void {
+    this.failures.set(method, n);
+  }
+
+  of(method: string): Array<Record<string, any>> {
+    return this.calls.filter((c) => c.method === method).map((c) => c.body);
+  }
+}
+
 /** Web API bodies are form-encoded, with JSON-encoded blocks and views. */
-function parseBody(body: unknown): Record<string, any> {
+export function parseBody(body: unknown): Record<string, any> {
   const raw: Record<string, any> = typeof body === 'string' ? Object.fromEntries(new URLSearchParams(body)) : (body as Record<string, any>) ?? {};
   for (const key of ['blocks', 'view', 'attachments']) if (typeof raw[key] === 'string') raw[key] = JSON.parse(raw[key]);
   return raw;
@@ -212,6 +223,8 @@ export function useSlackApp(
     nock.enableNetConnect('127.0.0.1');
     harness.slack = new FakeSlack(users); // before the app: Bolt calls auth.test as it starts
     harness.running = await startApp({ ...SLACK_ENV, ...env }, opts);
+    // Bolt's start-up auth.test is in flight: let it land before the first test forgets the calls.
+    await eventually(async () => harness.slack.of('auth.test').length > 0, 5_000, 10);
   });
   beforeEach(async () => {
     await harness.running.settle();

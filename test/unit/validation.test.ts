@@ -1,4 +1,4 @@
-import { accountNameSchema, accountTypeSchema, check, emailSchema, parseOuLabel, resolveOu } from '../../app/core/validation';
+import { accountNameSchema, accountTypeSchema, check, emailSchema, isRequestId, parseOuLabel, reasonSchema, resolveOu } from '../../app/core/validation';
 import { ValidationError } from '../../app/core/errors';
 
 const OUS = [{ name: 'Experiment' }, { name: 'Demos', id: 'ou-abcd-12345678' }];
@@ -32,6 +32,15 @@ describe('e-mail addresses', () => {
     ['zoë@example.com', 'ASCII'],
     ['o ps@example.com', 'ASCII'],
     ['@example.com', 'name before the @'],
+    ['jo@example..com', 'single dots'],
+    ['jo@.example.com', 'dot in the domain'],
+    ['jo@example.com.', 'dot in the domain'],
+    ['.jo@example.com', 'start or end with a dot'],
+    ['jo.@example.com', 'start or end with a dot'],
+    ['j..o@example.com', 'two dots in a row'],
+    ['jo@-example.com', 'single dots'],
+    ['jo@exa_mple.com', 'single dots'],
+    ['jo@example.c0m', 'single dots'],
   ])('refuses %s (%s)', (e, why) => {
     expect(() => check(emailSchema, 'accountEmail', e)).toThrow(why);
   });
@@ -65,5 +74,26 @@ describe('organizational units', () => {
       expect(err).toBeInstanceOf(ValidationError);
       expect((err as ValidationError).field).toBe('accountOU');
     }
+  });
+});
+
+describe('reasons', () => {
+  it('keeps what a person wrote, trimmed', () => {
+    expect(check(reasonSchema, 'reason', '  We test the billing pipeline ')).toBe('We test the billing pipeline');
+  });
+  it.each([['\u200b'], ['\u200b\u200c\u200d\u2060\ufeff'], ['   '], ['\u00a0\u3000']])('counts %j as no reason at all', (text) => {
+    expect(check(reasonSchema, 'reason', text)).toBe('');
+  });
+  it('refuses more than 1000 characters, saying the limit', () => {
+    expect(() => check(reasonSchema, 'reason', 'x'.repeat(1001))).toThrow('at most 1000 characters');
+  });
+});
+
+describe('request ids', () => {
+  it('are what the service makes, and nothing else (so a 2,000-character id is never looked up)', () => {
+    expect(isRequestId('req-mx59jkmn-7c61b23d')).toBe(true);
+    expect(isRequestId(`req-${'a'.repeat(2040)}-7c61b23d`)).toBe(false);
+    expect(isRequestId('REQ#req-mx59jkmn-7c61b23d')).toBe(false);
+    expect(isRequestId('req-mx59jkmn-7c61b23d ')).toBe(false);
   });
 });

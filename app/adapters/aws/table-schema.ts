@@ -8,15 +8,19 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  * |--------------------|-----------------------|--------------|-------------------------------------------|
  * | account request    | REQ#<id>              | REQ          | byStatus (STATUS#<s>, statusSince#id),    |
  * |                    |                       |              | byRequester (REQUESTER#<email>, created), |
- * |                    |                       |              | effectsDue (EFFECTS, earliest due), sparse|
+ * |                    |                       |              | effectsDue (EFFECTS, next due), sparse;   |
+ * |                    |                       |              | holds its effects (map) and its version   |
  * | e-mail lock        | EMAIL#<account email> | LOCK         | held while the request is open            |
  * | account name       | NAME#<name>           | LOCK         | names stay unique for good; lookup by name|
+ * | confirmation       | CONFIRM#<key>         | LOCK         | one request per confirmed conversation    |
+ * | other effects      | SCOPE#<scope>         | EFFECTS      | deferred work of no request (chat replies)|
+ * |                    |                       |              | effectsDue like requests; gone when done  |
  * | provisioning slot  | SLOTS                 | SLOT#<n>     | n < max concurrent operations             |
- * | dialog session     | SESSION#<id>          | SESSION      | expires through the TTL attribute         |
+ * | dialog session     | SESSION#<id>          | SESSION      | version (compare-and-set); TTL attribute  |
  * | seen key (Slack)   | SEEN#<key>            | SEEN         | idempotency of redelivered events; TTL    |
  *
- * Only single-item conditional writes are used (no transactions), so every write is a
- * compare-and-set that DynamoDB and the embedded server apply atomically.
+ * Every write is a compare-and-set. Locks are taken with TransactWriteItems where the endpoint has
+ * it (DynamoDB), else with fenced single-item writes (dynalite): see dynamodb-holds.ts.
  */
 export const TTL_ATTRIBUTE = 'ttl';
 

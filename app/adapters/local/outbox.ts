@@ -13,6 +13,8 @@ export interface OutboxEntry extends OutgoingMessage {
 export class Outbox implements Notifier {
   readonly kind = 'outbox';
   private ready?: Promise<unknown>;
+  /** Keys of the messages in the file: each message is written once, however often it is retried. */
+  private readonly sentKeys = new Set<string>();
 
   constructor(
     private readonly file: string,
@@ -25,6 +27,9 @@ export class Outbox implements Notifier {
       throw err;
     });
     await this.ready;
+    // A retry of a message that went out before its effect was recorded done (a crash, a lost answer): once is enough.
+    if (message.key && this.sentKeys.has(message.key)) return;
+    if (message.key) this.sentKeys.add(message.key);
     const entry: OutboxEntry = { sentAt: new Date().toISOString(), ...message };
     await appendFile(this.file, `${JSON.stringify(entry)}\n`, 'utf8');
     this.log.info({ requestId: message.requestId, to: message.to, subject: message.subject, kind: message.kind }, 'outbox: message written');
@@ -36,6 +41,7 @@ export class Outbox implements Notifier {
    */
   private async prepare(): Promise<void> {
     await mkdir(dirname(this.file), { recursive: true });
+    for (const entry of await this.entries()) if (entry.key) this.sentKeys.add(entry.key);
     const handle = await open(this.file, 'a+');
     try {
       const { size } = await handle.stat();
@@ -50,6 +56,11 @@ export class Outbox implements Notifier {
 
   /** Newest first. */
   async list(limit = 200): Promise<OutboxEntry[]> {
+    return (await this.entries()).reverse().slice(0, limit);
+  }
+
+  /** Every message in the file, oldest first. */
+  private async entries(): Promise<OutboxEntry[]> {
     let text: string;
     try {
       text = await readFile(this.file, 'utf8');
@@ -66,8 +77,6 @@ export class Outbox implements Notifier {
         } catch {
           return []; // a line cut short by a crash is skipped, not fatal
         }
-      })
-      .reverse()
-      .slice(0, limit);
+      });
   }
 }

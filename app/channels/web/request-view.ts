@@ -1,5 +1,5 @@
 import { type AccountRequest, ouLabel, requesterName } from '../../core/account-request';
-import { isSimulated } from '../../core/messages';
+import { howItGotHere, isSimulated } from '../../core/messages';
 import { html, type SafeHtml } from './html';
 
 /** A request as an HTML definition list, for the approval and result pages. */
@@ -22,8 +22,5 @@ export function requestDetails(r: AccountRequest): SafeHtml {
   return html`<dl class="details">${rows.filter(([, v]) => v).map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>`;
 }
 
-/** Who moved the request to its current state, and when, in words. */
-export function lastChange(r: AccountRequest): string {
-  const e = [...r.audit].reverse().find((a) => a.to === r.status && a.action !== 'record');
-  return e ? `${r.status} by ${e.actor.name ?? e.actor.id} at ${e.at}` : r.status;
-}
+/** Who moved the request to its current state, and when, in words (the decision when there is one). */
+export const lastChange = (r: AccountRequest): string => howItGotHere(r);

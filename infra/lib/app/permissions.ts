@@ -7,8 +7,13 @@ import type { Construct } from 'constructs';
  * which adapter calls it; the tests compare every role's policy with these lists.
  */
 
-/** app/adapters/aws/dynamodb-*.ts: GetCommand, PutCommand, UpdateCommand, DeleteCommand, QueryCommand (no scans, batches or transactions). */
-export const TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query'];
+/**
+ * app/adapters/aws/dynamodb-*.ts: GetCommand, PutCommand, UpdateCommand, DeleteCommand, QueryCommand,
+ * and TransactWriteCommand (dynamodb-holds-transactional.ts). A transaction has no IAM action of its
+ * own: it is allowed by the actions of its parts, Put/Update/Delete and ConditionCheckItem
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html). No scans or batches.
+ */
+export const TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem', 'dynamodb:Query'];
 /** app/adapters/aws/lex-dialog.ts: RecognizeText and DeleteSession on the bot alias. */
 export const LEX_ACTIONS = ['lex:RecognizeText', 'lex:DeleteSession'];
 /** app/adapters/aws/sns-notifier.ts (the topic uses the AWS managed key alias/aws/sns, whose key policy lets SNS use it for publishers of this account). */
