@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AccountRequest } from './account-request';
+import { RetryLaterError } from './errors';
 import { TRANSITIONS } from './lifecycle';
 import type { Clock, Effect, EffectStore, Logger } from './ports';
 
@@ -67,6 +68,7 @@ export class EffectDispatcher {
   private readonly handlers = new Map<string, EffectHandler>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly chains = new Map<string, Promise<void>>();
+  private deferred = 0;
 
   constructor(
     private readonly store: EffectStore,
@@ -107,7 +109,8 @@ export class EffectDispatcher {
       handler,
       event,
       ...(target !== undefined ? { target } : {}),
-      seq: `t${String(now.getTime()).padStart(15, '0')}`,
+      // In time order, and unique within one millisecond of this process.
+      seq: `t${String(now.getTime()).padStart(15, '0')}.${String(this.deferred++ % 1e6).padStart(6, '0')}`,
       // Stored as plain JSON (builders hand out class instances).
       payload: JSON.parse(JSON.stringify(payload)),
       attempts: 0,
@@ -122,21 +125,31 @@ export class EffectDispatcher {
     if (this.inline) void this.enqueue(scope);
   }
 
-  /**
-   * Runs `process` for a scope after any earlier run for it in this process, so that one
-   * process never works on a scope twice at once. Across processes the claims keep each effect
-   * to one dispatcher.
-   */
+  /** Starts `process` for a scope, tracked for `idle`. */
   private enqueue(scope: string): Promise<void> {
-    const previous = this.chains.get(scope) ?? Promise.resolve();
-    const p: Promise<void> = previous
-      .then(() => this.process(scope))
+    const p: Promise<void> = this.process(scope)
       .catch((err) => this.log.error({ scope, err }, 'effect dispatch failed'))
+      .finally(() => this.inFlight.delete(p));
+    this.inFlight.add(p);
+    return p;
+  }
+
+  /**
+   * Runs `work` for one stream after any earlier run for that stream in this process, so that one
+   * process never works on a stream twice at once (across processes the claims keep each effect
+   * to one dispatcher), while the other streams of the scope go on. `work` is told whether it
+   * waited, i.e. whether what it read before is stale.
+   */
+  private inStream(key: string, work: (waited: boolean) => Promise<void>): Promise<void> {
+    const previous = this.chains.get(key);
+    const p: Promise<void> = (previous ?? Promise.resolve())
+      .then(() => work(previous !== undefined))
+      .catch((err) => this.log.error({ stream: key, err }, 'effect dispatch failed'))
       .finally(() => {
         this.inFlight.delete(p);
-        if (this.chains.get(scope) === p) this.chains.delete(scope);
+        if (this.chains.get(key) === p) this.chains.delete(key);
       });
-    this.chains.set(scope, p);
+    this.chains.set(key, p);
     this.inFlight.add(p);
     return p;
   }
@@ -153,15 +166,20 @@ export class EffectDispatcher {
     return due.length;
   }
 
-  /** Carries out one scope's due effects, stream by stream, each in order and claimed first. */
+  /** Carries out one scope's due effects: its streams side by side, each in order and claimed first. */
   async process(scope: string): Promise<void> {
     const streams = new Map<string, Effect[]>();
     for (const e of inOrder(await this.store.pending(scope))) streams.set(streamOf(e), [...(streams.get(streamOf(e)) ?? []), e]);
-    for (const stream of streams.values()) {
-      for (const effect of stream) {
-        if (!(await this.runOne(scope, effect))) break; // not due, taken elsewhere, or failed: the rest waits
-      }
-    }
+    await Promise.all(
+      [...streams].map(([stream, effects]) =>
+        this.inStream(`${scope}\n${stream}`, async (waited) => {
+          const todo = waited ? inOrder((await this.store.pending(scope)).filter((e) => streamOf(e) === stream)) : effects;
+          for (const effect of todo) {
+            if (!(await this.runOne(scope, effect))) break; // not due, taken elsewhere, or failed: the rest waits
+          }
+        }),
+      ),
+    );
   }
 
   /** True when the effect was carried out; false when it must wait (and the rest of its stream with it). */
@@ -178,7 +196,9 @@ export class EffectDispatcher {
       await handler.run(effect, claimed.request);
     } catch (err) {
       const attempts = effect.attempts + 1;
-      const dueAt = new Date(this.clock.now().getTime() + backoffMs(attempts, this.retry)).toISOString();
+      // A service that says when to come back (HTTP 429 Retry-After) is not asked again before then.
+      const waitMs = Math.max(backoffMs(attempts, this.retry), err instanceof RetryLaterError ? err.afterMs : 0);
+      const dueAt = new Date(this.clock.now().getTime() + waitMs).toISOString();
       log.warn({ err, attempts, retryAt: dueAt }, 'effect failed; it and what follows it will be retried');
       await this.store.settle(scope, effect.id, { attempts, dueAt, lastError: String((err as Error)?.message ?? err).slice(0, 500) });
       return false;

@@ -73,3 +73,13 @@ export class TransitionConflictError extends DomainError {
     super(`Request ${current.id} is already ${howItGotHere(current)}`);
   }
 }
+
+/** A service asked to be called again later (e.g. HTTP 429 with Retry-After): an effect waits at least this long. */
+export class RetryLaterError extends DomainError {
+  constructor(
+    message: string,
+    readonly afterMs: number,
+  ) {
+    super(message);
+  }
+}

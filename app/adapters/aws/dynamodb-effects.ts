@@ -1,4 +1,4 @@
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AccountRequest } from '../../core/account-request';
 import { inOrder, nextDue } from '../../core/effects';
 import type { Effect, EffectStore } from '../../core/ports';
@@ -17,20 +17,41 @@ export class DynamoDbEffectStore implements EffectStore {
   ) {}
 
   async enqueue(scope: string, effects: Effect[]): Promise<void> {
-    if (isRequestScope(scope)) throw new Error('A request\'s effects are written with its transitions');
+    if (isRequestScope(scope)) throw new Error("A request's effects are written with its transitions");
     const names = Object.fromEntries(effects.map((e, i) => [`#e${i}`, e.id]));
-    const values: Record<string, unknown> = { ':empty': {}, ':one': 1, ':eff': 'EFFECTS', ':due': nextDue(effects), ...Object.fromEntries(effects.map((e, i) => [`:e${i}`, e])) };
-    // Two steps because DynamoDB cannot create a map and set a key in it in one expression.
-    await this.db.send(new UpdateCommand({ TableName: this.table, Key: scopeKey(scope), UpdateExpression: 'SET effects = if_not_exists(effects, :empty)', ExpressionAttributeValues: { ':empty': {} } }));
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: scopeKey(scope),
-        UpdateExpression: `SET ${effects.map((_, i) => `effects.#e${i} = :e${i}`).join(', ')}, gsi3pk = :eff, gsi3sk = :due ADD effectsRev :one`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: Object.fromEntries(Object.entries(values).filter(([k]) => k !== ':empty')),
-      }),
-    );
+    const values = { ':one': 1, ':eff': 'EFFECTS', ':due': nextDue(effects), ...Object.fromEntries(effects.map((e, i) => [`:e${i}`, e])) };
+    // Into the scope's map when it exists; else the map is created with them. Either may lose a
+    // race with the other or with the removal of an emptied scope: bounded retries.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      try {
+        await this.db.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: scopeKey(scope),
+            UpdateExpression: `SET ${effects.map((_, i) => `effects.#e${i} = :e${i}`).join(', ')}, gsi3pk = :eff, gsi3sk = :due ADD effectsRev :one`,
+            ConditionExpression: 'attribute_exists(effects)',
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+          }),
+        );
+        return;
+      } catch (err) {
+        if (!isConditionFailed(err)) throw err;
+      }
+      try {
+        await this.db.send(
+          new PutCommand({
+            TableName: this.table,
+            Item: { ...scopeKey(scope), effects: Object.fromEntries(effects.map((e) => [e.id, e])), effectsRev: 1, gsi3pk: 'EFFECTS', gsi3sk: nextDue(effects) },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return;
+      } catch (err) {
+        if (!isConditionFailed(err)) throw err;
+      }
+    }
+    throw new Error(`Could not store the effects of ${scope}: too many concurrent writers`);
   }
 
   async pending(scope: string): Promise<Effect[]> {

@@ -9,12 +9,48 @@ import { z } from 'zod';
 
 const id = z.string().min(1).max(255);
 const user = z.object({ id }, { error: 'user.id is required' });
+/** Any JSON object (not null, not a list): what Bolt reads properties of without checking. */
+const record = (what: string) => z.object({}, { error: `${what} must be an object` }).loose();
+
+/*
+ * Bolt reads some fields of every payload before any listener runs (to find its type, team,
+ * user and channel), and throws on a null or a primitive where it expects an object: those
+ * fields are checked here for each kind of payload, as Bolt tells the kinds apart.
+ */
 
 const eventEnvelope = z.object({
   type: z.literal('event_callback'),
   event_id: id.optional(),
-  event: z.object({ type: z.string().min(1) }, { error: 'event must be an object with a type' }),
+  event: z
+    .object(
+      {
+        type: z.string().min(1),
+        user: z.union([z.string(), record('event.user')], { error: 'event.user must be a user id or an object' }).optional(),
+        channel: z.union([z.string(), record('event.channel')], { error: 'event.channel must be a channel id or an object' }).optional(),
+        item: record('event.item').optional(),
+        subteam: record('event.subteam').optional(),
+      },
+      { error: 'event must be an object with a type' },
+    )
+    .loose(),
+  authorizations: z.array(record('each authorization'), { error: 'authorizations must be a list' }).optional(),
 });
+
+const ts = z.string().max(64);
+const text = z.string().max(40_000);
+
+/**
+ * The events the bot has listeners for, by type: the fields those listeners read and pass on (to
+ * the store as a reply's channel and thread, to Slack), so that a number or an object there is
+ * refused here rather than stored.
+ */
+const eventsActedOn: Record<string, z.ZodType> = {
+  message: z
+    .object({ channel: id, user: id.optional(), text: text.optional(), ts: ts.optional(), thread_ts: ts.optional(), channel_type: z.string().max(64).optional(), subtype: z.string().max(255).optional(), bot_id: z.string().max(255).optional() })
+    .loose(),
+  app_mention: z.object({ channel: id, user: id.optional(), text: text.optional(), ts: ts.optional(), thread_ts: ts.optional() }).loose(),
+  app_home_opened: z.object({ user: id, tab: z.string().max(64).optional() }).loose(),
+};
 
 const slashCommand = z.object({
   command: z.string().min(1).max(255),
@@ -23,15 +59,24 @@ const slashCommand = z.object({
   trigger_id: z.string().max(255).optional(),
 });
 
-const blockActions = z.object({
-  type: z.literal('block_actions'),
+/** What every interactive payload (actions, options, shortcuts, views) carries. */
+const interactive = z.object({
   user,
-  actions: z.array(z.object({ action_id: z.string().max(255) }).loose(), { error: 'actions must be a list' }).min(1, 'actions must not be empty'),
+  channel: z.object({ id }, { error: 'channel must be an object with an id' }).loose().optional(),
+  trigger_id: z.string().max(255).optional(),
+  actions: z.array(z.unknown(), { error: 'actions must be a list' }).optional(),
+  response_urls: z.array(record('each response_urls entry'), { error: 'response_urls must be a list' }).optional(),
 });
 
-const viewPayload = z.object({
+const blockActions = interactive.extend({
+  type: z.literal('block_actions'),
+  actions: z
+    .array(z.object({ action_id: z.string().max(255), value: z.string().max(2000).optional(), action_ts: ts.optional() }).loose(), { error: 'actions must be a list' })
+    .min(1, 'actions must not be empty'),
+});
+
+const viewPayload = interactive.extend({
   type: z.enum(['view_submission', 'view_closed']),
-  user,
   view: z.object(
     {
       callback_id: z.string().max(255),
@@ -46,6 +91,7 @@ const viewPayload = z.object({
 export function payloadProblem(body: unknown): string | undefined {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'The payload must be an object';
   const b = body as Record<string, unknown>;
+  // Events and commands first, as Bolt tells them apart; then the interactive kinds.
   const schema =
     'event' in b || b.type === 'event_callback'
       ? eventEnvelope
@@ -55,13 +101,24 @@ export function payloadProblem(body: unknown): string | undefined {
           ? blockActions
           : b.type === 'view_submission' || b.type === 'view_closed'
             ? viewPayload
-            : undefined;
-  // Other kinds (shortcuts, app rate limits...) have no listener; Bolt acknowledges them as unhandled.
+            : 'name' in b || 'actions' in b || ['block_suggestion', 'dialog_submission', 'shortcut', 'message_action', 'interactive_message'].includes(b.type as string)
+              ? interactive
+              : undefined;
+  // Other kinds (app rate limits, kinds Slack adds later...) have no listener; they are acknowledged as unhandled.
   if (!schema) return undefined;
-  const result = schema.safeParse(body);
+  const problem = problemOf(schema, body);
+  if (problem || schema !== eventEnvelope) return problem;
+  const event = b.event as { type: string };
+  const acted = Object.hasOwn(eventsActedOn, event.type) ? eventsActedOn[event.type] : undefined;
+  return acted && problemOf(acted, event, ['event']);
+}
+
+function problemOf(schema: z.ZodType, value: unknown, prefix: string[] = []): string | undefined {
+  const result = schema.safeParse(value);
   if (result.success) return undefined;
   const issue = result.error.issues[0];
-  return `${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}`;
+  const path = [...prefix, ...issue.path.map(String)];
+  return `${path.length ? `${path.join('.')}: ` : ''}${issue.message}`;
 }
 
 /** The JSON a listener put in a view's private_metadata, or undefined when it is not what the listener wrote. */

@@ -50,7 +50,15 @@ export function registerRequesting(deps: SlackListenerDeps): void {
 
   app.action(ids.openModal, async ({ ack, body, client }) => {
     await ack();
-    await openRequestModal(client, body.user.id, (body as { trigger_id: string }).trigger_id);
+    try {
+      await openRequestModal(client, body.user.id, (body as { trigger_id: string }).trigger_id);
+    } catch (err) {
+      // A profile the bot cannot file a request for (no e-mail): said privately, as a slash command says it.
+      if (!(err instanceof DomainError)) throw err;
+      const click = body as { trigger_id?: string; channel?: { id: string }; actions?: Array<{ action_ts?: string }> };
+      const where = click.channel?.id ? { channel: click.channel.id, user: body.user.id } : { channel: body.user.id };
+      await deps.reply(`slack-notice:${body.user.id}:${click.actions?.[0]?.action_ts ?? click.trigger_id}`, { ...where, text: esc(err.message) });
+    }
   });
 
   app.view(ids.requestModal, async ({ ack, body, view }) => {
