@@ -4,7 +4,6 @@ import { loadOrCreateApprovalSecret, loadOrCreateNodeId } from './adapters/local
 import type { Outbox } from './adapters/local/outbox';
 import { loadBotModel } from './bot-model-file';
 import { createSlackDoor, type SlackDoor } from './channels/slack/slack-door';
-import { SlackApprovalMessage, SlackReply, SlackRequesterDm } from './channels/slack/slack-effects';
 import type { Config } from './config';
 import { ApprovalTokens } from './core/approval-token';
 import { ApproverPolicy } from './core/approvers';
@@ -101,15 +100,13 @@ export async function createVendingApp(config: Config, opts: BuildOptions = {}):
           clock,
           log,
           sandbox,
-          reply: (scope, payload) => dispatcher.defer(scope, SlackReply.NAME, 'reply', { ...payload }),
+          defer: (scope, handler, payload) => dispatcher.defer(scope, handler, handler, payload),
+          rememberApprovalMessage: (id, ref) => store.setApprovalMessage(id, ref),
         });
   const linkFor = (request: { id: string; expiresAt: string }, approver: string) =>
     `${config.publicUrl}/account/confirm/${tokens.sign({ requestId: request.id, approver, expiresAt: new Date(request.expiresAt) })}`;
   // Effects of one request run in registration order: what people see first, the queue last.
-  if (slack && config.SLACK_APPROVAL_CHANNEL) {
-    dispatcher.register(new SlackApprovalMessage(slack.client, config.SLACK_APPROVAL_CHANNEL, config.APPROVERS, (id, ref) => store.setApprovalMessage(id, ref)));
-  }
-  if (slack) dispatcher.register(new SlackRequesterDm(slack.client)).register(new SlackReply(slack.client));
+  for (const handler of slack?.handlers ?? []) dispatcher.register(handler);
   dispatcher
     .register(new ApproverMail(notifier, approvers, linkFor))
     .register(new RequesterMail(notifier, !!slack))

@@ -23,6 +23,7 @@ const METHOD_SCOPES: Record<string, string[]> = {
   'users.info': ['users:read', 'users:read.email'], // email is read from the profile
   'views.open': [],
   'views.publish': [],
+  'auth.test': [], // who the bot is, asked at start and again after a failure
 };
 /** The subscription and scopes behind each event a listener takes (message: DMs only). */
 const EVENT_SUBSCRIPTIONS: Record<string, { subscription: string; scopes: string[] }> = {

@@ -4,7 +4,7 @@ import type { Conversation } from '../../core/conversation';
 import type { Logger } from '../../core/ports';
 import type { VendingService } from '../../core/vending-service';
 import type { SlackDirectory } from './directory';
-import type { SlackReplyPayload } from './slack-effects';
+import type { SlackReplyPayload, SlackTurnPayload } from './slack-effects';
 
 /** What every group of Slack listeners needs: the core's use cases and Slack's directory. */
 export interface SlackListenerDeps {
@@ -19,4 +19,6 @@ export interface SlackListenerDeps {
   publishHome(userId: string): Promise<void>;
   /** Posts a reply durably: stored first, retried until Slack takes it (`scope` names it once, e.g. by event id). */
   reply(scope: string, payload: SlackReplyPayload): Promise<void>;
+  /** Stores a conversation turn to be taken after Slack is answered (see SlackTurn). */
+  turnLater(scope: string, payload: SlackTurnPayload): Promise<void>;
 }

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
 import { DomainError, ValidationError } from '../../core/errors';
 import type { SlackListenerDeps } from './context';
+import { conversationPlace } from './slack-effects';
 import { esc } from './format';
-import type { ConversationReply } from '../../core/conversation';
 import { formFallback, ids, REQUEST_FIELDS, type RequestField, requestModal } from './views';
 
 const HELP = [
@@ -90,21 +90,13 @@ export function registerRequesting(deps: SlackListenerDeps): void {
   });
 
   /**
-   * One conversation turn from a DM or a mention. The event id was claimed before (the turn
-   * happens once); the reply is stored and posted as an effect, so a Slack outage delays it
-   * instead of losing it.
+   * A DM or a mention is a conversation turn, stored as an effect before Slack is answered and
+   * carried out after (see SlackTurn): Slack down (the profile lookup, the reply) delays the turn
+   * and its reply instead of losing them, and the turns and replies of one conversation place (a
+   * DM, a thread) keep their order.
    */
-  const converse = async (eventId: string, userId: string, text: string, where: { channel: string; thread_ts?: string }) => {
-    let reply: ConversationReply;
-    try {
-      reply = await conversation.turn('slack', await directory.requester(userId), text);
-    } catch (err) {
-      if (!(err instanceof DomainError)) throw err;
-      reply = { message: err.message, state: 'Failed', intent: null, slots: {} };
-    }
-    // When the dialog service is down, the form still works: offer it with a button.
-    await deps.reply(`slack-reply:${eventId}`, { ...where, text: esc(reply.message), ...(reply.dialogUnavailable ? { blocks: formFallback(reply.message) } : {}) });
-  };
+  const converse = (eventId: string, userId: string, text: string, where: { channel: string; thread_ts?: string }) =>
+    deps.turnLater(conversationPlace(where), { eventId, userId, text, ...where });
   const eventIdOf = (body: unknown) => String((body as { event_id?: string }).event_id ?? randomUUID());
 
   app.event('message', async ({ event, body, context }) => {

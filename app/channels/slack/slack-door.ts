@@ -1,5 +1,5 @@
 import { App, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
-import type { WebClient } from '@slack/web-api';
+import { WebClient } from '@slack/web-api';
 import { Router } from 'express';
 import type { Config } from '../../config';
 import type { Conversation } from '../../core/conversation';
@@ -10,13 +10,15 @@ import { SlackDirectory } from './directory';
 import { homePublisher, registerHome } from './home';
 import { VendingReceiver } from './receiver';
 import { registerRequesting } from './requesting';
-import type { SlackReplyPayload } from './slack-effects';
+import type { EffectHandler } from '../../core/effects';
+import { SlackApprovalMessage, SlackReply, type SlackReplyPayload, SlackRequesterDm, SlackTurn, type SlackTurnPayload } from './slack-effects';
 
 export interface SlackDoor {
   mode: 'http' | 'socket';
   /** Mounted on the product's Express app in HTTP mode: POST /slack/events. */
   router?: Router;
-  client: WebClient;
+  /** What the door carries out after transitions: the approvers' message, DMs, replies, deferred turns. */
+  handlers: EffectHandler[];
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -29,8 +31,10 @@ export interface SlackDoorDeps {
   clock: Clock;
   log: Logger;
   sandbox: boolean;
-  /** Stores a reply and posts it as an effect (see SlackReply). */
-  reply(scope: string, payload: SlackReplyPayload): Promise<void>;
+  /** Stores work for one of the door's handlers and starts it (the effects dispatcher's defer). */
+  defer(scope: string, handler: string, payload: Record<string, unknown>): Promise<void>;
+  /** Remembers where the approvers' message of a request is, to update it in place. */
+  rememberApprovalMessage(requestId: string, ref: { channel: string; ts: string }): Promise<void>;
 }
 
 /**
@@ -52,6 +56,12 @@ export function createSlackDoor(deps: SlackDoorDeps): SlackDoor {
     timeout: 5_000,
     retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1_000 },
   };
+  const botToken = config.SLACK_BOT_TOKEN!;
+  // Calls made before Slack is answered (profiles, Home tab).
+  const client = new WebClient(botToken, clientOptions);
+  // Calls made by effects: a rate limit is handed to the dispatcher (which waits Retry-After, durably)
+  // instead of pausing this client, so the calls made before an acknowledgement never queue behind it.
+  const effectsClient = new WebClient(botToken, { ...clientOptions, rejectRateLimitedCalls: true, retryConfig: { retries: 1, minTimeout: 200, maxTimeout: 500 } });
   let receiver: VendingReceiver | undefined;
   let app: App;
   if (config.slackMode === 'socket') {
@@ -67,7 +77,19 @@ export function createSlackDoor(deps: SlackDoorDeps): SlackDoor {
       },
       log,
     );
-    app = new App({ token: config.SLACK_BOT_TOKEN, receiver, logger, clientOptions });
+    // Who the bot is (auth.test): asked at start, as Bolt does, and kept once known; a failed ask is
+    // asked again with the next request, so an app started while Slack was down works once it is back.
+    let identity: Promise<{ botUserId?: string; botId?: string }> | undefined;
+    const whoAmI = () =>
+      (identity ??= client.auth.test().then(
+        (r) => ({ botUserId: r.user_id, botId: r.bot_id }),
+        (err) => {
+          identity = undefined;
+          throw err;
+        },
+      ));
+    whoAmI().catch((err) => log.warn({ err }, 'Slack auth.test failed at start; asked again with the next request'));
+    app = new App({ authorize: async () => ({ botToken, ...(await whoAmI()) }), receiver, logger, clientOptions });
   }
 
   // Slack redelivers events it thinks were not acknowledged (X-Slack-Retry-Num). The event id is
@@ -84,7 +106,8 @@ export function createSlackDoor(deps: SlackDoorDeps): SlackDoor {
     await next();
   });
 
-  const directory = new SlackDirectory(app.client);
+  const directory = new SlackDirectory(client);
+  const reply = (scope: string, payload: SlackReplyPayload) => deps.defer(scope, SlackReply.NAME, { ...payload });
   const base = {
     app,
     service: deps.service,
@@ -93,9 +116,10 @@ export function createSlackDoor(deps: SlackDoorDeps): SlackDoor {
     organizationalUnits: config.organizationalUnits,
     sandbox: deps.sandbox,
     log,
-    reply: deps.reply,
+    reply,
+    turnLater: (scope: string, payload: SlackTurnPayload) => deps.defer(scope, SlackTurn.NAME, { ...payload }),
   };
-  const listenerDeps = { ...base, publishHome: homePublisher(base, app.client) };
+  const listenerDeps = { ...base, publishHome: homePublisher(base, client) };
   registerRequesting(listenerDeps);
   registerApproving(listenerDeps);
   registerHome(listenerDeps);
@@ -106,7 +130,13 @@ export function createSlackDoor(deps: SlackDoorDeps): SlackDoor {
   return {
     mode: config.slackMode === 'socket' ? 'socket' : 'http',
     router: receiver?.router as Router | undefined,
-    client: app.client,
+    // In this order for each request: what people see first (the approvers' post before its updates, then the DMs).
+    handlers: [
+      ...(config.SLACK_APPROVAL_CHANNEL ? [new SlackApprovalMessage(effectsClient, config.SLACK_APPROVAL_CHANNEL, config.APPROVERS, deps.rememberApprovalMessage)] : []),
+      new SlackRequesterDm(effectsClient),
+      new SlackReply(effectsClient),
+      new SlackTurn({ directory, conversation: deps.conversation, idempotency: deps.idempotency, clock: deps.clock, reply }),
+    ],
     start: async () => {
       if (config.slackMode === 'socket') await app.start();
     },

@@ -1,10 +1,13 @@
-import type { WebClient } from '@slack/web-api';
+import { ErrorCode, type WebClient } from '@slack/web-api';
 import type { AccountRequest } from '../../core/account-request';
 import { type EffectHandler, isLate } from '../../core/effects';
 import { requesterUpdate } from '../../core/messages';
-import type { Effect } from '../../core/ports';
+import type { Conversation, ConversationReply } from '../../core/conversation';
+import { DomainError, RetryLaterError } from '../../core/errors';
+import type { Effect, IdempotencyStore } from '../../core/ports';
+import type { SlackDirectory } from './directory';
 import { esc } from './format';
-import { approvalMessage } from './views';
+import { approvalMessage, formFallback } from './views';
 
 /**
  * The approvers' channel message: posted when a request is created and updated in place (chat.update)
@@ -31,14 +34,14 @@ export class SlackApprovalMessage implements EffectHandler {
     if (effect.event === 'remind' && ref && request.status === 'PENDING_APPROVAL') {
       // A reminder is a reply in the request's thread that tags the approvers again.
       const tags = this.approvers.map((u) => `<@${u}>`).join(' ');
-      await this.client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, text: `Reminder: this request is still waiting for a decision. ${tags}`.trim() });
+      await rateLimited(() => this.client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, text: `Reminder: this request is still waiting for a decision. ${tags}`.trim() }));
       return;
     }
     if (ref) {
-      await this.client.chat.update({ ...message, channel: ref.channel, ts: ref.ts });
+      await rateLimited(() => this.client.chat.update({ ...message, channel: ref.channel, ts: ref.ts }));
       return;
     }
-    const posted = await this.client.chat.postMessage(message);
+    const posted = await rateLimited(() => this.client.chat.postMessage(message));
     await this.remember(request.id, { channel: posted.channel ?? this.channel, ts: posted.ts! });
   }
 }
@@ -56,9 +59,10 @@ export class SlackRequesterDm implements EffectHandler {
 
   async run(effect: Effect, request?: AccountRequest): Promise<void> {
     const update = request && requesterUpdate(effect.event, request, isLate(effect, request));
-    if (!update || !effect.target) return;
+    const user = effect.target;
+    if (!update || !user) return;
     // Posting to a user id opens (or reuses) the app's DM with them.
-    await this.client.chat.postMessage({ channel: effect.target, text: `*${esc(update.subject)}*\n${esc(update.text)}` });
+    await rateLimited(() => this.client.chat.postMessage({ channel: user, text: `*${esc(update.subject)}*\n${esc(update.text)}` }));
   }
 }
 
@@ -91,7 +95,78 @@ export class SlackReply implements EffectHandler {
     const p = effect.payload as unknown as SlackReplyPayload | undefined;
     if (!p?.channel || !p.text) return;
     const message = { channel: p.channel, text: p.text, ...(p.thread_ts ? { thread_ts: p.thread_ts } : {}), ...(p.blocks ? { blocks: p.blocks as never } : {}) };
-    if (p.user) await this.client.chat.postEphemeral({ ...message, user: p.user });
-    else await this.client.chat.postMessage(message);
+    const user = p.user;
+    if (user) await rateLimited(() => this.client.chat.postEphemeral({ ...message, user }));
+    else await rateLimited(() => this.client.chat.postMessage(message));
+  }
+}
+
+/** Where a conversation's turns and replies go, in order: a DM, or a thread. */
+export const conversationPlace = (where: { channel: string; thread_ts?: string }): string =>
+  `slack-conversation:${where.channel}${where.thread_ts ? `:${where.thread_ts}` : ''}`;
+
+/** A conversation turn from a DM or a mention, stored when Slack delivered it. */
+export interface SlackTurnPayload {
+  eventId: string;
+  userId: string;
+  text: string;
+  channel: string;
+  thread_ts?: string;
+}
+
+/**
+ * Takes a stored conversation turn: who the person is (users.info), the turn, and its reply
+ * (stored, then posted by SlackReply). A Slack failure on the way is retried as the effect is; the
+ * turn itself is claimed first, so a retry after the turn never takes it twice.
+ */
+export class SlackTurn implements EffectHandler {
+  static readonly NAME = 'slack-turn';
+  readonly name = SlackTurn.NAME;
+
+  constructor(
+    private readonly deps: {
+      directory: SlackDirectory;
+      conversation: Conversation;
+      idempotency: IdempotencyStore;
+      clock: { now(): Date };
+      reply(scope: string, payload: SlackReplyPayload): Promise<void>;
+    },
+  ) {}
+
+  targets(): Array<string | undefined> {
+    return [];
+  }
+
+  async run(effect: Effect): Promise<void> {
+    const p = effect.payload as unknown as SlackTurnPayload | undefined;
+    if (!p?.userId || !p.channel) return;
+    let reply: ConversationReply;
+    try {
+      const requester = await rateLimited(() => this.deps.directory.requester(p.userId));
+      const expiresAt = new Date(this.deps.clock.now().getTime() + 24 * 3_600_000);
+      if (!(await this.deps.idempotency.claimOnce(`slack-turn:${p.eventId}`, expiresAt))) return;
+      reply = await this.deps.conversation.turn('slack', requester, p.text);
+    } catch (err) {
+      if (!(err instanceof DomainError) || err instanceof RetryLaterError) throw err;
+      reply = { message: err.message, state: 'Failed', intent: null, slots: {} };
+    }
+    const where = { channel: p.channel, ...(p.thread_ts ? { thread_ts: p.thread_ts } : {}) };
+    // When the dialog service is down, the form still works: offer it with a button.
+    await this.deps.reply(conversationPlace(where), {
+      ...where,
+      text: esc(reply.message),
+      ...(reply.dialogUnavailable ? { blocks: formFallback(reply.message) } : {}),
+    });
+  }
+}
+
+/** Slack said "too many requests": the effect waits as long as Slack asked before it is tried again. */
+export async function rateLimited<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    const e = err as { code?: string; retryAfter?: number; message?: string };
+    if (e?.code === ErrorCode.RateLimitedError) throw new RetryLaterError(`Slack rate limited the call: ${e.message}`, (e.retryAfter ?? 1) * 1000);
+    throw err;
   }
 }
