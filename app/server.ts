@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
-import { createVendingApp } from './composition';
-import { ConfigError, loadConfig } from './config';
+import { createVendingApp } from './boot/composition';
+import { ConfigError, loadConfig } from './boot/config';
 
 /** The local entry point: `npm start`. Everything it runs is built by the composition root. */
 async function main(): Promise<void> {

@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmbeddedDynamoDb } from '../app/adapters/local/embedded-dynamodb';
+import { startEmbeddedDynamoDb } from '../app/adapters/embedded/dynalite';
 import { bundle } from './bundle';
 
 const PROBE = `

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createVendingApp } from '../app/composition';
-import { loadConfig } from '../app/config';
+import { createVendingApp } from '../app/boot/composition';
+import { loadConfig } from '../app/boot/config';
 
 /**
  * The app under benchmark, started by scripts/bench.ts as a child process (so that the load

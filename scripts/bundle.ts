@@ -35,7 +35,7 @@ export async function bundle(): Promise<{ sizes: Array<{ handler: string; bytes:
     logLevel: 'warning',
   });
   cpSync(join(root, 'manifest', 'bot.yml'), join(out, 'manifest', 'bot.yml'));
-  cpSync(join(root, 'app', 'channels', 'web', 'public'), join(out, 'public'), { recursive: true });
+  cpSync(join(root, 'app', 'doors', 'web', 'public'), join(out, 'public'), { recursive: true });
   // Which packages went in (to check that no dev dependency did).
   const packages = new Set(
     Object.keys(result.metafile.inputs).flatMap((input) => {

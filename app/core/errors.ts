@@ -1,5 +1,5 @@
-import type { AccountRequest, Status } from './account-request';
-import { howItGotHere } from './messages';
+import type { AccountRequest, Status } from './request/account-request';
+import { howItGotHere } from './effects/messages';
 
 /** Domain errors: each door maps them to its own answer (HTTP status, Slack field error, chat reply). */
 export class DomainError extends Error {

@@ -12,7 +12,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { loadBotModel } from '../../app/bot-model-file';
+import { loadBotModel } from '../../app/boot/bot-model-file';
 import { API_STAGE, VendingApi } from './app/api';
 import { CanaryDeployment } from './app/canary';
 import { AppEvents } from './app/events';

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnBot, CfnBotAlias, CfnBotVersion } from 'aws-cdk-lib/aws-lex';
 import { Construct } from 'constructs';
 import type { BotModel, IntentModel, SlotModel } from '../../app/core/bot-model';
-import { parseOuLabel } from '../../app/core/validation';
+import { parseOuLabel } from '../../app/core/request/validation';
 
 /**
  * The Amazon Lex V2 bot, built from the bot model (manifest/bot.yml) that the embedded engine runs,
@@ -11,7 +11,7 @@ import { parseOuLabel } from '../../app/core/validation';
  * test/infra/lex-bot.test.ts this side). The conversion is a set of pure functions below; the
  * construct only wraps their result in CfnBot, CfnBotVersion and CfnBotAlias.
  *
- * What app/adapters/aws/lex-dialog.ts expects of the bot:
+ * What app/adapters/lex/lex-dialog.ts expects of the bot:
  * - prompts reference the person through session attributes ([firstName], [lastName], [ouChoices],
  *   sent on every turn) and the intent's own slots as {SlotName};
  * - no fulfillment code hook: a confirmed VendAccount ends ReadyForFulfillment without a message and

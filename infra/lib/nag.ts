@@ -29,7 +29,7 @@ function getAttArn(resource: IConstruct): string {
 const literalOr = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<${pseudo}>` : value);
 
 const REASONS = {
-  indexes: 'The app queries the table\'s three global secondary indexes (byStatus, byRequester, effectsDue: app/adapters/aws/table-schema.ts); index ARNs are <table ARN>/index/<name>.',
+  indexes: 'The app queries the table\'s three global secondary indexes (byStatus, byRequester, effectsDue: app/adapters/dynamodb/table-schema.ts); index ARNs are <table ARN>/index/<name>.',
   noResourceLevel:
     'Resource "*" only where the action supports no resource-level permission or the resource is unknown at deploy time: Service Catalog DescribeProduct, ' +
     'ListLaunchPaths and ProvisionProduct (the Account Factory product is found by name, its id and launch path at run time), ' +

@@ -4,7 +4,7 @@ import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { Construct } from 'constructs';
-import { loadBotModel } from '../../app/bot-model-file';
+import { loadBotModel } from '../../app/boot/bot-model-file';
 import type { BotModel } from '../../app/core/bot-model';
 import type { DeploymentSettings, StageName } from './config';
 import { VendingStage } from './vending-stage';

@@ -1,6 +1,6 @@
 import { Stage, type StageProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { loadBotModel } from '../../app/bot-model-file';
+import { loadBotModel } from '../../app/boot/bot-model-file';
 import { AppStack } from './app-stack';
 import type { DeploymentSettings, StageName, StageSettings } from './config';
 import { LexStack } from './lex-stack';

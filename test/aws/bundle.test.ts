@@ -3,7 +3,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startEmbeddedDynamoDb } from '../../app/adapters/local/embedded-dynamodb';
+import { startEmbeddedDynamoDb } from '../../app/adapters/embedded/dynalite';
 import { bundle, HANDLERS } from '../../scripts/bundle';
 
 const root = join(__dirname, '..', '..');

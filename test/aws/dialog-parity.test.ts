@@ -1,11 +1,11 @@
 import nock from 'nock';
-import { LexDialog, lexSessionId } from '../../app/adapters/aws/lex-dialog';
-import { EmbeddedDialog } from '../../app/adapters/local/dialog/embedded-dialog';
-import { loadBotModel } from '../../app/bot-model-file';
-import type { OrganizationalUnit, Requester } from '../../app/core/account-request';
-import { Conversation, type ConversationReply } from '../../app/core/conversation';
-import type { Dialog, DialogSession, DialogTurnResult, DialogUser } from '../../app/core/dialog';
-import type { SessionStore } from '../../app/core/ports';
+import { LexDialog, lexSessionId } from '../../app/adapters/lex/lex-dialog';
+import { EmbeddedDialog } from '../../app/adapters/embedded/dialog/embedded-dialog';
+import { loadBotModel } from '../../app/boot/bot-model-file';
+import type { OrganizationalUnit, Requester } from '../../app/core/request/account-request';
+import { Conversation, type ConversationReply } from '../../app/core/use-cases/conversation';
+import type { Dialog, DialogSession, DialogTurnResult, DialogUser } from '../../app/core/ports/dialog';
+import type { SessionStore } from '../../app/core/ports/ports';
 import { startApp, type RunningApp } from '../support/app';
 import { RecordingNotifier, ScriptedFactory, TestClock } from '../support/doubles';
 import { BOT, LEX_ENDPOINT, VEND_SLOTS, lexClient, scriptLex, sessionPath, type LexTurn, type SlotFill } from './fixtures/lex/lex-wire';

@@ -3,7 +3,7 @@ import nock from 'nock';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '../../app/adapters/local/embedded-dynamodb';
+import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '../../app/adapters/embedded/dynalite';
 import { FakeSlack, signature } from '../support/slack';
 
 /**
@@ -18,7 +18,7 @@ const fixture = (name: string) => JSON.parse(readFileSync(join(__dirname, 'fixtu
 
 describe('Lambda handlers', () => {
   let table: EmbeddedDynamoDb;
-  let lambda: typeof import('../../app/lambda');
+  let lambda: typeof import('../../app/doors/lambda/handlers');
   const saved = { ...process.env };
   const dataDir = mkdtempSync(join(tmpdir(), 'vending-lambda-'));
   let secretReads = 0;
@@ -50,7 +50,7 @@ describe('Lambda handlers', () => {
       SANDBOX_PROVISION_SECONDS: '3600',
       LOG_LEVEL: 'silent',
     });
-    lambda = await import('../../app/lambda');
+    lambda = await import('../../app/doors/lambda/handlers');
   });
   afterAll(async () => {
     const app = await lambda.vendingApp();

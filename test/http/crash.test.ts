@@ -1,12 +1,12 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDbEffectStore } from '../../app/adapters/aws/dynamodb-effects';
-import { documentClient } from '../../app/adapters/aws/dynamodb-client';
-import { startEmbeddedDynamoDb } from '../../app/adapters/local/embedded-dynamodb';
-import { Outbox } from '../../app/adapters/local/outbox';
-import type { Clock, Notifier } from '../../app/core/ports';
-import { createLogger } from '../../app/logger';
+import { DynamoDbEffectStore } from '../../app/adapters/dynamodb/effects';
+import { documentClient } from '../../app/adapters/dynamodb/client';
+import { startEmbeddedDynamoDb } from '../../app/adapters/embedded/dynalite';
+import { Outbox } from '../../app/adapters/embedded/outbox';
+import type { Clock, Notifier } from '../../app/core/ports/ports';
+import { createLogger } from '../../app/boot/logger';
 import { eventually, startApp, type RunningApp } from '../support/app';
 import { type ChildServer, startChildServer, stopAllChildServers } from '../support/child-server';
 
@@ -312,7 +312,7 @@ describe('what a crash (kill -9) can and cannot lose', () => {
 
   /**
    * Effects are carried out at least once: the handler delivers, then the dispatcher records it
-   * as done (two steps, app/core/effects.ts runOne). Whatever cuts in between (kill -9 before the
+   * as done (two steps, app/core/effects/dispatcher.ts runOne). Whatever cuts in between (kill -9 before the
    * effect is settled, after which the restarted node takes its claim back; an error reported after
    * the message went out) runs the effect again; the message carries its effect's id as its key,
    * and the outbox writes a key once. Here the cut comes from a notifier that fails right after

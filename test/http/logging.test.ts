@@ -4,10 +4,10 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createVendingApp } from '../../app/composition';
-import { loadConfig } from '../../app/config';
-import { accessLog, fingerprint, loggedPath } from '../../app/http-access-log';
-import { createLogger, prettyWanted } from '../../app/logger';
+import { createVendingApp } from '../../app/boot/composition';
+import { loadConfig } from '../../app/boot/config';
+import { accessLog, fingerprint, loggedPath } from '../../app/doors/http/access-log';
+import { createLogger, prettyWanted } from '../../app/boot/logger';
 
 const API_KEY = 'api-key-secret-0123456789';
 const secrets = { 'x-api-key': API_KEY, authorization: 'Bearer secret-bearer-token-abc', cookie: 'session=secret-cookie-xyz', 'x-slack-signature': 'v0=secret-slack-signature-123' };

@@ -1,4 +1,4 @@
-import { type EmbeddedDynamoDb, startEmbeddedDynamoDb } from '../../app/adapters/local/embedded-dynamodb';
+import { type EmbeddedDynamoDb, startEmbeddedDynamoDb } from '../../app/adapters/embedded/dynalite';
 import { type RunningApp, startApp } from '../support/app';
 
 /**

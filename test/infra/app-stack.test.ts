@@ -10,8 +10,8 @@ import { App, type CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { LIFECYCLE_EVENT_PATTERN } from '../../app/adapters/aws/control-tower-events';
-import { TTL_ATTRIBUTE, createTableInput } from '../../app/adapters/aws/table-schema';
+import { LIFECYCLE_EVENT_PATTERN } from '../../app/adapters/control-tower/lifecycle-events';
+import { TTL_ATTRIBUTE, createTableInput } from '../../app/adapters/dynamodb/table-schema';
 import { AppStack } from '../../infra/lib/app-stack';
 import { ERROR_LOG_PATTERN } from '../../infra/lib/app/canary';
 import {
@@ -185,7 +185,7 @@ describe('the application stack of an environment (Lex in the same region)', () 
       expect(props(stream)).toMatchObject({ MemorySize: 512, Timeout: 60 });
     });
 
-    it('gives every function the settings app/config.ts reads, the same for all', () => {
+    it('gives every function the settings app/boot/config.ts reads, the same for all', () => {
       const { stack, id } = dev;
       const apiId = id(stack.api.api);
       const expected = {
@@ -294,7 +294,7 @@ describe('the application stack of an environment (Lex in the same region)', () 
     const byName = <T extends { AttributeName?: string; IndexName?: string }>(list: T[] = []) =>
       [...list].sort((a, b) => String(a.AttributeName ?? a.IndexName).localeCompare(String(b.AttributeName ?? b.IndexName)));
 
-    it('has the key design of app/adapters/aws/table-schema.ts: keys, attributes and indexes equal to createTableInput', () => {
+    it('has the key design of app/adapters/dynamodb/table-schema.ts: keys, attributes and indexes equal to createTableInput', () => {
       const [[, table]] = ofType(t, 'AWS::DynamoDB::Table');
       const p = table.Properties;
       expect(p.KeySchema).toEqual(schema.KeySchema);
@@ -351,7 +351,7 @@ describe('the application stack of an environment (Lex in the same region)', () 
       expect(actionsOf(t, dev.id(dev.stack.functions.eventRole))).toEqual(
         sorted(logActions, TABLE_ACTIONS, SECRET_ACTIONS, ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'], ACCOUNT_DIRECTORY_ACTIONS, EVENT_RECORD_ACTIONS),
       );
-      // Organizations DescribeAccount (app/adapters/aws/organizations-directory.ts) and DescribeRecord (Provisioner.complete), nothing that writes.
+      // Organizations DescribeAccount (app/adapters/organizations/directory.ts) and DescribeRecord (Provisioner.complete), nothing that writes.
       expect(ACCOUNT_DIRECTORY_ACTIONS).toEqual(['organizations:DescribeAccount']);
       expect(EVENT_RECORD_ACTIONS).toEqual(['servicecatalog:DescribeRecord']);
     });
@@ -441,7 +441,7 @@ describe('the application stack of an environment (Lex in the same region)', () 
   });
 
   describe('EventBridge', () => {
-    it('sends Control Tower lifecycle events, as app/adapters/aws/control-tower-events.ts selects them, to their function', () => {
+    it('sends Control Tower lifecycle events, as app/adapters/control-tower/lifecycle-events.ts selects them, to their function', () => {
       const rule = resources(t)[dev.id(dev.stack.events.lifecycleRule)].Properties;
       expect(rule.EventPattern).toEqual(LIFECYCLE_EVENT_PATTERN);
       expect(rule.Targets).toEqual([
@@ -475,7 +475,7 @@ describe('the application stack of an environment (Lex in the same region)', () 
         Protocol: 'email',
         Endpoint: { Ref: 'ApproverEmail' },
         TopicArn: { Ref: dev.id(dev.stack.topic) },
-        // app/adapters/aws/sns-notifier.ts sends each message with a `to` attribute.
+        // app/adapters/sns/sns-notifier.ts sends each message with a `to` attribute.
         FilterPolicy: { to: [{ Ref: 'ApproverEmail' }] },
       });
     });

@@ -2,13 +2,13 @@
  * The Lex V2 bot in the template is the bot model of manifest/bot.yml (the one the embedded engine
  * runs): every expectation here is derived from loadBotModel(), so a prompt changed in bot.yml is
  * checked against the template as it is, and the conversion follows the rules the Lex adapter
- * relies on (app/adapters/aws/lex-dialog.ts, test/aws/dialog-parity.test.ts):
+ * relies on (app/adapters/lex/lex-dialog.ts, test/aws/dialog-parity.test.ts):
  * {firstName}/{lastName}/{ouChoices} become session attributes [firstName]..., {SlotName} stays a
  * slot reference, and {AccountName} (not a slot) becomes [AccountName], which the core re-renders.
  */
 import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { loadBotModel } from '../../app/bot-model-file';
+import { loadBotModel } from '../../app/boot/bot-model-file';
 import type { BotModel } from '../../app/core/bot-model';
 import { CANCEL_INTENT, FALLBACK_INTENT, LexBot, organizationalUnitNames, toLexMessage, toLexUtterance } from '../../infra/lib/lex-bot';
 

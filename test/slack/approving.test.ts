@@ -1,4 +1,4 @@
-import type { AccountRequest } from '../../app/core/account-request';
+import type { AccountRequest } from '../../app/core/request/account-request';
 import { eventually, type RunningApp } from '../support/app';
 import { TestClock } from '../support/doubles';
 import {

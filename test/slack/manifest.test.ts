@@ -9,7 +9,7 @@ import { parse } from 'yaml';
  */
 const root = join(__dirname, '..', '..');
 const manifest = parse(readFileSync(join(root, 'slack-app-manifest.yml'), 'utf8'));
-const slackDir = join(root, 'app', 'channels', 'slack');
+const slackDir = join(root, 'app', 'doors', 'slack');
 const code = readdirSync(slackDir)
   .filter((f) => f.endsWith('.ts'))
   .map((f) => readFileSync(join(slackDir, f), 'utf8'))

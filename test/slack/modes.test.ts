@@ -1,4 +1,4 @@
-import { loadConfig } from '../../app/config';
+import { loadConfig } from '../../app/boot/config';
 import { startApp } from '../support/app';
 import nock from 'nock';
 import { FakeSlack, SLACK_ENV } from '../support/slack';

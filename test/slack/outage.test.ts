@@ -1,6 +1,6 @@
 import nock from 'nock';
-import type { AccountRequest, Status } from '../../app/core/account-request';
-import { STATUS_WORDS } from '../../app/core/messages';
+import type { AccountRequest, Status } from '../../app/core/request/account-request';
+import { STATUS_WORDS } from '../../app/core/effects/messages';
 import { eventually, startApp, type RunningApp } from '../support/app';
 import { FlakySlack, type RecordedCall, type SlackMode } from '../support/flaky-slack';
 import { emailValue, eventCallback, interaction, selected, sendEvent, SLACK_ENV, slashCommand, textValue, viewSubmission } from '../support/slack';
@@ -24,7 +24,7 @@ const USERS = Object.fromEntries(
   [...EARLY, ...LATE, CHATTER, NEWCOMER].map((id, i) => [id, { email: `${id.toLowerCase()}@example.com`, real_name: `Person${i + 1} Tester`, first_name: `Person${i + 1}`, last_name: 'Tester' }]),
 );
 
-/** What a requester's DM is about, from its subject (app/core/messages.ts requesterUpdate). */
+/** What a requester's DM is about, from its subject (app/core/effects/messages.ts requesterUpdate). */
 type DmKind = 'create' | 'approve' | 'succeed';
 const STATE_OF: Record<DmKind, Status> = { create: 'PENDING_APPROVAL', approve: 'APPROVED', succeed: 'SUCCEEDED' };
 function kindOf(text: string): DmKind | undefined {

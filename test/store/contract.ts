@@ -1,7 +1,7 @@
-import type { AccountRequest, Status } from '../../app/core/account-request';
-import { SessionConflictError } from '../../app/core/dialog';
+import type { AccountRequest, Status } from '../../app/core/request/account-request';
+import { SessionConflictError } from '../../app/core/ports/dialog';
 import { AccountNameTakenError, DuplicateConfirmationError, DuplicateRequestError, RequestExpiredError, TransitionConflictError } from '../../app/core/errors';
-import type { Effect, EffectStore, IdempotencyStore, RequestStore, SessionStore, Transition } from '../../app/core/ports';
+import type { Effect, EffectStore, IdempotencyStore, RequestStore, SessionStore, Transition } from '../../app/core/ports/ports';
 
 /**
  * The store contract: what every implementation of the store ports promises, run against each of

@@ -1,11 +1,11 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { documentClient } from '../../app/adapters/aws/dynamodb-client';
-import { DynamoDbEffectStore } from '../../app/adapters/aws/dynamodb-effects';
-import { DynamoDbIdempotencyStore } from '../../app/adapters/aws/dynamodb-idempotency';
-import { DynamoDbSessionStore } from '../../app/adapters/aws/dynamodb-sessions';
-import { DynamoDbRequestStore, type DynamoDbStoreOptions } from '../../app/adapters/aws/dynamodb-store';
-import { createTableInput } from '../../app/adapters/aws/table-schema';
-import { startEmbeddedDynamoDb } from '../../app/adapters/local/embedded-dynamodb';
+import { documentClient } from '../../app/adapters/dynamodb/client';
+import { DynamoDbEffectStore } from '../../app/adapters/dynamodb/effects';
+import { DynamoDbIdempotencyStore } from '../../app/adapters/dynamodb/idempotency';
+import { DynamoDbSessionStore } from '../../app/adapters/dynamodb/sessions';
+import { DynamoDbRequestStore, type DynamoDbStoreOptions } from '../../app/adapters/dynamodb/store';
+import { createTableInput } from '../../app/adapters/dynamodb/table-schema';
+import { startEmbeddedDynamoDb } from '../../app/adapters/embedded/dynalite';
 import { type Moto, motoAvailable, startMoto } from '../support/moto';
 import { storeContract } from './contract';
 

@@ -1,4 +1,4 @@
-import type { AccountDirectory, OrganizationAccount } from '../../app/core/organization';
+import type { AccountDirectory, OrganizationAccount } from '../../app/core/ports/organization';
 
 /** An organization the test describes: its accounts by id; `failure` makes every call throw (an outage). */
 export class FakeDirectory implements AccountDirectory {

@@ -3,10 +3,10 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createVendingApp, type VendingApp } from '../../app/composition';
-import { loadConfig } from '../../app/config';
-import { createLogger } from '../../app/logger';
-import type { BuildOptions } from '../../app/composition';
+import { createVendingApp, type VendingApp } from '../../app/boot/composition';
+import { loadConfig } from '../../app/boot/config';
+import { createLogger } from '../../app/boot/logger';
+import type { BuildOptions } from '../../app/boot/composition';
 
 export interface RunningApp {
   app: VendingApp;

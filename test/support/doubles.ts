@@ -1,4 +1,4 @@
-import type { AccountRequest } from '../../app/core/account-request';
+import type { AccountRequest } from '../../app/core/request/account-request';
 import {
   type AccountFactory,
   type Clock,
@@ -7,7 +7,7 @@ import {
   type Notifier,
   type OutgoingMessage,
   type ProvisioningStatus,
-} from '../../app/core/ports';
+} from '../../app/core/ports/ports';
 
 /** A clock the test moves by hand. */
 export class TestClock implements Clock {

@@ -1,6 +1,6 @@
 import nock from 'nock';
-import { type DialogSession, SessionConflictError } from '../../app/core/dialog';
-import type { SessionStore } from '../../app/core/ports';
+import { type DialogSession, SessionConflictError } from '../../app/core/ports/dialog';
+import type { SessionStore } from '../../app/core/ports/ports';
 
 /**
  * For wire-level tests: no real network (loopback stays open for the app under test), and every

@@ -14,7 +14,7 @@ import { Construct } from 'constructs';
  * to catch any error, and traffic during the 5 minutes may be light.
  */
 
-/** pino writes `"level":"error"` / `"level":"fatal"` (app/logger.ts formats the level as its label). */
+/** pino writes `"level":"error"` / `"level":"fatal"` (app/boot/logger.ts formats the level as its label). */
 export const ERROR_LOG_PATTERN = '{ $.level = "error" || $.level = "fatal" }';
 
 export interface CanaryDeploymentProps {

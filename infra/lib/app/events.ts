@@ -4,7 +4,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { LIFECYCLE_EVENT_PATTERN } from '../../../app/adapters/aws/control-tower-events';
+import { LIFECYCLE_EVENT_PATTERN } from '../../../app/adapters/control-tower/lifecycle-events';
 
 /**
  * Provisioning completes through Control Tower's lifecycle events (on the default bus of the

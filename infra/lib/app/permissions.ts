@@ -8,26 +8,26 @@ import type { Construct } from 'constructs';
  */
 
 /**
- * app/adapters/aws/dynamodb-*.ts: GetCommand, PutCommand, UpdateCommand, DeleteCommand, QueryCommand,
+ * app/adapters/dynamodb/*.ts: GetCommand, PutCommand, UpdateCommand, DeleteCommand, QueryCommand,
  * and TransactWriteCommand (dynamodb-holds-transactional.ts). A transaction has no IAM action of its
  * own: it is allowed by the actions of its parts, Put/Update/Delete and ConditionCheckItem
  * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html). No scans or batches.
  */
 export const TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem', 'dynamodb:Query'];
-/** app/adapters/aws/lex-dialog.ts: RecognizeText and DeleteSession on the bot alias. */
+/** app/adapters/lex/lex-dialog.ts: RecognizeText and DeleteSession on the bot alias. */
 export const LEX_ACTIONS = ['lex:RecognizeText', 'lex:DeleteSession'];
-/** app/adapters/aws/sns-notifier.ts (the topic uses the AWS managed key alias/aws/sns, whose key policy lets SNS use it for publishers of this account). */
+/** app/adapters/sns/sns-notifier.ts (the topic uses the AWS managed key alias/aws/sns, whose key policy lets SNS use it for publishers of this account). */
 export const TOPIC_ACTIONS = ['sns:Publish'];
-/** app/secrets.ts (Powertools SecretsProvider): GetSecretValue by name. */
+/** app/boot/secrets.ts (Powertools SecretsProvider): GetSecretValue by name. */
 export const SECRET_ACTIONS = ['secretsmanager:GetSecretValue'];
-/** app/adapters/aws/service-catalog-factory.ts: find the product, its launch path, launch it. */
+/** app/adapters/service-catalog/account-factory.ts: find the product, its launch path, launch it. */
 export const ACCOUNT_FACTORY_LAUNCH_ACTIONS = ['servicecatalog:DescribeProduct', 'servicecatalog:ListLaunchPaths', 'servicecatalog:ProvisionProduct'];
 /** Same adapter: follow a launch (DescribeRecord) and find an earlier launch of the same request (DescribeProvisionedProduct). */
 export const ACCOUNT_FACTORY_RECORD_ACTIONS = ['servicecatalog:DescribeProvisionedProduct', 'servicecatalog:DescribeRecord'];
-/** app/adapters/aws/organizations-directory.ts: whose account a Control Tower event is about (its e-mail, unique in the organization). */
+/** app/adapters/organizations/directory.ts: whose account a Control Tower event is about (its e-mail, unique in the organization). */
 export const ACCOUNT_DIRECTORY_ACTIONS = ['organizations:DescribeAccount'];
 /**
- * app/core/provisioning.ts in the Control Tower event function: an event that matches no request, or
+ * app/core/use-cases/provisioning.ts in the Control Tower event function: an event that matches no request, or
  * a success without an account id, is completed from the request's Account Factory record.
  */
 export const EVENT_RECORD_ACTIONS = ['servicecatalog:DescribeRecord'];

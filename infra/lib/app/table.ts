@@ -2,11 +2,11 @@ import type { CreateTableCommandInput, KeySchemaElement } from '@aws-sdk/client-
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
-import { TTL_ATTRIBUTE, createTableInput } from '../../../app/adapters/aws/table-schema';
+import { TTL_ATTRIBUTE, createTableInput } from '../../../app/adapters/dynamodb/table-schema';
 
 /**
  * The DynamoDB table, declared from the same key design the app writes and the embedded server
- * creates (app/adapters/aws/table-schema.ts): keys, indexes and projections come from
+ * creates (app/adapters/dynamodb/table-schema.ts): keys, indexes and projections come from
  * createTableInput, so there is one place for them.
  */
 

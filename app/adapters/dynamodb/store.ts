@@ -1,0 +1,162 @@
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type AccountRequest, type Status, isOpen } from '../../core/request/account-request';
+import type { CreateOptions, Effect, RequestStore, Transition } from '../../core/ports/ports';
+import { isConditionFailed } from './client';
+import { FencedHolds } from './holds-fenced';
+import { TransactionalHolds } from './holds-transactional';
+import { type HoldProtocol, LockItems } from './holds';
+import { emailKey, type Item, isVisible, nameKey, requestKey, toRequest } from './items';
+import { ProvisioningSlots } from './slots';
+import { conflictOf, transitionUpdate } from './transition';
+import { INDEXES } from './table-schema';
+
+export interface DynamoDbStoreOptions {
+  /**
+   * Take e-mail, name and confirmation locks with DynamoDB transactions (true: DynamoDB, moto) or
+   * with fenced single-item writes (false: servers without TransactWriteItems, such as dynalite).
+   * Both keep every guarantee; transactions need fewer round trips and leave no stale lock.
+   * 'auto' (the default) uses transactions unless the endpoint does not know TransactWriteItems.
+   */
+  transactions?: boolean | 'auto';
+  /** Told once when 'auto' finds no transactions at the endpoint. */
+  onFallback?: (reason: string) => void;
+}
+
+/** The RequestStore on one DynamoDB table (key design in table-schema.ts). */
+export class DynamoDbRequestStore implements RequestStore {
+  private readonly locks: LockItems;
+  private readonly holds: HoldProtocol;
+  private readonly slots: ProvisioningSlots;
+
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+    opts: DynamoDbStoreOptions = {},
+  ) {
+    this.locks = new LockItems(db, table);
+    const fenced = () => new FencedHolds(db, table, this.locks);
+    const transactional = () => new TransactionalHolds(db, table, this.locks);
+    this.holds =
+      opts.transactions === false ? fenced() : opts.transactions === true ? transactional() : new FirstThatWorks(transactional(), fenced, opts.onFallback);
+    this.slots = new ProvisioningSlots(db, table, this.locks);
+  }
+
+  create(request: AccountRequest, effects: Effect[], opts: CreateOptions = {}): Promise<void> {
+    return this.holds.create(request, effects, opts);
+  }
+
+  async get(id: string): Promise<AccountRequest | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: requestKey(id), ConsistentRead: true }));
+    return isVisible(Item) ? toRequest(Item) : undefined;
+  }
+
+  async transition(t: Transition): Promise<AccountRequest> {
+    const reopens = isOpen(t.to) && !t.from.some(isOpen);
+    if (reopens) {
+      const current = await this.get(t.id);
+      if (!current) throw conflictOf(t, undefined);
+      await this.holds.reopen(t, current);
+      return (await this.get(t.id))!;
+    }
+    let updated: AccountRequest;
+    try {
+      const { Attributes } = await this.db.send(new UpdateCommand({ ...transitionUpdate(t, this.table), ReturnValues: 'ALL_NEW' }));
+      updated = toRequest(Attributes!);
+    } catch (err) {
+      if (!isConditionFailed(err)) throw err;
+      throw conflictOf(t, await this.get(t.id));
+    }
+    // Closing frees the e-mail. A crash before this line leaves a lock held by a closed request,
+    // which the next request for that e-mail takes over (see the hold protocols).
+    if (!isOpen(t.to) && t.from.some(isOpen)) await this.locks.release(emailKey(updated.account.email), t.id);
+    return updated;
+  }
+
+  listByStatus(status: Status, limit = 100): Promise<AccountRequest[]> {
+    return this.query('byStatus', `STATUS#${status}`, true, limit);
+  }
+
+  listByRequester(requesterEmail: string, limit = 20): Promise<AccountRequest[]> {
+    return this.query('byRequester', `REQUESTER#${requesterEmail.toLowerCase()}`, false, limit);
+  }
+
+  async findByAccountName(name: string): Promise<AccountRequest | undefined> {
+    const holder = await this.locks.holder(nameKey(name));
+    return holder ? this.get(holder) : undefined;
+  }
+
+  async setApprovalMessage(requestId: string, ref: { channel: string; ts: string }): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: requestKey(requestId),
+        UpdateExpression: 'SET approvalMessage = :ref',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':ref': ref },
+      }),
+    );
+  }
+
+  claimSlot(requestId: string, max: number, now: Date): Promise<boolean> {
+    return this.slots.claim(requestId, max, now);
+  }
+
+  releaseSlot(requestId: string): Promise<void> {
+    return this.slots.release(requestId);
+  }
+
+  slotHolders(): Promise<Array<{ requestId: string; since: string }>> {
+    return this.slots.holders();
+  }
+
+  private async query(index: keyof typeof INDEXES, pk: string, ascending: boolean, limit: number): Promise<AccountRequest[]> {
+    const out: AccountRequest[] = [];
+    let start: Item | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: index,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': INDEXES[index].pk },
+          ExpressionAttributeValues: { ':pk': pk },
+          ScanIndexForward: ascending,
+          Limit: limit - out.length,
+          ExclusiveStartKey: start,
+        }),
+      );
+      out.push(...(page.Items ?? []).filter(isVisible).map(toRequest));
+      start = page.LastEvaluatedKey;
+    } while (start && out.length < limit);
+    return out;
+  }
+}
+
+/** Transactions where the endpoint has them; the fenced protocol, for good, once it turns out not to. */
+class FirstThatWorks implements HoldProtocol {
+  constructor(
+    private current: HoldProtocol,
+    private readonly fallback: () => HoldProtocol,
+    private readonly onFallback?: (reason: string) => void,
+  ) {}
+
+  create(request: AccountRequest, effects: Effect[], opts: CreateOptions): Promise<void> {
+    return this.attempt((h) => h.create(request, effects, opts));
+  }
+
+  reopen(t: Transition, current: AccountRequest): Promise<void> {
+    return this.attempt((h) => h.reopen(t, current));
+  }
+
+  private async attempt(call: (h: HoldProtocol) => Promise<void>): Promise<void> {
+    try {
+      return await call(this.current);
+    } catch (err) {
+      // dynalite answers an operation it does not implement with UnknownOperationException; nothing was written.
+      if ((err as { name?: string })?.name !== 'UnknownOperationException' || !(this.current instanceof TransactionalHolds)) throw err;
+      this.current = this.fallback();
+      this.onFallback?.('the DynamoDB endpoint has no TransactWriteItems; holds use fenced single-item writes');
+      return call(this.current);
+    }
+  }
+}

@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto';
+import type { AccountRequest } from '../../core/request/account-request';
+import type { AccountFactory, Clock, ProvisioningStatus, ProvisionResult } from '../../core/ports/ports';
+import type { ProvisioningOutcome } from '../../core/use-cases/provisioning';
+
+export interface SandboxOptions {
+  /** How long simulated provisioning takes. */
+  delayMs: number;
+  /** Account e-mails matching this fail, so the failure path can be tried by hand. */
+  failPattern: RegExp;
+  clock: Clock;
+}
+
+/**
+ * The embedded Account Factory: simulates Control Tower provisioning. Nothing is created in AWS;
+ * account ids are made up (12 digits, stable per request) and every result says "sandbox".
+ *
+ * Like the real one it reports completion as an event (see `onOutcome`), and `describe` answers
+ * from the record id alone, so a restart loses nothing: the record id carries when it started
+ * and whether it will fail.
+ */
+export class SandboxAccountFactory implements AccountFactory {
+  readonly kind = 'sandbox';
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private listener?: (outcome: ProvisioningOutcome) => void;
+
+  constructor(private readonly opts: SandboxOptions) {}
+
+  /** Where simulated completion events go (the provisioner's `complete`). */
+  onOutcome(listener: (outcome: ProvisioningOutcome) => void): void {
+    this.listener = listener;
+  }
+
+  async provision(request: AccountRequest): Promise<ProvisionResult> {
+    const fails = this.opts.failPattern.test(request.account.email);
+    const recordId = `sandbox-rec-${this.opts.clock.now().getTime().toString(36)}-${fails ? 'f' : 's'}-${request.id}`;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.listener?.({ requestId: request.id, accountName: request.account.name, ...this.outcome(recordId) });
+    }, this.opts.delayMs);
+    timer.unref();
+    this.timers.add(timer);
+    return { recordId };
+  }
+
+  async describe(recordId: string): Promise<ProvisioningStatus> {
+    const parsed = parse(recordId);
+    if (!parsed) return { state: 'FAILED', message: `Unknown sandbox record ${recordId}` };
+    if (this.opts.clock.now().getTime() < parsed.startedAt + this.opts.delayMs) return { state: 'IN_PROGRESS' };
+    return this.outcome(recordId);
+  }
+
+  /** Stops pending simulated completions (shutdown). */
+  close(): void {
+    this.timers.forEach(clearTimeout);
+    this.timers.clear();
+  }
+
+  private outcome(recordId: string): ProvisioningStatus & { state: 'SUCCEEDED' | 'FAILED' } {
+    const parsed = parse(recordId)!;
+    return parsed.fails
+      ? { state: 'FAILED', message: `Sandbox Account Factory: the account e-mail matches the failure pattern ${this.opts.failPattern} (simulated failure)` }
+      : { state: 'SUCCEEDED', accountId: sandboxAccountId(parsed.requestId) };
+  }
+}
+
+/** 12 digits derived from the request id: stable, and clearly not a real account's. */
+export function sandboxAccountId(requestId: string): string {
+  const n = BigInt(`0x${createHash('sha256').update(`sandbox:${requestId}`).digest('hex').slice(0, 15)}`);
+  return (n % 10n ** 12n).toString().padStart(12, '0');
+}
+
+function parse(recordId: string): { startedAt: number; fails: boolean; requestId: string } | undefined {
+  const m = /^sandbox-rec-([0-9a-z]+)-([fs])-(.+)$/.exec(recordId);
+  return m ? { startedAt: parseInt(m[1], 36), fails: m[2] === 'f', requestId: m[3] } : undefined;
+}

@@ -1,0 +1,242 @@
+import { createHash } from 'node:crypto';
+import {
+  DescribeProductCommand,
+  DescribeProvisionedProductCommand,
+  DescribeRecordCommand,
+  ListLaunchPathsCommand,
+  ProvisionProductCommand,
+  ServiceCatalogClient,
+  type ProvisioningArtifact,
+} from '@aws-sdk/client-service-catalog';
+import { type AccountRequest, ouLabel } from '../../core/request/account-request';
+import {
+  type AccountFactory,
+  FactoryBusyError,
+  FactoryRejectedError,
+  type Logger,
+  type ProvisioningStatus,
+  type ProvisionResult,
+} from '../../core/ports/ports';
+
+export const DEFAULT_PRODUCT_NAME = 'AWS Control Tower Account Factory';
+
+export interface ServiceCatalogFactoryOptions {
+  /** Defaults to `new ServiceCatalogClient({})`: AWS_REGION, the credentials chain, AWS_ENDPOINT_URL_SERVICE_CATALOG. */
+  client?: ServiceCatalogClient;
+  /** `prod-...`; when set, the product is looked up by id and the name is ignored. */
+  productId?: string;
+  productName?: string;
+  log: Logger;
+}
+
+/** What a launch needs besides the request: which product, which version, through which portfolio. */
+interface LaunchTarget {
+  productId: string;
+  artifactId: string;
+  pathId: string;
+}
+
+/** Error codes the SDK gives up on after its own retries; the factory is busy, not broken. */
+const THROTTLING = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'RequestThrottled', 'RequestThrottledException', 'ThrottledException', 'SlowDown']);
+
+/**
+ * The Account Factory on AWS: Control Tower's Service Catalog product, launched with ProvisionProduct.
+ * The request id is the provision token, so a relaunch of the same request (after a lost answer or a
+ * restart) is the same launch; the record id it returns is what `describe` follows.
+ */
+export class ServiceCatalogAccountFactory implements AccountFactory {
+  readonly kind = 'service-catalog';
+  private readonly client: ServiceCatalogClient;
+  private readonly product: string;
+  private target?: Promise<LaunchTarget>;
+
+  constructor(private readonly opts: ServiceCatalogFactoryOptions) {
+    this.client = opts.client ?? new ServiceCatalogClient({});
+    this.product = opts.productId ? `id ${opts.productId}` : `"${opts.productName ?? DEFAULT_PRODUCT_NAME}"`;
+  }
+
+  async provision(request: AccountRequest): Promise<ProvisionResult> {
+    try {
+      const cached = this.target !== undefined;
+      const target = await this.lookup();
+      try {
+        return await this.launch(request, target);
+      } catch (err) {
+        // Updating the landing zone publishes a new Account Factory version and retires the old one:
+        // a cached artifact or path can go stale. Look again once; a fresh lookup is not retried.
+        if (!cached || !isAny(err, 'ResourceNotFoundException', 'InvalidParametersException')) throw err;
+        this.target = undefined;
+        const fresh = await this.lookup();
+        if (sameTarget(fresh, target)) throw err;
+        this.opts.log.warn({ requestId: request.id, was: target, now: fresh }, 'Account Factory product changed; launching the current version');
+        return await this.launch(request, fresh);
+      }
+    } catch (err) {
+      throw this.explain(err);
+    }
+  }
+
+  async describe(recordId: string): Promise<ProvisioningStatus> {
+    const { RecordDetail: record, RecordOutputs: outputs = [] } = await this.client.send(new DescribeRecordCommand({ Id: recordId }));
+    switch (record?.Status) {
+      case 'SUCCEEDED': {
+        const accountId = outputs.find((o) => o.OutputKey === 'AccountId')?.OutputValue;
+        return { state: 'SUCCEEDED', ...(accountId ? { accountId } : {}) };
+      }
+      case 'FAILED': {
+        const reasons = (record.RecordErrors ?? []).map((e) => e.Description?.trim()).filter(Boolean);
+        return { state: 'FAILED', message: reasons.length ? reasons.join('; ') : `Account Factory reported a failure without a reason (record ${recordId}).` };
+      }
+      default:
+        // CREATED, IN_PROGRESS and IN_PROGRESS_IN_ERROR (still rolling back) all end later in one of the above.
+        return { state: 'IN_PROGRESS' };
+    }
+  }
+
+  private async launch(request: AccountRequest, target: LaunchTarget): Promise<ProvisionResult> {
+    const { account } = request;
+    const name = provisionedProductName(account.name);
+    try {
+      const { RecordDetail } = await this.client.send(
+        new ProvisionProductCommand({
+          ProductId: target.productId,
+          ProvisioningArtifactId: target.artifactId,
+          PathId: target.pathId,
+          ProvisionedProductName: name,
+          ProvisionToken: request.id,
+          ProvisioningParameters: [
+            { Key: 'AccountName', Value: account.name },
+            { Key: 'AccountEmail', Value: account.email },
+            { Key: 'ManagedOrganizationalUnit', Value: ouLabel(account.ou) },
+            { Key: 'SSOUserEmail', Value: account.sso.email },
+            { Key: 'SSOUserFirstName', Value: account.sso.firstName },
+            { Key: 'SSOUserLastName', Value: account.sso.lastName },
+          ],
+        }),
+      );
+      if (!RecordDetail?.RecordId) throw new Error('Service Catalog accepted ProvisionProduct but returned no record id');
+      return { recordId: RecordDetail.RecordId };
+    } catch (err) {
+      if (!isAny(err, 'DuplicateResourceException')) throw err;
+      return this.alreadyLaunched(request, name);
+    }
+  }
+
+  /** The name exists: most likely this request's own launch whose answer was lost; pick up its record. */
+  private async alreadyLaunched(request: AccountRequest, name: string): Promise<ProvisionResult> {
+    const taken = new FactoryRejectedError(
+      `A Service Catalog provisioned product named "${name}" already exists and was not launched by this request. Choose another account name.`,
+    );
+    let detail;
+    try {
+      ({ ProvisionedProductDetail: detail } = await this.client.send(new DescribeProvisionedProductCommand({ Name: name })));
+    } catch (err) {
+      // End users see only their own provisioned products: one we cannot see is someone else's.
+      if (isAny(err, 'ResourceNotFoundException')) throw taken;
+      throw err;
+    }
+    if (detail?.IdempotencyToken && detail.IdempotencyToken !== request.id) throw taken;
+    const recordId = detail?.LastProvisioningRecordId ?? detail?.LastRecordId;
+    if (!recordId) throw new Error(`Provisioned product "${name}" exists but has no record yet`);
+    this.opts.log.info({ requestId: request.id, recordId, provisionedProductName: name }, 'Account Factory launch already made; following its record');
+    return { recordId };
+  }
+
+  /** Looks the product up once per instance; concurrent launches share the lookup, a failed one is forgotten. */
+  private lookup(): Promise<LaunchTarget> {
+    this.target ??= this.find().catch((err) => {
+      this.target = undefined;
+      throw err;
+    });
+    return this.target;
+  }
+
+  private async find(): Promise<LaunchTarget> {
+    const { productId, productName = DEFAULT_PRODUCT_NAME } = this.opts;
+    let product;
+    try {
+      product = await this.client.send(new DescribeProductCommand(productId ? { Id: productId } : { Name: productName }));
+    } catch (err) {
+      if (isAny(err, 'ResourceNotFoundException')) throw this.productNotFound();
+      throw err;
+    }
+    const id = product.ProductViewSummary?.ProductId ?? productId;
+    if (!id) throw this.productNotFound();
+    const artifact = currentVersion(product.ProvisioningArtifacts ?? []);
+    if (!artifact?.Id) throw new FactoryRejectedError(`The Account Factory product ${this.product} has no active version to launch in AWS Service Catalog.`);
+
+    let paths;
+    try {
+      paths = await this.client.send(new ListLaunchPathsCommand({ ProductId: id }));
+    } catch (err) {
+      if (isAny(err, 'ResourceNotFoundException')) throw this.noLaunchPath();
+      throw err;
+    }
+    const pathId = paths.LaunchPathSummaries?.find((p) => p.Id)?.Id;
+    if (!pathId) throw this.noLaunchPath();
+    const target = { productId: id, artifactId: artifact.Id, pathId };
+    this.opts.log.info({ product: this.product, ...target, version: artifact.Name }, 'Account Factory product found');
+    return target;
+  }
+
+  private productNotFound(): FactoryRejectedError {
+    return new FactoryRejectedError(
+      `The Account Factory product ${this.product} was not found in AWS Service Catalog. Check the configured product, the region (Control Tower's home region), ` +
+        `and that the bot's IAM role is associated with the Account Factory portfolio.`,
+    );
+  }
+
+  private noLaunchPath(detail?: string): FactoryRejectedError {
+    return new FactoryRejectedError(
+      `The bot is not allowed to launch the Account Factory product ${this.product}${detail ? ` (${detail})` : ''}. ` +
+        `An administrator must associate the bot's IAM role with the Account Factory portfolio in AWS Service Catalog (portfolio access: add the role as a principal).`,
+    );
+  }
+
+  /** Turns what Service Catalog said into what the Provisioner acts on; anything else means "try again later". */
+  private explain(err: unknown): unknown {
+    if (err instanceof FactoryBusyError || err instanceof FactoryRejectedError) return err;
+    const message = (err as Error | undefined)?.message ?? '';
+    if (isAny(err, 'ResourceInUseException')) {
+      return new FactoryBusyError(`Control Tower is busy with other account operations (it runs at most 5 at once): ${message}`);
+    }
+    if (isThrottling(err)) return new FactoryBusyError(`AWS Service Catalog is throttling requests: ${message}`);
+    if (isAny(err, 'InvalidParametersException')) return new FactoryRejectedError(`Account Factory refused the request: ${message}`);
+    // After a fresh lookup the product exists, so a missing resource at launch is the path the role cannot use.
+    if (isAny(err, 'ResourceNotFoundException')) return this.noLaunchPath(message);
+    return err;
+  }
+}
+
+/**
+ * A name Service Catalog accepts (1-128 of `[a-zA-Z0-9][a-zA-Z0-9._-]*`), derived from the account
+ * name and always the same for it: "Team A / prod" becomes "Team-A-prod", "Café" becomes "Cafe".
+ * A name with nothing usable left gets a stable hash instead.
+ */
+export function provisionedProductName(accountName: string): string {
+  const name = accountName
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^a-zA-Z0-9._-]+/g, '-')
+    .replace(/-{2,}/g, '-')
+    .replace(/^[^a-zA-Z0-9]+/, '')
+    .slice(0, 128)
+    .replace(/[._-]+$/, '');
+  return name || `account-${createHash('sha256').update(accountName).digest('hex').slice(0, 12)}`;
+}
+
+/** The version Service Catalog recommends (DEFAULT guidance), newest first; DEPRECATED ones cannot be launched. */
+function currentVersion(artifacts: ProvisioningArtifact[]): ProvisioningArtifact | undefined {
+  return artifacts
+    .filter((a) => a.Guidance !== 'DEPRECATED')
+    .sort((a, b) => (b.CreatedTime?.getTime() ?? 0) - (a.CreatedTime?.getTime() ?? 0))[0];
+}
+
+const sameTarget = (a: LaunchTarget, b: LaunchTarget) => a.productId === b.productId && a.artifactId === b.artifactId && a.pathId === b.pathId;
+
+const isAny = (err: unknown, ...names: string[]): boolean => names.includes((err as { name?: string })?.name ?? '');
+
+function isThrottling(err: unknown): boolean {
+  const e = err as { name?: string; $metadata?: { httpStatusCode?: number }; $retryable?: { throttling?: boolean } };
+  return THROTTLING.has(e?.name ?? '') || e?.$metadata?.httpStatusCode === 429 || e?.$retryable?.throttling === true;
+}

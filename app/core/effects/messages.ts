@@ -1,0 +1,148 @@
+import { type AccountRequest, type Status, ouLabel, requesterName } from '../request/account-request';
+
+/**
+ * What the bot tells people about a request, in plain words, whatever carries it (outbox, SNS
+ * e-mail, and the Slack door's text fallbacks). One place, so every door says the same thing.
+ */
+
+export interface MessageText {
+  subject: string;
+  text: string;
+}
+
+/** Results of the sandbox factory are simulated, and every message about them says so. */
+export const isSimulated = (r: AccountRequest): boolean => r.provisioning?.factory === 'sandbox';
+const SANDBOX_NOTE = 'Note: this account was provisioned by the SANDBOX Account Factory (simulated; no real AWS account exists).';
+
+export function summary(r: AccountRequest): string {
+  return [
+    `Request:        ${r.id}`,
+    `Requested by:   ${requesterName(r.requester)} <${r.requester.email}>`,
+    `Account name:   ${r.account.name}`,
+    `Account type:   ${r.account.type}`,
+    `Root e-mail:    ${r.account.email}`,
+    `OU:             ${ouLabel(r.account.ou)}`,
+    `SSO user:       ${r.account.sso.firstName} ${r.account.sso.lastName} <${r.account.sso.email}>`,
+    ...(r.reason ? [`Reason:         ${r.reason}`] : []),
+    `Status:         ${r.status}`,
+  ].join('\n');
+}
+
+/** The approval request; `link` opens the page where an approver decides. */
+export function approvalRequest(r: AccountRequest, link: string, reminder = false): MessageText {
+  return {
+    subject: truncate(`${reminder ? 'Reminder: approval' : 'Approval'} needed: ${r.account.type} AWS account "${r.account.name}" for ${requesterName(r.requester)}`),
+    text: [
+      reminder ? `${requesterName(r.requester)} is still waiting for a decision (asked ${r.createdAt}).` : `${requesterName(r.requester)} asks for a new AWS account.`,
+      '',
+      summary(r),
+      '',
+      `Approve or deny: ${link}`,
+      '',
+      `The link is yours alone and works until ${r.expiresAt}, when the request expires.`,
+    ].join('\n'),
+  };
+}
+
+const actorName = (a: { name?: string; email?: string; id: string }) => a.name ?? a.email ?? a.id;
+
+/**
+ * How the request got where it is, in words: the decision when there is one (who decided and
+ * when, then where it is now), else the change that led to its state. What a late decider is told.
+ */
+export function howItGotHere(r: AccountRequest): string {
+  const d = r.decision;
+  if (d) {
+    const decided = d.outcome === 'approved' ? 'APPROVED' : 'DENIED';
+    return `${d.outcome} by ${actorName(d.by)} at ${d.at}${r.status !== decided ? `; it is now ${r.status}` : ''}`;
+  }
+  const last = [...r.audit].reverse().find((a) => a.to === r.status && a.from !== a.to);
+  return `${r.status}${last ? ` (${last.action} by ${actorName(last.actor)} at ${last.at})` : ''}`;
+}
+
+/** A request's state in plain words. */
+export const STATUS_WORDS: Record<Status, string> = {
+  PENDING_APPROVAL: 'waiting for approval',
+  APPROVED: 'approved, waiting for its turn to be provisioned',
+  PROVISIONING: 'being provisioned',
+  SUCCEEDED: 'ready',
+  FAILED: 'failed',
+  DENIED: 'denied',
+  CANCELLED: 'cancelled',
+  EXPIRED: 'expired',
+};
+
+/**
+ * What the requester hears after an event; undefined when the event is not news to them. A
+ * message sent `late` (the request moved on before it could go out) says so and says what is
+ * true now, so it never contradicts a later one.
+ */
+export function requesterUpdate(event: string, r: AccountRequest, late = false): MessageText | undefined {
+  const message = requesterNews(event, r);
+  if (!message || !late) return message;
+  return {
+    subject: truncate(`(Delayed) ${message.subject}`),
+    text: `${message.text}\n\nThis message was delayed. Since then the request moved on: it is now ${STATUS_WORDS[r.status]}.`,
+  };
+}
+
+function requesterNews(event: string, r: AccountRequest): MessageText | undefined {
+  const hi = `Hi ${r.requester.firstName},`;
+  const name = `"${r.account.name}"`;
+  switch (event) {
+    case 'create':
+      return {
+        subject: truncate(`Request ${r.id} received: AWS account ${name}`),
+        text: `${hi}\n\nyour request is waiting for an approver. You will hear from me at each step.\n\n${summary(r)}`,
+      };
+    case 'approve':
+      return {
+        subject: truncate(`Approved: AWS account ${name}`),
+        text: `${hi}\n\n${by(r)} approved your request ${r.id}. I am provisioning the account now and will tell you when it is ready.`,
+      };
+    case 'deny':
+      return {
+        subject: truncate(`Denied: AWS account ${name}`),
+        text: `${hi}\n\n${by(r)} denied your request ${r.id}.\nReason: ${r.decision?.reason ?? 'none given'}\n\nYou can ask again with the missing details, or talk to the approver.`,
+      };
+    case 'succeed':
+      return {
+        subject: truncate(`Ready: AWS account ${name} (${r.provisioning?.accountId ?? 'unknown id'})`),
+        text: [
+          `${hi}`,
+          '',
+          `your account is ready.`,
+          `Account id:   ${r.provisioning?.accountId}`,
+          `Account name: ${r.account.name}`,
+          `OU:           ${ouLabel(r.account.ou)}`,
+          `Sign in through IAM Identity Center as ${r.account.sso.email}.`,
+          ...(isSimulated(r) ? ['', SANDBOX_NOTE] : []),
+        ].join('\n'),
+      };
+    case 'fail':
+      return {
+        subject: truncate(`Failed: AWS account ${name}`),
+        text: `${hi}\n\nprovisioning of ${name} (request ${r.id}) failed.\nWhy: ${r.provisioning?.failureReason ?? 'Account Factory reported a failure'}\n\nThe platform team has the details; once the cause is fixed, an operator can retry the request.${isSimulated(r) ? `\n\n${SANDBOX_NOTE}` : ''}`,
+      };
+    case 'expire':
+      return {
+        subject: truncate(`Expired: AWS account ${name}`),
+        text: `${hi}\n\nnobody decided on your request ${r.id} before it expired, so it was closed. Ask again if you still need the account.`,
+      };
+    case 'cancel':
+      return { subject: truncate(`Cancelled: AWS account ${name}`), text: `${hi}\n\nyour request ${r.id} is cancelled. Nothing was provisioned.` };
+    default:
+      return undefined;
+  }
+}
+
+function by(r: AccountRequest): string {
+  const d = r.decision;
+  return d ? (d.by.name ?? d.by.email ?? d.by.id) : 'An approver';
+}
+
+/** SNS e-mail subjects: at most 100 characters, ASCII, no line breaks. */
+export function truncate(subject: string): string {
+  const clean = subject.replace(/[\r\n]+/g, ' ').replace(/[^\x20-\x7e]/g, '?');
+  return clean.length <= 100 ? clean : `${clean.slice(0, 97)}...`;
+}

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import { ACCOUNT_TYPES, type AccountType, type OrganizationalUnit } from './account-request';
+import { ValidationError } from '../errors';
+
+/**
+ * Every rule about what a valid account request looks like, with the real service limits
+ * (Organizations CreateAccount / Account Factory). Doors and the dialog engine call these; none
+ * re-implements them.
+ */
+
+const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
+
+export const accountNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'The account name must not be empty')
+  .max(50, 'The account name must be at most 50 characters')
+  .regex(PRINTABLE_ASCII, 'The account name must use printable ASCII characters only');
+
+/**
+ * Organizations accepts 6-64 characters matching [^\s@]+@[^\s@]+\.[^\s@]+, and then refuses at
+ * CreateAccount what mail systems would refuse (empty labels, "..", a dot at either end). So the
+ * local part is a dot-atom and the domain is dot-separated labels of letters, digits and inner
+ * hyphens, ending in a TLD of at least two letters.
+ */
+const LOCAL_PART = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
+const DOMAIN = /^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
+
+export const emailSchema = z
+  .string()
+  .trim()
+  .min(6, 'The e-mail address must be at least 6 characters')
+  .max(64, 'The e-mail address must be at most 64 characters')
+  .regex(/^[\x21-\x7e]+$/, 'The e-mail address must be ASCII without spaces')
+  .refine((s) => s.split('@').length === 2, 'The e-mail address must contain exactly one @')
+  .refine((s) => {
+    const [local, domain] = s.split('@');
+    return !!local && !!domain && /^[^.].*\.[^.]+$/.test(domain);
+  }, 'The e-mail address needs a name before the @ and a dot in the domain (like name@example.com)')
+  .refine((s) => LOCAL_PART.test(s.split('@')[0]), 'The part before the @ must not start or end with a dot or have two dots in a row')
+  .refine((s) => DOMAIN.test(s.split('@')[1]), 'The domain must be names separated by single dots, like example.com');
+
+/** Text a person must really have written: invisible and format characters (U+200B...) alone do not count. */
+const VISIBLE = /[\p{L}\p{N}\p{P}\p{S}]/u;
+export const hasVisibleText = (s: string): boolean => VISIBLE.test(s);
+
+/** A reason (for a request or a decision): optional, at most 1000 characters, "" when only blanks. */
+export const reasonSchema = z
+  .string()
+  .max(1000, 'The reason must be at most 1000 characters')
+  .transform((s) => (hasVisibleText(s) ? s.trim() : ''));
+
+/** A person's first or last name, as the identity provider and Account Factory take it. */
+export const personNameSchema = (field: string) =>
+  z
+    .string()
+    .trim()
+    .min(1, `${field} must not be empty`)
+    .max(64, `${field} must be at most 64 characters`)
+    .refine(hasVisibleText, `${field} must not be empty`);
+
+/** Request ids are made by newRequestId: "req-" + base-36 time + "-" + 8 hex digits. */
+export const REQUEST_ID = /^req-[0-9a-z]{1,12}-[0-9a-f]{8}$/;
+export const isRequestId = (id: string): boolean => REQUEST_ID.test(id);
+
+export const accountTypeSchema = z
+  .string()
+  .trim()
+  .transform((s, ctx): AccountType => {
+    const match = ACCOUNT_TYPES.find((t) => t.toLowerCase() === s.toLowerCase());
+    if (!match) ctx.addIssue({ code: 'custom', message: `The account type must be ${ACCOUNT_TYPES.join(' or ')}` });
+    return match ?? 'Sandbox';
+  });
+
+const OU_ID = /^ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}$/;
+const OU_LABEL = /^\s*([^()]+?)\s*(?:\(\s*([^)]*?)\s*\))?\s*$/;
+
+/** Parses `Name` or `Name (ou-xxxx-xxxxxxxx)`; used for the configured list and for input alike. */
+export function parseOuLabel(label: string): OrganizationalUnit | undefined {
+  const m = OU_LABEL.exec(label);
+  if (!m) return undefined;
+  const id = m[2]?.toLowerCase();
+  if (m[2] !== undefined && !OU_ID.test(id ?? '')) return undefined;
+  return id ? { name: m[1], id } : { name: m[1] };
+}
+
+/** Resolves an OU the user typed against the configured list, case-insensitively. */
+export function resolveOu(input: string, allowed: readonly OrganizationalUnit[]): OrganizationalUnit {
+  const names = allowed.map((o) => o.name).join(', ');
+  const parsed = parseOuLabel(input);
+  const ou = parsed && allowed.find((o) => o.name.toLowerCase() === parsed.name.toLowerCase());
+  if (!parsed || !ou) throw new ValidationError('accountOU', `The organizational unit must be one of: ${names}`);
+  if (parsed.id && parsed.id !== ou.id) {
+    throw new ValidationError('accountOU', `The OU id ${parsed.id} does not belong to ${ou.name}`);
+  }
+  return ou;
+}
+
+/** Runs a zod schema and turns its first issue into a ValidationError naming the field. */
+export function check<T extends z.ZodType>(schema: T, field: string, value: unknown): z.output<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new ValidationError(field, result.error.issues[0]?.message ?? `Invalid ${field}`);
+}
+

@@ -1,0 +1,151 @@
+import { createHash } from 'node:crypto';
+import { type AccountRequest, type Channel, type Requester, ouLabel } from '../request/account-request';
+import { type BotModel, render } from '../bot-model';
+import { type Dialog, type DialogState, type DialogTurnResult, DialogUnavailableError, SessionConflictError } from '../ports/dialog';
+import { DomainError, DuplicateConfirmationError, DuplicateRequestError } from '../errors';
+import { KeyedQueue, QueueFullError } from './keyed-queue';
+import type { VendingService } from './vending-service';
+
+/** The intents the bot model must define; the core fulfils these two. */
+export const VEND_INTENT = 'VendAccount';
+export const STATUS_INTENT = 'RequestStatus';
+
+export interface ConversationReply {
+  message: string;
+  state: DialogState;
+  intent: string | null;
+  slots: Record<string, string>;
+  /** Set when this turn created a request. */
+  request?: AccountRequest;
+  /** The dialog service is down: doors offer a way that does not need it (the Slack form). */
+  dialogUnavailable?: boolean;
+  /** The turn lost a race to another request (same e-mail, same confirmation): the winner's id. */
+  conflict?: { requestId: string };
+  /** Too many of this person's messages at once: nothing was done with this one. */
+  busy?: boolean;
+}
+
+/** Turns that lose a race for the conversation's stored state are run again on the fresh state, this often. */
+const SESSION_RETRIES = 3;
+
+/**
+ * Free-text conversation, whatever the door and whatever the dialog engine: a turn goes to the
+ * Dialog port, and what the dialog cannot do by itself (naming the account before confirmation,
+ * creating the request, listing requests) happens here.
+ */
+export class Conversation {
+  private readonly queue = new KeyedQueue();
+
+  constructor(
+    private readonly dialog: Dialog,
+    private readonly service: VendingService,
+    private readonly model: BotModel,
+  ) {}
+
+  /**
+   * One turn. Turns of one conversation run one at a time (a turn that arrives meanwhile waits);
+   * across processes, the session's compare-and-set makes a turn that lost the race run again on
+   * the fresh state, and a confirmation makes at most one request, so a repeated or concurrent
+   * "yes" is told which request it already made.
+   */
+  turn(door: Channel, requester: Requester, text: string): Promise<ConversationReply> {
+    // One conversation per person and door: Slack and REST for the same person do not trample each other.
+    const sessionId = `${door}:${requester.id}`;
+    return this.queue.run(sessionId, () => this.turnOnce(door, requester, text, sessionId)).catch((err) => {
+      if (!(err instanceof QueueFullError)) throw err;
+      return busy(requester);
+    });
+  }
+
+  private async turnOnce(door: Channel, requester: Requester, text: string, sessionId: string): Promise<ConversationReply> {
+    const user = { firstName: requester.firstName, lastName: requester.lastName, email: requester.email };
+    let result: DialogTurnResult;
+    try {
+      result = await this.withRetries(() => this.dialog.turn({ sessionId, text, user }));
+    } catch (err) {
+      if (err instanceof SessionConflictError) return busy(requester);
+      if (!(err instanceof DialogUnavailableError)) throw err;
+      return {
+        message: `Sorry ${requester.firstName}, I cannot hold a conversation right now (${err.message}). Nothing was requested. You can use the request form instead, or try again in a few minutes.`,
+        state: 'Failed',
+        intent: null,
+        slots: {},
+        dialogUnavailable: true,
+      };
+    }
+    const reply: ConversationReply = { ...result };
+
+    if (result.intent === VEND_INTENT && result.state === 'ConfirmIntent') {
+      const prompt = this.model.intents.find((i) => i.name === VEND_INTENT)?.confirmation?.prompt;
+      const accountName = await this.service.proposeAccountName(result.slots.AccountType ?? '', requester);
+      if (prompt) reply.message = render(prompt, { ...user, ...result.slots, AccountName: accountName });
+    }
+
+    if (result.state === 'ReadyForFulfillment') {
+      await this.dialog.end(sessionId);
+      if (result.intent === VEND_INTENT) return this.createRequest(door, requester, reply, result.conversationId && confirmationKey(sessionId, result.conversationId));
+      if (result.intent === STATUS_INTENT) reply.message = await this.statusOf(requester);
+      reply.state = 'Fulfilled';
+    }
+    return reply;
+  }
+
+  private async withRetries<T>(turn: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await turn();
+      } catch (err) {
+        if (!(err instanceof SessionConflictError) || attempt >= SESSION_RETRIES) throw err;
+      }
+    }
+  }
+
+  private async createRequest(door: Channel, requester: Requester, reply: ConversationReply, key?: string): Promise<ConversationReply> {
+    const s = reply.slots;
+    try {
+      const request = await this.service.createRequest(
+        { requester, accountType: s.AccountType ?? '', accountEmail: s.RootEmail ?? '', accountOU: s.AccountOU ?? '' },
+        { id: requester.id, name: `${requester.firstName} ${requester.lastName}`, email: requester.email, channel: door },
+        key ? { confirmationKey: key } : {},
+      );
+      const a = request.account;
+      return {
+        ...reply,
+        state: 'Fulfilled',
+        request,
+        message:
+          `New account request created: ${a.name} (${a.type}) for ${a.email} in ${ouLabel(a.ou)}. ` +
+          `Request id: ${request.id}. I have asked the approvers and will tell you when they decide.`,
+      };
+    } catch (err) {
+      if (err instanceof DuplicateConfirmationError) {
+        return { ...reply, state: 'Failed', conflict: { requestId: err.existingId }, message: `${requester.firstName}, you already confirmed this: it is request ${err.existingId}. Say "status" to see where it is.` };
+      }
+      if (!(err instanceof DomainError)) throw err;
+      const conflict = err instanceof DuplicateRequestError ? { conflict: { requestId: err.existingId } } : {};
+      return { ...reply, ...conflict, state: 'Failed', message: `I could not create the request: ${err.message}. Say "new account" to start again.` };
+    }
+  }
+
+  /** The requester's requests and where they are, in words. */
+  async statusOf(requester: Requester): Promise<string> {
+    const requests = await this.service.listForRequester(requester.email, 10);
+    if (requests.length === 0) return `${requester.firstName}, you have no account requests yet. Say "new account" to ask for one.`;
+    const lines = requests.map((r) => {
+      const id = r.provisioning?.accountId ? `, account ${r.provisioning.accountId}` : '';
+      return `- ${r.account.name} (${r.account.type}, ${r.account.ou.name}): ${r.status}${id} [${r.id}]`;
+    });
+    return `${requester.firstName}, your requests:\n${lines.join('\n')}`;
+  }
+}
+
+/** Told to a person whose messages outran the bot: nothing was done with this one. */
+function busy(requester: Requester): ConversationReply {
+  const message = `${requester.firstName}, I am still working on your previous messages; please wait for my answer before sending more.`;
+  return { message, state: 'Failed', intent: null, slots: {}, busy: true };
+}
+
+/** The key that makes one conversation's confirmation create at most one request. */
+function confirmationKey(sessionId: string, conversationId: string): string {
+  return createHash('sha256').update(`${sessionId}\n${conversationId}`).digest('hex').slice(0, 32);
+}

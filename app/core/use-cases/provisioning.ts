@@ -1,0 +1,236 @@
+import { type AccountRequest, SYSTEM, type Actor } from '../request/account-request';
+import { backoffMs } from '../effects/dispatcher';
+import { TransitionConflictError } from '../errors';
+import type { AccountDirectory } from '../ports/organization';
+import {
+  type AccountFactory,
+  type Clock,
+  FactoryBusyError,
+  FactoryRejectedError,
+  type Logger,
+  type ProvisioningStatus,
+  type RequestStore,
+} from '../ports/ports';
+import { matchOutcome } from './provisioning-match';
+import type { Transitions } from './transitions';
+
+export interface ProvisioningPolicy {
+  /** Control Tower runs at most 5 account operations at once. */
+  maxConcurrent: number;
+  /** Backoff for a busy factory. */
+  busyBaseDelayMs: number;
+  busyMaxDelayMs: number;
+  /** A PROVISIONING request with no record id after this long is launched again (idempotent). */
+  relaunchAfterMs: number;
+}
+
+/**
+ * How a factory reports an outcome (sandbox timer, Control Tower event, DescribeRecord). A Control
+ * Tower event has no requestId, and its accountName and accountId may be absent (null in the event).
+ */
+export interface ProvisioningOutcome {
+  requestId?: string;
+  accountName?: string;
+  state: 'SUCCEEDED' | 'FAILED';
+  accountId?: string;
+  message?: string;
+}
+
+/**
+ * Approved requests wait in a queue (APPROVED, oldest approval first) and start when a slot is
+ * free; completion arrives as an outcome, and the reconciler makes sure nothing stays stuck.
+ */
+export class Provisioner {
+  private running?: Promise<void>;
+  private again = false;
+
+  constructor(
+    private readonly store: RequestStore,
+    private readonly factory: AccountFactory,
+    private readonly transitions: Transitions,
+    private readonly clock: Clock,
+    private readonly policy: ProvisioningPolicy,
+    private readonly log: Logger,
+    /** Confirms whose account an event is about (by its e-mail); without it, events are matched by name. */
+    private readonly directory?: AccountDirectory,
+  ) {}
+
+  /**
+   * Starts queued requests while slots are free. One drain runs at a time in a process; calls
+   * during a drain are folded into one more pass, so a burst of approvals costs a few passes.
+   */
+  drain(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        await this.drainOnce();
+      } while (this.again);
+    })()
+      .catch((err) => this.log.error({ err }, 'queue drain failed'))
+      .finally(() => {
+        this.running = undefined;
+      });
+    return this.running;
+  }
+
+  private async drainOnce(): Promise<void> {
+    const now = this.clock.now();
+    // All slots taken: nothing can start, so the queue need not be read.
+    if ((await this.store.slotHolders()).length >= this.policy.maxConcurrent) return;
+    for (const request of await this.store.listByStatus('APPROVED', 100)) {
+      if (request.provisioning?.notBefore && new Date(request.provisioning.notBefore) > now) continue;
+      if (!(await this.store.claimSlot(request.id, this.policy.maxConcurrent, now))) return;
+      let started: AccountRequest;
+      try {
+        started = await this.transitions.apply(request, 'start', SYSTEM, {
+          patch: {
+            provisioning: {
+              factory: this.factory.kind,
+              attempts: (request.provisioning?.attempts ?? 0) + 1,
+              startedAt: now.toISOString(),
+            },
+          },
+        });
+      } catch (err) {
+        await this.store.releaseSlot(request.id);
+        if (err instanceof TransitionConflictError) continue;
+        throw err;
+      }
+      await this.launch(started);
+    }
+  }
+
+  /** Asks the factory to provision; idempotent on the request id, so a relaunch is safe. */
+  private async launch(request: AccountRequest): Promise<void> {
+    const log = this.log.child({ requestId: request.id });
+    try {
+      const { recordId } = await this.factory.provision(request);
+      await this.ignoreConflict(
+        this.transitions.apply(request, 'record', SYSTEM, {
+          patch: (current) => ({ provisioning: { ...current.provisioning!, recordId } }),
+          reason: `Account Factory record ${recordId}`,
+        }),
+      );
+      log.info({ recordId, factory: this.factory.kind }, 'provisioning started');
+    } catch (err) {
+      if (err instanceof FactoryBusyError) {
+        const attempts = request.provisioning?.attempts ?? 1;
+        const notBefore = new Date(this.clock.now().getTime() + backoffMs(attempts, { baseDelayMs: this.policy.busyBaseDelayMs, maxDelayMs: this.policy.busyMaxDelayMs }));
+        log.info({ notBefore, reason: err.message }, 'factory busy; request back in the queue');
+        await this.ignoreConflict(
+          this.transitions.apply(request, 'requeue', SYSTEM, {
+            patch: (current) => ({ provisioning: { ...current.provisioning!, notBefore: notBefore.toISOString() } }),
+            reason: `Account Factory busy: ${err.message}`,
+          }),
+        );
+        await this.store.releaseSlot(request.id);
+      } else if (err instanceof FactoryRejectedError) {
+        await this.complete({ requestId: request.id, state: 'FAILED', message: err.message });
+      } else {
+        // Unknown failure (network, outage): stay PROVISIONING; the reconciler relaunches with the same token.
+        log.error({ err }, 'provisioning call failed; the reconciler will retry');
+      }
+    }
+  }
+
+  /**
+   * Records an outcome from the factory: SUCCEEDED with the account id, or FAILED with the reason.
+   * An event (no requestId) is matched among the PROVISIONING requests (provisioning-match.ts); one
+   * that matches none is not dropped: each of them is checked against its own Account Factory record.
+   */
+  async complete(outcome: ProvisioningOutcome, actor: Actor = SYSTEM): Promise<AccountRequest | undefined> {
+    const fromEvent = !outcome.requestId;
+    const candidates = fromEvent
+      ? await this.store.listByStatus('PROVISIONING', 200)
+      : [await this.store.get(outcome.requestId!)].filter((r): r is AccountRequest => r !== undefined);
+    const { request } = await matchOutcome(outcome, candidates, this.directory, this.log);
+    if (!request) {
+      if (fromEvent) await this.completeFinished(candidates, actor);
+      return undefined;
+    }
+    if (request.status !== 'PROVISIONING') return request;
+    if (fromEvent && outcome.state === 'SUCCEEDED' && !outcome.accountId) {
+      // The event has no account id; the record has it (and the reconciler finishes a record still in progress).
+      const recordId = request.provisioning?.recordId;
+      return (recordId && (await this.completeFromRecord(request, recordId, actor))) || request;
+    }
+    const now = this.clock.now().toISOString();
+    const provisioning = {
+      ...(request.provisioning ?? { attempts: 1 }),
+      completedAt: now,
+      ...(outcome.accountId ? { accountId: outcome.accountId } : {}),
+      ...(outcome.state === 'FAILED' ? { failureReason: outcome.message ?? 'Account Factory reported a failure' } : {}),
+    };
+    const updated = await this.ignoreConflict(
+      this.transitions.apply(request, outcome.state === 'SUCCEEDED' ? 'succeed' : 'fail', actor, {
+        patch: { provisioning },
+        reason: outcome.state === 'FAILED' ? provisioning.failureReason : `Account ${outcome.accountId ?? ''} ready`.replace('  ', ' '),
+      }),
+    );
+    await this.store.releaseSlot(request.id);
+    return updated;
+  }
+
+  /** Follows a request's Account Factory record; completes the request once the record has finished. */
+  private async completeFromRecord(request: AccountRequest, recordId: string, actor: Actor = SYSTEM): Promise<AccountRequest | undefined> {
+    const status: ProvisioningStatus = await this.factory.describe(recordId);
+    if (status.state === 'IN_PROGRESS') return undefined;
+    return this.complete({ requestId: request.id, ...status, state: status.state }, actor);
+  }
+
+  /** The reconciler's DescribeRecord check, for PROVISIONING requests only (an event that matched none of them). */
+  private async completeFinished(requests: AccountRequest[], actor: Actor): Promise<void> {
+    for (const request of requests) {
+      const recordId = request.provisioning?.recordId;
+      if (request.status !== 'PROVISIONING' || !recordId) continue;
+      try {
+        const done = await this.completeFromRecord(request, recordId, actor);
+        if (done) this.log.info({ requestId: request.id, status: done.status, recordId }, 'unmatched provisioning event: request completed from its record');
+      } catch (err) {
+        this.log.warn({ requestId: request.id, err }, 'could not follow the record of a provisioning request');
+      }
+    }
+  }
+
+  /**
+   * The safety net: completes PROVISIONING requests whose event was missed, relaunches ones whose
+   * launch was interrupted, frees slots held by requests that are no longer provisioning, and
+   * drains the queue.
+   */
+  async reconcile(): Promise<void> {
+    const now = this.clock.now().getTime();
+    const provisioning = await this.store.listByStatus('PROVISIONING', 200);
+    for (const request of provisioning) {
+      const p = request.provisioning;
+      try {
+        if (p?.recordId) {
+          await this.completeFromRecord(request, p.recordId);
+        } else if (!p?.startedAt || now - Date.parse(p.startedAt) > this.policy.relaunchAfterMs) {
+          await this.launch(request);
+        }
+      } catch (err) {
+        this.log.warn({ requestId: request.id, err }, 'reconcile of a provisioning request failed');
+      }
+    }
+    const active = new Set(provisioning.map((r) => r.id));
+    for (const slot of await this.store.slotHolders()) {
+      if (active.has(slot.requestId)) continue;
+      const holder = await this.store.get(slot.requestId);
+      if (holder?.status !== 'PROVISIONING') await this.store.releaseSlot(slot.requestId);
+    }
+    await this.drain();
+  }
+
+  private async ignoreConflict(p: Promise<AccountRequest>): Promise<AccountRequest | undefined> {
+    try {
+      return await p;
+    } catch (err) {
+      if (err instanceof TransitionConflictError) return err.current;
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,214 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { type AccountRequest, type Actor, type OrganizationalUnit, type Requester, SYSTEM } from '../request/account-request';
+import { deriveAccountName } from '../request/account-name';
+import type { ApproverPolicy } from '../request/approvers';
+import type { EffectDispatcher } from '../effects/dispatcher';
+import { isRequester } from '../request/approvers';
+import { AccountNameTakenError, ForbiddenError, NotFoundError, RequestExpiredError, TransitionConflictError, ValidationError } from '../errors';
+import type { Clock, CreateOptions, Logger, RequestStore } from '../ports/ports';
+import type { Transitions } from './transitions';
+import { accountNameSchema, accountTypeSchema, check, emailSchema, isRequestId, personNameSchema, reasonSchema, resolveOu } from '../request/validation';
+
+/** What a door hands in to ask for an account; checked here, whatever the door. */
+export interface NewAccountRequest {
+  requester: Requester;
+  accountType: string;
+  accountEmail: string;
+  accountOU: string;
+  /** Derived from the type and the requester when absent. */
+  accountName?: string;
+  reason?: string;
+  /** The IAM Identity Center user for the account; defaults to the requester. */
+  sso?: { email: string; firstName: string; lastName: string };
+}
+
+export interface VendingPolicy {
+  pendingExpiryMs: number;
+  organizationalUnits: readonly OrganizationalUnit[];
+}
+
+/** The use cases every door shares: ask, look up, decide, cancel, expire. */
+export class VendingService {
+  constructor(
+    private readonly store: RequestStore,
+    private readonly transitions: Transitions,
+    private readonly dispatcher: EffectDispatcher,
+    private readonly approvers: ApproverPolicy,
+    private readonly clock: Clock,
+    private readonly policy: VendingPolicy,
+    private readonly log: Logger,
+  ) {}
+
+  async createRequest(input: NewAccountRequest, actor: Actor, opts: CreateOptions = {}): Promise<AccountRequest> {
+    const requester: Requester = {
+      ...input.requester,
+      email: check(emailSchema, 'requester.email', input.requester.email),
+      firstName: check(personNameSchema('The first name'), 'requester.firstName', input.requester.firstName),
+      lastName: check(personNameSchema('The last name'), 'requester.lastName', input.requester.lastName),
+    };
+    const type = check(accountTypeSchema, 'accountType', input.accountType);
+    const email = check(emailSchema, 'accountEmail', input.accountEmail);
+    const ou = resolveOu(input.accountOU, this.policy.organizationalUnits);
+    const sso = input.sso ?? requester;
+    const reason = input.reason === undefined ? undefined : check(reasonSchema, 'reason', input.reason) || undefined;
+    const chosenName = input.accountName === undefined ? undefined : check(accountNameSchema, 'accountName', input.accountName);
+
+    const now = this.clock.now();
+    const base: Omit<AccountRequest, 'account'> = {
+      id: newRequestId(now),
+      status: 'PENDING_APPROVAL',
+      version: 1,
+      statusSince: now.toISOString(),
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + this.policy.pendingExpiryMs).toISOString(),
+      requester,
+      ...(reason ? { reason } : {}),
+      audit: [{ at: now.toISOString(), actor, action: 'create', to: 'PENDING_APPROVAL' }],
+    };
+    const ssoUser = {
+      email: check(emailSchema, 'sso.email', sso.email),
+      firstName: check(personNameSchema('The SSO first name'), 'sso.firstName', sso.firstName),
+      lastName: check(personNameSchema('The SSO last name'), 'sso.lastName', sso.lastName),
+    };
+
+    // A chosen name must be free; a derived one gets a suffix until it is.
+    for (let attempt = 1; ; attempt++) {
+      const name = chosenName ?? deriveAccountName(type, requester, attempt);
+      const request: AccountRequest = { ...base, account: { name, email, type, ou, sso: ssoUser } };
+      try {
+        await this.store.create(request, this.dispatcher.plan('create', request), opts);
+        this.dispatcher.kick(request.id);
+        this.log.info({ requestId: request.id, accountName: name, channel: actor.channel }, 'request created');
+        return request;
+      } catch (err) {
+        if (!(err instanceof AccountNameTakenError) || chosenName !== undefined || attempt >= 50) throw err;
+      }
+    }
+  }
+
+  /** The name a new request would get now (shown before confirming). */
+  async proposeAccountName(type: string, requester: Requester): Promise<string> {
+    const t = check(accountTypeSchema, 'accountType', type);
+    for (let attempt = 1; attempt < 50; attempt++) {
+      const name = deriveAccountName(t, requester, attempt);
+      if (!(await this.store.findByAccountName(name))) return name;
+    }
+    return deriveAccountName(t, requester, 50);
+  }
+
+  async get(id: string): Promise<AccountRequest> {
+    // Anything that cannot be a request id is not looked up: it could only be not found.
+    const request = isRequestId(id) ? await this.store.get(id) : undefined;
+    if (!request) throw new NotFoundError(`No request with id ${id}`);
+    return request;
+  }
+
+  listForRequester(email: string, limit = 20): Promise<AccountRequest[]> {
+    return this.store.listByRequester(email, limit);
+  }
+
+  /** Requests waiting for a decision, oldest first. */
+  listPending(limit = 50): Promise<AccountRequest[]> {
+    return this.store.listByStatus('PENDING_APPROVAL', limit);
+  }
+
+  /** Throws (ForbiddenError) unless the actor may decide on this request; returns the request. */
+  async assertMayDecide(id: string, actor: Actor): Promise<AccountRequest> {
+    const request = await this.get(id);
+    this.approvers.assertMayDecide(actor, request);
+    return request;
+  }
+
+  /** Whether the actor is a configured approver (doors show approver-only views with this). */
+  isApprover(actor: Actor): boolean {
+    return this.approvers.isApprover(actor);
+  }
+
+  /**
+   * An approver decides. The compare-and-set makes exactly one of two racing decisions win, and
+   * a request past its expiry is refused at the moment of the write (and expired there and then).
+   */
+  async decide(id: string, outcome: 'approve' | 'deny', actor: Actor, reason?: string): Promise<AccountRequest> {
+    const request = await this.get(id);
+    this.approvers.assertMayDecide(actor, request);
+    const why = reason === undefined ? undefined : check(reasonSchema, 'reason', reason) || undefined;
+    if (outcome === 'deny' && !why) throw new ValidationError('reason', 'A reason is required to deny a request');
+    const at = this.clock.now().toISOString();
+    const decision = { outcome: outcome === 'approve' ? ('approved' as const) : ('denied' as const), by: actor, at, ...(why ? { reason: why } : {}) };
+    try {
+      const updated = await this.transitions.apply(request, outcome, actor, { patch: { decision }, reason: why });
+      this.log.info({ requestId: id, outcome, by: actor.id, channel: actor.channel }, 'request decided');
+      return updated;
+    } catch (err) {
+      if (err instanceof RequestExpiredError) await this.expire(err.current);
+      throw err;
+    }
+  }
+
+  /** The requester withdraws a request that is still waiting for approval. */
+  async cancel(id: string, actor: Actor): Promise<AccountRequest> {
+    const request = await this.get(id);
+    if (!isRequester(actor, request)) throw new ForbiddenError('Only the requester can cancel a request');
+    return this.transitions.apply(request, 'cancel', actor);
+  }
+
+  private async expire(request: AccountRequest): Promise<void> {
+    try {
+      await this.transitions.apply(request, 'expire', SYSTEM, { reason: 'No decision before the request expired' });
+    } catch (err) {
+      if (!(err instanceof TransitionConflictError)) throw err;
+    }
+  }
+
+  /** Expires pending requests past their time; returns how many. */
+  async expireStale(): Promise<number> {
+    return (await this.tendPending({ expire: true })).expired;
+  }
+
+  /**
+   * Asks the approvers again about requests waiting longer than `afterMs`, backing off: the n-th
+   * reminder waits 2^(n-1) times as long. Returns how many were sent.
+   */
+  async remindApprovers(afterMs: number): Promise<number> {
+    return (await this.tendPending({ remindAfterMs: afterMs })).reminded;
+  }
+
+  /**
+   * The periodic care of pending requests, from one read of them: expire those past their time
+   * (when `expire`), remind the approvers of the others that waited long enough (`remindAfterMs`).
+   */
+  async tendPending(opts: { expire?: boolean; remindAfterMs?: number }): Promise<{ expired: number; reminded: number }> {
+    const now = this.clock.now();
+    const afterMs = opts.remindAfterMs ?? 0;
+    const done = { expired: 0, reminded: 0 };
+    for (const request of await this.store.listByStatus('PENDING_APPROVAL', 500)) {
+      try {
+        if (request.expiresAt <= now.toISOString()) {
+          if (!opts.expire) continue;
+          await this.expire(request);
+          done.expired++;
+          continue;
+        }
+        if (afterMs <= 0) continue;
+        const count = request.reminders?.count ?? 0;
+        const since = Date.parse(request.reminders?.lastAt ?? request.createdAt);
+        if (now.getTime() - since < afterMs * 2 ** count) continue;
+        await this.transitions.apply(request, 'remind', SYSTEM, {
+          patch: { reminders: { count: count + 1, lastAt: now.toISOString() } },
+          reason: `Still waiting for a decision (reminder ${count + 1})`,
+        });
+        done.reminded++;
+      } catch (err) {
+        this.log.warn({ requestId: request.id, err }, 'could not expire or remind');
+      }
+    }
+    return done;
+  }
+}
+
+/** Sortable by creation time and unguessable: "req-" + time + random. */
+function newRequestId(now: Date): string {
+  return `req-${now.getTime().toString(36)}-${randomUUID().slice(0, 8)}`;
+}

@@ -1,0 +1,121 @@
+import express, { Router, type Response } from 'express';
+import { z } from 'zod';
+import type { AccountRequest, Actor } from '../../core/request/account-request';
+import type { ApprovalGrant, ApprovalTokens } from '../../core/request/approval-link';
+import { ForbiddenError, NotFoundError, RequestExpiredError, TransitionConflictError, ValidationError } from '../../core/errors';
+import type { Clock } from '../../core/ports/ports';
+import type { VendingService } from '../../core/use-cases/vending-service';
+import { isTerminal } from '../../core/request/lifecycle';
+import { httpStatusOf, parseInput } from '../http/errors';
+import { html, page, type PageOptions, type SafeHtml } from '../web/html';
+import { lastChange, requestDetails } from '../web/request-view';
+
+/**
+ * Approval by e-mail link. Opening the link (GET) only shows the request and a form; the form's
+ * POST decides. The token proves which approver the link was sent to; the decision still goes
+ * through the core's approver rules and compare-and-set, so a link decides at most once.
+ */
+
+const decisionSchema = z.object({
+  decision: z.enum(['approve', 'deny'], { error: 'Choose Approve or Deny' }),
+  reason: z.string().max(1000, 'The reason must be at most 1000 characters').optional(),
+});
+
+export function approvalRoutes(deps: { service: VendingService; tokens: ApprovalTokens; clock: Clock; page: PageOptions }): Router {
+  const router = Router();
+  const show = (res: Response, status: number, title: string, body: SafeHtml) =>
+    res.status(status).type('html').send(page(title, body, deps.page));
+
+  /** The grant in the link, or a page saying why there is none. */
+  const grantOf = async (token: string, res: Response): Promise<{ grant: ApprovalGrant; request: AccountRequest } | undefined> => {
+    const check = deps.tokens.verify(token, deps.clock.now());
+    if (!check.ok && check.reason !== 'expired') {
+      const msg = check.reason === 'forged' ? 'This approval link has been altered: its signature does not match.' : 'This approval link is incomplete or malformed.';
+      show(res, check.reason === 'forged' ? 403 : 400, 'Invalid link', html`<h1>Invalid approval link</h1><p class="error" data-testid="link-error">${msg}</p><p>Use the link from the approval e-mail exactly as it was sent.</p>`);
+      return undefined;
+    }
+    const request = await deps.service.get(check.grant!.requestId).catch((err) => (err instanceof NotFoundError ? undefined : Promise.reject(err)));
+    if (!request) {
+      show(res, 404, 'Unknown request', html`<h1>Unknown request</h1><p class="error" data-testid="link-error">The request this link belongs to does not exist.</p>`);
+      return undefined;
+    }
+    if (!check.ok) {
+      show(res, 410, 'Link expired', html`<h1>This approval link has expired</h1>
+<p class="error" data-testid="link-error">It expired at ${check.grant!.expiresAt.toISOString()}. The request is now ${lastChange(request)}.</p>${requestDetails(request)}`);
+      return undefined;
+    }
+    return { grant: check.grant, request };
+  };
+
+  const alreadyDecided = (res: Response, request: AccountRequest, status = 409) =>
+    show(res, status, 'Already decided', html`<h1>Already decided</h1>
+<p class="notice" data-testid="already-decided">This request is already ${lastChange(request)}. Nothing was changed.</p>${requestDetails(request)}`);
+
+  const form = (grant: ApprovalGrant, request: AccountRequest, error?: string) => html`<h1>Account request waiting for your decision</h1>
+<p>Signed in by link as <strong>${grant.approver}</strong>.</p>
+${requestDetails(request)}
+${error ? html`<p class="error" role="alert" data-testid="form-error">${error}</p>` : ''}
+<form method="post" class="decision">
+  <label for="reason">Reason (required to deny, shown to the requester)</label>
+  <textarea id="reason" name="reason" maxlength="1000" rows="3"></textarea>
+  <div class="buttons">
+    <button type="submit" name="decision" value="approve" class="approve">Approve</button>
+    <button type="submit" name="decision" value="deny" class="deny">Deny</button>
+  </div>
+</form>`;
+
+  router.get('/account/confirm/:token', async (req, res) => {
+    const found = await grantOf(String(req.params.token), res);
+    if (!found) return;
+    if (found.request.status !== 'PENDING_APPROVAL') return void alreadyDecided(res, found.request);
+    show(res, 200, 'Decide', form(found.grant, found.request));
+  });
+
+  router.post('/account/confirm/:token', express.urlencoded({ extended: false, limit: '16kb' }), async (req, res) => {
+    const token = String(req.params.token);
+    const found = await grantOf(token, res);
+    if (!found) return;
+    const actor: Actor = { id: found.grant.approver, email: found.grant.approver, name: found.grant.approver, channel: 'email-link' };
+    try {
+      const body = parseInput(decisionSchema, req.body ?? {});
+      await deps.service.decide(found.request.id, body.decision, actor, body.reason);
+      res.redirect(303, `${deps.page.base ?? ''}/account/confirm/${encodeURIComponent(token)}/result`);
+    } catch (err) {
+      if (err instanceof TransitionConflictError) return void alreadyDecided(res, err.current);
+      if (err instanceof RequestExpiredError) {
+        return void show(res, 410, 'Request expired', html`<h1>This request has expired</h1>
+<p class="error" data-testid="link-error">${err.message}</p>${requestDetails(await deps.service.get(found.request.id))}`);
+      }
+      if (err instanceof ValidationError) return void show(res, 400, 'Decide', form(found.grant, found.request, err.message));
+      if (err instanceof ForbiddenError) {
+        return void show(res, 403, 'Not allowed', html`<h1>Not allowed</h1><p class="error" data-testid="link-error">${err.message}</p>`);
+      }
+      if (httpStatusOf(err) < 500) return void show(res, httpStatusOf(err), 'Error', html`<p class="error">${(err as Error).message}</p>`);
+      throw err;
+    }
+  });
+
+  /** After deciding: the request as it goes on, refreshing itself until it settles. */
+  router.get('/account/confirm/:token/result', async (req, res) => {
+    const found = await grantOf(String(req.params.token), res);
+    if (!found) return;
+    const r = found.request;
+    const settled = isTerminal(r.status);
+    res.status(200).type('html').send(
+      page(
+        'Decision recorded',
+        html`${settled ? '' : html`<meta http-equiv="refresh" content="2">`}
+<h1>Decision recorded</h1>
+<p class="notice" data-testid="result">The request is now ${lastChange(r)}.${settled ? '' : ' This page refreshes until it settles.'}</p>
+${requestDetails(r)}`,
+        deps.page,
+      ),
+    );
+  });
+
+  router.use((err: unknown, req: express.Request, res: Response, next: express.NextFunction) => {
+    if (httpStatusOf(err) >= 500) return next(err);
+    show(res, httpStatusOf(err), 'Error', html`<h1>Bad request</h1><p class="error">${(err as Error).message}</p>`);
+  });
+  return router;
+}

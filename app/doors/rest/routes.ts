@@ -1,0 +1,77 @@
+import express, { Router } from 'express';
+import { z } from 'zod';
+import type { Requester } from '../../core/request/account-request';
+import type { Conversation } from '../../core/use-cases/conversation';
+import type { VendingService } from '../../core/use-cases/vending-service';
+import { emailSchema } from '../../core/request/validation';
+import { jsonErrors, parseInput, requireApiKey } from '../http/errors';
+
+/**
+ * The REST door, compatible with the 2021 solution's POST /account: any portal that can call a
+ * REST endpoint talks to the bot with it. The conversation is keyed by the user's e-mail.
+ */
+
+const name = (field: string) => z.string({ error: `${field} is required (a string)` }).trim().min(1, `${field} must not be empty`).max(64);
+
+export const accountTurnSchema = z.object(
+  {
+    UserEmail: z.string({ error: 'UserEmail is required (a string)' }).pipe(emailSchema),
+    UserName: name('UserName'),
+    UserLastname: name('UserLastname'),
+    UserInput: z.string({ error: 'UserInput is required (a string)' }).trim().min(1, 'UserInput must not be empty').max(1000),
+  },
+  { error: 'The body must be a JSON object with UserEmail, UserName, UserLastname and UserInput' },
+);
+
+export const BODY_LIMIT = '64kb';
+
+export function restRoutes(deps: { conversation: Conversation; service: VendingService; apiKey?: string }): Router {
+  const router = Router();
+  const auth = requireApiKey(deps.apiKey);
+  // Any content type is read as JSON: old portals post JSON as text/plain. The raw body is kept for "initial-params".
+  const json = express.json({
+    type: () => true,
+    limit: BODY_LIMIT,
+    strict: false,
+    verify: (req, _res, buf) => {
+      (req as unknown as { rawBody: string }).rawBody = buf.toString('utf8');
+    },
+  });
+
+  router.post('/account', auth, json, async (req, res) => {
+    const raw = (req as unknown as { rawBody?: string }).rawBody;
+    if (!raw) return void res.status(400).json({ error: 'The request body is empty; send a JSON object' });
+    const body = parseInput(accountTurnSchema, req.body);
+    const requester: Requester = { id: body.UserEmail.toLowerCase(), email: body.UserEmail, firstName: body.UserName, lastName: body.UserLastname };
+    const reply = await deps.conversation.turn('rest', requester, body.UserInput);
+    // The dialog service being down is ours, not the caller's: 503 with the same reply fields.
+    if (reply.dialogUnavailable) res.status(503).set('retry-after', '30');
+    // A lost race (another request holds the e-mail, or this confirmation already made one): 409, naming the winner.
+    if (reply.conflict) res.status(409);
+    // Messages of one conversation arriving faster than they are answered: told so, nothing done.
+    if (reply.busy) res.status(429).set('retry-after', '1');
+    const failed = reply.dialogUnavailable || reply.conflict || reply.busy;
+    res.json({
+      ...(failed ? { error: reply.message } : {}),
+      ...(reply.conflict ? { conflictingRequestId: reply.conflict.requestId } : {}),
+      response: reply.message,
+      'initial-params': raw,
+      state: reply.state,
+      intent: reply.intent,
+      slots: reply.slots,
+      ...(reply.request ? { requestId: reply.request.id, request: reply.request } : {}),
+    });
+  });
+
+  router.get('/requests/:id', auth, async (req, res) => {
+    res.json(await deps.service.get(String(req.params.id)));
+  });
+
+  router.get('/requests', auth, async (req, res) => {
+    const email = parseInput(z.object({ email: emailSchema }, { error: 'Add ?email=<requester e-mail>' }), req.query).email;
+    res.json({ requests: await deps.service.listForRequester(email, 50) });
+  });
+
+  router.use(jsonErrors);
+  return router;
+}

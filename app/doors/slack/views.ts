@@ -1,0 +1,146 @@
+import { Bits, Blocks, Elements, HomeTab, Message, Modal } from 'slack-block-builder';
+import { type AccountRequest, ACCOUNT_TYPES, type OrganizationalUnit, ouLabel, requesterName, type Status } from '../../core/request/account-request';
+import { isSimulated } from '../../core/effects/messages';
+import { esc, when, who } from './format';
+
+/** Block Kit for every Slack surface of the bot, built with slack-block-builder. */
+
+export const ids = {
+  requestModal: 'vend_account_modal',
+  denyModal: 'deny_reason_modal',
+  approve: 'approve_request',
+  deny: 'deny_request',
+  openModal: 'open_vend_modal',
+} as const;
+
+/** Block ids of the request modal, named like the core's validation fields so errors land on their field. */
+export const REQUEST_FIELDS = ['accountName', 'accountType', 'accountEmail', 'accountOU', 'reason'] as const;
+export type RequestField = (typeof REQUEST_FIELDS)[number];
+
+export function requestModal(opts: { suggestedName: string; organizationalUnits: readonly OrganizationalUnit[]; sandbox: boolean }) {
+  const option = (text: string) => Bits.Option({ text, value: text });
+  return Modal({ title: 'New AWS account', submit: 'Request', close: 'Cancel', callbackId: ids.requestModal })
+    .blocks(
+      Blocks.Section({ text: `Approvers decide on your request; I will message you at each step.${opts.sandbox ? '\n_Sandbox mode: provisioning is simulated._' : ''}` }),
+      Blocks.Input({ label: 'Account name', blockId: 'accountName', hint: 'Up to 50 characters; unique.' }).element(
+        Elements.TextInput({ actionId: 'value', initialValue: opts.suggestedName, maxLength: 50 }),
+      ),
+      Blocks.Input({ label: 'Account type', blockId: 'accountType' }).element(
+        Elements.StaticSelect({ actionId: 'value', placeholder: 'Choose' }).options(ACCOUNT_TYPES.map(option)).initialOption(option('Sandbox')),
+      ),
+      Blocks.Input({ label: 'Root e-mail', blockId: 'accountEmail', hint: 'A mailbox your team reads; every account needs its own.' }).element(
+        Elements.EmailInput({ actionId: 'value', placeholder: 'team-aws@example.com' }),
+      ),
+      Blocks.Input({ label: 'Organizational unit', blockId: 'accountOU' }).element(
+        Elements.StaticSelect({ actionId: 'value', placeholder: 'Choose' }).options(opts.organizationalUnits.map((ou) => option(ouLabel(ou)))),
+      ),
+      Blocks.Input({ label: 'Reason', blockId: 'reason' }).optional().element(
+        Elements.TextInput({ actionId: 'value', multiline: true, maxLength: 1000, placeholder: 'What is the account for?' }),
+      ),
+    )
+    .buildToObject();
+}
+
+export function denyModal(request: AccountRequest, metadata: string) {
+  return Modal({ title: 'Deny request', submit: 'Deny', close: 'Back', callbackId: ids.denyModal, privateMetaData: metadata })
+    .blocks(
+      Blocks.Section({ text: `Deny *${esc(request.account.name)}* for ${esc(requesterName(request.requester))}? The requester sees your reason.` }),
+      Blocks.Input({ label: 'Reason', blockId: 'reason' }).element(Elements.TextInput({ actionId: 'value', multiline: true, maxLength: 1000 })),
+    )
+    .buildToObject();
+}
+
+/** A reply with a button that opens the request form (which needs no dialog service). */
+export function formFallback(text: string) {
+  return Message()
+    .blocks(
+      Blocks.Section({ text: esc(text) }),
+      Blocks.Actions().elements(Elements.Button({ text: 'Open the request form', actionId: ids.openModal }).primary()),
+    )
+    .buildToObject().blocks;
+}
+
+/** A modal that just says something (used after a lost race or a refusal). */
+export const noticeModal = (title: string, text: string) => Modal({ title, close: 'Close' }).blocks(Blocks.Section({ text })).buildToObject();
+
+const STATUS_LINE: Record<Status, (r: AccountRequest) => string> = {
+  PENDING_APPROVAL: (r) => `:hourglass_flowing_sand: Waiting for a decision (expires ${when(r.expiresAt)})`,
+  APPROVED: () => ':white_check_mark: Approved; queued for provisioning',
+  PROVISIONING: () => ':gear: Provisioning through Account Factory…',
+  SUCCEEDED: (r) => `:tada: Account ready: *${r.provisioning?.accountId}*${isSimulated(r) ? ' _(sandbox: simulated)_' : ''}`,
+  FAILED: (r) => `:x: Provisioning failed: ${esc(r.provisioning?.failureReason ?? 'unknown reason')}`,
+  DENIED: () => ':no_entry: Denied',
+  CANCELLED: () => ':no_entry_sign: Cancelled by the requester',
+  EXPIRED: () => ':hourglass: Expired: nobody decided in time',
+};
+
+export const statusLine = (r: AccountRequest): string => STATUS_LINE[r.status](r);
+
+function requester(r: AccountRequest): string {
+  return r.requester.slackUserId ? `<@${r.requester.slackUserId}>` : `${esc(requesterName(r.requester))} (${esc(r.requester.email)})`;
+}
+
+function requestFields(r: AccountRequest): string[] {
+  return [
+    `*Requested by*\n${requester(r)}`,
+    `*Account name*\n${esc(r.account.name)}`,
+    `*Type*\n${r.account.type}`,
+    `*Root e-mail*\n${esc(r.account.email)}`,
+    `*OU*\n${esc(ouLabel(r.account.ou))}`,
+    `*Request id*\n\`${r.id}\``,
+  ];
+}
+
+function decisionLine(r: AccountRequest): string | undefined {
+  const d = r.decision;
+  if (!d) return undefined;
+  const verb = d.outcome === 'approved' ? ':white_check_mark: Approved' : ':no_entry: Denied';
+  return `${verb} by ${who(d.by)} ${when(d.at)}${d.reason ? `: ${esc(d.reason)}` : ''}`;
+}
+
+/** The approvers' message: the request, who is asked, and buttons while it is pending. */
+export function approvalMessage(r: AccountRequest, opts: { channel: string; approvers: readonly string[] }) {
+  const pending = r.status === 'PENDING_APPROVAL';
+  return Message({ channel: opts.channel, text: `AWS account request ${r.account.name} by ${requesterName(r.requester)}: ${r.status}` })
+    .blocks(
+      Blocks.Header({ text: `AWS account request: ${r.account.name}`.slice(0, 150) }),
+      Blocks.Section().fields(requestFields(r)),
+      r.reason ? Blocks.Section({ text: `*Reason*\n${esc(r.reason)}` }) : undefined,
+      decisionLine(r) ? Blocks.Section({ text: decisionLine(r)! }) : undefined,
+      Blocks.Section({ text: statusLine(r) }),
+      pending && opts.approvers.length ? Blocks.Context().elements(`Approvers: ${opts.approvers.map((u) => `<@${u}>`).join(' ')}`) : undefined,
+      pending ? decisionButtons(r) : undefined,
+    )
+    .buildToObject();
+}
+
+function decisionButtons(r: AccountRequest) {
+  return Blocks.Actions({ blockId: `decide:${r.id}` }).elements(
+    Elements.Button({ text: 'Approve', actionId: ids.approve, value: r.id }).primary(),
+    Elements.Button({ text: 'Deny', actionId: ids.deny, value: r.id }).danger(),
+  );
+}
+
+/** The Home tab: the person's requests, and for approvers what waits for them. */
+export function homeTab(opts: { mine: AccountRequest[]; waiting?: AccountRequest[]; sandbox: boolean }) {
+  const line = (r: AccountRequest) =>
+    Blocks.Section({ text: `*${esc(r.account.name)}* · ${r.account.type} · ${esc(r.account.ou.name)}\n${statusLine(r)}\n\`${r.id}\`` });
+  return HomeTab()
+    .blocks(
+      Blocks.Header({ text: 'My account requests' }),
+      opts.sandbox ? Blocks.Context().elements('Sandbox mode: provisioning is simulated; no real AWS accounts are created.') : undefined,
+      Blocks.Actions().elements(Elements.Button({ text: 'Request an account', actionId: ids.openModal }).primary()),
+      opts.mine.length ? opts.mine.slice(0, 20).map(line) : Blocks.Section({ text: '_No requests yet. Use `/vend-account` or the button above._' }),
+      opts.waiting
+        ? [
+            Blocks.Divider(),
+            Blocks.Header({ text: 'Waiting for your decision' }),
+            ...(opts.waiting.length
+              ? opts.waiting.slice(0, 20).flatMap((r) => [Blocks.Section().fields(requestFields(r)), decisionButtons(r)])
+              : [Blocks.Section({ text: '_Nothing waits for you._' })]),
+          ]
+        : undefined,
+    )
+    .buildToObject();
+}
+

@@ -1,0 +1,37 @@
+import { isOpen, STATUSES } from '../../../app/core/request/account-request';
+import { actionsFrom, isTerminal, TRANSITIONS } from '../../../app/core/request/lifecycle';
+import { deriveAccountName } from '../../../app/core/request/account-name';
+
+describe('the request lifecycle', () => {
+  it('follows the design: pending is decided, cancelled or expired; approved requests provision', () => {
+    expect(actionsFrom('PENDING_APPROVAL').sort()).toEqual(['approve', 'cancel', 'deny', 'expire', 'remind']);
+    expect(actionsFrom('APPROVED')).toEqual(['start']);
+    expect(actionsFrom('PROVISIONING').sort()).toEqual(['fail', 'record', 'requeue', 'succeed']);
+    expect(actionsFrom('FAILED')).toEqual(['retry']);
+    expect(TRANSITIONS.retry.to).toBe('APPROVED');
+  });
+
+  it('ends in SUCCEEDED, DENIED, CANCELLED and EXPIRED', () => {
+    expect(STATUSES.filter(isTerminal).sort()).toEqual(['CANCELLED', 'DENIED', 'EXPIRED', 'SUCCEEDED']);
+  });
+
+  it('counts a request as open (holding its e-mail) until it is decided against or done', () => {
+    expect(STATUSES.filter(isOpen)).toEqual(['PENDING_APPROVAL', 'APPROVED', 'PROVISIONING']);
+  });
+});
+
+describe('derived account names', () => {
+  const jane = { firstName: 'Zoë', lastName: "O'Brien", email: 'zoe@example.com' };
+  it('are readable and valid', () => {
+    expect(deriveAccountName('Sandbox', jane)).toBe('sandbox-zoe-o-brien');
+    expect(deriveAccountName('Production', jane, 3)).toBe('production-zoe-o-brien-3');
+  });
+  it('stay within 50 characters, suffix included', () => {
+    const long = { firstName: 'A'.repeat(40), lastName: 'B'.repeat(40), email: 'x@example.com' };
+    expect(deriveAccountName('Production', long, 12)).toHaveLength(50);
+    expect(deriveAccountName('Production', long, 12)).toMatch(/-12$/);
+  });
+  it('fall back to the e-mail when the name has no usable letters', () => {
+    expect(deriveAccountName('Sandbox', { firstName: '李', lastName: '王', email: 'li.wang@example.com' })).toBe('sandbox-li-wang');
+  });
+});
