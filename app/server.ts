@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { createVendingApp } from './boot/composition';
-import { ConfigError, loadConfig } from './boot/config';
+import { loadConfig } from './boot/config';
+import { ConfigError } from './core/errors';
 
 /** The local entry point: `npm start`. Everything it runs is built by the composition root. */
 async function main(): Promise<void> {
@@ -20,8 +21,7 @@ async function main(): Promise<void> {
     const ports = Object.entries(app.describe()).map(([k, v]) => `  ${k.padEnd(15)} ${v}`).join('\n');
     console.log(`\nVending bot listening on http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}\n${ports}\n  Chat page       ${config.publicUrl}/\n  Outbox          ${config.publicUrl}/outbox\n`);
   });
-  await app.slack?.start();
-  app.startBackground();
+  await app.start();
 
   let stopping = false;
   const stop = (signal: string) => {

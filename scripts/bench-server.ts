@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   const { port } = server.address() as AddressInfo;
   // Links in the approval mails point at this server (as startApp does for tests).
   (app.config as { publicUrl: string }).publicUrl = `http://127.0.0.1:${port}`;
-  app.startBackground();
+  void app.start();
 
   let stopping = false;
   const stop = () => {

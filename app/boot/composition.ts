@@ -1,20 +1,17 @@
 import type express from 'express';
 import { resolve } from 'node:path';
 import { loadOrCreateApprovalSecret, loadOrCreateNodeId } from '../adapters/embedded/data-dir-values';
-import type { Outbox } from '../adapters/embedded/outbox';
-import { loadBotModel } from './bot-model-file';
-import { createSlackDoor, type SlackDoor } from '../doors/slack/slack-door';
-import type { Config } from './config';
-import { ApprovalTokens } from '../core/request/approval-link';
-import { ApproverPolicy } from '../core/request/approvers';
-import { Conversation } from '../core/use-cases/conversation';
-import { DEFAULT_RETRY, EffectDispatcher, type RetryPolicy } from '../core/effects/dispatcher';
-import { ApproverMail, QueueDrain, RequesterMail } from '../core/effects/notifications';
-import { type Clock, type RequestStore, systemClock } from '../core/ports/ports';
-import { Provisioner } from '../core/use-cases/provisioning';
-import { Transitions } from '../core/use-cases/transitions';
-import { VendingService } from '../core/use-cases/vending-service';
+import type { RetryPolicy } from '../core/effects/dispatcher';
+import { type Clock, systemClock } from '../core/ports/clock';
+import { VendingCore } from '../core/vending-core';
+import type { Door } from '../doors/door';
+import { emailLinkDoor } from '../doors/email-link/routes';
 import { httpApp } from '../doors/http/app';
+import { restDoor } from '../doors/rest/routes';
+import { slackDoor } from '../doors/slack/slack-door';
+import { webDoor } from '../doors/web/routes';
+import { loadBotModel } from './bot-model-file';
+import type { Config } from './config';
 import { createLogger } from './logger';
 import { type PortOverrides, portsFromConfig } from './ports-from-config';
 
@@ -25,21 +22,14 @@ import { type PortOverrides, portsFromConfig } from './ports-from-config';
 export interface VendingApp {
   http: express.Express;
   config: Config;
-  store: RequestStore;
-  service: VendingService;
-  conversation: Conversation;
-  provisioner: Provisioner;
-  dispatcher: EffectDispatcher;
-  tokens: ApprovalTokens;
-  outbox?: Outbox;
-  /** The Slack door, when Slack is configured. */
-  slack?: SlackDoor;
-  /** What each port runs on, for the start banner and /healthz. */
+  /** The one face of the core: what every door and entry point uses. */
+  core: VendingCore;
+  /** REST, the web pages, the approval link, and Slack when it is configured. */
+  doors: readonly Door[];
+  /** What each port and door runs on, for the start banner and /healthz. */
   describe(): Record<string, string>;
-  /** The periodic work: effect retries, expiry, reminders, the reconciler and the queue. */
-  tick(): Promise<void>;
-  /** Starts the timers that run `tick` (local server; on AWS a schedule invokes it). */
-  startBackground(): void;
+  /** Starts the doors that connect out (Socket Mode) and the timers of the periodic work (local server). */
+  start(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -61,111 +51,87 @@ export async function createVendingApp(config: Config, opts: BuildOptions = {}):
   const log = opts.logger ?? createLogger(config.LOG_LEVEL);
   const model = loadBotModel();
   const ports = await portsFromConfig(config, { clock, log, model, overrides: opts });
-  const { store, notifier, factory, sandboxFactory, dialog } = ports;
+  const dataDir = resolve(config.DATA_DIR);
+  const core = new VendingCore(ports, {
+    model,
+    approvers: { emails: config.APPROVER_EMAILS, slackUserIds: config.APPROVERS },
+    organizationalUnits: config.organizationalUnits,
+    pendingExpiryHours: config.PENDING_EXPIRY_HOURS,
+    reminderHours: config.APPROVAL_REMINDER_HOURS,
+    maxConcurrentProvisioning: config.MAX_CONCURRENT_PROVISIONING,
+    // Read when each link is made: a test server learns its port after the app is built.
+    get publicUrl() {
+      return config.publicUrl;
+    },
+    approvalSecret: config.APPROVAL_SECRET ?? loadOrCreateApprovalSecret(dataDir),
+    retry: opts.retry,
+    inlineEffects: opts.inlineEffects ?? true,
+    nodeId: opts.nodeId ?? loadOrCreateNodeId(dataDir),
+  });
 
-  const tokens = new ApprovalTokens(config.APPROVAL_SECRET ?? loadOrCreateApprovalSecret(resolve(config.DATA_DIR)));
-  const approvers = new ApproverPolicy({ emails: config.APPROVER_EMAILS, slackUserIds: config.APPROVERS });
-  const nodeId = opts.nodeId ?? loadOrCreateNodeId(resolve(config.DATA_DIR));
-  const dispatcher = new EffectDispatcher(ports.effects, clock, log, opts.retry ?? DEFAULT_RETRY, opts.inlineEffects ?? true, nodeId);
-  const transitions = new Transitions(store, dispatcher, clock, log);
-  const service = new VendingService(
-    store,
-    transitions,
-    dispatcher,
-    approvers,
-    clock,
-    { pendingExpiryMs: config.PENDING_EXPIRY_HOURS * 3_600_000, organizationalUnits: config.organizationalUnits },
-    log,
-  );
-  const provisioner = new Provisioner(
-    store,
-    factory,
-    transitions,
-    clock,
-    { maxConcurrent: config.MAX_CONCURRENT_PROVISIONING, busyBaseDelayMs: 30_000, busyMaxDelayMs: 15 * 60_000, relaunchAfterMs: 60_000 },
-    log,
-    ports.accountDirectory,
-  );
-  const conversation = new Conversation(dialog, service, model);
-  const sandbox = factory.kind === 'sandbox';
-
+  const page = { sandbox: core.factoryKind === 'sandbox', base: config.basePath };
   const slack =
     config.slackMode === 'off'
       ? undefined
-      : createSlackDoor({
-          config,
-          service,
-          conversation,
-          idempotency: ports.idempotency,
-          clock,
+      : slackDoor(
+          core,
+          {
+            mode: config.slackMode,
+            botToken: config.SLACK_BOT_TOKEN!,
+            signingSecret: config.SLACK_SIGNING_SECRET,
+            appToken: config.SLACK_APP_TOKEN,
+            apiUrl: config.SLACK_API_URL,
+            approvalChannel: config.SLACK_APPROVAL_CHANNEL,
+            approvers: config.APPROVERS,
+            organizationalUnits: config.organizationalUnits,
+          },
           log,
-          sandbox,
-          defer: (scope, handler, payload) => dispatcher.defer(scope, handler, handler, payload),
-          rememberApprovalMessage: (id, ref) => store.setApprovalMessage(id, ref),
-        });
-  const linkFor = (request: { id: string; expiresAt: string }, approver: string) =>
-    `${config.publicUrl}/account/confirm/${tokens.sign({ requestId: request.id, approver, expiresAt: new Date(request.expiresAt) })}`;
-  // Effects of one request run in registration order: what people see first, the queue last.
-  for (const handler of slack?.handlers ?? []) dispatcher.register(handler);
-  dispatcher
-    .register(new ApproverMail(notifier, approvers, linkFor))
-    .register(new RequesterMail(notifier, !!slack))
-    .register(new QueueDrain(provisioner));
-  sandboxFactory?.onOutcome((outcome) => {
-    provisioner.complete(outcome).catch((err) => log.error({ err, outcome }, 'could not record a provisioning outcome'));
+        );
+  // Mounted in this order: Slack's one endpoint first, the catch-all pages last.
+  const doors: Door[] = [...(slack ? [slack] : []), restDoor(core, { apiKey: config.API_KEY }), emailLinkDoor(core, page), webDoor(core, page)];
+  core.start(doors.flatMap((d) => d.handlers ?? []));
+  ports.sandboxFactory?.onOutcome((outcome) => {
+    core.completeProvisioning(outcome).catch((err) => log.error({ err, outcome }, 'could not record a provisioning outcome'));
   });
 
   const description = {
     ...ports.description,
-    slack: slack
-      ? `${slack.mode === 'socket' ? 'Socket Mode' : 'HTTP (POST /slack/events)'}${config.SLACK_APPROVAL_CHANNEL ? `, approvals in ${config.SLACK_APPROVAL_CHANNEL}` : ', no approval channel'}`
-      : 'off (set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN, or SLACK_APP_TOKEN for Socket Mode)',
+    slack: slack ? slack.describe() : 'off (set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN, or SLACK_APP_TOKEN for Socket Mode)',
   };
-  const http = httpApp({ log, service, conversation, tokens, clock, apiKey: config.API_KEY, outbox: ports.outbox, slack, sandbox, basePath: config.basePath, health: () => ({ ports: description }) });
+  const http = httpApp({ log, doors, health: () => ({ ports: description }) });
 
-  const tick = async () => {
-    await dispatcher.sweep();
-    await service.tendPending({ expire: true, remindAfterMs: config.APPROVAL_REMINDER_HOURS * 3_600_000 });
-    await provisioner.reconcile();
-  };
   const timers: NodeJS.Timeout[] = [];
+  const every = (ms: number, name: string, job: () => Promise<unknown>) => {
+    let running = false;
+    const t = setInterval(() => {
+      if (running) return;
+      running = true;
+      job()
+        .catch((err) => log.error({ err }, `${name} failed`))
+        .finally(() => {
+          running = false;
+        });
+    }, ms);
+    t.unref();
+    timers.push(t);
+  };
   return {
     http,
     config,
-    store,
-    service,
-    conversation,
-    provisioner,
-    dispatcher,
-    tokens,
-    outbox: ports.outbox,
-    slack,
+    core,
+    doors,
     describe: () => description,
-    tick,
-    startBackground() {
-      const every = (ms: number, name: string, job: () => Promise<unknown>) => {
-        let running = false;
-        const t = setInterval(() => {
-          if (running) return;
-          running = true;
-          job()
-            .catch((err) => log.error({ err }, `${name} failed`))
-            .finally(() => {
-              running = false;
-            });
-        }, ms);
-        t.unref();
-        timers.push(t);
-      };
-      every(5_000, 'effect sweep', () => dispatcher.sweep());
-      every(config.RECONCILE_INTERVAL_SECONDS * 1000, 'reconciler', tick);
+    async start() {
+      for (const door of doors) await door.start();
+      every(5_000, 'effect sweep', () => core.carryOutEffects());
+      every(config.RECONCILE_INTERVAL_SECONDS * 1000, 'tending', () => core.tend());
       // What this node left unfinished before a restart is taken back now, not after its lease.
-      dispatcher.sweep().catch((err) => log.error({ err }, 'effect sweep at start failed'));
+      core.carryOutEffects().catch((err) => log.error({ err }, 'effect sweep at start failed'));
     },
     async close() {
       timers.forEach(clearInterval);
-      await slack?.stop();
-      await dispatcher.idle();
+      for (const door of doors) await door.stop();
+      await core.settled();
       await ports.close();
     },
   };

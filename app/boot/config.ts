@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { OrganizationalUnit } from '../core/request/account-request';
+import { ConfigError } from '../core/errors';
 import { emailSchema, parseOuLabel } from '../core/request/validation';
 
 /**
@@ -85,9 +86,6 @@ export type Config = z.output<typeof configSchema> & {
   slackMode: SlackMode;
 };
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
 
 /** Reads the settings from `env`; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {

@@ -1,5 +1,5 @@
 import pino from 'pino';
-import type { Logger } from '../core/ports/ports';
+import type { Logger } from '../core/ports/logger';
 
 /** Keys whose values never belong in a log line: a safety net behind the access log's own care. */
 const SECRET_KEYS = ['token', 'secret', 'password', 'apiKey', 'signingSecret', 'botToken', 'appToken', 'clientSecret', 'API_KEY', 'APPROVAL_SECRET', 'SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN'];

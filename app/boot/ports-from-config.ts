@@ -3,7 +3,9 @@ import { documentClient } from '../adapters/dynamodb/client';
 import { DynamoDbEffectStore } from '../adapters/dynamodb/effects';
 import { DynamoDbIdempotencyStore } from '../adapters/dynamodb/idempotency';
 import { DynamoDbSessionStore } from '../adapters/dynamodb/sessions';
+import { DynamoDbSlotStore } from '../adapters/dynamodb/slots';
 import { DynamoDbRequestStore } from '../adapters/dynamodb/store';
+import { dynamoDbStreamFeed } from '../adapters/dynamodb/stream-feed';
 import { LexDialog } from '../adapters/lex/lex-dialog';
 import { OrganizationsDirectory } from '../adapters/organizations/directory';
 import { ServiceCatalogAccountFactory } from '../adapters/service-catalog/account-factory';
@@ -15,7 +17,11 @@ import type { Config } from './config';
 import type { BotModel } from '../core/bot-model';
 import type { Dialog } from '../core/ports/dialog';
 import type { AccountDirectory } from '../core/ports/organization';
-import type { AccountFactory, Clock, EffectStore, IdempotencyStore, Logger, Notifier, RequestStore, SessionStore } from '../core/ports/ports';
+import type { AccountFactory } from '../core/ports/account-factory';
+import type { Clock } from '../core/ports/clock';
+import type { Logger } from '../core/ports/logger';
+import type { Notifier } from '../core/ports/notifier';
+import type { CorePorts } from '../core/vending-core';
 
 /**
  * Chooses each port's implementation from the configuration: the AWS adapter when its setting is
@@ -23,20 +29,9 @@ import type { AccountFactory, Clock, EffectStore, IdempotencyStore, Logger, Noti
  * default otherwise. Any mix works. AWS clients follow the SDK's standard settings (AWS_REGION,
  * credentials chain, AWS_ENDPOINT_URL_<SERVICE>).
  */
-export interface Ports {
-  store: RequestStore;
-  effects: EffectStore;
-  sessions: SessionStore;
-  idempotency: IdempotencyStore;
-  notifier: Notifier;
-  /** Set when the notifier is the embedded outbox (it has a page). */
-  outbox?: Outbox;
-  factory: AccountFactory;
+export interface Ports extends CorePorts {
   /** Set when the factory is the sandbox (its simulated completions need a listener). */
   sandboxFactory?: SandboxAccountFactory;
-  /** Organizations, where the real Account Factory runs (the management account): whose account an event is about. */
-  accountDirectory?: AccountDirectory;
-  dialog: Dialog;
   /** What each port runs on, in words. */
   description: Record<string, string>;
   close(): Promise<void>;
@@ -45,6 +40,7 @@ export interface Ports {
 export interface PortOverrides {
   notifier?: Notifier;
   factory?: AccountFactory;
+  dialog?: Dialog;
 }
 
 export async function portsFromConfig(config: Config, deps: { clock: Clock; log: Logger; model: BotModel; overrides?: PortOverrides }): Promise<Ports> {
@@ -68,25 +64,25 @@ export async function portsFromConfig(config: Config, deps: { clock: Clock; log:
     transactions = false;
   }
   closers.unshift(() => db.destroy());
-  const store = new DynamoDbRequestStore(db, tableName, { transactions, onFallback: (reason) => log.warn({ table: tableName }, reason) });
+  const requests = new DynamoDbRequestStore(db, tableName, { transactions, onFallback: (reason) => log.warn({ table: tableName }, reason) });
   const effects = new DynamoDbEffectStore(db, tableName);
+  const slots = new DynamoDbSlotStore(db, tableName);
   const sessions = new DynamoDbSessionStore(db, tableName);
   const idempotency = new DynamoDbIdempotencyStore(db, tableName, clock);
 
-  let outbox: Outbox | undefined;
   let notifier: Notifier;
   if (deps.overrides?.notifier) notifier = deps.overrides.notifier;
   else if (config.SNS_TOPIC_ARN) notifier = new SnsNotifier({ topicArn: config.SNS_TOPIC_ARN, log });
-  else notifier = outbox = new Outbox(join(dataDir, 'outbox.jsonl'), log);
+  else notifier = new Outbox(join(dataDir, 'outbox.jsonl'), log);
 
   let sandboxFactory: SandboxAccountFactory | undefined;
-  let accountDirectory: AccountDirectory | undefined;
+  let directory: AccountDirectory | undefined;
   let factory: AccountFactory;
   if (deps.overrides?.factory) factory = deps.overrides.factory;
   else if (config.ACCOUNT_FACTORY_PRODUCT_ID || config.ACCOUNT_FACTORY_PRODUCT_NAME) {
     factory = new ServiceCatalogAccountFactory({ productId: config.ACCOUNT_FACTORY_PRODUCT_ID, productName: config.ACCOUNT_FACTORY_PRODUCT_NAME, log });
     // The real Account Factory runs in the management account, the one place Organizations answers.
-    accountDirectory = new OrganizationsDirectory();
+    directory = new OrganizationsDirectory();
   } else {
     factory = sandboxFactory = new SandboxAccountFactory({
       delayMs: config.SANDBOX_PROVISION_SECONDS * 1000,
@@ -97,7 +93,8 @@ export async function portsFromConfig(config: Config, deps: { clock: Clock; log:
   }
 
   const dialog: Dialog =
-    config.LEX_BOT_ID && config.LEX_BOT_ALIAS_ID
+    deps.overrides?.dialog ??
+    (config.LEX_BOT_ID && config.LEX_BOT_ALIAS_ID
       ? new LexDialog({
           region: config.LEX_REGION,
           botId: config.LEX_BOT_ID,
@@ -106,23 +103,25 @@ export async function portsFromConfig(config: Config, deps: { clock: Clock; log:
           organizationalUnits: config.organizationalUnits,
           log,
         })
-      : new EmbeddedDialog({ model, sessions, clock, organizationalUnits: config.organizationalUnits, idleMinutes: config.DIALOG_IDLE_MINUTES });
+      : new EmbeddedDialog({ model, sessions, clock, organizationalUnits: config.organizationalUnits }));
 
   return {
-    store,
+    requests,
     effects,
-    sessions,
+    slots,
     idempotency,
     notifier,
-    outbox,
     factory,
     sandboxFactory,
-    accountDirectory,
+    directory,
     dialog,
+    feed: dynamoDbStreamFeed,
+    clock,
+    log,
     description: {
       store: storeWords,
       dialog: dialog.kind === 'lex' ? `lex (bot ${config.LEX_BOT_ID}, alias ${config.LEX_BOT_ALIAS_ID}, ${config.LEX_LOCALE_ID})` : `${dialog.kind} (manifest/bot.yml)`,
-      notifier: outbox ? `outbox (${join(dataDir, 'outbox.jsonl')})` : config.SNS_TOPIC_ARN && !deps.overrides?.notifier ? `sns (${config.SNS_TOPIC_ARN})` : notifier.kind,
+      notifier: notifier instanceof Outbox ? `outbox (${join(dataDir, 'outbox.jsonl')})` : config.SNS_TOPIC_ARN && !deps.overrides?.notifier ? `sns (${config.SNS_TOPIC_ARN})` : notifier.kind,
       accountFactory: sandboxFactory ? 'SANDBOX (simulated; no real AWS accounts)' : factory.kind === 'service-catalog' ? `service-catalog (${config.ACCOUNT_FACTORY_PRODUCT_ID ?? config.ACCOUNT_FACTORY_PRODUCT_NAME})` : factory.kind,
     },
     async close() {

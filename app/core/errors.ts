@@ -1,13 +1,16 @@
 import type { AccountRequest, Status } from './request/account-request';
 import { howItGotHere } from './effects/messages';
 
-/** Domain errors: each door maps them to its own answer (HTTP status, Slack field error, chat reply). */
-export class DomainError extends Error {
+/** The one base of every error the product raises on purpose; its name is its class's. */
+export class VendingError extends Error {
   constructor(message: string) {
     super(message);
     this.name = new.target.name;
   }
 }
+
+/** Domain errors: the caller's to fix; each door maps them to its own answer (HTTP 4xx, Slack field error, chat reply). */
+export class DomainError extends VendingError {}
 
 /** Bad input; `field` names what was wrong so a door can show it where it belongs. */
 export class ValidationError extends DomainError {
@@ -75,7 +78,7 @@ export class TransitionConflictError extends DomainError {
 }
 
 /** A service asked to be called again later (e.g. HTTP 429 with Retry-After): an effect waits at least this long. */
-export class RetryLaterError extends DomainError {
+export class RetryLaterError extends VendingError {
   constructor(
     message: string,
     readonly afterMs: number,
@@ -83,3 +86,28 @@ export class RetryLaterError extends DomainError {
     super(message);
   }
 }
+
+/** The factory cannot take more work now (Control Tower runs at most 5 operations): retry later. */
+export class FactoryBusyError extends VendingError {}
+
+/** The factory refused this request for good; the message says why in plain words. */
+export class FactoryRejectedError extends VendingError {}
+
+/**
+ * The dialog service cannot answer now (throttled, down, unreachable). Doors tell the person
+ * plainly and offer a way that does not depend on it (the Slack form); nothing is created.
+ */
+export class DialogUnavailableError extends VendingError {}
+
+/** Another turn of the same conversation saved first: this turn must run again on the fresh state. */
+export class SessionConflictError extends VendingError {}
+
+/** Too many messages of one conversation at once: this one was not taken. */
+export class QueueFullError extends VendingError {
+  constructor(readonly key: string) {
+    super(`Too many messages at once in conversation ${key}`);
+  }
+}
+
+/** A setting is missing or wrong; the message names it. */
+export class ConfigError extends VendingError {}

@@ -4,8 +4,9 @@ import { EmbeddedDialog } from '../../app/adapters/embedded/dialog/embedded-dial
 import { loadBotModel } from '../../app/boot/bot-model-file';
 import type { OrganizationalUnit, Requester } from '../../app/core/request/account-request';
 import { Conversation, type ConversationReply } from '../../app/core/use-cases/conversation';
-import type { Dialog, DialogSession, DialogTurnResult, DialogUser } from '../../app/core/ports/dialog';
-import type { SessionStore } from '../../app/core/ports/ports';
+import type { Dialog, DialogTurnResult, DialogUser } from '../../app/core/ports/dialog';
+import type { DialogSession } from '../../app/core/ports/sessions';
+import type { SessionStore } from '../../app/core/ports/sessions';
 import { startApp, type RunningApp } from '../support/app';
 import { RecordingNotifier, ScriptedFactory, TestClock } from '../support/doubles';
 import { BOT, LEX_ENDPOINT, VEND_SLOTS, lexClient, scriptLex, sessionPath, type LexTurn, type SlotFill } from './fixtures/lex/lex-wire';
@@ -163,31 +164,33 @@ describe('dialog parity: the embedded engine and Lex V2 built from the same mani
     ]);
   });
 
-  describe('through Conversation (core/conversation.ts), down to the request created', () => {
+  describe('through the core (VendingCore.converse), down to the request created', () => {
     const apps: RunningApp[] = [];
     afterEach(async () => {
       await Promise.all(apps.splice(0).map((a) => a.stop()));
     });
 
     /** A whole app (embedded store) for each engine, so that both start from nothing. */
-    async function converse(conversationOf: (app: RunningApp) => Conversation): Promise<ConversationReply[]> {
-      const app = await startApp({ ORGANIZATIONAL_UNITS: 'Experiment, Demos (ou-abcd-12345678)' }, { clock: new TestClock(), notifier: new RecordingNotifier(), factory: new ScriptedFactory() });
+    async function converse(dialog?: Dialog): Promise<ConversationReply[]> {
+      const app = await startApp(
+        { ORGANIZATIONAL_UNITS: 'Experiment, Demos (ou-abcd-12345678)' },
+        { clock: new TestClock(), notifier: new RecordingNotifier(), factory: new ScriptedFactory(), ...(dialog ? { dialog } : {}) },
+      );
       apps.push(app);
-      const conversation = conversationOf(app);
       const replies: ConversationReply[] = [];
-      for (const step of WALK_THROUGH) replies.push(await conversation.turn('rest', REQUESTER, step.say));
+      for (const step of WALK_THROUGH) replies.push(await app.app.core.converse('rest', REQUESTER, step.say));
       return replies;
     }
 
     it('says the same, names the account the same, and creates the same request', async () => {
       // The app's own conversation runs the embedded engine.
-      const local = await converse((app) => app.app.conversation);
+      const local = await converse();
       const { dialog } = lex(WALK_THROUGH);
       // After the confirmed turn the core ends the conversation: Lex forgets the session.
       const deleted = nock(LEX_ENDPOINT)
         .delete(sessionPath(LEX_SESSION))
         .reply(200, { botId: BOT.botId, botAliasId: BOT.botAliasId, localeId: BOT.localeId, sessionId: LEX_SESSION });
-      const remote = await converse((app) => new Conversation(dialog, app.app.service, model));
+      const remote = await converse(dialog);
       expect(deleted.isDone()).toBe(true);
 
       const comparable = (r: ConversationReply) => ({

@@ -89,12 +89,12 @@ describe('Lambda handlers', () => {
 
   it('carries side effects through the stream, completes provisioning from the Control Tower event, and runs the schedule', async () => {
     const app = await lambda.vendingApp();
-    const request = await app.service.createRequest(
+    const request = await app.core.ask(
       { requester: { id: 'jane@example.com', email: 'jane@example.com', firstName: 'Jane', lastName: 'Doe' }, accountType: 'Sandbox', accountEmail: 'ct-team@example.com', accountOU: 'Demos', accountName: 'ct-team-account' },
-      { id: 'jane@example.com', channel: 'rest' },
+      { id: 'jane@example.com', door: 'rest' },
     );
     // No inline effects on Lambda: nothing was sent until the stream delivers the write.
-    expect(await app.outbox!.list()).toEqual([]);
+    expect(await app.core.sentMessages()!).toEqual([]);
     const streamEvent: DynamoDBStreamEvent = {
       Records: [
         {
@@ -116,12 +116,12 @@ describe('Lambda handlers', () => {
       ],
     };
     expect(await lambda.stream(streamEvent)).toEqual({ batchItemFailures: [] });
-    const approval = (await app.outbox!.list()).find((m) => m.kind === 'approval-request')!;
+    const approval = (await app.core.sentMessages()!).find((m) => m.kind === 'approval-request')!;
     expect(approval.text).toContain('https://abc123defg.execute-api.eu-west-1.amazonaws.com/prod/account/confirm/');
 
-    await app.service.decide(request.id, 'approve', { id: 'approvers@example.com', email: 'approvers@example.com', channel: 'email-link' });
+    await app.core.decide(request.id, 'approve', { id: 'approvers@example.com', email: 'approvers@example.com', door: 'email-link' });
     await lambda.reconcile({} as never); // the schedule drains the queue (the stream would too)
-    expect((await app.service.get(request.id)).status).toBe('PROVISIONING');
+    expect((await app.core.lookUp(request.id)).status).toBe('PROVISIONING');
 
     const ctEvent = {
       version: '0',
@@ -162,7 +162,7 @@ describe('Lambda handlers', () => {
       },
     };
     expect(await lambda.controlTowerEvent(ctEvent as never)).toEqual({ matched: true, requestId: request.id, status: 'SUCCEEDED' });
-    expect(await app.service.get(request.id)).toMatchObject({ status: 'SUCCEEDED', provisioning: { accountId: '210987654321' } });
+    expect(await app.core.lookUp(request.id)).toMatchObject({ status: 'SUCCEEDED', provisioning: { accountId: '210987654321' } });
     expect(await lambda.controlTowerEvent({ source: 'aws.s3', 'detail-type': 'Object Created', detail: {} } as never)).toEqual({ matched: false });
   });
 });

@@ -48,7 +48,7 @@ describe('Lex outage', () => {
     const body = (await res.json()) as Record<string, string>;
     expect(body.response).toMatch(/^Sorry Jane, I cannot hold a conversation right now \(Amazon Lex is busy/);
     expect(body.error).toBe(body.response);
-    expect(await running.app.service.listForRequester('jane@example.com')).toEqual([]);
+    expect(await running.app.core.requestsOf('jane@example.com')).toEqual([]);
   });
 
   it('offers the request form in Slack, and the form opens without Lex', async () => {

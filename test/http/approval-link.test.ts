@@ -1,4 +1,4 @@
-import { startApp, eventually, type RunningApp } from '../support/app';
+import { eventually, linkSigner, type RunningApp, startApp } from '../support/app';
 import { TestClock } from '../support/doubles';
 
 const requester = { UserEmail: 'jane@example.com', UserName: 'Jane', UserLastname: 'Doe' };
@@ -10,7 +10,7 @@ async function requestAccount(running: RunningApp, accountEmail: string) {
   await say(`a sandbox account in Demos for ${accountEmail}`);
   const { requestId } = await say('yes');
   await running.settle();
-  const mails = (await running.app.outbox!.list()).filter((m) => m.requestId === requestId && m.kind === 'approval-request');
+  const mails = (await running.app.core.sentMessages()!).filter((m) => m.requestId === requestId && m.kind === 'approval-request');
   const links = Object.fromEntries(mails.map((m) => [m.to, /https?:\/\/\S+\/account\/confirm\/\S+/.exec(m.text)![0]]));
   return { requestId: requestId as string, links };
 }
@@ -59,7 +59,7 @@ describe('approval by e-mail link', () => {
     });
     expect(page).toMatch(/data-testid="account-id">\d{12}<\/span> <span class="badge">sandbox/);
     const stored = (await (await fetch(`${running.baseUrl}/requests/${requestId}`)).json()) as Record<string, any>;
-    expect(stored.decision).toMatchObject({ outcome: 'approved', by: { email: 'boss@example.com', channel: 'email-link' } });
+    expect(stored.decision).toMatchObject({ outcome: 'approved', by: { email: 'boss@example.com', door: 'email-link' } });
   });
 
   it('says who decided first when a link is used after the decision', async () => {
@@ -95,7 +95,7 @@ describe('approval by e-mail link', () => {
     expect(await getStatus(running, requestId)).toBe('PENDING_APPROVAL');
     expect((await decide(links['boss@example.com'], { decision: 'deny', reason: 'Use the team sandbox' })).status).toBe(303);
     await running.settle();
-    const told = (await running.app.outbox!.list()).find((m) => m.requestId === requestId && m.kind === 'request-deny');
+    const told = (await running.app.core.sentMessages()!).find((m) => m.requestId === requestId && m.kind === 'request-deny');
     expect(told?.text).toContain('Reason: Use the team sandbox');
   });
 
@@ -120,7 +120,7 @@ describe('approval by e-mail link', () => {
   it('refuses a validly signed link for the requester themself or for someone not an approver', async () => {
     const { requestId } = await requestAccount(running, 'self@example.com');
     const sign = (approver: string) =>
-      `${running.baseUrl}/account/confirm/${running.app.tokens.sign({ requestId, approver, expiresAt: new Date(Date.now() + 3_600_000) })}`;
+      `${running.baseUrl}/account/confirm/${linkSigner(running.dataDir).sign({ requestId, approver, expiresAt: new Date(Date.now() + 3_600_000) })}`;
     const own = await decide(sign('jane@example.com'), { decision: 'approve' });
     expect(own.status).toBe(403);
     expect(await own.text()).toContain('your own request');
@@ -132,7 +132,7 @@ describe('approval by e-mail link', () => {
   it('shows an expired link as expired, with the request state', async () => {
     const { requestId, links } = await requestAccount(running, 'expire@example.com');
     clock.advance(49 * 3_600_000);
-    await running.app.service.expireStale();
+    await running.app.core.tend();
     const res = await decide(links['boss@example.com'], { decision: 'approve' });
     expect(res.status).toBe(410);
     expect(await res.text()).toMatch(/expired at .*The request is now EXPIRED \(expire by Vending bot at /s);

@@ -16,7 +16,7 @@ describe('serving under a path prefix', () => {
     await say('a sandbox account in Demos for prefix@example.com');
     const { requestId } = await say('yes');
     await running.settle();
-    const mail = (await running.app.outbox!.list()).find((m) => m.requestId === requestId && m.kind === 'approval-request')!;
+    const mail = (await running.app.core.sentMessages()!).find((m) => m.requestId === requestId && m.kind === 'approval-request')!;
     const link = /https:\S+/.exec(mail.text)![0];
     expect(link.startsWith('https://abc123.execute-api.eu-west-1.amazonaws.com/api/account/confirm/')).toBe(true);
     const token = link.split('/').pop()!;

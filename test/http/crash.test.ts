@@ -5,7 +5,8 @@ import { DynamoDbEffectStore } from '../../app/adapters/dynamodb/effects';
 import { documentClient } from '../../app/adapters/dynamodb/client';
 import { startEmbeddedDynamoDb } from '../../app/adapters/embedded/dynalite';
 import { Outbox } from '../../app/adapters/embedded/outbox';
-import type { Clock, Notifier } from '../../app/core/ports/ports';
+import type { Clock } from '../../app/core/ports/clock';
+import type { Notifier } from '../../app/core/ports/notifier';
 import { createLogger } from '../../app/boot/logger';
 import { eventually, startApp, type RunningApp } from '../support/app';
 import { type ChildServer, startChildServer, stopAllChildServers } from '../support/child-server';
@@ -293,13 +294,13 @@ describe('what a crash (kill -9) can and cannot lose', () => {
 
     // The other node's claim holds: its approval e-mail waits (its requester's own message does not).
     await eventually(async () => readOutbox(dataDir).messages.some((m) => m.requestId === other && m.kind === 'request-create'), 2_000, 20);
-    await second.app.dispatcher.sweep();
+    await second.app.core.carryOutEffects();
     await second.settle();
     expect(approvalsFor(readOutbox(dataDir).messages, other)).toEqual([]);
 
     // Once that lease has run out, the restarted node carries it out, once.
     offsetMs = 61_000;
-    await second.app.dispatcher.sweep();
+    await second.app.core.carryOutEffects();
     await second.settle();
     const { messages, unparsable } = readOutbox(dataDir);
     expect(approvalsFor(messages, other)).toHaveLength(1);
@@ -341,7 +342,7 @@ describe('what a crash (kill -9) can and cannot lose', () => {
     const requestId = (await say(running.baseUrl, p, 'yes')).body.requestId as string;
     await running.settle();
     offsetMs = 60_000; // past the first retry's backoff
-    await running.app.dispatcher.sweep();
+    await running.app.core.carryOutEffects();
     await running.settle();
     expect(approvalsFor(readOutbox(dataDir).messages, requestId)).toHaveLength(1);
   }, 15_000);

@@ -18,7 +18,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import nock from 'nock';
-import { startApp, type RunningApp } from '../support/app';
+import { linkSigner, type RunningApp, startApp } from '../support/app';
 import { fuzzCases, RawConnection, ROUTE_COUNT, startLoopbackSlack, type FuzzCase, type FuzzCorpus, type LoopbackSlack } from '../support/fuzz';
 import { signature, SLACK_ENV } from '../support/slack';
 
@@ -82,7 +82,7 @@ describe(`fuzz: ${COUNT} hostile requests across every route (seed ${SEED})`, ()
       if (!requestId) throw new Error('the corpus request was not created');
       ids.push(requestId);
     }
-    const { tokens: signer } = harness.running.app;
+    const signer = linkSigner(harness.running.dataDir);
     const inAnHour = new Date(Date.now() + 3_600_000);
     const tokens = ids
       .slice(5)

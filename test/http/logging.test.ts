@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createVendingApp } from '../../app/boot/composition';
+import { linkSigner } from '../support/app';
 import { loadConfig } from '../../app/boot/config';
 import { accessLog, fingerprint, loggedPath } from '../../app/doors/http/access-log';
 import { createLogger, prettyWanted } from '../../app/boot/logger';
@@ -36,6 +37,7 @@ async function startLogged(level: string) {
   return {
     app,
     baseUrl,
+    dataDir,
     lines,
     async stop() {
       await new Promise((resolve) => server.close(resolve));
@@ -56,7 +58,7 @@ describe('HTTP logging', () => {
     try {
       await say('a sandbox account in Demos for logs@example.com');
       const { requestId } = await say('yes');
-      const token = running.app.tokens.sign({ requestId, approver: 'boss@example.com', expiresAt: new Date(Date.now() + 86_400_000) });
+      const token = linkSigner(running.dataDir).sign({ requestId, approver: 'boss@example.com', expiresAt: new Date(Date.now() + 86_400_000) });
       expect(token.length).toBeGreaterThan(40);
 
       const paths = [`/requests/${requestId}?token=secret-query-token`, `/account/confirm/${token}`, `/account/confirm/${token}/result`, `/account/confirm/${token}?token=secret-query-token`];

@@ -52,7 +52,7 @@ describe('REST door: POST /account, compatible with the 2021 solution', () => {
       status: 'PENDING_APPROVAL',
       account: { name: 'sandbox-testuser-name-testuser-lastname', email: 'walk-team@example.com', type: 'Sandbox', ou: { name: 'Demos' } },
       requester: { email: 'walk@example.com', firstName: 'TestUser-Name' },
-      audit: [{ action: 'create', actor: { channel: 'rest' } }],
+      audit: [{ action: 'create', actor: { door: 'rest' } }],
     });
   });
 

@@ -26,7 +26,7 @@ describe('restarting the embedded product', () => {
     await say(second.baseUrl, 'Experiment');
     const { requestId } = await say(second.baseUrl, 'yes');
     await second.settle();
-    const [approval] = (await second.app.outbox!.list()).filter((m) => m.kind === 'approval-request');
+    const [approval] = (await second.app.core.sentMessages()!).filter((m) => m.kind === 'approval-request');
     await second.stop();
 
     const third = await startApp({}, { dataDir, keepData: true });

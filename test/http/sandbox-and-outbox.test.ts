@@ -15,7 +15,7 @@ describe('the embedded outbox and sandbox Account Factory', () => {
     await say(`a sandbox account in Experiment for ${accountEmail}`);
     const { requestId } = await say('yes');
     await running.settle();
-    const mail = (await running.app.outbox!.list()).find((m) => m.requestId === requestId && m.kind === 'approval-request')!;
+    const mail = (await running.app.core.sentMessages()!).find((m) => m.requestId === requestId && m.kind === 'approval-request')!;
     const link = /http\S+/.exec(mail.text)![0];
     await fetch(link, { method: 'POST', body: new URLSearchParams({ decision: 'approve' }), redirect: 'manual' });
     return requestId;
@@ -41,7 +41,7 @@ describe('the embedded outbox and sandbox Account Factory', () => {
     });
     expect(done.provisioning).toMatchObject({ factory: 'sandbox', accountId: expect.stringMatching(/^\d{12}$/) });
     // The message follows the SUCCEEDED write as an effect: wait for it rather than race it.
-    const ready = await eventually(async () => (await running.app.outbox!.list()).find((m) => m.requestId === requestId && m.kind === 'request-succeed'));
+    const ready = await eventually(async () => (await running.app.core.sentMessages()!).find((m) => m.requestId === requestId && m.kind === 'request-succeed'));
     expect(ready.text).toContain(done.provisioning.accountId);
     expect(ready.text).toContain('SANDBOX Account Factory (simulated');
   });
@@ -53,7 +53,7 @@ describe('the embedded outbox and sandbox Account Factory', () => {
       return r.status === 'FAILED' && r;
     });
     expect(failed.provisioning.failureReason).toContain('simulated failure');
-    const told = await eventually(async () => (await running.app.outbox!.list()).find((m) => m.requestId === requestId && m.kind === 'request-fail'));
+    const told = await eventually(async () => (await running.app.core.sentMessages()!).find((m) => m.requestId === requestId && m.kind === 'request-fail'));
     expect(told.subject).toContain('Failed');
     expect(told.text).toContain('matches the failure pattern');
   });

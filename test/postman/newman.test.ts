@@ -99,11 +99,11 @@ describe('Postman collection (newman)', () => {
       const rootEmail = slots.RootEmail;
       expect(requestId).toMatch(/^\S+$/);
       expect(rootEmail).toMatch(/^chatops-test-.+@example\.com$/);
-      const stored = await app.app.service.get(requestId);
+      const stored = await app.app.core.lookUp(requestId);
       expect(stored).toMatchObject({ status: 'PENDING_APPROVAL', account: { email: rootEmail, type: 'Sandbox' } });
       // Approval is not in the collection (the link is in the e-mail), but the e-mail was sent.
       await app.settle();
-      const mail = await eventually(async () => (await app.app.outbox!.list()).find((m) => m.kind === 'approval-request' && m.requestId === requestId));
+      const mail = await eventually(async () => (await app.app.core.sentMessages()!).find((m) => m.kind === 'approval-request' && m.requestId === requestId));
       expect(mail.text).toContain('/account/confirm/');
     });
 

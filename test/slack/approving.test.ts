@@ -46,8 +46,9 @@ describe('Slack door: approving', () => {
     );
     expect(res.status).toBe(200);
     await running.settle();
-    const request = (await running.app.service.listPending()).find((r) => r.account.name === name)!;
-    const where = (await running.app.service.get(request.id)).approvalMessage!;
+    const request = (await running.app.core.waitingFor({ id: 'UBOSS', door: 'slack' })).find((r) => r.account.name === name)!;
+    const [channel, ts] = (await running.app.core.lookUp(request.id)).annotations!['slack.approval-message'].split(' ');
+    const where = { channel, ts };
     slack.reset();
     return { request, where };
   }
@@ -65,7 +66,7 @@ describe('Slack door: approving', () => {
     const { request, where } = await fileRequest();
     expect((await click('UBOSS', 'approve_request', request, where)).status).toBe(200);
     const done = await eventually(async () => {
-      const r = await running.app.service.get(request.id);
+      const r = await running.app.core.lookUp(request.id);
       return r.status === 'SUCCEEDED' && r;
     });
     await running.settle();
@@ -92,7 +93,7 @@ describe('Slack door: approving', () => {
       expect.objectContaining({ channel: 'C0APPROVALS', user: 'UOMAR', text: 'Omar Haddad is not an approver for account requests.' }),
     ]);
     expect(slack.of('chat.update')).toEqual([]);
-    expect((await running.app.service.get(request.id)).status).toBe('PENDING_APPROVAL');
+    expect((await running.app.core.lookUp(request.id)).status).toBe('PENDING_APPROVAL');
   });
 
   it('never lets an approver approve their own request', async () => {
@@ -100,7 +101,7 @@ describe('Slack door: approving', () => {
     await click('UDEPUTY', 'approve_request', request, where);
     await running.settle();
     expect(slack.of('chat.postEphemeral')[0]).toMatchObject({ user: 'UDEPUTY', text: expect.stringContaining('your own request') });
-    expect((await running.app.service.get(request.id)).status).toBe('PENDING_APPROVAL');
+    expect((await running.app.core.lookUp(request.id)).status).toBe('PENDING_APPROVAL');
   });
 
   it('asks for a reason to deny, then tells the requester and updates the message', async () => {
@@ -116,7 +117,7 @@ describe('Slack door: approving', () => {
     const res = await interaction(running.baseUrl, viewSubmission('UBOSS', 'deny_reason_modal', { reason: textValue('Use the shared sandbox') }, metadata));
     expect(await res.text()).toBe('');
     await running.settle();
-    expect(await running.app.service.get(request.id)).toMatchObject({ status: 'DENIED', decision: { reason: 'Use the shared sandbox', by: { id: 'UBOSS', channel: 'slack' } } });
+    expect(await running.app.core.lookUp(request.id)).toMatchObject({ status: 'DENIED', decision: { reason: 'Use the shared sandbox', by: { id: 'UBOSS', door: 'slack' } } });
     expect(blocksText(lastUpdate())).toContain('Denied by <@UBOSS>');
     expect(blocksText(lastUpdate())).toContain('Use the shared sandbox');
     expect(hasButtons(lastUpdate())).toBe(false);
@@ -133,7 +134,7 @@ describe('Slack door: approving', () => {
 
   it('lets a Slack click and an e-mail link race safely: one wins, the other is told who', async () => {
     const { request, where } = await fileRequest();
-    const mail = (await running.app.outbox!.list()).find((m) => m.requestId === request.id && m.kind === 'approval-request')!;
+    const mail = (await running.app.core.sentMessages()!).find((m) => m.requestId === request.id && m.kind === 'approval-request')!;
     const link = /http\S+/.exec(mail.text)![0];
     const [slackClick, linkPost] = await Promise.all([
       click('UBOSS', 'approve_request', request, where),
@@ -141,7 +142,7 @@ describe('Slack door: approving', () => {
     ]);
     expect(slackClick.status).toBe(200);
     await running.settle();
-    const stored = await running.app.service.get(request.id);
+    const stored = await running.app.core.lookUp(request.id);
     expect(stored.audit.filter((e) => e.action === 'approve' || e.action === 'deny')).toHaveLength(1);
     if (stored.decision!.outcome === 'denied') {
       expect(linkPost.status).toBe(303);
@@ -155,7 +156,7 @@ describe('Slack door: approving', () => {
   it('updates the message when a request expires', async () => {
     const { request } = await fileRequest();
     clock.advance(49 * 3_600_000);
-    await running.app.service.expireStale();
+    await running.app.core.tend();
     await running.settle();
     const update = slack.of('chat.update').find((u) => blocksText(u).includes(request.id))!;
     expect(blocksText(update)).toContain('Expired: nobody decided in time');
@@ -168,7 +169,7 @@ describe('Slack door: approving', () => {
     clock.advance(49 * 3_600_000); // no sweep: the stored request is still PENDING_APPROVAL
     await click('UBOSS', 'approve_request', request, where);
     await running.settle();
-    const stored = await running.app.service.get(request.id);
+    const stored = await running.app.core.lookUp(request.id);
     expect(stored).toMatchObject({ status: 'EXPIRED' });
     expect(stored.decision).toBeUndefined();
     expect(slack.of('chat.postEphemeral')).toEqual([expect.objectContaining({ user: 'UBOSS', text: expect.stringContaining('expired at') })]);
@@ -179,13 +180,13 @@ describe('Slack door: approving', () => {
     const { request, where } = await fileRequest();
     slack.fail('chat.update', 1000);
     await click('UBOSS', 'approve_request', request, where);
-    await eventually(async () => (await running.app.service.get(request.id)).status === 'SUCCEEDED');
+    await eventually(async () => (await running.app.core.lookUp(request.id)).status === 'SUCCEEDED');
     await running.settle();
     const failed = slack.of('chat.update').length;
     expect(failed).toBeGreaterThan(0);
     slack.reset();
     clock.advance(60 * 60_000);
-    await running.app.dispatcher.sweep();
+    await running.app.core.carryOutEffects();
     await eventually(async () => slack.of('chat.update').some((u) => blocksText(u).includes('Account ready')));
     expect(blocksText(lastUpdate())).toContain('Account ready');
     expect(blocksText(lastUpdate())).toContain('Approved by <@UBOSS>');

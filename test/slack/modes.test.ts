@@ -9,7 +9,7 @@ describe('how the Slack door turns on', () => {
     const health = (await (await fetch(`${running.baseUrl}/healthz`)).json()) as { ports: { slack: string } };
     expect(health.ports.slack).toMatch(/^off \(set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN/);
     expect((await fetch(`${running.baseUrl}/slack/events`, { method: 'POST', body: '{}' })).status).toBe(404);
-    expect(running.app.slack).toBeUndefined();
+    expect(running.app.doors.map((d) => d.name)).not.toContain('slack');
     await running.stop();
   });
 
@@ -25,8 +25,9 @@ describe('how the Slack door turns on', () => {
     const env = { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_APP_TOKEN: 'xapp-1-test', SLACK_API_URL: SLACK_ENV.SLACK_API_URL };
     expect(loadConfig(env).slackMode).toBe('socket');
     const running = await startApp(env); // not started: connecting needs Slack
-    expect(running.app.slack?.mode).toBe('socket');
-    expect(running.app.slack?.router).toBeUndefined();
+    const slack = running.app.doors.find((d) => d.name === 'slack') as { mode?: string; routes?: unknown } | undefined;
+    expect(slack?.mode).toBe('socket');
+    expect(slack?.routes).toBeUndefined();
     expect((await fetch(`${running.baseUrl}/slack/events`, { method: 'POST', body: '{}' })).status).toBe(404);
     await running.stop();
     nock.cleanAll();

@@ -63,7 +63,7 @@ describe('Slack outage: nothing lost, nothing twice, everything in order', () =>
     pumping = true;
     pump = (async () => {
       while (pumping) {
-        await running.app.dispatcher.sweep().catch(() => undefined);
+        await running.app.core.carryOutEffects().catch(() => undefined);
         await sleep(400);
       }
     })();
@@ -114,12 +114,12 @@ describe('Slack outage: nothing lost, nothing twice, everything in order', () =>
   };
 
   const requestOf = async (user: string): Promise<AccountRequest> => {
-    const mine = await running.app.store.listByRequester(`${user.toLowerCase()}@example.com`);
+    const mine = await running.app.core.requestsOf(`${user.toLowerCase()}@example.com`);
     expect(mine).toHaveLength(1);
-    return running.app.service.get(mine[0].id);
+    return running.app.core.lookUp(mine[0].id);
   };
 
-  const approvalMail = async (request: AccountRequest) => (await running.app.outbox!.list()).find((m) => m.requestId === request.id && m.kind === 'approval-request');
+  const approvalMail = async (request: AccountRequest) => (await running.app.core.sentMessages()!).find((m) => m.requestId === request.id && m.kind === 'approval-request');
   const approveByMail = async (request: AccountRequest) => {
     const mail = await eventually(() => approvalMail(request), 5_000, 100);
     const link = /http\S+/.exec(mail.text)![0];
@@ -182,7 +182,7 @@ describe('Slack outage: nothing lost, nothing twice, everything in order', () =>
     // Provisioning does not wait for Slack: every request starts right after its approval (not
     // behind its own failing Slack calls) and is ready while Slack is still down.
     // (Polled gently, one request at a time: the embedded store serves the app too.)
-    const current = (user: string) => running.app.service.get(requests.get(user)!.id);
+    const current = (user: string) => running.app.core.lookUp(requests.get(user)!.id);
     await eventually(async () => {
       for (const user of everyone) if ((await current(user)).status !== 'SUCCEEDED') return false;
       return true;

@@ -89,7 +89,7 @@ describe('Slack door: requesting an account', () => {
       expect(await res.json()).toEqual({ response_action: 'errors', errors: { accountEmail: expect.stringContaining('dot in the domain') } });
       const long = await submit('UJANE', 'long@example.com', { accountName: textValue('x'.repeat(51)) });
       expect(await long.json()).toEqual({ response_action: 'errors', errors: { accountName: 'The account name must be at most 50 characters' } });
-      expect(await running.app.service.listForRequester('jane@example.com')).toEqual([]);
+      expect(await running.app.core.requestsOf('jane@example.com')).toEqual([]);
     });
 
     it('refuses a profile without an e-mail on the form, in plain words', async () => {
@@ -101,13 +101,13 @@ describe('Slack door: requesting an account', () => {
       const res = await submit('UOMAR', 'payments@example.com');
       expect(res.status).toBe(200);
       expect(await res.text()).toBe('');
-      const [request] = await running.app.service.listForRequester('omar@example.com');
+      const [request] = await running.app.core.requestsOf('omar@example.com');
       expect(request).toMatchObject({
         status: 'PENDING_APPROVAL',
         reason: 'Payments service go-live',
         requester: { slackUserId: 'UOMAR', email: 'omar@example.com', firstName: 'Omar', lastName: 'Haddad' },
         account: { name: 'team-payments', type: 'Production', ou: { name: 'Demos', id: 'ou-abcd-12345678' } },
-        audit: [{ actor: { channel: 'slack', id: 'UOMAR' } }],
+        audit: [{ actor: { door: 'slack', id: 'UOMAR' } }],
       });
       await running.settle();
       const dm = slack.of('chat.postMessage').find((m) => m.channel === 'UOMAR');
@@ -122,7 +122,7 @@ describe('Slack door: requesting an account', () => {
         ['Approve', 'approve_request', request.id, 'primary'],
         ['Deny', 'deny_request', request.id, 'danger'],
       ]);
-      expect((await running.app.service.get(request.id)).approvalMessage).toEqual({ channel: 'C0APPROVALS', ts: expect.any(String) });
+      expect((await running.app.core.lookUp(request.id)).annotations).toEqual({ 'slack.approval-message': expect.stringMatching(/^C0APPROVALS \d+\.\d+$/) });
     });
 
     it('answers "status" and "help" privately', async () => {

@@ -1,7 +1,11 @@
 import type { AccountRequest, Status } from '../../app/core/request/account-request';
-import { SessionConflictError } from '../../app/core/ports/dialog';
+import { SessionConflictError } from '../../app/core/errors';
 import { AccountNameTakenError, DuplicateConfirmationError, DuplicateRequestError, RequestExpiredError, TransitionConflictError } from '../../app/core/errors';
-import type { Effect, EffectStore, IdempotencyStore, RequestStore, SessionStore, Transition } from '../../app/core/ports/ports';
+import type { Effect, EffectStore } from '../../app/core/ports/effects';
+import type { IdempotencyStore } from '../../app/core/ports/idempotency';
+import type { RequestStore, Transition } from '../../app/core/ports/requests';
+import type { SessionStore } from '../../app/core/ports/sessions';
+import type { SlotStore } from '../../app/core/ports/slots';
 
 /**
  * The store contract: what every implementation of the store ports promises, run against each of
@@ -12,6 +16,7 @@ import type { Effect, EffectStore, IdempotencyStore, RequestStore, SessionStore,
 export interface Stores {
   requests: RequestStore;
   effects: EffectStore;
+  slots: SlotStore;
   sessions: SessionStore;
   idempotency: IdempotencyStore;
 }
@@ -27,6 +32,7 @@ export function aRequest(over: { email?: string; name?: string; status?: Status;
   const requester = over.requester ?? 'jane@example.com';
   return {
     id,
+    kind: 'new-account',
     status: over.status ?? 'PENDING_APPROVAL',
     version: 1,
     statusSince: at,
@@ -41,7 +47,7 @@ export function aRequest(over: { email?: string; name?: string; status?: Status;
       ou: { name: 'Demos' },
       sso: { email: requester, firstName: 'Jane', lastName: 'Doe' },
     },
-    audit: [{ at, actor: { id: requester, channel: 'rest' }, action: 'create', to: 'PENDING_APPROVAL' }],
+    audit: [{ at, actor: { id: requester, door: 'rest' }, action: 'create', to: 'PENDING_APPROVAL' }],
   };
 }
 
@@ -59,7 +65,7 @@ export function aTransition(r: AccountRequest, action: string, to: Status, over:
     from: [r.status],
     to,
     patch: { statusSince: at },
-    event: { at, actor: { id: 'boss@example.com', channel: 'email-link' }, action, from: r.status, to },
+    event: { at, actor: { id: 'boss@example.com', door: 'email-link' }, action, from: r.status, to },
     effects: [],
     ...over,
   };
@@ -211,12 +217,12 @@ export function storeContract(name: string, open: () => Promise<Stores & { close
 
       it('gives at most `max` provisioning slots, also to concurrent claimers', async () => {
         const ids = Array.from({ length: 8 }, () => aRequest().id);
-        const claimed = await Promise.all(ids.map((id) => s.requests.claimSlot(id, 3, new Date())));
+        const claimed = await Promise.all(ids.map((id) => s.slots.claim(id, 3, new Date())));
         expect(claimed.filter(Boolean)).toHaveLength(3);
-        const holders = await s.requests.slotHolders();
+        const holders = await s.slots.holders();
         expect(holders).toHaveLength(3);
-        for (const h of holders) await s.requests.releaseSlot(h.requestId);
-        expect(await s.requests.slotHolders()).toEqual([]);
+        for (const h of holders) await s.slots.release(h.requestId);
+        expect(await s.slots.holders()).toEqual([]);
       });
     });
 

@@ -3,6 +3,7 @@ import { documentClient } from '../../app/adapters/dynamodb/client';
 import { DynamoDbEffectStore } from '../../app/adapters/dynamodb/effects';
 import { DynamoDbIdempotencyStore } from '../../app/adapters/dynamodb/idempotency';
 import { DynamoDbSessionStore } from '../../app/adapters/dynamodb/sessions';
+import { DynamoDbSlotStore } from '../../app/adapters/dynamodb/slots';
 import { DynamoDbRequestStore, type DynamoDbStoreOptions } from '../../app/adapters/dynamodb/store';
 import { createTableInput } from '../../app/adapters/dynamodb/table-schema';
 import { startEmbeddedDynamoDb } from '../../app/adapters/embedded/dynalite';
@@ -21,6 +22,7 @@ function storesOn(config: ConstructorParameters<typeof DynamoDBClient>[0], table
   return {
     requests: new DynamoDbRequestStore(db, table, opts),
     effects: new DynamoDbEffectStore(db, table),
+    slots: new DynamoDbSlotStore(db, table),
     sessions: new DynamoDbSessionStore(db, table),
     idempotency: new DynamoDbIdempotencyStore(db, table, clock),
     db,

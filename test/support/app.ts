@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,6 +7,7 @@ import { createVendingApp, type VendingApp } from '../../app/boot/composition';
 import { loadConfig } from '../../app/boot/config';
 import { createLogger } from '../../app/boot/logger';
 import type { BuildOptions } from '../../app/boot/composition';
+import { ApprovalTokens } from '../../app/core/request/approval-link';
 
 export interface RunningApp {
   app: VendingApp;
@@ -31,12 +32,12 @@ export async function startApp(env: Record<string, string> = {}, opts: Omit<Buil
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   // Approval links must point at this server: PUBLIC_URL is only known once the port is.
   (app.config as { publicUrl: string }).publicUrl = env.PUBLIC_URL ?? baseUrl;
-  if (opts.background) app.startBackground();
+  if (opts.background) await app.start();
   return {
     app,
     baseUrl,
     dataDir,
-    settle: () => app.dispatcher.idle(),
+    settle: () => app.core.settled(),
     async stop() {
       await new Promise((resolve) => server.close(resolve));
       await app.close();
@@ -54,4 +55,9 @@ export async function eventually<T>(check: () => Promise<T | undefined | false>,
     if (Date.now() > until) throw new Error(`Condition not met within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/** Signs approval tokens with the running app's own secret (generated into its data dir), for links a test forges. */
+export function linkSigner(dataDir: string): ApprovalTokens {
+  return new ApprovalTokens(readFileSync(join(dataDir, 'approval-secret'), 'utf8').trim());
 }

@@ -1,13 +1,8 @@
 import type { AccountRequest } from '../../app/core/request/account-request';
-import {
-  type AccountFactory,
-  type Clock,
-  FactoryBusyError,
-  FactoryRejectedError,
-  type Notifier,
-  type OutgoingMessage,
-  type ProvisioningStatus,
-} from '../../app/core/ports/ports';
+import type { AccountFactory, ProvisioningStatus } from '../../app/core/ports/account-factory';
+import type { Clock } from '../../app/core/ports/clock';
+import { FactoryBusyError, FactoryRejectedError } from '../../app/core/errors';
+import type { Notifier, OutgoingMessage } from '../../app/core/ports/notifier';
 
 /** A clock the test moves by hand. */
 export class TestClock implements Clock {

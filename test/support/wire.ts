@@ -1,6 +1,7 @@
 import nock from 'nock';
-import { type DialogSession, SessionConflictError } from '../../app/core/ports/dialog';
-import type { SessionStore } from '../../app/core/ports/ports';
+import type { DialogSession } from '../../app/core/ports/sessions';
+import { SessionConflictError } from '../../app/core/errors';
+import type { SessionStore } from '../../app/core/ports/sessions';
 
 /**
  * For wire-level tests: no real network (loopback stays open for the app under test), and every

@@ -1,7 +1,7 @@
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AccountRequest } from '../../core/request/account-request';
 import { inOrder, nextDue } from '../../core/effects/dispatcher';
-import type { Effect, EffectStore } from '../../core/ports/ports';
+import type { Effect, EffectStore } from '../../core/ports/effects';
 import { isConditionFailed } from './client';
 import { effectsKey, effectsOf, isRequestScope, scopeKey, scopeOfItem, toRequest } from './items';
 

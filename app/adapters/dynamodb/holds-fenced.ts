@@ -1,10 +1,12 @@
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type AccountRequest, STATUSES, isOpen } from '../../core/request/account-request';
 import { ContentionError } from '../../core/errors';
-import type { CreateOptions, Effect, Transition } from '../../core/ports/ports';
+import type { CreateOptions, Transition } from '../../core/ports/requests';
+import type { Effect } from '../../core/ports/effects';
 import { isConditionFailed } from './client';
-import { dueIndex, emailKey, type Item, requestKey, requestItem, requesterIndex, statusIndex, toRequest } from './items';
-import { type Hold, type HoldProtocol, type LockItems, holdsOf, refusal, sleep } from './holds';
+import { holdsMoving, refusal } from '../../core/request/holds';
+import { dueIndex, type Item, requestKey, requestItem, requesterIndex, statusIndex, toRequest } from './items';
+import { type HoldProtocol, type LockedHold, type LockItems, holdsToTake, locked, sleep } from './holds';
 import { conflictOf, transitionUpdate } from './transition';
 
 const CLOSED = STATUSES.filter((s) => !isOpen(s));
@@ -34,9 +36,9 @@ export class FencedHolds implements HoldProtocol {
     const lease = this.lease();
     const { gsi1pk, gsi1sk, gsi2pk, gsi2sk, gsi3pk, gsi3sk, effects: _e, effectsRev: _r, ...draft } = requestItem(request, effects);
     await this.db.send(new PutCommand({ TableName: this.table, Item: { ...draft, draft: true, acquiring: lease }, ConditionExpression: 'attribute_not_exists(pk)' }));
-    const taken: Hold[] = [];
+    const taken: LockedHold[] = [];
     try {
-      for (const hold of holdsOf(request, opts)) {
+      for (const hold of holdsToTake(request, opts)) {
         await this.take(hold, request, lease);
         taken.push(hold);
       }
@@ -69,17 +71,19 @@ export class FencedHolds implements HoldProtocol {
       if (!isConditionFailed(err)) throw err;
       throw conflictOf(t, toRequestOrUndefined(await this.locks.requestItem(t.id)));
     }
-    const hold: Hold = { kind: 'email', key: emailKey(current.account.email) };
-    let took = false;
+    const retake = holdsMoving(current, t.from, t.to).retake.map(locked);
+    const took: LockedHold[] = [];
     try {
-      await this.take(hold, current, lease);
-      took = true;
+      for (const hold of retake) {
+        await this.take(hold, current, lease);
+        took.push(hold);
+      }
       await this.db.send(new UpdateCommand(transitionUpdate(t, this.table, { condition: 'acquiring = :lease', remove: ['acquiring'], values: { ':lease': lease } })));
     } catch (err) {
       await this.ignoreConflict(
         this.db.send(new UpdateCommand({ TableName: this.table, Key: requestKey(t.id), UpdateExpression: 'REMOVE acquiring', ConditionExpression: 'acquiring = :lease', ExpressionAttributeValues: { ':lease': lease } })),
       );
-      if (took) await this.locks.release(hold.key, t.id);
+      for (const hold of took) await this.locks.release(hold.key, t.id);
       if (!isConditionFailed(err)) throw err;
       const now = toRequestOrUndefined(await this.locks.requestItem(t.id));
       throw now && now.version === t.expectedVersion ? new ContentionError('Another request took the account e-mail meanwhile; nothing was changed. Try again.') : conflictOf(t, now);
@@ -87,7 +91,7 @@ export class FencedHolds implements HoldProtocol {
   }
 
   /** Takes one hold for `request`, waiting (bounded) for holders that are still being written. */
-  private async take(hold: Hold, request: AccountRequest, lease: string): Promise<void> {
+  private async take(hold: LockedHold, request: AccountRequest, lease: string): Promise<void> {
     const giveUpAt = Date.now() + this.leaseMs + 2_000;
     for (let round = 0; Date.now() < giveUpAt; round++) {
       if (await this.locks.put(hold.key, request.id)) return;
@@ -107,7 +111,7 @@ export class FencedHolds implements HoldProtocol {
       if (holder && !(await this.fenceClosed(holderId, item!))) continue;
       if (await this.locks.put(hold.key, request.id, holderId)) return;
     }
-    throw new ContentionError(`Too many requests at once for ${hold.kind === 'email' ? request.account.email : request.account.name}; nothing was stored. Try again.`);
+    throw new ContentionError(`Too many requests at once for ${hold.value}; nothing was stored. Try again.`);
   }
 
   /** A holder whose lease ran out (it crashed while taking its locks): make its own last write fail. */

@@ -1,9 +1,11 @@
 import { type DynamoDBDocumentClient, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { type AccountRequest, STATUSES, isOpen } from '../../core/request/account-request';
 import { ContentionError } from '../../core/errors';
-import type { CreateOptions, Effect, Transition } from '../../core/ports/ports';
-import { emailKey, requestItem, requestKey } from './items';
-import { type Hold, type HoldKind, type HoldProtocol, type LockItems, holderRequest, holdsOf, refusal, sleep } from './holds';
+import type { CreateOptions, Transition } from '../../core/ports/requests';
+import type { Effect } from '../../core/ports/effects';
+import { type HoldKind, holdsMoving, refusal } from '../../core/request/holds';
+import { requestItem, requestKey } from './items';
+import { type HoldProtocol, type LockedHold, type LockItems, holderRequest, holdsToTake, locked, sleep } from './holds';
 import { conflictOf, transitionUpdate } from './transition';
 
 const CLOSED = STATUSES.filter((s) => !isOpen(s));
@@ -31,14 +33,14 @@ export class TransactionalHolds implements HoldProtocol {
 
   async create(request: AccountRequest, effects: Effect[], opts: CreateOptions): Promise<void> {
     const first: Item = { Put: { TableName: this.table, Item: requestItem(request, effects), ConditionExpression: 'attribute_not_exists(pk)' } } as Item;
-    await this.write(request, holdsOf(request, opts), first, (failedFirst) => {
+    await this.write(request, holdsToTake(request, opts), first, (failedFirst) => {
       throw failedFirst ? new ContentionError(`Request id ${request.id} is taken; try again`) : new Error('unreachable');
     });
   }
 
   async reopen(t: Transition, current: AccountRequest): Promise<void> {
     const first: Item = { Update: transitionUpdate(t, this.table) };
-    await this.write(current, [{ kind: 'email', key: emailKey(current.account.email) }], first, async () => {
+    await this.write(current, holdsMoving(current, t.from, t.to).retake.map(locked), first, async () => {
       throw conflictOf(t, holderRequest(await this.locks.requestItem(t.id)));
     });
   }
@@ -47,11 +49,11 @@ export class TransactionalHolds implements HoldProtocol {
    * Writes `first` (the request) and the locks of `holds` in one transaction, taking over locks
    * whose holders closed or never existed, refusing those that are kept; bounded retries.
    */
-  private async write(request: AccountRequest, holds: Hold[], first: Item, firstFailed: (failed: boolean) => unknown): Promise<void> {
+  private async write(request: AccountRequest, holds: LockedHold[], first: Item, firstFailed: (failed: boolean) => unknown): Promise<void> {
     const takeovers = new Map<HoldKind, Takeover>();
     for (let attempt = 0; attempt < 8; attempt++) {
       const items: Item[] = [first];
-      const owners: Array<Hold | undefined> = [undefined];
+      const owners: Array<LockedHold | undefined> = [undefined];
       for (const hold of holds) {
         for (const item of this.lockItems(hold, request.id, takeovers.get(hold.kind))) {
           items.push(item);
@@ -89,7 +91,7 @@ export class TransactionalHolds implements HoldProtocol {
   }
 
   /** The lock put, and when taking over, the check that its holder is still closed or gone. */
-  private lockItems(hold: Hold, requestId: string, takeover: Takeover | undefined): Item[] {
+  private lockItems(hold: LockedHold, requestId: string, takeover: Takeover | undefined): Item[] {
     const put = {
       Put: {
         TableName: this.table,

@@ -1,16 +1,16 @@
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { type AccountRequest, isOpen } from '../../core/request/account-request';
-import { AccountNameTakenError, DuplicateConfirmationError, DuplicateRequestError } from '../../core/errors';
-import type { CreateOptions, Effect, Transition } from '../../core/ports/ports';
+import type { AccountRequest } from '../../core/request/account-request';
+import { type Hold, holdsOf } from '../../core/request/holds';
+import type { CreateOptions, Transition } from '../../core/ports/requests';
+import type { Effect } from '../../core/ports/effects';
 import { isConditionFailed } from './client';
-import { confirmationKey, emailKey, type Item, type Key, nameKey, requestKey, toRequest } from './items';
+import { holdKey, type Item, type Key, requestKey, toRequest } from './items';
 
 /**
- * What a request holds while it lives: its account e-mail (while open), its account name (for
- * good) and the confirmation that created it (for good). Each hold is one lock item naming the
- * holder's request id. Two protocols take them (dynamodb-holds-fenced.ts for servers without
- * transactions, dynamodb-holds-transactional.ts for DynamoDB); both give the same guarantee:
- * whatever the concurrency, one request per open e-mail, per name and per confirmation.
+ * What a request holds (core/request/holds.ts says what and for how long) as lock items, one per
+ * hold, naming the holder's request id. Two protocols take them (holds-fenced.ts for servers
+ * without transactions, holds-transactional.ts for DynamoDB); both give the same guarantee:
+ * whatever the concurrency, one holder per hold.
  */
 export interface HoldProtocol {
   create(request: AccountRequest, effects: Effect[], opts: CreateOptions): Promise<void>;
@@ -18,33 +18,15 @@ export interface HoldProtocol {
   reopen(t: Transition, current: AccountRequest): Promise<void>;
 }
 
-export type HoldKind = 'email' | 'name' | 'confirmation';
-
-export interface Hold {
-  kind: HoldKind;
+/** A hold with the key of its lock item. */
+export interface LockedHold extends Hold {
   key: Key;
 }
 
-/** The holds a new request takes, in the order they are taken. */
-export function holdsOf(request: AccountRequest, opts: CreateOptions): Hold[] {
-  return [
-    { kind: 'email', key: emailKey(request.account.email) },
-    { kind: 'name', key: nameKey(request.account.name) },
-    ...(opts.confirmationKey ? [{ kind: 'confirmation' as const, key: confirmationKey(opts.confirmationKey) }] : []),
-  ];
-}
+export const locked = (hold: Hold): LockedHold => ({ ...hold, key: holdKey(hold) });
 
-/**
- * The refusal when `holder` keeps the hold, or undefined when the hold may be taken over: an
- * e-mail is free again once its holder closed; a name and a confirmation only if the holder
- * never came to exist.
- */
-export function refusal(hold: Hold, request: AccountRequest, holder: AccountRequest | undefined): Error | undefined {
-  if (!holder) return undefined;
-  if (hold.kind === 'email') return isOpen(holder.status) ? new DuplicateRequestError(holder.id, request.account.email) : undefined;
-  if (hold.kind === 'name') return new AccountNameTakenError(request.account.name, holder.id);
-  return new DuplicateConfirmationError(holder.id);
-}
+/** The holds a new request takes, in the order they are taken. */
+export const holdsToTake = (request: AccountRequest, opts: CreateOptions): LockedHold[] => holdsOf(request, opts.confirmationKey).map(locked);
 
 /** Lock items: one per held thing, naming the holder. */
 export class LockItems {

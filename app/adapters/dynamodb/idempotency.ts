@@ -1,5 +1,5 @@
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { IdempotencyStore } from '../../core/ports/ports';
+import type { IdempotencyStore } from '../../core/ports/idempotency';
 import { isConditionFailed } from './client';
 import { TTL_ATTRIBUTE } from './table-schema';
 

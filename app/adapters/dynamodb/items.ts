@@ -1,6 +1,7 @@
-import type { AccountRequest, Status } from '../../core/request/account-request';
+import type { AccountRequest, Actor, Status } from '../../core/request/account-request';
+import type { Hold, HoldKind } from '../../core/request/holds';
 import { nextDue } from '../../core/effects/dispatcher';
-import type { Effect } from '../../core/ports/ports';
+import type { Effect } from '../../core/ports/effects';
 import { INDEXES } from './table-schema';
 
 /** How the domain's records become items of the one table (key design in table-schema.ts). */
@@ -12,9 +13,9 @@ export type Key = { pk: string; sk: string };
 const INTERNAL = new Set(['pk', 'sk', 'effects', 'effectsRev', 'acquiring', 'draft', 'fence', ...Object.values(INDEXES).flatMap((i) => [i.pk, i.sk])]);
 
 export const requestKey = (id: string): Key => ({ pk: `REQ#${id}`, sk: 'REQ' });
-export const emailKey = (email: string): Key => ({ pk: `EMAIL#${email.toLowerCase()}`, sk: 'LOCK' });
-export const nameKey = (name: string): Key => ({ pk: `NAME#${name.toLowerCase()}`, sk: 'LOCK' });
-export const confirmationKey = (key: string): Key => ({ pk: `CONFIRM#${key}`, sk: 'LOCK' });
+const LOCK_PREFIX: Record<HoldKind, string> = { 'account-email': 'EMAIL', 'account-name': 'NAME', confirmation: 'CONFIRM' };
+/** The lock item of a hold (EMAIL#, NAME#, CONFIRM#). */
+export const holdKey = (hold: Pick<Hold, 'kind' | 'value'>): Key => ({ pk: `${LOCK_PREFIX[hold.kind]}#${hold.value.toLowerCase()}`, sk: 'LOCK' });
 /** Deferred work that belongs to no request (e.g. a chat reply): its own small item. */
 export const scopeKey = (scope: string): Key => ({ pk: `SCOPE#${scope}`, sk: 'EFFECTS' });
 /** Request ids are the scope of their own effects. */
@@ -40,6 +41,8 @@ export const dueIndex = (effects: Effect[]) => {
 export function requestItem(request: AccountRequest, effects: Effect[]): Item {
   return {
     ...request,
+    // Always a map, so that a door's note is one SET of a key in it.
+    annotations: request.annotations ?? {},
     ...requestKey(request.id),
     ...statusIndex(request.status, request.statusSince, request.id),
     ...requesterIndex(request),
@@ -50,13 +53,25 @@ export function requestItem(request: AccountRequest, effects: Effect[]): Item {
 }
 
 /**
- * The request an item holds. Items written before requests had a version (an earlier release)
- * count their transitions from the audit trail, which has one event per transition.
+ * The request an item holds, whichever release wrote it. Items of earlier releases are read in
+ * today's shape: no kind (all were new accounts), no version (their transitions are counted from
+ * the audit trail, one event each), actors with a `channel` (now `door`). (Their Slack
+ * `approvalMessage` is passed on for the Slack door, which reads it.)
  */
 export function toRequest(item: Item): AccountRequest {
   const request = Object.fromEntries(Object.entries(item).filter(([k]) => !INTERNAL.has(k))) as AccountRequest;
+  request.kind ??= 'new-account';
   if (typeof request.version !== 'number') request.version = Array.isArray(request.audit) ? request.audit.length : 1;
+  request.audit = (request.audit ?? []).map((e) => ({ ...e, actor: withDoor(e.actor) }));
+  if (request.decision) request.decision = { ...request.decision, by: withDoor(request.decision.by) };
+  if (request.annotations && Object.keys(request.annotations).length === 0) delete request.annotations;
   return request;
+}
+
+function withDoor(actor: Actor & { channel?: Actor['door'] }): Actor {
+  if (actor.door) return actor;
+  const { channel, ...rest } = actor;
+  return { ...rest, door: channel ?? 'system' };
 }
 
 /** A request item that is visible: written completely (not a draft that is still taking its locks). */

@@ -1,6 +1,7 @@
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { type DialogSession, SessionConflictError } from '../../core/ports/dialog';
-import type { SessionStore } from '../../core/ports/ports';
+import type { DialogSession } from '../../core/ports/sessions';
+import { SessionConflictError } from '../../core/errors';
+import type { SessionStore } from '../../core/ports/sessions';
 import { isConditionFailed } from './client';
 import { TTL_ATTRIBUTE } from './table-schema';
 

@@ -1,13 +1,17 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { LockItems } from './holds';
+import type { SlotStore } from '../../core/ports/slots';
+import { LockItems } from './holds';
 
 /** At most `max` provisioning operations: numbered slot items SLOTS / SLOT#<n>, one holder each. */
-export class ProvisioningSlots {
+export class DynamoDbSlotStore implements SlotStore {
+  private readonly locks: LockItems;
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
-    private readonly locks: LockItems,
-  ) {}
+  ) {
+    this.locks = new LockItems(db, table);
+  }
 
   async claim(requestId: string, max: number, now: Date): Promise<boolean> {
     const slots = await this.all();

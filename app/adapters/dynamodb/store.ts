@@ -1,12 +1,14 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type AccountRequest, type Status, isOpen } from '../../core/request/account-request';
-import type { CreateOptions, Effect, RequestStore, Transition } from '../../core/ports/ports';
+import type { CreateOptions, RequestStore, Transition } from '../../core/ports/requests';
+import type { Effect } from '../../core/ports/effects';
 import { isConditionFailed } from './client';
 import { FencedHolds } from './holds-fenced';
 import { TransactionalHolds } from './holds-transactional';
 import { type HoldProtocol, LockItems } from './holds';
-import { emailKey, type Item, isVisible, nameKey, requestKey, toRequest } from './items';
-import { ProvisioningSlots } from './slots';
+import { NotFoundError } from '../../core/errors';
+import { holdsMoving } from '../../core/request/holds';
+import { holdKey, type Item, isVisible, requestKey, toRequest } from './items';
 import { conflictOf, transitionUpdate } from './transition';
 import { INDEXES } from './table-schema';
 
@@ -26,7 +28,6 @@ export interface DynamoDbStoreOptions {
 export class DynamoDbRequestStore implements RequestStore {
   private readonly locks: LockItems;
   private readonly holds: HoldProtocol;
-  private readonly slots: ProvisioningSlots;
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -38,7 +39,6 @@ export class DynamoDbRequestStore implements RequestStore {
     const transactional = () => new TransactionalHolds(db, table, this.locks);
     this.holds =
       opts.transactions === false ? fenced() : opts.transactions === true ? transactional() : new FirstThatWorks(transactional(), fenced, opts.onFallback);
-    this.slots = new ProvisioningSlots(db, table, this.locks);
   }
 
   create(request: AccountRequest, effects: Effect[], opts: CreateOptions = {}): Promise<void> {
@@ -51,8 +51,7 @@ export class DynamoDbRequestStore implements RequestStore {
   }
 
   async transition(t: Transition): Promise<AccountRequest> {
-    const reopens = isOpen(t.to) && !t.from.some(isOpen);
-    if (reopens) {
+    if (isOpen(t.to) && !t.from.some(isOpen)) {
       const current = await this.get(t.id);
       if (!current) throw conflictOf(t, undefined);
       await this.holds.reopen(t, current);
@@ -68,7 +67,7 @@ export class DynamoDbRequestStore implements RequestStore {
     }
     // Closing frees the e-mail. A crash before this line leaves a lock held by a closed request,
     // which the next request for that e-mail takes over (see the hold protocols).
-    if (!isOpen(t.to) && t.from.some(isOpen)) await this.locks.release(emailKey(updated.account.email), t.id);
+    for (const hold of holdsMoving(updated, t.from, t.to).release) await this.locks.release(holdKey(hold), t.id);
     return updated;
   }
 
@@ -81,32 +80,29 @@ export class DynamoDbRequestStore implements RequestStore {
   }
 
   async findByAccountName(name: string): Promise<AccountRequest | undefined> {
-    const holder = await this.locks.holder(nameKey(name));
+    const holder = await this.locks.holder(holdKey({ kind: 'account-name', value: name }));
     return holder ? this.get(holder) : undefined;
   }
 
-  async setApprovalMessage(requestId: string, ref: { channel: string; ts: string }): Promise<void> {
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: requestKey(requestId),
-        UpdateExpression: 'SET approvalMessage = :ref',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':ref': ref },
-      }),
-    );
-  }
-
-  claimSlot(requestId: string, max: number, now: Date): Promise<boolean> {
-    return this.slots.claim(requestId, max, now);
-  }
-
-  releaseSlot(requestId: string): Promise<void> {
-    return this.slots.release(requestId);
-  }
-
-  slotHolders(): Promise<Array<{ requestId: string; since: string }>> {
-    return this.slots.holders();
+  /** Not a lifecycle change: no version bump. The map exists from the first write, except on items of earlier releases. */
+  async annotate(requestId: string, key: string, value: string): Promise<void> {
+    const update = (expression: string, condition: string, values: Record<string, unknown>) =>
+      this.db.send(
+        new UpdateCommand({ TableName: this.table, Key: requestKey(requestId), UpdateExpression: expression, ConditionExpression: condition, ExpressionAttributeValues: values, ...(expression.includes('#k') ? { ExpressionAttributeNames: { '#k': key } } : {}) }),
+      );
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        return void (await update('SET annotations.#k = :v', 'attribute_exists(annotations)', { ':v': value }));
+      } catch (err) {
+        if (!isConditionFailed(err)) throw err;
+      }
+      try {
+        return void (await update('SET annotations = :map', 'attribute_exists(pk) AND attribute_not_exists(annotations)', { ':map': { [key]: value } }));
+      } catch (err) {
+        if (!isConditionFailed(err)) throw err;
+      }
+    }
+    throw new NotFoundError(`No request with id ${requestId}`);
   }
 
   private async query(index: keyof typeof INDEXES, pk: string, ascending: boolean, limit: number): Promise<AccountRequest[]> {

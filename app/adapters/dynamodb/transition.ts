@@ -1,7 +1,7 @@
 import type { Update } from '@aws-sdk/client-dynamodb';
 import type { AccountRequest } from '../../core/request/account-request';
 import { NotFoundError, RequestExpiredError, TransitionConflictError } from '../../core/errors';
-import type { Transition } from '../../core/ports/ports';
+import type { Transition } from '../../core/ports/requests';
 import { dueIndex, requestKey } from './items';
 
 /** An UpdateItem of a request item, in the shape both UpdateCommand and TransactWriteItems take. */

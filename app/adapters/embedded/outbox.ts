@@ -1,10 +1,10 @@
 import { appendFile, mkdir, open, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { Logger, Notifier, OutgoingMessage } from '../../core/ports/ports';
+import type { Logger } from '../../core/ports/logger';
+import type { Notifier, OutgoingMessage, SentMessage } from '../../core/ports/notifier';
 
-export interface OutboxEntry extends OutgoingMessage {
-  sentAt: string;
-}
+/** A line of outbox.jsonl: a message and when it was written. */
+export type OutboxEntry = SentMessage;
 
 /**
  * The embedded notifier: instead of sending e-mail, each message is written as one console line
@@ -55,7 +55,7 @@ export class Outbox implements Notifier {
   }
 
   /** Newest first. */
-  async list(limit = 200): Promise<OutboxEntry[]> {
+  async history(limit = 200): Promise<OutboxEntry[]> {
     return (await this.entries()).reverse().slice(0, limit);
   }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AccountRequest } from '../../core/request/account-request';
-import type { AccountFactory, Clock, ProvisioningStatus, ProvisionResult } from '../../core/ports/ports';
+import type { AccountFactory, ProvisioningStatus, ProvisionResult } from '../../core/ports/account-factory';
+import type { Clock } from '../../core/ports/clock';
 import type { ProvisioningOutcome } from '../../core/use-cases/provisioning';
 
 export interface SandboxOptions {

@@ -10,8 +10,9 @@ import {
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { OrganizationalUnit } from '../../core/request/account-request';
 import { render } from '../../core/bot-model';
-import { type Dialog, type DialogState, type DialogTurnInput, type DialogTurnResult, DialogUnavailableError } from '../../core/ports/dialog';
-import type { Logger } from '../../core/ports/ports';
+import { type Dialog, type DialogState, type DialogTurnInput, type DialogTurnResult } from '../../core/ports/dialog';
+import { DialogUnavailableError } from '../../core/errors';
+import type { Logger } from '../../core/ports/logger';
 
 /**
  * The Dialog port on Amazon Lex V2: a bot built from manifest/bot.yml (infra) holds the

@@ -9,14 +9,9 @@ import {
   type ProvisioningArtifact,
 } from '@aws-sdk/client-service-catalog';
 import { type AccountRequest, ouLabel } from '../../core/request/account-request';
-import {
-  type AccountFactory,
-  FactoryBusyError,
-  FactoryRejectedError,
-  type Logger,
-  type ProvisioningStatus,
-  type ProvisionResult,
-} from '../../core/ports/ports';
+import type { AccountFactory, ProvisioningStatus, ProvisionResult } from '../../core/ports/account-factory';
+import { FactoryBusyError, FactoryRejectedError } from '../../core/errors';
+import type { Logger } from '../../core/ports/logger';
 
 export const DEFAULT_PRODUCT_NAME = 'AWS Control Tower Account Factory';
 

@@ -1,6 +1,7 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { truncate } from '../../core/effects/messages';
-import type { Logger, Notifier, OutgoingMessage } from '../../core/ports/ports';
+import type { Logger } from '../../core/ports/logger';
+import type { Notifier, OutgoingMessage } from '../../core/ports/notifier';
 
 /**
  * The Notifier port on Amazon SNS: every message is published to one topic whose subscribers

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { AccountRequest } from '../request/account-request';
 import { RetryLaterError } from '../errors';
 import { TRANSITIONS } from '../request/lifecycle';
-import type { Clock, Effect, EffectStore, Logger } from '../ports/ports';
+import type { Clock } from '../ports/clock';
+import type { Effect, EffectStore } from '../ports/effects';
+import type { Logger } from '../ports/logger';
 
 /**
  * Side effects follow committed transitions, never precede them. A transition stores the effects
@@ -25,6 +27,8 @@ export interface EffectHandler {
   targets(event: string, request: AccountRequest): Array<string | undefined>;
   /** Carries the effect out; `request` is the request as it stands now (absent for other scopes). */
   run(effect: Effect, request?: AccountRequest): Promise<void>;
+  /** True when this handler tells the requester of `request` about each step (so e-mail need not). */
+  reachesRequester?(request: AccountRequest): boolean;
 }
 
 export interface RetryPolicy {

@@ -2,7 +2,8 @@ import type { AccountRequest } from '../request/account-request';
 import type { ApproverPolicy } from '../request/approvers';
 import { type EffectHandler, isLate } from './dispatcher';
 import { approvalRequest, requesterUpdate } from './messages';
-import type { Effect, Notifier } from '../ports/ports';
+import type { Effect } from '../ports/effects';
+import type { Notifier } from '../ports/notifier';
 import type { Provisioner } from '../use-cases/provisioning';
 
 /** Asks each approver address for a decision, with a link of their own. */
@@ -27,18 +28,18 @@ export class ApproverMail implements EffectHandler {
 }
 
 /**
- * Tells the requester about each step of their request by e-mail. Requesters who asked in Slack
- * hear in Slack instead when the Slack door is on (`slackCoversSlackUsers`).
+ * Tells the requester about each step of their request by e-mail, unless a door reaches them
+ * where they asked (a Slack DM for a requester who asked in Slack).
  */
 export class RequesterMail implements EffectHandler {
   readonly name = 'requester-mail';
   constructor(
     private readonly notifier: Notifier,
-    private readonly slackCoversSlackUsers = false,
+    private readonly reachedElsewhere: (request: AccountRequest) => boolean = () => false,
   ) {}
 
   targets(event: string, request: AccountRequest): Array<string | undefined> {
-    if (this.slackCoversSlackUsers && request.requester.slackUserId) return [];
+    if (this.reachedElsewhere(request)) return [];
     return requesterUpdate(event, request) ? [request.requester.email] : [];
   }
 

@@ -55,25 +55,3 @@ export interface Dialog {
   /** After fulfilment: the engine may forget the conversation (Lex) or keep it to recognise a repeated confirmation (embedded). */
   end(sessionId: string): Promise<void>;
 }
-
-/** A stored conversation; `state` is owned by the engine that wrote it. */
-export interface DialogSession {
-  id: string;
-  updatedAt: string;
-  state: Record<string, unknown>;
-  /** How many times it was saved; a save is a compare-and-set on it (0: not stored yet). */
-  version: number;
-}
-
-/** Another turn of the same conversation saved first: this turn must run again on the fresh state. */
-export class SessionConflictError extends Error {
-  override name = 'SessionConflictError';
-}
-
-/**
- * The dialog service cannot answer now (throttled, down, unreachable). Doors tell the person
- * plainly and offer a way that does not depend on it (the Slack form); nothing is created.
- */
-export class DialogUnavailableError extends Error {
-  override name = 'DialogUnavailableError';
-}

@@ -12,6 +12,14 @@ export function deriveAccountName(type: AccountType, requester: Pick<Requester, 
   return accountNameSchema.parse(base + suffix);
 }
 
+/** How many suffixed names are tried before giving up on a derived name. */
+export const MAX_NAME_ATTEMPTS = 50;
+
+/** The names a request of `type` for `requester` may get, in the order they are tried: "sandbox-jane-doe", "-2", "-3"... */
+export function* nameCandidates(type: AccountType, requester: Pick<Requester, 'firstName' | 'lastName' | 'email'>): Generator<string> {
+  for (let attempt = 1; attempt <= MAX_NAME_ATTEMPTS; attempt++) yield deriveAccountName(type, requester, attempt);
+}
+
 /** ASCII, lower case, words joined by dashes ("Zoë O'Brien" -> "zoe-o-brien"). */
 function slug(s: string): string {
   return s

@@ -1,4 +1,12 @@
-/** The account request: the one record every door, adapter and notification talks about. */
+/**
+ * The request: the one record every door, adapter and notification talks about. Every change
+ * people ask the bot for is a request of a `kind`; all kinds share the lifecycle, the approvals,
+ * the audit trail and the effects, and each carries its own details.
+ */
+
+/** The kinds of request there are (more follow: moving, closing, leases, products). */
+export const REQUEST_KINDS = ['new-account'] as const;
+export type RequestKind = (typeof REQUEST_KINDS)[number];
 
 export const STATUSES = [
   'PENDING_APPROVAL',
@@ -20,17 +28,17 @@ export const ACCOUNT_TYPES = ['Production', 'Sandbox'] as const;
 export type AccountType = (typeof ACCOUNT_TYPES)[number];
 
 /** The door a person (or the system) came through; recorded on every audit event. */
-export type Channel = 'web' | 'rest' | 'email-link' | 'slack' | 'system';
+export type DoorName = 'web' | 'rest' | 'email-link' | 'slack' | 'system';
 
 export interface Actor {
-  /** Stable identity within its channel: an e-mail, a Slack user id, or "system". */
+  /** Stable identity within its door: an e-mail, a Slack user id, or "system". */
   id: string;
   name?: string;
   email?: string;
-  channel: Channel;
+  door: DoorName;
 }
 
-export const SYSTEM: Actor = { id: 'system', name: 'Vending bot', channel: 'system' };
+export const SYSTEM: Actor = { id: 'system', name: 'Vending bot', door: 'system' };
 
 export interface OrganizationalUnit {
   name: string;
@@ -84,8 +92,10 @@ export interface AuditEvent {
   reason?: string;
 }
 
-export interface AccountRequest {
+/** What every kind of request has. */
+interface RequestBase {
   id: string;
+  kind: RequestKind;
   status: Status;
   /** Counts the request's transitions (1 when created); every transition is a compare-and-set on it. */
   version: number;
@@ -96,16 +106,24 @@ export interface AccountRequest {
   /** A pending request expires at this time, and so do its approval links. */
   expiresAt: string;
   requester: Requester;
-  account: AccountDetails;
   reason?: string;
   decision?: Decision;
   provisioning?: Provisioning;
   /** Reminders sent to approvers so far (they back off: each waits twice as long as the last). */
   reminders?: { count: number; lastAt: string };
-  /** The approvers' Slack message, updated in place as the request moves on. */
-  approvalMessage?: { channel: string; ts: string };
+  /** Doors' own notes on the request (e.g. where the approvers' chat message is), opaque to the core. */
+  annotations?: Record<string, string>;
   audit: AuditEvent[];
 }
+
+/** A new AWS account through Account Factory. */
+export interface NewAccountRequest extends RequestBase {
+  kind: 'new-account';
+  account: AccountDetails;
+}
+
+/** A request of any kind (a union over the kinds; narrow on `kind`). */
+export type AccountRequest = NewAccountRequest;
 
 /** The label the Account Factory expects: `Name (ou-...)` when the OU id is known. */
 export const ouLabel = (ou: OrganizationalUnit): string => (ou.id ? `${ou.name} (${ou.id})` : ou.name);

@@ -6,6 +6,12 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  * itself still goes through the lifecycle's compare-and-set, so a link works at most once.
  */
 
+/** Where approval links point: `<public URL>/account/confirm/<token>` (the 2021 solution's path). */
+export const APPROVAL_LINK_PATH = '/account/confirm';
+
+/** The link an approver gets, for a signed token. */
+export const approvalLink = (publicUrl: string, token: string): string => `${publicUrl}${APPROVAL_LINK_PATH}/${token}`;
+
 export interface ApprovalGrant {
   requestId: string;
   /** The approver the link was sent to (an e-mail address, or a topic name for shared mailboxes). */

@@ -16,14 +16,14 @@ export class ApproverPolicy {
 
   /** Throws ForbiddenError saying why the actor may not decide on this request. */
   assertMayDecide(actor: Actor, request: AccountRequest): void {
-    if (actor.channel === 'system') return;
+    if (actor.door === 'system') return;
     if (isRequester(actor, request)) throw new ForbiddenError('You cannot decide on your own request; another approver must.');
     if (!this.isApprover(actor)) throw new ForbiddenError(`${actor.name ?? actor.id} is not an approver for account requests.`);
   }
 
   isApprover(actor: Actor): boolean {
-    if (actor.channel === 'slack') return this.slackUsers.has(actor.id);
-    if (actor.channel === 'email-link') return !!actor.email && this.emails.has(actor.email.toLowerCase());
+    if (actor.door === 'slack') return this.slackUsers.has(actor.id);
+    if (actor.door === 'email-link') return !!actor.email && this.emails.has(actor.email.toLowerCase());
     return false;
   }
 
@@ -38,6 +38,6 @@ export function isRequester(actor: Actor, request: AccountRequest): boolean {
   const r = request.requester;
   return (
     (!!actor.email && actor.email.toLowerCase() === r.email.toLowerCase()) ||
-    (actor.channel === 'slack' && actor.id === r.slackUserId)
+    (actor.door === 'slack' && actor.id === r.slackUserId)
   );
 }

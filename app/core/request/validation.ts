@@ -45,9 +45,10 @@ const VISIBLE = /[\p{L}\p{N}\p{P}\p{S}]/u;
 export const hasVisibleText = (s: string): boolean => VISIBLE.test(s);
 
 /** A reason (for a request or a decision): optional, at most 1000 characters, "" when only blanks. */
+export const MAX_REASON_CHARACTERS = 1000;
 export const reasonSchema = z
   .string()
-  .max(1000, 'The reason must be at most 1000 characters')
+  .max(MAX_REASON_CHARACTERS, `The reason must be at most ${MAX_REASON_CHARACTERS} characters`)
   .transform((s) => (hasVisibleText(s) ? s.trim() : ''));
 
 /** A person's first or last name, as the identity provider and Account Factory take it. */
@@ -58,6 +59,14 @@ export const personNameSchema = (field: string) =>
     .min(1, `${field} must not be empty`)
     .max(64, `${field} must be at most 64 characters`)
     .refine(hasVisibleText, `${field} must not be empty`);
+
+/** What one conversation turn may say. */
+export const MAX_TURN_CHARACTERS = 1000;
+export const turnTextSchema = z
+  .string()
+  .trim()
+  .min(1, 'The message must not be empty')
+  .max(MAX_TURN_CHARACTERS, `The message must be at most ${MAX_TURN_CHARACTERS} characters`);
 
 /** Request ids are made by newRequestId: "req-" + base-36 time + "-" + 8 hex digits. */
 export const REQUEST_ID = /^req-[0-9a-z]{1,12}-[0-9a-f]{8}$/;

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
-import { type AccountRequest, type Channel, type Requester, ouLabel } from '../request/account-request';
+import { type AccountRequest, type DoorName, type Requester, ouLabel } from '../request/account-request';
 import { type BotModel, render } from '../bot-model';
-import { type Dialog, type DialogState, type DialogTurnResult, DialogUnavailableError, SessionConflictError } from '../ports/dialog';
+import { type Dialog, type DialogState, type DialogTurnResult } from '../ports/dialog';
+import { DialogUnavailableError, SessionConflictError } from '../errors';
 import { DomainError, DuplicateConfirmationError, DuplicateRequestError } from '../errors';
-import { KeyedQueue, QueueFullError } from './keyed-queue';
+import { KeyedQueue } from './keyed-queue';
+import { QueueFullError } from '../errors';
 import type { VendingService } from './vending-service';
 
 /** The intents the bot model must define; the core fulfils these two. */
@@ -48,7 +50,7 @@ export class Conversation {
    * the fresh state, and a confirmation makes at most one request, so a repeated or concurrent
    * "yes" is told which request it already made.
    */
-  turn(door: Channel, requester: Requester, text: string): Promise<ConversationReply> {
+  turn(door: DoorName, requester: Requester, text: string): Promise<ConversationReply> {
     // One conversation per person and door: Slack and REST for the same person do not trample each other.
     const sessionId = `${door}:${requester.id}`;
     return this.queue.run(sessionId, () => this.turnOnce(door, requester, text, sessionId)).catch((err) => {
@@ -57,7 +59,7 @@ export class Conversation {
     });
   }
 
-  private async turnOnce(door: Channel, requester: Requester, text: string, sessionId: string): Promise<ConversationReply> {
+  private async turnOnce(door: DoorName, requester: Requester, text: string, sessionId: string): Promise<ConversationReply> {
     const user = { firstName: requester.firstName, lastName: requester.lastName, email: requester.email };
     let result: DialogTurnResult;
     try {
@@ -100,12 +102,12 @@ export class Conversation {
     }
   }
 
-  private async createRequest(door: Channel, requester: Requester, reply: ConversationReply, key?: string): Promise<ConversationReply> {
+  private async createRequest(door: DoorName, requester: Requester, reply: ConversationReply, key?: string): Promise<ConversationReply> {
     const s = reply.slots;
     try {
       const request = await this.service.createRequest(
         { requester, accountType: s.AccountType ?? '', accountEmail: s.RootEmail ?? '', accountOU: s.AccountOU ?? '' },
-        { id: requester.id, name: `${requester.firstName} ${requester.lastName}`, email: requester.email, channel: door },
+        { id: requester.id, name: `${requester.firstName} ${requester.lastName}`, email: requester.email, door },
         key ? { confirmationKey: key } : {},
       );
       const a = request.account;

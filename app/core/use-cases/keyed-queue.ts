@@ -1,3 +1,5 @@
+import { QueueFullError } from '../errors';
+
 /**
  * Runs tasks one at a time per key, in arrival order, within this process: two turns of one
  * conversation never overlap, and a turn that arrives while another runs waits for it. The queue
@@ -26,9 +28,3 @@ export class KeyedQueue {
   }
 }
 
-export class QueueFullError extends Error {
-  override name = 'QueueFullError';
-  constructor(readonly key: string) {
-    super(`Too many messages at once in conversation ${key}`);
-  }
-}

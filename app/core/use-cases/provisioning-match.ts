@@ -1,6 +1,6 @@
 import type { AccountRequest } from '../request/account-request';
 import type { AccountDirectory, OrganizationAccount } from '../ports/organization';
-import type { Logger } from '../ports/ports';
+import type { Logger } from '../ports/logger';
 import type { ProvisioningOutcome } from './provisioning';
 
 /** How an outcome was tied to a request, strongest first; 'none' when it was not. */

@@ -2,27 +2,28 @@ import { type AccountRequest, SYSTEM, type Actor } from '../request/account-requ
 import { backoffMs } from '../effects/dispatcher';
 import { TransitionConflictError } from '../errors';
 import type { AccountDirectory } from '../ports/organization';
-import {
-  type AccountFactory,
-  type Clock,
-  FactoryBusyError,
-  FactoryRejectedError,
-  type Logger,
-  type ProvisioningStatus,
-  type RequestStore,
-} from '../ports/ports';
+import type { AccountFactory, ProvisioningStatus } from '../ports/account-factory';
+import type { Clock } from '../ports/clock';
+import { FactoryBusyError, FactoryRejectedError } from '../errors';
+import type { Logger } from '../ports/logger';
+import type { RequestStore } from '../ports/requests';
+import type { SlotStore } from '../ports/slots';
 import { matchOutcome } from './provisioning-match';
 import type { Transitions } from './transitions';
 
 export interface ProvisioningPolicy {
   /** Control Tower runs at most 5 account operations at once. */
   maxConcurrent: number;
-  /** Backoff for a busy factory. */
-  busyBaseDelayMs: number;
-  busyMaxDelayMs: number;
+  /** Backoff for a busy factory (Control Tower's ResourceInUseException, throttling). */
+  busyBaseDelayMs?: number;
+  busyMaxDelayMs?: number;
   /** A PROVISIONING request with no record id after this long is launched again (idempotent). */
-  relaunchAfterMs: number;
+  relaunchAfterMs?: number;
 }
+
+/** When Control Tower is busy, the request waits in the queue: 30 s, doubling, at most 15 minutes. */
+export const BUSY_BACKOFF = { baseDelayMs: 30_000, maxDelayMs: 15 * 60_000 };
+const RELAUNCH_AFTER_MS = 60_000;
 
 /**
  * How a factory reports an outcome (sandbox timer, Control Tower event, DescribeRecord). A Control
@@ -46,6 +47,7 @@ export class Provisioner {
 
   constructor(
     private readonly store: RequestStore,
+    private readonly slots: SlotStore,
     private readonly factory: AccountFactory,
     private readonly transitions: Transitions,
     private readonly clock: Clock,
@@ -80,10 +82,10 @@ export class Provisioner {
   private async drainOnce(): Promise<void> {
     const now = this.clock.now();
     // All slots taken: nothing can start, so the queue need not be read.
-    if ((await this.store.slotHolders()).length >= this.policy.maxConcurrent) return;
+    if ((await this.slots.holders()).length >= this.policy.maxConcurrent) return;
     for (const request of await this.store.listByStatus('APPROVED', 100)) {
       if (request.provisioning?.notBefore && new Date(request.provisioning.notBefore) > now) continue;
-      if (!(await this.store.claimSlot(request.id, this.policy.maxConcurrent, now))) return;
+      if (!(await this.slots.claim(request.id, this.policy.maxConcurrent, now))) return;
       let started: AccountRequest;
       try {
         started = await this.transitions.apply(request, 'start', SYSTEM, {
@@ -96,7 +98,7 @@ export class Provisioner {
           },
         });
       } catch (err) {
-        await this.store.releaseSlot(request.id);
+        await this.slots.release(request.id);
         if (err instanceof TransitionConflictError) continue;
         throw err;
       }
@@ -119,7 +121,7 @@ export class Provisioner {
     } catch (err) {
       if (err instanceof FactoryBusyError) {
         const attempts = request.provisioning?.attempts ?? 1;
-        const notBefore = new Date(this.clock.now().getTime() + backoffMs(attempts, { baseDelayMs: this.policy.busyBaseDelayMs, maxDelayMs: this.policy.busyMaxDelayMs }));
+        const notBefore = new Date(this.clock.now().getTime() + backoffMs(attempts, { baseDelayMs: this.policy.busyBaseDelayMs ?? BUSY_BACKOFF.baseDelayMs, maxDelayMs: this.policy.busyMaxDelayMs ?? BUSY_BACKOFF.maxDelayMs }));
         log.info({ notBefore, reason: err.message }, 'factory busy; request back in the queue');
         await this.ignoreConflict(
           this.transitions.apply(request, 'requeue', SYSTEM, {
@@ -127,7 +129,7 @@ export class Provisioner {
             reason: `Account Factory busy: ${err.message}`,
           }),
         );
-        await this.store.releaseSlot(request.id);
+        await this.slots.release(request.id);
       } else if (err instanceof FactoryRejectedError) {
         await this.complete({ requestId: request.id, state: 'FAILED', message: err.message });
       } else {
@@ -171,7 +173,7 @@ export class Provisioner {
         reason: outcome.state === 'FAILED' ? provisioning.failureReason : `Account ${outcome.accountId ?? ''} ready`.replace('  ', ' '),
       }),
     );
-    await this.store.releaseSlot(request.id);
+    await this.slots.release(request.id);
     return updated;
   }
 
@@ -209,7 +211,7 @@ export class Provisioner {
       try {
         if (p?.recordId) {
           await this.completeFromRecord(request, p.recordId);
-        } else if (!p?.startedAt || now - Date.parse(p.startedAt) > this.policy.relaunchAfterMs) {
+        } else if (!p?.startedAt || now - Date.parse(p.startedAt) > (this.policy.relaunchAfterMs ?? RELAUNCH_AFTER_MS)) {
           await this.launch(request);
         }
       } catch (err) {
@@ -217,10 +219,10 @@ export class Provisioner {
       }
     }
     const active = new Set(provisioning.map((r) => r.id));
-    for (const slot of await this.store.slotHolders()) {
+    for (const slot of await this.slots.holders()) {
       if (active.has(slot.requestId)) continue;
       const holder = await this.store.get(slot.requestId);
-      if (holder?.status !== 'PROVISIONING') await this.store.releaseSlot(slot.requestId);
+      if (holder?.status !== 'PROVISIONING') await this.slots.release(slot.requestId);
     }
     await this.drain();
   }

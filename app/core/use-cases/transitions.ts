@@ -2,7 +2,9 @@ import type { AccountRequest, Actor, AuditEvent } from '../request/account-reque
 import type { EffectDispatcher } from '../effects/dispatcher';
 import { TransitionConflictError } from '../errors';
 import { type Action, TRANSITIONS } from '../request/lifecycle';
-import type { Clock, Logger, RequestStore, Transition } from '../ports/ports';
+import type { Clock } from '../ports/clock';
+import type { Logger } from '../ports/logger';
+import type { RequestStore, Transition } from '../ports/requests';
 
 type Patch = Transition['patch'];
 
@@ -66,7 +68,7 @@ export class Transitions {
       ...(REFUSED_WHEN_EXPIRED.has(action) ? { unlessExpiredAt: now } : {}),
     });
     // One line per transition, for the audit in the logs and the dashboard's requests-by-state metric.
-    this.log.info({ requestId: request.id, action, from: request.status, to, channel: actor.channel, actor: actor.id }, 'request transition');
+    this.log.info({ requestId: request.id, action, from: request.status, to, door: actor.door, actor: actor.id }, 'request transition');
     if (effects.length > 0) this.dispatcher.kick(request.id);
     return updated;
   }

@@ -1,17 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
 import { type AccountRequest, type Actor, type OrganizationalUnit, type Requester, SYSTEM } from '../request/account-request';
-import { deriveAccountName } from '../request/account-name';
+import { deriveAccountName, nameCandidates } from '../request/account-name';
 import type { ApproverPolicy } from '../request/approvers';
 import type { EffectDispatcher } from '../effects/dispatcher';
 import { isRequester } from '../request/approvers';
 import { AccountNameTakenError, ForbiddenError, NotFoundError, RequestExpiredError, TransitionConflictError, ValidationError } from '../errors';
-import type { Clock, CreateOptions, Logger, RequestStore } from '../ports/ports';
+import type { Clock } from '../ports/clock';
+import type { CreateOptions, RequestStore } from '../ports/requests';
+import type { Logger } from '../ports/logger';
 import type { Transitions } from './transitions';
 import { accountNameSchema, accountTypeSchema, check, emailSchema, isRequestId, personNameSchema, reasonSchema, resolveOu } from '../request/validation';
 
 /** What a door hands in to ask for an account; checked here, whatever the door. */
-export interface NewAccountRequest {
+export interface NewAccountInput {
   requester: Requester;
   accountType: string;
   accountEmail: string;
@@ -24,7 +25,8 @@ export interface NewAccountRequest {
 }
 
 export interface VendingPolicy {
-  pendingExpiryMs: number;
+  /** How long a request may wait for a decision (its approval links live as long). */
+  pendingExpiryHours: number;
   organizationalUnits: readonly OrganizationalUnit[];
 }
 
@@ -40,7 +42,7 @@ export class VendingService {
     private readonly log: Logger,
   ) {}
 
-  async createRequest(input: NewAccountRequest, actor: Actor, opts: CreateOptions = {}): Promise<AccountRequest> {
+  async createRequest(input: NewAccountInput, actor: Actor, opts: CreateOptions = {}): Promise<AccountRequest> {
     const requester: Requester = {
       ...input.requester,
       email: check(emailSchema, 'requester.email', input.requester.email),
@@ -57,12 +59,13 @@ export class VendingService {
     const now = this.clock.now();
     const base: Omit<AccountRequest, 'account'> = {
       id: newRequestId(now),
+      kind: 'new-account',
       status: 'PENDING_APPROVAL',
       version: 1,
       statusSince: now.toISOString(),
       createdAt: now.toISOString(),
       updatedAt: now.toISOString(),
-      expiresAt: new Date(now.getTime() + this.policy.pendingExpiryMs).toISOString(),
+      expiresAt: new Date(now.getTime() + this.policy.pendingExpiryHours * 3_600_000).toISOString(),
       requester,
       ...(reason ? { reason } : {}),
       audit: [{ at: now.toISOString(), actor, action: 'create', to: 'PENDING_APPROVAL' }],
@@ -73,29 +76,32 @@ export class VendingService {
       lastName: check(personNameSchema('The SSO last name'), 'sso.lastName', sso.lastName),
     };
 
-    // A chosen name must be free; a derived one gets a suffix until it is.
-    for (let attempt = 1; ; attempt++) {
-      const name = chosenName ?? deriveAccountName(type, requester, attempt);
+    // A chosen name must be free; a derived one takes the first free candidate.
+    let lastError: unknown;
+    for (const name of chosenName ? [chosenName] : nameCandidates(type, requester)) {
       const request: AccountRequest = { ...base, account: { name, email, type, ou, sso: ssoUser } };
       try {
         await this.store.create(request, this.dispatcher.plan('create', request), opts);
         this.dispatcher.kick(request.id);
-        this.log.info({ requestId: request.id, accountName: name, channel: actor.channel }, 'request created');
+        this.log.info({ requestId: request.id, accountName: name, door: actor.door }, 'request created');
         return request;
       } catch (err) {
-        if (!(err instanceof AccountNameTakenError) || chosenName !== undefined || attempt >= 50) throw err;
+        if (!(err instanceof AccountNameTakenError)) throw err;
+        lastError = err;
       }
     }
+    throw lastError;
   }
 
   /** The name a new request would get now (shown before confirming). */
   async proposeAccountName(type: string, requester: Requester): Promise<string> {
     const t = check(accountTypeSchema, 'accountType', type);
-    for (let attempt = 1; attempt < 50; attempt++) {
-      const name = deriveAccountName(t, requester, attempt);
+    let last = deriveAccountName(t, requester);
+    for (const name of nameCandidates(t, requester)) {
       if (!(await this.store.findByAccountName(name))) return name;
+      last = name;
     }
-    return deriveAccountName(t, requester, 50);
+    return last;
   }
 
   async get(id: string): Promise<AccountRequest> {
@@ -139,7 +145,7 @@ export class VendingService {
     const decision = { outcome: outcome === 'approve' ? ('approved' as const) : ('denied' as const), by: actor, at, ...(why ? { reason: why } : {}) };
     try {
       const updated = await this.transitions.apply(request, outcome, actor, { patch: { decision }, reason: why });
-      this.log.info({ requestId: id, outcome, by: actor.id, channel: actor.channel }, 'request decided');
+      this.log.info({ requestId: id, outcome, by: actor.id, door: actor.door }, 'request decided');
       return updated;
     } catch (err) {
       if (err instanceof RequestExpiredError) await this.expire(err.current);

@@ -1,11 +1,12 @@
 import express, { Router, type Response } from 'express';
 import { z } from 'zod';
+import { ForbiddenError, RequestExpiredError, TransitionConflictError, ValidationError } from '../../core/errors';
 import type { AccountRequest, Actor } from '../../core/request/account-request';
-import type { ApprovalGrant, ApprovalTokens } from '../../core/request/approval-link';
-import { ForbiddenError, NotFoundError, RequestExpiredError, TransitionConflictError, ValidationError } from '../../core/errors';
-import type { Clock } from '../../core/ports/ports';
-import type { VendingService } from '../../core/use-cases/vending-service';
+import { APPROVAL_LINK_PATH, type ApprovalGrant } from '../../core/request/approval-link';
 import { isTerminal } from '../../core/request/lifecycle';
+import { MAX_REASON_CHARACTERS } from '../../core/request/validation';
+import type { VendingCore } from '../../core/vending-core';
+import { type Door, routesOnly } from '../door';
 import { httpStatusOf, parseInput } from '../http/errors';
 import { html, page, type PageOptions, type SafeHtml } from '../web/html';
 import { lastChange, requestDetails } from '../web/request-view';
@@ -16,35 +17,35 @@ import { lastChange, requestDetails } from '../web/request-view';
  * through the core's approver rules and compare-and-set, so a link decides at most once.
  */
 
+/** The form's fields; the reason's rules are the core's (checked by decide). */
 const decisionSchema = z.object({
   decision: z.enum(['approve', 'deny'], { error: 'Choose Approve or Deny' }),
-  reason: z.string().max(1000, 'The reason must be at most 1000 characters').optional(),
+  reason: z.string().optional(),
 });
 
-export function approvalRoutes(deps: { service: VendingService; tokens: ApprovalTokens; clock: Clock; page: PageOptions }): Router {
+export function emailLinkDoor(core: VendingCore, page: PageOptions): Door {
+  return routesOnly('email-link', approvalRoutes(core, { page }), `approval links ${APPROVAL_LINK_PATH}/<token> (GET shows, POST decides)`);
+}
+
+function approvalRoutes(core: VendingCore, deps: { page: PageOptions }): Router {
   const router = Router();
   const show = (res: Response, status: number, title: string, body: SafeHtml) =>
     res.status(status).type('html').send(page(title, body, deps.page));
 
   /** The grant in the link, or a page saying why there is none. */
   const grantOf = async (token: string, res: Response): Promise<{ grant: ApprovalGrant; request: AccountRequest } | undefined> => {
-    const check = deps.tokens.verify(token, deps.clock.now());
-    if (!check.ok && check.reason !== 'expired') {
-      const msg = check.reason === 'forged' ? 'This approval link has been altered: its signature does not match.' : 'This approval link is incomplete or malformed.';
-      show(res, check.reason === 'forged' ? 403 : 400, 'Invalid link', html`<h1>Invalid approval link</h1><p class="error" data-testid="link-error">${msg}</p><p>Use the link from the approval e-mail exactly as it was sent.</p>`);
-      return undefined;
-    }
-    const request = await deps.service.get(check.grant!.requestId).catch((err) => (err instanceof NotFoundError ? undefined : Promise.reject(err)));
-    if (!request) {
+    const link = await core.openApprovalLink(token);
+    if (link.ok) return { grant: link.grant, request: link.request };
+    if (link.reason === 'malformed' || link.reason === 'forged') {
+      const msg = link.reason === 'forged' ? 'This approval link has been altered: its signature does not match.' : 'This approval link is incomplete or malformed.';
+      show(res, link.reason === 'forged' ? 403 : 400, 'Invalid link', html`<h1>Invalid approval link</h1><p class="error" data-testid="link-error">${msg}</p><p>Use the link from the approval e-mail exactly as it was sent.</p>`);
+    } else if (link.reason === 'unknown-request') {
       show(res, 404, 'Unknown request', html`<h1>Unknown request</h1><p class="error" data-testid="link-error">The request this link belongs to does not exist.</p>`);
-      return undefined;
-    }
-    if (!check.ok) {
+    } else if (link.reason === 'expired') {
       show(res, 410, 'Link expired', html`<h1>This approval link has expired</h1>
-<p class="error" data-testid="link-error">It expired at ${check.grant!.expiresAt.toISOString()}. The request is now ${lastChange(request)}.</p>${requestDetails(request)}`);
-      return undefined;
+<p class="error" data-testid="link-error">It expired at ${link.grant.expiresAt.toISOString()}. The request is now ${lastChange(link.request)}.</p>${requestDetails(link.request)}`);
     }
-    return { grant: check.grant, request };
+    return undefined;
   };
 
   const alreadyDecided = (res: Response, request: AccountRequest, status = 409) =>
@@ -57,34 +58,34 @@ ${requestDetails(request)}
 ${error ? html`<p class="error" role="alert" data-testid="form-error">${error}</p>` : ''}
 <form method="post" class="decision">
   <label for="reason">Reason (required to deny, shown to the requester)</label>
-  <textarea id="reason" name="reason" maxlength="1000" rows="3"></textarea>
+  <textarea id="reason" name="reason" maxlength="${MAX_REASON_CHARACTERS}" rows="3"></textarea>
   <div class="buttons">
     <button type="submit" name="decision" value="approve" class="approve">Approve</button>
     <button type="submit" name="decision" value="deny" class="deny">Deny</button>
   </div>
 </form>`;
 
-  router.get('/account/confirm/:token', async (req, res) => {
+  router.get(`${APPROVAL_LINK_PATH}/:token`, async (req, res) => {
     const found = await grantOf(String(req.params.token), res);
     if (!found) return;
     if (found.request.status !== 'PENDING_APPROVAL') return void alreadyDecided(res, found.request);
     show(res, 200, 'Decide', form(found.grant, found.request));
   });
 
-  router.post('/account/confirm/:token', express.urlencoded({ extended: false, limit: '16kb' }), async (req, res) => {
+  router.post(`${APPROVAL_LINK_PATH}/:token`, express.urlencoded({ extended: false, limit: '16kb' }), async (req, res) => {
     const token = String(req.params.token);
     const found = await grantOf(token, res);
     if (!found) return;
-    const actor: Actor = { id: found.grant.approver, email: found.grant.approver, name: found.grant.approver, channel: 'email-link' };
+    const actor: Actor = { id: found.grant.approver, email: found.grant.approver, name: found.grant.approver, door: 'email-link' };
     try {
       const body = parseInput(decisionSchema, req.body ?? {});
-      await deps.service.decide(found.request.id, body.decision, actor, body.reason);
-      res.redirect(303, `${deps.page.base ?? ''}/account/confirm/${encodeURIComponent(token)}/result`);
+      await core.decide(found.request.id, body.decision, actor, body.reason);
+      res.redirect(303, `${deps.page.base ?? ''}${APPROVAL_LINK_PATH}/${encodeURIComponent(token)}/result`);
     } catch (err) {
       if (err instanceof TransitionConflictError) return void alreadyDecided(res, err.current);
       if (err instanceof RequestExpiredError) {
         return void show(res, 410, 'Request expired', html`<h1>This request has expired</h1>
-<p class="error" data-testid="link-error">${err.message}</p>${requestDetails(await deps.service.get(found.request.id))}`);
+<p class="error" data-testid="link-error">${err.message}</p>${requestDetails(await core.lookUp(found.request.id))}`);
       }
       if (err instanceof ValidationError) return void show(res, 400, 'Decide', form(found.grant, found.request, err.message));
       if (err instanceof ForbiddenError) {
@@ -96,7 +97,7 @@ ${error ? html`<p class="error" role="alert" data-testid="form-error">${error}</
   });
 
   /** After deciding: the request as it goes on, refreshing itself until it settles. */
-  router.get('/account/confirm/:token/result', async (req, res) => {
+  router.get(`${APPROVAL_LINK_PATH}/:token/result`, async (req, res) => {
     const found = await grantOf(String(req.params.token), res);
     if (!found) return;
     const r = found.request;

@@ -2,9 +2,10 @@ import type { Request, RequestHandler, Response } from 'express';
 import { createHash, randomUUID } from 'node:crypto';
 import { pinoHttp } from 'pino-http';
 import type pino from 'pino';
+import { APPROVAL_LINK_PATH } from '../../core/request/approval-link';
 
 // Case-insensitive: Express routes are, so /ACCOUNT/CONFIRM/<token> reaches the same handler.
-const APPROVAL_TOKEN = /(\/account\/confirm\/)([^/]+)/i;
+const APPROVAL_TOKEN = new RegExp(`(${APPROVAL_LINK_PATH.replace(/\//g, '\\/')}\\/)([^/]+)`, 'i');
 const MAX_PATH = 200;
 
 /** The path as logged: no query string (it may carry secrets), approval tokens as a fingerprint. */

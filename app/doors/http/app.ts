@@ -1,33 +1,15 @@
 import express from 'express';
 import helmet from 'helmet';
-import type { Outbox } from '../../adapters/embedded/outbox';
-import { jsonErrors } from './errors';
-import { restRoutes } from '../rest/routes';
-import type { SlackDoor } from '../slack/slack-door';
-import { approvalRoutes } from '../email-link/routes';
-import { webRoutes } from '../web/routes';
-import type { ApprovalTokens } from '../../core/request/approval-link';
-import type { Conversation } from '../../core/use-cases/conversation';
-import type { Clock } from '../../core/ports/ports';
-import type { VendingService } from '../../core/use-cases/vending-service';
+import type pino from 'pino';
+import type { Door } from '../door';
 import { accessLog } from './access-log';
-import type { createLogger } from '../../boot/logger';
+import { jsonErrors } from './errors';
 
-/** The one Express app every HTTP door is mounted on (locally and behind API Gateway alike). */
-export function httpApp(deps: {
-  log: ReturnType<typeof createLogger>;
-  service: VendingService;
-  conversation: Conversation;
-  tokens: ApprovalTokens;
-  clock: Clock;
-  apiKey?: string;
-  outbox?: Outbox;
-  slack?: SlackDoor;
-  sandbox: boolean;
-  /** Path prefix the app is served under (PUBLIC_URL's path). */
-  basePath: string;
-  health: () => object;
-}): express.Express {
+/**
+ * The one Express app every HTTP door is mounted on (locally and behind API Gateway alike):
+ * the access log and security headers, /healthz, each door's routes in order, then a JSON 404.
+ */
+export function httpApp(deps: { log: pino.Logger; doors: readonly Door[]; health: () => object }): express.Express {
   const http = express();
   http.disable('x-powered-by');
   http.set('trust proxy', 'loopback');
@@ -36,11 +18,7 @@ export function httpApp(deps: {
   http.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', ...deps.health() });
   });
-  if (deps.slack?.router) http.use(deps.slack.router);
-  http.use(restRoutes({ conversation: deps.conversation, service: deps.service, apiKey: deps.apiKey }));
-  const page = { sandbox: deps.sandbox, base: deps.basePath };
-  http.use(approvalRoutes({ service: deps.service, tokens: deps.tokens, clock: deps.clock, page }));
-  http.use(webRoutes({ outbox: deps.outbox, page }));
+  for (const door of deps.doors) if (door.routes) http.use(door.routes);
   http.use((_req, res) => {
     res.status(404).json({ error: 'No such route' });
   });

@@ -1,7 +1,6 @@
 import serverlessExpress from '@vendia/serverless-express';
 import type { Context, DynamoDBStreamEvent, EventBridgeEvent, ScheduledEvent } from 'aws-lambda';
 import { parseLifecycleEvent } from '../../adapters/control-tower/lifecycle-events';
-import { scopeOfItem } from '../../adapters/dynamodb/items';
 import { createVendingApp, type VendingApp } from '../../boot/composition';
 import { loadConfig } from '../../boot/config';
 import { loadSecrets } from '../../boot/secrets';
@@ -45,31 +44,17 @@ export async function http(event: unknown, context: Context): Promise<unknown> {
 export async function controlTowerEvent(event: EventBridgeEvent<string, unknown>): Promise<{ matched: boolean; requestId?: string; status?: string }> {
   const outcome = parseLifecycleEvent(event);
   if (!outcome) return { matched: false };
-  const request = await (await vendingApp()).provisioner.complete(outcome, { id: 'control-tower', name: 'AWS Control Tower', channel: 'system' });
+  const request = await (await vendingApp()).core.completeProvisioning(outcome, { id: 'control-tower', name: 'AWS Control Tower', door: 'system' });
   return request ? { matched: true, requestId: request.id, status: request.status } : { matched: false };
 }
 
 export async function reconcile(_event?: ScheduledEvent): Promise<void> {
-  await (await vendingApp()).tick();
+  await (await vendingApp()).core.tend();
 }
 
-/** Carries out the effects of every request written in this batch, in order, one request at a time. */
+/** Carries out the effects of every scope written in this batch, one scope at a time. */
 export async function stream(event: DynamoDBStreamEvent): Promise<{ batchItemFailures: Array<{ itemIdentifier: string }> }> {
-  const app = await vendingApp();
-  const failures: Array<{ itemIdentifier: string }> = [];
-  const seen = new Set<string>();
-  for (const record of event.Records) {
-    const image = record.dynamodb?.NewImage;
-    const hasEffects = Object.keys(image?.effects?.M ?? {}).length > 0;
-    const scope = hasEffects ? scopeOfItem({ pk: image?.pk?.S }) : undefined;
-    if (!scope || seen.has(scope)) continue;
-    seen.add(scope);
-    try {
-      await app.dispatcher.process(scope);
-    } catch {
-      // Report the record so the stream retries from it (ReportBatchItemFailures); the sweep is the safety net.
-      failures.push({ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' });
-    }
-  }
-  return { batchItemFailures: failures };
+  // Failed records are reported so the stream retries from them (ReportBatchItemFailures); the sweep is the safety net.
+  const failed = await (await vendingApp()).core.carryOutEffectsOf(event);
+  return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
 }

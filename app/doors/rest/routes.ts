@@ -1,9 +1,9 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
 import type { Requester } from '../../core/request/account-request';
-import type { Conversation } from '../../core/use-cases/conversation';
-import type { VendingService } from '../../core/use-cases/vending-service';
-import { emailSchema } from '../../core/request/validation';
+import { emailSchema, personNameSchema, turnTextSchema } from '../../core/request/validation';
+import type { VendingCore } from '../../core/vending-core';
+import { type Door, routesOnly } from '../door';
 import { jsonErrors, parseInput, requireApiKey } from '../http/errors';
 
 /**
@@ -11,21 +11,26 @@ import { jsonErrors, parseInput, requireApiKey } from '../http/errors';
  * REST endpoint talks to the bot with it. The conversation is keyed by the user's e-mail.
  */
 
-const name = (field: string) => z.string({ error: `${field} is required (a string)` }).trim().min(1, `${field} must not be empty`).max(64);
+/** A field of the 2021 contract, with the core's own rule for what it holds. */
+const field = <T extends z.ZodType<unknown, string>>(name: string, rule: T) => z.string({ error: `${name} is required (a string)` }).pipe(rule);
 
 export const accountTurnSchema = z.object(
   {
-    UserEmail: z.string({ error: 'UserEmail is required (a string)' }).pipe(emailSchema),
-    UserName: name('UserName'),
-    UserLastname: name('UserLastname'),
-    UserInput: z.string({ error: 'UserInput is required (a string)' }).trim().min(1, 'UserInput must not be empty').max(1000),
+    UserEmail: field('UserEmail', emailSchema),
+    UserName: field('UserName', personNameSchema('UserName')),
+    UserLastname: field('UserLastname', personNameSchema('UserLastname')),
+    UserInput: field('UserInput', turnTextSchema),
   },
   { error: 'The body must be a JSON object with UserEmail, UserName, UserLastname and UserInput' },
 );
 
 export const BODY_LIMIT = '64kb';
 
-export function restRoutes(deps: { conversation: Conversation; service: VendingService; apiKey?: string }): Router {
+export function restDoor(core: VendingCore, opts: { apiKey?: string }): Door {
+  return routesOnly('rest', restRoutes(core, opts), `POST /account, GET /requests${opts.apiKey ? ' (API key required)' : ''}`);
+}
+
+function restRoutes(core: VendingCore, deps: { apiKey?: string }): Router {
   const router = Router();
   const auth = requireApiKey(deps.apiKey);
   // Any content type is read as JSON: old portals post JSON as text/plain. The raw body is kept for "initial-params".
@@ -43,7 +48,7 @@ export function restRoutes(deps: { conversation: Conversation; service: VendingS
     if (!raw) return void res.status(400).json({ error: 'The request body is empty; send a JSON object' });
     const body = parseInput(accountTurnSchema, req.body);
     const requester: Requester = { id: body.UserEmail.toLowerCase(), email: body.UserEmail, firstName: body.UserName, lastName: body.UserLastname };
-    const reply = await deps.conversation.turn('rest', requester, body.UserInput);
+    const reply = await core.converse('rest', requester, body.UserInput);
     // The dialog service being down is ours, not the caller's: 503 with the same reply fields.
     if (reply.dialogUnavailable) res.status(503).set('retry-after', '30');
     // A lost race (another request holds the e-mail, or this confirmation already made one): 409, naming the winner.
@@ -64,12 +69,12 @@ export function restRoutes(deps: { conversation: Conversation; service: VendingS
   });
 
   router.get('/requests/:id', auth, async (req, res) => {
-    res.json(await deps.service.get(String(req.params.id)));
+    res.json(await core.lookUp(String(req.params.id)));
   });
 
   router.get('/requests', auth, async (req, res) => {
     const email = parseInput(z.object({ email: emailSchema }, { error: 'Add ?email=<requester e-mail>' }), req.query).email;
-    res.json({ requests: await deps.service.listForRequester(email, 50) });
+    res.json({ requests: await core.requestsOf(email, 50) });
   });
 
   router.use(jsonErrors);

@@ -24,7 +24,7 @@ interface ClickBody {
  * changes nothing. The message itself is updated by the SlackApprovalMessage effect.
  */
 export function registerApproving(deps: SlackListenerDeps): void {
-  const { app, service, directory } = deps;
+  const { app, core, directory } = deps;
 
   /** Tells the clicker privately (durably): ephemeral in the channel, or a DM when clicked on the Home tab. */
   const tell = async (body: ClickBody, text: string) => {
@@ -39,7 +39,7 @@ export function registerApproving(deps: SlackListenerDeps): void {
     const click = body as unknown as ClickBody;
     const requestId = (action as { value?: string }).value ?? '';
     try {
-      await service.decide(requestId, 'approve', await directory.actor(click.user.id));
+      await core.decide(requestId, 'approve', await directory.actor(click.user.id));
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
       await tell(click, err.message);
@@ -52,7 +52,7 @@ export function registerApproving(deps: SlackListenerDeps): void {
     const click = body as unknown as ClickBody;
     const requestId = (action as { value?: string }).value ?? '';
     try {
-      const request = await service.assertMayDecide(requestId, await directory.actor(click.user.id));
+      const request = await core.mayDecide(requestId, await directory.actor(click.user.id));
       if (request.status !== 'PENDING_APPROVAL') throw new TransitionConflictError(request, ['PENDING_APPROVAL']);
       await client.views.open({ trigger_id: click.trigger_id, view: denyModal(request, JSON.stringify({ requestId, home: click.view?.type === 'home' })) });
     } catch (err) {
@@ -67,7 +67,7 @@ export function registerApproving(deps: SlackListenerDeps): void {
     const { requestId, home } = metadata;
     const reason = String(view.state?.values?.reason?.value?.value ?? '');
     try {
-      await service.decide(requestId, 'deny', await directory.actor(body.user.id), reason);
+      await core.decide(requestId, 'deny', await directory.actor(body.user.id), reason);
       await ack();
     } catch (err) {
       if (err instanceof ValidationError) return void (await ack({ response_action: 'errors', errors: { reason: err.message } }));

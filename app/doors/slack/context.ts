@@ -1,16 +1,14 @@
 import type { App } from '@slack/bolt';
 import type { OrganizationalUnit } from '../../core/request/account-request';
-import type { Conversation } from '../../core/use-cases/conversation';
-import type { Logger } from '../../core/ports/ports';
-import type { VendingService } from '../../core/use-cases/vending-service';
+import type { Logger } from '../../core/ports/logger';
+import type { VendingCore } from '../../core/vending-core';
 import type { SlackDirectory } from './directory';
 import type { SlackReplyPayload, SlackTurnPayload } from './slack-effects';
 
-/** What every group of Slack listeners needs: the core's use cases and Slack's directory. */
+/** What every group of Slack listeners needs: the core's face and Slack's directory. */
 export interface SlackListenerDeps {
   app: App;
-  service: VendingService;
-  conversation: Conversation;
+  core: VendingCore;
   directory: SlackDirectory;
   organizationalUnits: readonly OrganizationalUnit[];
   sandbox: boolean;

@@ -31,7 +31,7 @@ export class SlackDirectory {
 
   async actor(userId: string): Promise<Actor> {
     const p = await this.person(userId).catch(() => undefined);
-    return { id: userId, channel: 'slack', name: p?.realName ?? userId, ...(p?.email ? { email: p.email } : {}) };
+    return { id: userId, door: 'slack', name: p?.realName ?? userId, ...(p?.email ? { email: p.email } : {}) };
   }
 
   private async person(userId: string): Promise<Person> {

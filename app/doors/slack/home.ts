@@ -1,5 +1,4 @@
 import type { WebClient } from '@slack/web-api';
-import { isRequester } from '../../core/request/approvers';
 import type { SlackListenerDeps } from './context';
 import { homeTab } from './views';
 
@@ -8,10 +7,8 @@ export function homePublisher(deps: Omit<SlackListenerDeps, 'publishHome'>, clie
   return async (userId: string): Promise<void> => {
     const actor = await deps.directory.actor(userId);
     const requester = await deps.directory.requester(userId).catch(() => undefined);
-    const mine = requester ? await deps.service.listForRequester(requester.email, 20) : [];
-    const waiting = deps.service.isApprover(actor)
-      ? (await deps.service.listPending(50)).filter((r) => !isRequester(actor, r))
-      : undefined;
+    const mine = requester ? await deps.core.requestsOf(requester.email, 20) : [];
+    const waiting = deps.core.isApprover(actor) ? await deps.core.waitingFor(actor) : undefined;
     await client.views.publish({ user_id: userId, view: homeTab({ mine, waiting, sandbox: deps.sandbox }) });
   };
 }

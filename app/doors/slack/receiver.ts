@@ -1,6 +1,6 @@
 import { AuthorizationError, ExpressReceiver, type ExpressReceiverOptions } from '@slack/bolt';
 import { type NextFunction, type Request, type Response, Router } from 'express';
-import type { Logger } from '../../core/ports/ports';
+import type { Logger } from '../../core/ports/logger';
 import { payloadProblem } from './payloads';
 import { noticeModal } from './views';
 

@@ -20,11 +20,11 @@ const HELP = [
  * Slower follow-up work (the approvers' post, DMs) runs as effects after the transition, not here.
  */
 export function registerRequesting(deps: SlackListenerDeps): void {
-  const { app, service, conversation, directory } = deps;
+  const { app, core, directory } = deps;
 
   const openRequestModal = async (client: WebClient, userId: string, triggerId: string) => {
     const requester = await directory.requester(userId);
-    const suggestedName = await service.proposeAccountName('Sandbox', requester);
+    const suggestedName = await core.proposeAccountName('Sandbox', requester);
     // The trigger id lives 3 s: views.open comes first, before anything slow.
     await client.views.open({ trigger_id: triggerId, view: requestModal({ suggestedName, organizationalUnits: deps.organizationalUnits, sandbox: deps.sandbox }) });
   };
@@ -39,8 +39,8 @@ export function registerRequesting(deps: SlackListenerDeps): void {
       }
       if (word === 'help') return void (await ack({ response_type: 'ephemeral', text: HELP }));
       const requester = await directory.requester(command.user_id);
-      if (word === 'status') return void (await ack({ response_type: 'ephemeral', text: esc(await conversation.statusOf(requester)) }));
-      const reply = await conversation.turn('slack', requester, text);
+      if (word === 'status') return void (await ack({ response_type: 'ephemeral', text: esc(await core.statusOf(requester)) }));
+      const reply = await core.converse('slack', requester, text);
       await ack({ response_type: 'ephemeral', text: esc(reply.message), ...(reply.dialogUnavailable ? { blocks: formFallback(reply.message) } : {}) });
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
@@ -69,7 +69,7 @@ export function registerRequesting(deps: SlackListenerDeps): void {
     };
     try {
       const requester = await directory.requester(body.user.id);
-      await service.createRequest(
+      await core.ask(
         {
           requester,
           accountName: field('accountName') ?? '',
@@ -78,7 +78,7 @@ export function registerRequesting(deps: SlackListenerDeps): void {
           accountOU: field('accountOU') ?? '',
           ...(field('reason') ? { reason: field('reason') } : {}),
         },
-        { id: requester.id, name: `${requester.firstName} ${requester.lastName}`, email: requester.email, channel: 'slack' },
+        { id: requester.id, name: `${requester.firstName} ${requester.lastName}`, email: requester.email, door: 'slack' },
       );
       await ack(); // closes the modal; the requester's DM with the summary follows as an effect
     } catch (err) {

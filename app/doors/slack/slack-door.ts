@@ -1,62 +1,55 @@
 import { App, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { Router } from 'express';
-import type { Config } from '../../boot/config';
-import type { Conversation } from '../../core/use-cases/conversation';
-import type { Clock, IdempotencyStore, Logger } from '../../core/ports/ports';
-import type { VendingService } from '../../core/use-cases/vending-service';
+import type { Logger } from '../../core/ports/logger';
+import type { OrganizationalUnit } from '../../core/request/account-request';
+import type { VendingCore } from '../../core/vending-core';
+import type { Door } from '../door';
 import { registerApproving } from './approving';
 import { SlackDirectory } from './directory';
 import { homePublisher, registerHome } from './home';
 import { VendingReceiver } from './receiver';
 import { registerRequesting } from './requesting';
-import type { EffectHandler } from '../../core/effects/dispatcher';
 import { SlackApprovalMessage, SlackReply, type SlackReplyPayload, SlackRequesterDm, SlackTurn, type SlackTurnPayload } from './slack-effects';
 
-export interface SlackDoor {
+/** What the Slack door needs to know: its credentials and where approvals go. */
+export interface SlackSettings {
+  /** HTTP events on POST /slack/events (with the signing secret), or Socket Mode (with the app token). */
   mode: 'http' | 'socket';
-  /** Mounted on the product's Express app in HTTP mode: POST /slack/events. */
-  router?: Router;
-  /** What the door carries out after transitions: the approvers' message, DMs, replies, deferred turns. */
-  handlers: EffectHandler[];
-  start(): Promise<void>;
-  stop(): Promise<void>;
+  botToken: string;
+  signingSecret?: string;
+  appToken?: string;
+  /** Only to send Web API calls elsewhere (a proxy, a test server). */
+  apiUrl?: string;
+  approvalChannel?: string;
+  /** Slack user ids tagged on the approvers' message (who may decide is the core's rule). */
+  approvers: readonly string[];
+  organizationalUnits: readonly OrganizationalUnit[];
 }
 
-export interface SlackDoorDeps {
-  config: Config;
-  service: VendingService;
-  conversation: Conversation;
-  idempotency: IdempotencyStore;
-  clock: Clock;
-  log: Logger;
-  sandbox: boolean;
-  /** Stores work for one of the door's handlers and starts it (the effects dispatcher's defer). */
-  defer(scope: string, handler: string, payload: Record<string, unknown>): Promise<void>;
-  /** Remembers where the approvers' message of a request is, to update it in place. */
-  rememberApprovalMessage(requestId: string, ref: { channel: string; ts: string }): Promise<void>;
+export interface SlackDoor extends Door {
+  readonly mode: 'http' | 'socket';
 }
 
 /**
- * The Slack door: one Bolt App, reached either through the ExpressReceiver mounted on the same
- * Express app as the REST door (events, commands and interactivity on POST /slack/events) or
- * through Socket Mode. Bolt verifies every request's signature and timestamp.
+ * The Slack door: one Bolt App, reached either through Bolt's ExpressReceiver mounted on the one
+ * HTTP app (events, commands and interactivity on POST /slack/events) or through Socket Mode.
+ * Bolt verifies every request's signature and timestamp.
  *
  * processBeforeResponse: Bolt answers Slack only after the listener finishes, which is what makes
  * the same code safe on Lambda (nothing runs after the response). The listeners keep that work
  * small; slow follow-ups run as effects.
  */
-export function createSlackDoor(deps: SlackDoorDeps): SlackDoor {
-  const { config, log } = deps;
+export function slackDoor(core: VendingCore, settings: SlackSettings, log: Logger): SlackDoor {
   const logger = boltLogger(log);
-  // Calls made before an acknowledgement must not hang: a bounded timeout and few retries. Calls
-  // made by effects need no more, since the effects dispatcher retries them durably.
+  // Calls made before an acknowledgement must not hang: a bounded timeout and few retries.
   const clientOptions = {
-    ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL.replace(/\/?$/, '/') } : {}),
+    ...(settings.apiUrl ? { slackApiUrl: settings.apiUrl.replace(/\/?$/, '/') } : {}),
     timeout: 5_000,
     retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1_000 },
+    logger,
   };
-  const botToken = config.SLACK_BOT_TOKEN!;
+  const { botToken } = settings;
   // Calls made before Slack is answered (profiles, Home tab).
   const client = new WebClient(botToken, clientOptions);
   // Calls made by effects: a rate limit is handed to the dispatcher (which waits Retry-After, durably)
@@ -64,30 +57,23 @@ export function createSlackDoor(deps: SlackDoorDeps): SlackDoor {
   const effectsClient = new WebClient(botToken, { ...clientOptions, rejectRateLimitedCalls: true, retryConfig: { retries: 1, minTimeout: 200, maxTimeout: 500 } });
   let receiver: VendingReceiver | undefined;
   let app: App;
-  if (config.slackMode === 'socket') {
-    app = new App({ token: config.SLACK_BOT_TOKEN, appToken: config.SLACK_APP_TOKEN, socketMode: true, logger, clientOptions });
+  if (settings.mode === 'socket') {
+    app = new App({ token: botToken, appToken: settings.appToken, socketMode: true, logger, clientOptions });
   } else {
-    receiver = new VendingReceiver(
-      {
-        signingSecret: config.SLACK_SIGNING_SECRET!,
-        endpoints: '/slack/events',
-        processBeforeResponse: true,
-        router: Router(),
-        logger,
-      },
-      log,
-    );
+    receiver = new VendingReceiver({ signingSecret: settings.signingSecret!, endpoints: '/slack/events', processBeforeResponse: true, router: Router(), logger }, log);
     // Who the bot is (auth.test): asked at start, as Bolt does, and kept once known; a failed ask is
     // asked again with the next request, so an app started while Slack was down works once it is back.
     let identity: Promise<{ botUserId?: string; botId?: string }> | undefined;
-    const whoAmI = () =>
-      (identity ??= client.auth.test().then(
+    const whoAmI = () => {
+      identity ??= client.auth.test().then(
         (r) => ({ botUserId: r.user_id, botId: r.bot_id }),
         (err) => {
           identity = undefined;
           throw err;
         },
-      ));
+      );
+      return identity;
+    };
     whoAmI().catch((err) => log.warn({ err }, 'Slack auth.test failed at start; asked again with the next request'));
     app = new App({ authorize: async () => ({ botToken, ...(await whoAmI()) }), receiver, logger, clientOptions });
   }
@@ -96,28 +82,24 @@ export function createSlackDoor(deps: SlackDoorDeps): SlackDoor {
   // claimed before any work, so a redelivery or a duplicate never makes a second turn or message.
   app.use(async ({ body, context, next }) => {
     const eventId = (body as { event_id?: string }).event_id;
-    if (eventId) {
-      const expiresAt = new Date(deps.clock.now().getTime() + 24 * 3_600_000);
-      if (!(await deps.idempotency.claimOnce(`slack-event:${eventId}`, expiresAt))) {
-        log.info({ eventId, retryNum: context.retryNum, retryReason: context.retryReason }, 'Slack event already handled; skipped');
-        return;
-      }
+    if (eventId && !(await core.firstTime(`slack-event:${eventId}`, 24 * 3_600_000))) {
+      log.info({ eventId, retryNum: context.retryNum, retryReason: context.retryReason }, 'Slack event already handled; skipped');
+      return;
     }
     await next();
   });
 
   const directory = new SlackDirectory(client);
-  const reply = (scope: string, payload: SlackReplyPayload) => deps.defer(scope, SlackReply.NAME, { ...payload });
+  const reply = (scope: string, payload: SlackReplyPayload) => core.defer(scope, SlackReply.NAME, { ...payload });
   const base = {
     app,
-    service: deps.service,
-    conversation: deps.conversation,
+    core,
     directory,
-    organizationalUnits: config.organizationalUnits,
-    sandbox: deps.sandbox,
+    organizationalUnits: settings.organizationalUnits,
+    sandbox: core.factoryKind === 'sandbox',
     log,
     reply,
-    turnLater: (scope: string, payload: SlackTurnPayload) => deps.defer(scope, SlackTurn.NAME, { ...payload }),
+    turnLater: (scope: string, payload: SlackTurnPayload) => core.defer(scope, SlackTurn.NAME, { ...payload }),
   };
   const listenerDeps = { ...base, publishHome: homePublisher(base, client) };
   registerRequesting(listenerDeps);
@@ -127,29 +109,35 @@ export function createSlackDoor(deps: SlackDoorDeps): SlackDoor {
     log.error({ err: error }, 'Slack listener failed');
   });
 
+  const approvalChannel = settings.approvalChannel;
   return {
-    mode: config.slackMode === 'socket' ? 'socket' : 'http',
-    router: receiver?.router as Router | undefined,
-    // In this order for each request: what people see first (the approvers' post before its updates, then the DMs).
+    name: 'slack',
+    mode: settings.mode,
+    routes: receiver?.router as Router | undefined,
     handlers: [
-      ...(config.SLACK_APPROVAL_CHANNEL ? [new SlackApprovalMessage(effectsClient, config.SLACK_APPROVAL_CHANNEL, config.APPROVERS, deps.rememberApprovalMessage)] : []),
+      ...(approvalChannel ? [new SlackApprovalMessage(effectsClient, approvalChannel, settings.approvers, (id, key, value) => core.annotate(id, key, value))] : []),
       new SlackRequesterDm(effectsClient),
       new SlackReply(effectsClient),
-      new SlackTurn({ directory, conversation: deps.conversation, idempotency: deps.idempotency, clock: deps.clock, reply }),
+      new SlackTurn({ directory, core, reply }),
     ],
+    describe: () =>
+      `${settings.mode === 'socket' ? 'Socket Mode' : 'HTTP (POST /slack/events)'}${approvalChannel ? `, approvals in ${approvalChannel}` : ', no approval channel'}`,
     start: async () => {
-      if (config.slackMode === 'socket') await app.start();
+      if (settings.mode === 'socket') await app.start();
     },
     stop: async () => {
-      if (config.slackMode === 'socket') await app.stop();
+      if (settings.mode === 'socket') await app.stop();
     },
   };
 }
 
-/** Bolt logs through the product's structured logger. */
+/** Bolt and the Web API client log through the product's structured logger. */
 function boltLogger(log: Logger): BoltLogger {
   let level = LogLevel.INFO;
-  const line = (fn: 'debug' | 'info' | 'warn' | 'error') => (...msg: unknown[]) => log[fn]({ source: 'bolt' }, msg.map(String).join(' '));
+  const line =
+    (fn: 'debug' | 'info' | 'warn' | 'error') =>
+    (...msg: unknown[]) =>
+      log[fn]({ source: 'bolt' }, msg.map(String).join(' '));
   return {
     debug: line('debug'),
     info: line('info'),

@@ -2,9 +2,10 @@ import { ErrorCode, type WebClient } from '@slack/web-api';
 import type { AccountRequest } from '../../core/request/account-request';
 import { type EffectHandler, isLate } from '../../core/effects/dispatcher';
 import { requesterUpdate } from '../../core/effects/messages';
-import type { Conversation, ConversationReply } from '../../core/use-cases/conversation';
+import type { ConversationReply } from '../../core/use-cases/conversation';
+import type { VendingCore } from '../../core/vending-core';
 import { DomainError, RetryLaterError } from '../../core/errors';
-import type { Effect, IdempotencyStore } from '../../core/ports/ports';
+import type { Effect } from '../../core/ports/effects';
 import type { SlackDirectory } from './directory';
 import { esc } from './format';
 import { approvalMessage, formFallback } from './views';
@@ -15,12 +16,14 @@ import { approvalMessage, formFallback } from './views';
  */
 export class SlackApprovalMessage implements EffectHandler {
   readonly name = 'slack-approval-message';
+  /** The request's annotation that says where its message is: "<channel> <ts>". */
+  static readonly ANNOTATION = 'slack.approval-message';
 
   constructor(
     private readonly client: WebClient,
     private readonly channel: string,
     private readonly approvers: readonly string[],
-    private readonly remember: (requestId: string, ref: { channel: string; ts: string }) => Promise<void>,
+    private readonly annotate: (requestId: string, key: string, value: string) => Promise<void>,
   ) {}
 
   targets(event: string): Array<string | undefined> {
@@ -30,7 +33,9 @@ export class SlackApprovalMessage implements EffectHandler {
   async run(effect: Effect, request?: AccountRequest): Promise<void> {
     if (!request) return;
     const message = approvalMessage(request, { channel: this.channel, approvers: this.approvers });
-    const ref = request.approvalMessage;
+    const [channel, ts] = (request.annotations?.[SlackApprovalMessage.ANNOTATION] ?? '').split(' ');
+    // Requests of an earlier release kept it in a field of their own.
+    const ref = channel && ts ? { channel, ts } : (request as { approvalMessage?: { channel: string; ts: string } }).approvalMessage;
     if (effect.event === 'remind' && ref && request.status === 'PENDING_APPROVAL') {
       // A reminder is a reply in the request's thread that tags the approvers again.
       const tags = this.approvers.map((u) => `<@${u}>`).join(' ');
@@ -42,7 +47,7 @@ export class SlackApprovalMessage implements EffectHandler {
       return;
     }
     const posted = await rateLimited(() => this.client.chat.postMessage(message));
-    await this.remember(request.id, { channel: posted.channel ?? this.channel, ts: posted.ts! });
+    await this.annotate(request.id, SlackApprovalMessage.ANNOTATION, `${posted.channel ?? this.channel} ${posted.ts}`);
   }
 }
 
@@ -55,6 +60,11 @@ export class SlackRequesterDm implements EffectHandler {
   targets(event: string, request: AccountRequest): Array<string | undefined> {
     const user = request.requester.slackUserId;
     return user && requesterUpdate(event, request) ? [user] : [];
+  }
+
+  /** Requesters who asked in Slack hear in Slack. */
+  reachesRequester(request: AccountRequest): boolean {
+    return !!request.requester.slackUserId;
   }
 
   async run(effect: Effect, request?: AccountRequest): Promise<void> {
@@ -126,9 +136,7 @@ export class SlackTurn implements EffectHandler {
   constructor(
     private readonly deps: {
       directory: SlackDirectory;
-      conversation: Conversation;
-      idempotency: IdempotencyStore;
-      clock: { now(): Date };
+      core: VendingCore;
       reply(scope: string, payload: SlackReplyPayload): Promise<void>;
     },
   ) {}
@@ -143,9 +151,8 @@ export class SlackTurn implements EffectHandler {
     let reply: ConversationReply;
     try {
       const requester = await rateLimited(() => this.deps.directory.requester(p.userId));
-      const expiresAt = new Date(this.deps.clock.now().getTime() + 24 * 3_600_000);
-      if (!(await this.deps.idempotency.claimOnce(`slack-turn:${p.eventId}`, expiresAt))) return;
-      reply = await this.deps.conversation.turn('slack', requester, p.text);
+      if (!(await this.deps.core.firstTime(`slack-turn:${p.eventId}`, 24 * 3_600_000))) return;
+      reply = await this.deps.core.converse('slack', requester, p.text);
     } catch (err) {
       if (!(err instanceof DomainError) || err instanceof RetryLaterError) throw err;
       reply = { message: err.message, state: 'Failed', intent: null, slots: {} };

@@ -2,13 +2,18 @@ import express, { Router } from 'express';
 import escapeHtml from 'escape-html';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Outbox } from '../../adapters/embedded/outbox';
+import type { VendingCore } from '../../core/vending-core';
+import { type Door, routesOnly } from '../door';
 import { html, linkify, page, type PageOptions } from './html';
 
 export const PUBLIC_DIR = join(__dirname, 'public');
 
 /** The browser door: the chat page (static, on top of POST /account) and the outbox page. */
-export function webRoutes(deps: { outbox?: Outbox; page: PageOptions }): Router {
+export function webDoor(core: VendingCore, page: PageOptions): Door {
+  return routesOnly('web', webRoutes(core, { page }), 'chat page /, outbox /outbox');
+}
+
+function webRoutes(core: VendingCore, deps: { page: PageOptions }): Router {
   const router = Router();
   // The chat page's links are relative to <base>, set to where the app is served (an API Gateway
   // stage adds a path prefix), so the same files work locally and behind API Gateway.
@@ -20,11 +25,12 @@ export function webRoutes(deps: { outbox?: Outbox; page: PageOptions }): Router 
   router.use(express.static(PUBLIC_DIR, { index: false, maxAge: 0 }));
 
   router.get('/outbox', async (_req, res) => {
-    if (!deps.outbox) {
+    const sent = core.sentMessages();
+    if (!sent) {
       res.status(404).type('html').send(page('Outbox', html`<h1>No outbox</h1><p>Messages go out through the configured notifier (e.g. SNS), not the embedded outbox.</p>`, deps.page));
       return;
     }
-    const entries = await deps.outbox.list();
+    const entries = await sent;
     res.type('html').send(
       page(
         'Outbox',

@@ -4,7 +4,8 @@ import { type AddressInfo, createServer } from 'node:net';
 import nock from 'nock';
 import { LexDialog, lexSessionId } from '../../../app/adapters/lex/lex-dialog';
 import type { OrganizationalUnit } from '../../../app/core/request/account-request';
-import { DialogUnavailableError, type DialogUser } from '../../../app/core/ports/dialog';
+import { type DialogUser } from '../../../app/core/ports/dialog';
+import { DialogUnavailableError } from '../../../app/core/errors';
 import {
   BOT,
   CREDENTIALS,

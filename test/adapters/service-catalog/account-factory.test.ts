@@ -2,7 +2,8 @@ import { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
 import nock from 'nock';
 import { provisionedProductName, ServiceCatalogAccountFactory } from '../../../app/adapters/service-catalog/account-factory';
 import type { AccountRequest } from '../../../app/core/request/account-request';
-import { FactoryBusyError, FactoryRejectedError, type Logger } from '../../../app/core/ports/ports';
+import { FactoryBusyError, FactoryRejectedError } from '../../../app/core/errors';
+import type { Logger } from '../../../app/core/ports/logger';
 import { strictNock } from '../../support/wire';
 
 /*
@@ -111,6 +112,7 @@ function accountRequest(account: Partial<AccountRequest['account']> = {}): Accou
   const at = '2026-03-02T09:00:00.000Z';
   return {
     id: '01JNK3Q8X7B2V5T9R4M6P0W1YZ',
+    kind: 'new-account',
     version: 3,
     status: 'PROVISIONING',
     statusSince: at,

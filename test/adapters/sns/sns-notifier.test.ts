@@ -2,7 +2,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import nock from 'nock';
 import { SNS_MAX_BYTES, SnsNotifier, TRUNCATION_NOTE } from '../../../app/adapters/sns/sns-notifier';
 import { truncate } from '../../../app/core/effects/messages';
-import type { OutgoingMessage } from '../../../app/core/ports/ports';
+import type { OutgoingMessage } from '../../../app/core/ports/notifier';
 import { RecordingLogger } from '../../aws/fixtures/lex/recording-logger';
 import { strictNock } from '../../support/wire';
 

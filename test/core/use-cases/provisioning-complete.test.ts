@@ -1,7 +1,7 @@
 import type { AccountRequest, Actor } from '../../../app/core/request/account-request';
 import { TransitionConflictError } from '../../../app/core/errors';
 import { type Action, TRANSITIONS } from '../../../app/core/request/lifecycle';
-import type { RequestStore } from '../../../app/core/ports/ports';
+import type { RequestStore } from '../../../app/core/ports/requests';
 import { Provisioner } from '../../../app/core/use-cases/provisioning';
 import type { Transitions } from '../../../app/core/use-cases/transitions';
 import { RecordingLogger } from '../../aws/fixtures/lex/recording-logger';
@@ -13,12 +13,11 @@ import { ScriptedFactory, TestClock } from '../../support/doubles';
  * may be null), the Provisioner finds the request among those PROVISIONING, and an event it cannot
  * tie to one is not dropped: each request's own Account Factory record decides.
  */
-const CONTROL_TOWER: Actor = { id: 'control-tower', name: 'AWS Control Tower', channel: 'system' };
+const CONTROL_TOWER: Actor = { id: 'control-tower', name: 'AWS Control Tower', door: 'system' };
 
 /** The requests as a store keeps them: only what the Provisioner reads and writes. */
 class MemoryRequests {
   readonly items = new Map<string, AccountRequest>();
-  readonly released: string[] = [];
   async get(id: string) {
     const item = this.items.get(id);
     return item && structuredClone(item);
@@ -26,10 +25,18 @@ class MemoryRequests {
   async listByStatus(status: string) {
     return [...this.items.values()].filter((r) => r.status === status).map((r) => structuredClone(r));
   }
-  async releaseSlot(id: string) {
+}
+
+/** Provisioning slots that remember which were given back. */
+class MemorySlots {
+  readonly released: string[] = [];
+  async claim() {
+    return true;
+  }
+  async release(id: string) {
     this.released.push(id);
   }
-  async slotHolders() {
+  async holders() {
     return [];
   }
 }
@@ -52,6 +59,7 @@ function lifecycle(store: MemoryRequests, clock: TestClock) {
 function provisioningRequest(id: string, name: string, email: string): AccountRequest {
   return {
     id,
+    kind: 'new-account',
     status: 'PROVISIONING',
     version: 3,
     statusSince: '2026-03-02T09:00:00.000Z',
@@ -72,14 +80,15 @@ function setup(directory?: FakeDirectory) {
   const log = new RecordingLogger();
   for (const r of [provisioningRequest('req-a', 'team-a', 'team-a@example.com'), provisioningRequest('req-b', 'team-b', 'team-b@example.com')]) store.items.set(r.id, r);
   const policy = { maxConcurrent: 5, busyBaseDelayMs: 30_000, busyMaxDelayMs: 900_000, relaunchAfterMs: 60_000 };
-  const provisioner = new Provisioner(store as unknown as RequestStore, factory, lifecycle(store, clock) as unknown as Transitions, clock, policy, log, directory);
+  const slots = new MemorySlots();
+  const provisioner = new Provisioner(store as unknown as RequestStore, slots, factory, lifecycle(store, clock) as unknown as Transitions, clock, policy, log, directory);
   const stored = (id: string) => store.items.get(id)!;
-  return { provisioner, store, factory, log, stored };
+  return { provisioner, store, slots, factory, log, stored };
 }
 
 describe('completing a request from a Control Tower event', () => {
   it('a failure that names neither the account id nor its name fails the right request, through its Account Factory record', async () => {
-    const { provisioner, factory, store, stored } = setup();
+    const { provisioner, factory, slots, stored } = setup();
     factory.outcomes.set('rec-req-b', { state: 'FAILED', message: 'The account e-mail is already used by another AWS account' });
 
     const matched = await provisioner.complete({ state: 'FAILED', message: 'AWS Control Tower failed to create a managed account.' }, CONTROL_TOWER);
@@ -88,7 +97,7 @@ describe('completing a request from a Control Tower event', () => {
     expect(stored('req-b')).toMatchObject({ status: 'FAILED', provisioning: { failureReason: 'The account e-mail is already used by another AWS account' } });
     expect(stored('req-b').audit.at(-1)).toMatchObject({ action: 'fail', actor: CONTROL_TOWER });
     expect(stored('req-a').status).toBe('PROVISIONING'); // ...and the request whose record is still running is left alone
-    expect(store.released).toEqual(['req-b']);
+    expect(slots.released).toEqual(['req-b']);
   });
 
   it('a success without an account id completes the request with the account id of its record, never without one', async () => {

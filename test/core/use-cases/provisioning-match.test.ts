@@ -12,6 +12,7 @@ import { FakeDirectory } from '../../support/account-directory';
 function provisioning(id: string, name: string, email: string, accountId?: string): AccountRequest {
   return {
     id,
+    kind: 'new-account',
     status: 'PROVISIONING',
     version: 4,
     statusSince: '2026-03-02T09:00:00.000Z',

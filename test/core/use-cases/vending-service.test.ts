@@ -4,9 +4,9 @@ import { startApp, type RunningApp } from '../../support/app';
 import { RecordingNotifier, ScriptedFactory, TestClock } from '../../support/doubles';
 
 const jane: Requester = { id: 'jane@example.com', email: 'jane@example.com', firstName: 'Jane', lastName: 'Doe' };
-const asJane: Actor = { id: jane.id, email: jane.email, name: 'Jane Doe', channel: 'web' };
-const boss: Actor = { id: 'boss@example.com', email: 'boss@example.com', name: 'Boss', channel: 'email-link' };
-const deputy: Actor = { id: 'deputy@example.com', email: 'deputy@example.com', name: 'Deputy', channel: 'email-link' };
+const asJane: Actor = { id: jane.id, email: jane.email, name: 'Jane Doe', door: 'web' };
+const boss: Actor = { id: 'boss@example.com', email: 'boss@example.com', name: 'Boss', door: 'email-link' };
+const deputy: Actor = { id: 'deputy@example.com', email: 'deputy@example.com', name: 'Deputy', door: 'email-link' };
 const HOUR = 3_600_000;
 
 describe('an account request, from asking to provisioning', () => {
@@ -20,20 +20,20 @@ describe('an account request, from asking to provisioning', () => {
     notifier = new RecordingNotifier();
     factory = new ScriptedFactory();
     running = await startApp(
-      { APPROVER_EMAILS: 'boss@example.com,deputy@example.com,jane@example.com', MAX_CONCURRENT_PROVISIONING: '2' },
+      { APPROVER_EMAILS: 'boss@example.com,deputy@example.com,jane@example.com', MAX_CONCURRENT_PROVISIONING: '2', APPROVAL_REMINDER_HOURS: '12' },
       { clock, notifier, factory, retry: { baseDelayMs: 1000, maxDelayMs: 10_000, leaseMs: 30_000 } },
     );
   });
   afterEach(() => running.stop());
 
-  const service = () => running.app.service;
+  const service = () => running.app.core;
   const ask = (email = 'team-a@example.com', extra: object = {}) =>
-    service().createRequest({ requester: jane, accountType: 'sandbox', accountEmail: email, accountOU: 'demos', ...extra }, asJane);
+    service().ask({ requester: jane, accountType: 'sandbox', accountEmail: email, accountOU: 'demos', ...extra }, asJane);
 
   it('is stored as PENDING_APPROVAL with an audit event, and each approver but the requester is asked', async () => {
     const request = await ask();
     await running.settle();
-    const stored = await service().get(request.id);
+    const stored = await service().lookUp(request.id);
     expect(stored).toMatchObject({
       status: 'PENDING_APPROVAL',
       account: { name: 'sandbox-jane-doe', type: 'Sandbox', email: 'team-a@example.com', ou: { name: 'Demos' } },
@@ -55,10 +55,10 @@ describe('an account request, from asking to provisioning', () => {
 
   it('never lets the requester approve their own request, even when listed as an approver', async () => {
     const request = await ask();
-    const self: Actor = { ...asJane, channel: 'email-link' };
+    const self: Actor = { ...asJane, door: 'email-link' };
     await expect(service().decide(request.id, 'approve', self)).rejects.toThrow(ForbiddenError);
     await expect(service().decide(request.id, 'approve', { ...boss, email: 'mallory@example.com', id: 'mallory@example.com' })).rejects.toThrow('not an approver');
-    expect((await service().get(request.id)).status).toBe('PENDING_APPROVAL');
+    expect((await service().lookUp(request.id)).status).toBe('PENDING_APPROVAL');
   });
 
   it('lets exactly one of two racing decisions win and tells the loser who won', async () => {
@@ -70,7 +70,7 @@ describe('an account request, from asking to provisioning', () => {
     expect(lost).toHaveLength(1);
     expect(lost[0].reason).toBeInstanceOf(TransitionConflictError);
     expect(lost[0].reason.message).toMatch(/is already (approved|denied) by (Boss|Deputy) at 2026-/);
-    const stored = await service().get(request.id);
+    const stored = await service().lookUp(request.id);
     expect(stored.audit.filter((a) => a.action === 'approve' || a.action === 'deny')).toHaveLength(1);
   });
 
@@ -87,11 +87,11 @@ describe('an account request, from asking to provisioning', () => {
   it('expires when nobody decides in time, and says so', async () => {
     const request = await ask();
     clock.advance(47 * HOUR);
-    expect(await service().expireStale()).toBe(0);
+    expect((await service().tend()).expired).toBe(0);
     clock.advance(1 * HOUR);
-    expect(await service().expireStale()).toBe(1);
+    expect((await service().tend()).expired).toBe(1);
     await running.settle();
-    expect((await service().get(request.id)).status).toBe('EXPIRED');
+    expect((await service().lookUp(request.id)).status).toBe('EXPIRED');
     expect(notifier.to('jane@example.com', 'request-expire')).toHaveLength(1);
     await expect(service().decide(request.id, 'approve', boss)).rejects.toThrow(/is already EXPIRED \(expire by Vending bot at /);
   });
@@ -99,10 +99,10 @@ describe('an account request, from asking to provisioning', () => {
   it('refuses a decision on a request past its expiry at the moment of the decision, before any sweep, and expires it', async () => {
     const request = await ask();
     clock.advance(48 * HOUR); // the sweep has not run: the request is still PENDING_APPROVAL in the store
-    expect((await service().get(request.id)).status).toBe('PENDING_APPROVAL');
+    expect((await service().lookUp(request.id)).status).toBe('PENDING_APPROVAL');
     await expect(service().decide(request.id, 'approve', boss)).rejects.toThrow(RequestExpiredError);
     await running.settle();
-    const stored = await service().get(request.id);
+    const stored = await service().lookUp(request.id);
     expect(stored.status).toBe('EXPIRED');
     expect(stored.decision).toBeUndefined();
     expect(factory.launched).toEqual([]);
@@ -112,21 +112,21 @@ describe('an account request, from asking to provisioning', () => {
     const request = await ask();
     const reminders = () => notifier.to('boss@example.com', 'approval-request').filter((m) => m.subject.startsWith('Reminder'));
     clock.advance(11 * HOUR);
-    expect(await service().remindApprovers(12 * HOUR)).toBe(0);
+    expect((await service().tend()).reminded).toBe(0);
     clock.advance(1 * HOUR);
-    expect(await service().remindApprovers(12 * HOUR)).toBe(1);
+    expect((await service().tend()).reminded).toBe(1);
     await running.settle();
     expect(reminders()).toHaveLength(1);
     expect(reminders()[0].text).toContain('still waiting for a decision');
-    expect((await service().get(request.id)).statusSince).toBe(request.statusSince); // a reminder keeps its place
+    expect((await service().lookUp(request.id)).statusSince).toBe(request.statusSince); // a reminder keeps its place
     clock.advance(12 * HOUR); // the second reminder waits twice as long
-    expect(await service().remindApprovers(12 * HOUR)).toBe(0);
+    expect((await service().tend()).reminded).toBe(0);
     clock.advance(6 * HOUR);
     await service().decide(request.id, 'approve', boss);
     clock.advance(12 * HOUR);
-    expect(await service().remindApprovers(12 * HOUR)).toBe(0);
+    expect((await service().tend()).reminded).toBe(0);
     await running.settle();
-    const stored = await service().get(request.id);
+    const stored = await service().lookUp(request.id);
     expect(stored.audit.map((a) => a.action)).toEqual(['create', 'remind', 'approve', 'start', 'record']);
   });
 
@@ -139,14 +139,14 @@ describe('an account request, from asking to provisioning', () => {
       clock.advance(1000);
     }
     await running.settle();
-    const statuses = async () => Promise.all(ids.map(async (id) => (await service().get(id)).status));
+    const statuses = async () => Promise.all(ids.map(async (id) => (await service().lookUp(id)).status));
     expect(await statuses()).toEqual(['PROVISIONING', 'PROVISIONING', 'APPROVED']);
     expect(factory.launched).toEqual(ids.slice(0, 2));
 
-    await running.app.provisioner.complete({ accountName: 'team-a', state: 'SUCCEEDED', accountId: '111122223333' });
+    await running.app.core.completeProvisioning({ accountName: 'team-a', state: 'SUCCEEDED', accountId: '111122223333' });
     await running.settle();
     expect(await statuses()).toEqual(['SUCCEEDED', 'PROVISIONING', 'PROVISIONING']);
-    expect((await service().get(ids[0])).provisioning).toMatchObject({ accountId: '111122223333', recordId: `rec-${ids[0]}` });
+    expect((await service().lookUp(ids[0])).provisioning).toMatchObject({ accountId: '111122223333', recordId: `rec-${ids[0]}` });
     const [ready] = notifier.to('jane@example.com', 'request-succeed');
     expect(ready.text).toContain('111122223333');
   });
@@ -156,16 +156,16 @@ describe('an account request, from asking to provisioning', () => {
     const r = await ask();
     await service().decide(r.id, 'approve', boss);
     await running.settle();
-    const queued = await service().get(r.id);
+    const queued = await service().lookUp(r.id);
     expect(queued.status).toBe('APPROVED');
     expect(queued.provisioning?.notBefore).toBeDefined();
     expect(queued.audit.map((a) => a.action)).toEqual(['create', 'approve', 'start', 'requeue']);
 
-    await running.app.provisioner.drain();
-    expect((await service().get(r.id)).status).toBe('APPROVED'); // not before its time
+    await running.app.core.tend();
+    expect((await service().lookUp(r.id)).status).toBe('APPROVED'); // not before its time
     clock.advance(60_000);
-    await running.app.provisioner.reconcile();
-    expect((await service().get(r.id)).status).toBe('PROVISIONING');
+    await running.app.core.tend();
+    expect((await service().lookUp(r.id)).status).toBe('PROVISIONING');
     expect(factory.launched).toEqual([r.id]);
   });
 
@@ -174,7 +174,7 @@ describe('an account request, from asking to provisioning', () => {
     const r = await ask();
     await service().decide(r.id, 'approve', boss);
     await running.settle();
-    expect(await service().get(r.id)).toMatchObject({ status: 'FAILED', provisioning: { failureReason: 'The account e-mail is already used by another AWS account' } });
+    expect(await service().lookUp(r.id)).toMatchObject({ status: 'FAILED', provisioning: { failureReason: 'The account e-mail is already used by another AWS account' } });
     const [failed] = notifier.to('jane@example.com', 'request-fail');
     expect(failed.text).toContain('already used by another AWS account');
   });
@@ -184,8 +184,8 @@ describe('an account request, from asking to provisioning', () => {
     await service().decide(r.id, 'approve', boss);
     await running.settle();
     factory.outcomes.set(`rec-${r.id}`, { state: 'SUCCEEDED', accountId: '444455556666' });
-    await running.app.provisioner.reconcile();
-    expect(await service().get(r.id)).toMatchObject({ status: 'SUCCEEDED', provisioning: { accountId: '444455556666' } });
+    await running.app.core.tend();
+    expect(await service().lookUp(r.id)).toMatchObject({ status: 'SUCCEEDED', provisioning: { accountId: '444455556666' } });
   });
 
   it('relaunches, with the same request id, a provisioning call that failed on the way', async () => {
@@ -193,11 +193,11 @@ describe('an account request, from asking to provisioning', () => {
     const r = await ask();
     await service().decide(r.id, 'approve', boss);
     await running.settle();
-    expect((await service().get(r.id)).status).toBe('PROVISIONING');
+    expect((await service().lookUp(r.id)).status).toBe('PROVISIONING');
     clock.advance(2 * 60_000);
-    await running.app.provisioner.reconcile();
+    await running.app.core.tend();
     expect(factory.launched).toEqual([r.id]);
-    expect((await service().get(r.id)).provisioning?.recordId).toBe(`rec-${r.id}`);
+    expect((await service().lookUp(r.id)).provisioning?.recordId).toBe(`rec-${r.id}`);
   });
 
   it('loses no message when the notifier is down: it is retried from the stored state', async () => {
@@ -205,14 +205,14 @@ describe('an account request, from asking to provisioning', () => {
     const r = await ask();
     await running.settle();
     expect(notifier.sent).toHaveLength(0);
-    expect((await service().get(r.id)).status).toBe('PENDING_APPROVAL');
+    expect((await service().lookUp(r.id)).status).toBe('PENDING_APPROVAL');
     clock.advance(60_000);
-    await running.app.dispatcher.sweep();
+    await running.app.core.carryOutEffects();
     expect(notifier.to('boss@example.com', 'approval-request')).toHaveLength(1);
     expect(notifier.to('deputy@example.com', 'approval-request')).toHaveLength(1);
     expect(notifier.to('jane@example.com', 'request-create')).toHaveLength(1);
     clock.advance(60_000);
-    await running.app.dispatcher.sweep();
+    await running.app.core.carryOutEffects();
     expect(notifier.sent).toHaveLength(3); // nothing sent twice
   });
 });

@@ -1,8 +1,11 @@
 import { EmbeddedDialog } from '../../../../app/adapters/embedded/dialog/embedded-dialog';
 import { loadBotModel } from '../../../../app/boot/bot-model-file';
 import type { OrganizationalUnit } from '../../../../app/core/request/account-request';
-import { type DialogSession, type DialogTurnResult, type DialogUser, SessionConflictError } from '../../../../app/core/ports/dialog';
-import type { Clock, SessionStore } from '../../../../app/core/ports/ports';
+import { type DialogTurnResult, type DialogUser } from '../../../../app/core/ports/dialog';
+import type { DialogSession } from '../../../../app/core/ports/sessions';
+import { SessionConflictError } from '../../../../app/core/errors';
+import type { Clock } from '../../../../app/core/ports/clock';
+import type { SessionStore } from '../../../../app/core/ports/sessions';
 import { MemorySessions } from '../../../support/wire';
 
 

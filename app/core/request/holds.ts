@@ -1,0 +1,49 @@
+import { AccountNameTakenError, DuplicateConfirmationError, DuplicateRequestError } from '../errors';
+import { type AccountRequest, isOpen, type Status } from './account-request';
+
+/**
+ * What a request holds so that no other request may, whatever the concurrency: the product's
+ * uniqueness rules, in one place. The store takes them all with the request's first write
+ * (or refuses it), and gives back the ones held while open when the request closes.
+ */
+export type HoldKind = 'account-email' | 'account-name' | 'confirmation';
+
+export interface Hold {
+  kind: HoldKind;
+  /** Compared case-insensitively. */
+  value: string;
+  /** Freed when the request closes; otherwise held for good. */
+  whileOpen: boolean;
+}
+
+export function holdsOf(request: AccountRequest, confirmationKey?: string): Hold[] {
+  return [
+    // One open request per account e-mail: Organizations refuses a second account for it anyway.
+    { kind: 'account-email', value: request.account.email, whileOpen: true },
+    // Account names stay unique for good: people and Control Tower events tell accounts apart by them.
+    { kind: 'account-name', value: request.account.name, whileOpen: false },
+    // One request per confirmed conversation: a repeated or concurrent "yes" makes no second one.
+    ...(confirmationKey ? [{ kind: 'confirmation' as const, value: confirmationKey, whileOpen: false }] : []),
+  ];
+}
+
+/** The holds a request gives back when it goes from `from` to `to`, or takes back when it reopens. */
+export function holdsMoving(request: AccountRequest, from: readonly Status[], to: Status): { release: Hold[]; retake: Hold[] } {
+  const whileOpen = holdsOf(request).filter((h) => h.whileOpen);
+  const closes = !isOpen(to) && from.some(isOpen);
+  const reopens = isOpen(to) && !from.some(isOpen);
+  return { release: closes ? whileOpen : [], retake: reopens ? whileOpen : [] };
+}
+
+/**
+ * Why `holder` keeps the hold from `request`, or undefined when the hold may be taken over: one
+ * held while open is free again once its holder closed; one held for good only if its holder
+ * never came to exist.
+ */
+export function refusal(hold: Hold, request: AccountRequest, holder: AccountRequest | undefined): Error | undefined {
+  if (!holder) return undefined;
+  if (hold.whileOpen && !isOpen(holder.status)) return undefined;
+  if (hold.kind === 'account-email') return new DuplicateRequestError(holder.id, request.account.email);
+  if (hold.kind === 'account-name') return new AccountNameTakenError(request.account.name, holder.id);
+  return new DuplicateConfirmationError(holder.id);
+}

@@ -1,0 +1,243 @@
+import type { BotModel } from './bot-model';
+import { DEFAULT_RETRY, type EffectHandler, EffectDispatcher, type RetryPolicy } from './effects/dispatcher';
+import { ApproverMail, QueueDrain, RequesterMail } from './effects/notifications';
+import { NotFoundError } from './errors';
+import type { AccountFactory } from './ports/account-factory';
+import type { Clock } from './ports/clock';
+import type { Dialog } from './ports/dialog';
+import type { EffectFeed, EffectStore } from './ports/effects';
+import type { IdempotencyStore } from './ports/idempotency';
+import type { Logger } from './ports/logger';
+import type { Notifier, SentMessage } from './ports/notifier';
+import type { AccountDirectory } from './ports/organization';
+import type { CreateOptions, RequestStore } from './ports/requests';
+import type { SlotStore } from './ports/slots';
+import type { AccountRequest, Actor, DoorName, OrganizationalUnit, Requester } from './request/account-request';
+import { type ApprovalGrant, ApprovalTokens, approvalLink } from './request/approval-link';
+import { ApproverPolicy, isRequester } from './request/approvers';
+import { Conversation, type ConversationReply } from './use-cases/conversation';
+import { Provisioner, type ProvisioningOutcome } from './use-cases/provisioning';
+import { Transitions } from './use-cases/transitions';
+import { type NewAccountInput, VendingService } from './use-cases/vending-service';
+
+/** What the core needs from the world: one small port each (app/core/ports). */
+export interface CorePorts {
+  requests: RequestStore;
+  effects: EffectStore;
+  slots: SlotStore;
+  idempotency: IdempotencyStore;
+  dialog: Dialog;
+  notifier: Notifier;
+  factory: AccountFactory;
+  /** Organizations, where the real Account Factory runs: whose account an event is about. */
+  directory?: AccountDirectory;
+  /** Where the store announces writes with effects (the table's stream), when it does. */
+  feed?: EffectFeed;
+  clock: Clock;
+  log: Logger;
+}
+
+/** The product's rules that come from configuration. */
+export interface CoreSettings {
+  model: BotModel;
+  approvers: { emails: readonly string[]; slackUserIds: readonly string[] };
+  organizationalUnits: readonly OrganizationalUnit[];
+  pendingExpiryHours: number;
+  reminderHours: number;
+  maxConcurrentProvisioning: number;
+  /** Approval links point here (PUBLIC_URL). */
+  publicUrl: string;
+  approvalSecret: string;
+  retry?: RetryPolicy;
+  /** Effects run in this process after each transition (false on Lambda: the table's stream carries them). */
+  inlineEffects?: boolean;
+  /** Who claims effects: the same owner takes its own claims back at once after a restart. */
+  nodeId?: string;
+}
+
+/** An approval link opened: the grant and its request, or why there is none. */
+export type OpenedLink =
+  | { ok: true; grant: ApprovalGrant; request: AccountRequest }
+  | { ok: false; reason: 'malformed' | 'forged' | 'unknown-request' }
+  | { ok: false; reason: 'expired'; grant: ApprovalGrant; request: AccountRequest };
+
+/**
+ * The one face of the core that every door and entry point uses: ask, converse, decide, cancel,
+ * look up, complete provisioning, carry out effects, tend. Doors never see the store, the
+ * dispatcher or the token signer behind it (as Bolt's receivers see only `app.processEvent`).
+ */
+export class VendingCore {
+  private readonly dispatcher: EffectDispatcher;
+  private readonly service: VendingService;
+  private readonly conversation: Conversation;
+  private readonly provisioner: Provisioner;
+  private readonly approvers: ApproverPolicy;
+  private readonly tokens: ApprovalTokens;
+  private readonly doorHandlers: EffectHandler[] = [];
+
+  constructor(
+    private readonly ports: CorePorts,
+    private readonly settings: CoreSettings,
+  ) {
+    const { requests, clock, log } = ports;
+    this.tokens = new ApprovalTokens(settings.approvalSecret);
+    this.approvers = new ApproverPolicy({ emails: settings.approvers.emails, slackUserIds: settings.approvers.slackUserIds });
+    this.dispatcher = new EffectDispatcher(ports.effects, clock, log, settings.retry ?? DEFAULT_RETRY, settings.inlineEffects ?? true, settings.nodeId);
+    const transitions = new Transitions(requests, this.dispatcher, clock, log);
+    const policy = { pendingExpiryHours: settings.pendingExpiryHours, organizationalUnits: settings.organizationalUnits };
+    this.service = new VendingService(requests, transitions, this.dispatcher, this.approvers, clock, policy, log);
+    this.provisioner = new Provisioner(requests, ports.slots, ports.factory, transitions, clock, { maxConcurrent: settings.maxConcurrentProvisioning }, log, ports.directory);
+    this.conversation = new Conversation(ports.dialog, this.service, settings.model);
+  }
+
+  /**
+   * Registers the effects a door carries out (Slack posts), then the core's own (e-mail, the
+   * queue). Call once, with every door's handlers, before the first request.
+   */
+  start(doorHandlers: EffectHandler[]): void {
+    for (const handler of doorHandlers) {
+      this.doorHandlers.push(handler);
+      this.dispatcher.register(handler);
+    }
+    const link = (request: AccountRequest, approver: string) =>
+      approvalLink(this.settings.publicUrl, this.tokens.sign({ requestId: request.id, approver, expiresAt: new Date(request.expiresAt) }));
+    this.dispatcher
+      .register(new ApproverMail(this.ports.notifier, this.approvers, link))
+      .register(new RequesterMail(this.ports.notifier, (r) => this.doorHandlers.some((h) => h.reachesRequester?.(r))))
+      .register(new QueueDrain(this.provisioner));
+  }
+
+  /** "sandbox" when provisioning is simulated: doors say so wherever results show. */
+  get factoryKind(): string {
+    return this.ports.factory.kind;
+  }
+
+  // Asking
+
+  ask(input: NewAccountInput, actor: Actor, opts: CreateOptions = {}): Promise<AccountRequest> {
+    return this.service.createRequest(input, actor, opts);
+  }
+
+  proposeAccountName(type: string, requester: Requester): Promise<string> {
+    return this.service.proposeAccountName(type, requester);
+  }
+
+  converse(door: DoorName, requester: Requester, text: string): Promise<ConversationReply> {
+    return this.conversation.turn(door, requester, text);
+  }
+
+  /** The requester's requests and where they are, in words. */
+  statusOf(requester: Requester): Promise<string> {
+    return this.conversation.statusOf(requester);
+  }
+
+  // Deciding
+
+  decide(id: string, outcome: 'approve' | 'deny', actor: Actor, reason?: string): Promise<AccountRequest> {
+    return this.service.decide(id, outcome, actor, reason);
+  }
+
+  /** Throws (ForbiddenError) unless the actor may decide on this request; returns the request. */
+  mayDecide(id: string, actor: Actor): Promise<AccountRequest> {
+    return this.service.assertMayDecide(id, actor);
+  }
+
+  isApprover(actor: Actor): boolean {
+    return this.approvers.isApprover(actor);
+  }
+
+  cancel(id: string, actor: Actor): Promise<AccountRequest> {
+    return this.service.cancel(id, actor);
+  }
+
+  /** Checks the token of an approval link and finds its request. */
+  async openApprovalLink(token: string): Promise<OpenedLink> {
+    const check = this.tokens.verify(token, this.ports.clock.now());
+    if (!check.ok && check.reason !== 'expired') return { ok: false, reason: check.reason };
+    const grant = check.grant!;
+    const request = await this.lookUp(grant.requestId).catch((err) => (err instanceof NotFoundError ? undefined : Promise.reject(err)));
+    if (!request) return { ok: false, reason: 'unknown-request' };
+    return check.ok ? { ok: true, grant, request } : { ok: false, reason: 'expired', grant, request };
+  }
+
+  // Looking up
+
+  lookUp(id: string): Promise<AccountRequest> {
+    return this.service.get(id);
+  }
+
+  requestsOf(email: string, limit = 20): Promise<AccountRequest[]> {
+    return this.service.listForRequester(email, limit);
+  }
+
+  /** Requests waiting for this approver's decision (never their own), oldest first. */
+  async waitingFor(actor: Actor, limit = 50): Promise<AccountRequest[]> {
+    if (!this.isApprover(actor)) return [];
+    return (await this.service.listPending(limit)).filter((r) => !isRequester(actor, r));
+  }
+
+  /** What the notifier sent, newest first, where it keeps that (the outbox); undefined otherwise. */
+  sentMessages(limit = 200): Promise<SentMessage[]> | undefined {
+    return this.ports.notifier.history?.(limit);
+  }
+
+  /** A door's own note on a request (e.g. where its chat message is); opaque to the core. */
+  annotate(requestId: string, key: string, value: string): Promise<void> {
+    return this.ports.requests.annotate(requestId, key, value);
+  }
+
+  /** True the first time `key` is seen within `ttlMs` (e.g. a Slack event id); false for every repeat. */
+  firstTime(key: string, ttlMs: number): Promise<boolean> {
+    return this.ports.idempotency.claimOnce(key, new Date(this.ports.clock.now().getTime() + ttlMs));
+  }
+
+  // Provisioning
+
+  /** An outcome from the factory (a Control Tower event, a simulated completion). */
+  completeProvisioning(outcome: ProvisioningOutcome, actor?: Actor): Promise<AccountRequest | undefined> {
+    return this.provisioner.complete(outcome, actor);
+  }
+
+  // Effects
+
+  /** Carries out what is due: one scope's effects, or (no scope) every scope's. */
+  async carryOutEffects(scope?: string): Promise<void> {
+    if (scope) await this.dispatcher.process(scope);
+    else await this.dispatcher.sweep();
+  }
+
+  /**
+   * Carries out the effects of every scope a batch of the store's feed is about, one scope at a
+   * time and each once; returns the positions of the records whose scope failed.
+   */
+  async carryOutEffectsOf(batch: unknown): Promise<string[]> {
+    const failed: string[] = [];
+    const done = new Set<string>();
+    for (const { scope, position } of this.ports.feed?.scopesIn(batch) ?? []) {
+      if (done.has(scope)) continue;
+      done.add(scope);
+      await this.dispatcher.process(scope).catch(() => failed.push(position));
+    }
+    return failed;
+  }
+
+  /** Stores work for a door's handler (a deferred chat turn, a reply) and starts it. */
+  defer(scope: string, handler: string, payload: Record<string, unknown>): Promise<void> {
+    return this.dispatcher.defer(scope, handler, handler, payload);
+  }
+
+  /** Resolves when every effect started in this process so far has finished. */
+  settled(): Promise<void> {
+    return this.dispatcher.idle();
+  }
+
+  // Tending
+
+  /** The periodic work: effect retries, expiry, reminders, the reconciler and the queue; says how many expired and were reminded. */
+  async tend(): Promise<{ expired: number; reminded: number }> {
+    await this.dispatcher.sweep();
+    const done = await this.service.tendPending({ expire: true, remindAfterMs: this.settings.reminderHours * 3_600_000 });
+    await this.provisioner.reconcile();
+    return done;
+  }
+}
