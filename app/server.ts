@@ -18,8 +18,12 @@ async function main(): Promise<void> {
   const app = await createVendingApp(config);
   const server = app.http.listen(config.PORT, config.HOST, () => {
     const { port } = server.address() as AddressInfo;
-    const ports = Object.entries(app.describe()).map(([k, v]) => `  ${k.padEnd(15)} ${v}`).join('\n');
-    console.log(`\nVending bot listening on http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}\n${ports}\n  Chat page       ${config.publicUrl}/\n  Outbox          ${config.publicUrl}/outbox\n`);
+    const ports = Object.entries(app.describe())
+      .map(([k, v]) => `  ${k.padEnd(15)} ${v}`)
+      .join('\n');
+    console.log(
+      `\nVending bot listening on http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}\n${ports}\n  Chat page       ${config.publicUrl}/\n  Outbox          ${config.publicUrl}/outbox\n`,
+    );
   });
   await app.start();
 

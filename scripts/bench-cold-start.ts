@@ -10,10 +10,10 @@
  *   npm run bench:cold-start -- 10        # 10 runs
  */
 import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { startEmbeddedDynamoDb } from '../app/adapters/embedded/dynalite';
 import { bundle } from './bundle';
 

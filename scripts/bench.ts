@@ -27,15 +27,16 @@
  * its own app configuration sets `env`; one that manages its own processes (cold start) can call
  * `startTarget()` itself.
  */
-import { type FakeSlackProcess, startFakeSlackProcess } from './fake-slack-api';
+
 import type { Measurement } from './bench/measure';
 import { type Options, parseOptions, usage } from './bench/options';
 import { fmt, machine, printReport, ratios, summarise } from './bench/report';
 import { type RunContext, SCENARIOS } from './bench/scenarios';
 import { startTarget, type Target } from './bench/target';
+import { type FakeSlackProcess, startFakeSlackProcess } from './fake-slack-api';
 
-export { startTarget, type Target } from './bench/target';
 export type { Measurement } from './bench/measure';
+export { startTarget, type Target } from './bench/target';
 
 async function main(): Promise<void> {
   const names = Object.keys(SCENARIOS);
@@ -75,7 +76,9 @@ async function main(): Promise<void> {
   const log = (s: string) => (o.json ? process.stderr.write(`${s}\n`) : console.log(s));
   log(`command: ${command}\n         (${effective})`);
   log(`machine: node ${m.node}, ${m.cpus} CPUs (${m.cpuModel}), ${m.os}, ${m.memoryGiB} GiB`);
-  log('app:     child process, embedded store/dialog/outbox, sandbox factory, 127.0.0.1, LOG_LEVEL=silent (load generator and app share the CPUs)');
+  log(
+    'app:     child process, embedded store/dialog/outbox, sandbox factory, 127.0.0.1, LOG_LEVEL=silent (load generator and app share the CPUs)',
+  );
 
   const results: Measurement[] = [];
   try {
@@ -91,7 +94,9 @@ async function main(): Promise<void> {
       if (!target) {
         target = await startTarget(env);
         targets.set(key, target);
-        log(`         app ready in ${fmt(target.readyMs)} ms from spawn (${fmt(target.startupMs)} ms to build and listen)${scenario.needsSlack ? ', Slack door on' : ''}`);
+        log(
+          `         app ready in ${fmt(target.readyMs)} ms from spawn (${fmt(target.startupMs)} ms to build and listen)${scenario.needsSlack ? ', Slack door on' : ''}`,
+        );
       }
       log(`running ${scenario.name}: ${o.warmupSec} s warm-up + ${o.durationSec} s ...`);
       results.push(await scenario.run(target, o, ctx));

@@ -7,9 +7,10 @@
  *   dist/lambda/reconcile.js            the schedule
  *   dist/lambda/stream.js               the table's stream (side effects)
  */
-import { build } from 'esbuild';
+
 import { cpSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { build } from 'esbuild';
 
 const root = join(__dirname, '..');
 const out = join(root, 'dist', 'lambda');

@@ -54,12 +54,26 @@ export async function startFakeSlackApi(opts: { latencyMs?: number } = {}): Prom
   const respond = (method: string, body: Body): object => {
     switch (method) {
       case 'auth.test':
-        return { ok: true, url: 'https://bench.slack.com/', team: 'Bench', user: 'vendingbot', team_id: 'T0001', user_id: BOT_USER, bot_id: 'B0001' };
+        return {
+          ok: true,
+          url: 'https://bench.slack.com/',
+          team: 'Bench',
+          user: 'vendingbot',
+          team_id: 'T0001',
+          user_id: BOT_USER,
+          bot_id: 'B0001',
+        };
       case 'users.info': {
         const id = String(body.user ?? '');
         if (!id) return { ok: false, error: 'user_not_found' };
         const first = `Bench${id.slice(1)}`;
-        const profile = { email: `${id.toLowerCase()}@example.com`, first_name: first, last_name: 'Load', real_name: `${first} Load`, display_name: first };
+        const profile = {
+          email: `${id.toLowerCase()}@example.com`,
+          first_name: first,
+          last_name: 'Load',
+          real_name: `${first} Load`,
+          display_name: first,
+        };
         return { ok: true, user: { id, team_id: 'T0001', name: id.toLowerCase(), real_name: profile.real_name, is_bot: false, profile } };
       }
       case 'chat.postMessage': {
@@ -67,7 +81,12 @@ export async function startFakeSlackApi(opts: { latencyMs?: number } = {}): Prom
         const posted = nextTs('000100');
         for (const requestId of approveButtons(body.blocks)) approvals.push({ requestId, channel, ts: posted });
         // Posting to a user id opens the app's DM with them.
-        return { ok: true, channel: channel.startsWith('U') ? `D${channel.slice(1)}` : channel, ts: posted, message: { type: 'message', user: BOT_USER, text: body.text, ts: posted } };
+        return {
+          ok: true,
+          channel: channel.startsWith('U') ? `D${channel.slice(1)}` : channel,
+          ts: posted,
+          message: { type: 'message', user: BOT_USER, text: body.text, ts: posted },
+        };
       }
       case 'chat.update':
         return { ok: true, channel: body.channel, ts: body.ts, text: body.text, message: { text: body.text } };
@@ -87,7 +106,10 @@ export async function startFakeSlackApi(opts: { latencyMs?: number } = {}): Prom
   const handle = (req: IncomingMessage, res: ServerResponse, raw: string) => {
     const match = /^\/api\/([\w.]+)$/.exec((req.url ?? '').split('?')[0]);
     const method = match?.[1] ?? '';
-    const answer = req.method === 'POST' && match ? respond(method, parseBody(raw, req.headers['content-type'])) : { ok: false, error: 'unknown_method' };
+    const answer =
+      req.method === 'POST' && match
+        ? respond(method, parseBody(raw, req.headers['content-type']))
+        : { ok: false, error: 'unknown_method' };
     calls[method || '(other)'] = (calls[method || '(other)'] ?? 0) + 1;
     const send = () => {
       if (res.destroyed) return;

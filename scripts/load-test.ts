@@ -7,7 +7,7 @@
  * 1 if the error rate or the p99 latency is above its threshold (naming which), 2 on bad arguments.
  * Bounded: it stops after --duration seconds or --max-requests requests, whichever comes first.
  */
-import { type LoadTestOptions, parseOptions, usage, UsageError } from './load-test/options';
+import { type LoadTestOptions, parseOptions, UsageError, usage } from './load-test/options';
 import { failedThresholds, formatReport } from './load-test/report';
 import { preflight, runLoadTest, UnreachableError } from './load-test/run';
 
@@ -26,7 +26,10 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     const status = await preflight(o);
-    if (status !== 200) console.error(`load-test: note: GET /healthz answered ${status} before the run${status === 404 ? ' (is --url the API\'s base URL?)' : ''}`);
+    if (status !== 200)
+      console.error(
+        `load-test: note: GET /healthz answered ${status} before the run${status === 404 ? " (is --url the API's base URL?)" : ''}`,
+      );
   } catch (err) {
     if (!(err instanceof UnreachableError)) throw err;
     console.error(`load-test: FAIL: ${err.message}`);
@@ -34,7 +37,14 @@ export async function main(argv: string[]): Promise<number> {
   }
   const result = await runLoadTest(o);
   const failures = failedThresholds(result, o);
-  if (o.json) console.log(JSON.stringify({ ...result, thresholds: { maxErrorRate: o.maxErrorRate, maxP99Ms: o.maxP99Ms }, failures, pass: failures.length === 0 }, null, 2));
+  if (o.json)
+    console.log(
+      JSON.stringify(
+        { ...result, thresholds: { maxErrorRate: o.maxErrorRate, maxP99Ms: o.maxP99Ms }, failures, pass: failures.length === 0 },
+        null,
+        2,
+      ),
+    );
   else console.log(formatReport(result, o));
   for (const f of failures) console.error(`load-test: FAIL: ${f}`);
   if (!o.json) console.log(failures.length ? `FAIL (${failures.length} threshold${failures.length > 1 ? 's' : ''} exceeded)` : 'PASS');

@@ -1,5 +1,5 @@
-import type express from 'express';
 import { resolve } from 'node:path';
+import type express from 'express';
 import { loadOrCreateApprovalSecret, loadOrCreateNodeId } from '../adapters/embedded/data-dir-values';
 import type { RetryPolicy } from '../core/effects/dispatcher';
 import { type Clock, systemClock } from '../core/ports/clock';
@@ -88,7 +88,12 @@ export async function createVendingApp(config: Config, opts: BuildOptions = {}):
           log,
         );
   // Mounted in this order: Slack's one endpoint first, the catch-all pages last.
-  const doors: Door[] = [...(slack ? [slack] : []), restDoor(core, { apiKey: config.API_KEY }), emailLinkDoor(core, page), webDoor(core, page)];
+  const doors: Door[] = [
+    ...(slack ? [slack] : []),
+    restDoor(core, { apiKey: config.API_KEY }),
+    emailLinkDoor(core, page),
+    webDoor(core, page),
+  ];
   core.start(doors.flatMap((d) => d.handlers ?? []));
   ports.sandboxFactory?.onOutcome((outcome) => {
     core.completeProvisioning(outcome).catch((err) => log.error({ err, outcome }, 'could not record a provisioning outcome'));

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import type { OrganizationalUnit } from '../core/request/account-request';
 import { ConfigError } from '../core/errors';
-import { emailSchema, parseOuLabel } from '../core/request/validation';
+import type { OrganizationalUnit } from '../core/request/account-request';
+import { DEFAULT_ORGANIZATIONAL_UNITS, parseOuLabel } from '../core/request/organizational-units';
+import { emailSchema } from '../core/request/validation';
 
 /**
  * Every setting comes from the environment and is checked here, once, at start. A bad value stops
@@ -10,9 +11,12 @@ import { emailSchema, parseOuLabel } from '../core/request/validation';
  */
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-const list = z
-  .string()
-  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+const list = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean),
+);
 
 const ouList = list.transform((labels, ctx) =>
   labels.map((label): OrganizationalUnit => {
@@ -36,11 +40,16 @@ export const configSchema = z.object({
   PUBLIC_URL: z.url().optional(),
   API_KEY: optionalString,
   APPROVAL_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
-  ORGANIZATIONAL_UNITS: ouList.pipe(z.array(z.any()).min(1, 'at least one OU is needed')).default(['Experiment', 'Demos'].map((name) => ({ name }))),
+  ORGANIZATIONAL_UNITS: ouList
+    .pipe(z.array(z.any()).min(1, 'at least one OU is needed'))
+    .default(DEFAULT_ORGANIZATIONAL_UNITS.map((name) => ({ name }))),
   APPROVER_EMAILS: emailList.default(['approvers@example.com']),
-  PENDING_EXPIRY_HOURS: z.coerce.number().positive().max(24 * 90).default(48),
+  PENDING_EXPIRY_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 90)
+    .default(48),
   MAX_CONCURRENT_PROVISIONING: int(1, 100).default(5),
-  DIALOG_IDLE_MINUTES: int(1, 24 * 60).default(10),
   RECONCILE_INTERVAL_SECONDS: int(1, 3600).default(30),
   SANDBOX_PROVISION_SECONDS: z.coerce.number().min(0).max(3600).default(5),
   SANDBOX_FAIL_PATTERN: z
@@ -56,21 +65,50 @@ export const configSchema = z.object({
     }, 'must be a regular expression'),
   TABLE_NAME: optionalString,
   // AWS adapters: each switched on by its own setting, so any mix with the embedded defaults works.
-  LEX_BOT_ID: optionalString.pipe(z.string().regex(/^[0-9a-zA-Z]{10}$/, 'must be a Lex V2 bot id (10 letters/digits)').optional()),
-  LEX_BOT_ALIAS_ID: optionalString.pipe(z.string().regex(/^[0-9a-zA-Z]{10}$|^TSTALIASID$/, 'must be a Lex V2 bot alias id').optional()),
+  LEX_BOT_ID: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[0-9a-zA-Z]{10}$/, 'must be a Lex V2 bot id (10 letters/digits)')
+      .optional(),
+  ),
+  LEX_BOT_ALIAS_ID: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[0-9a-zA-Z]{10}$|^TSTALIASID$/, 'must be a Lex V2 bot alias id')
+      .optional(),
+  ),
   LEX_LOCALE_ID: z.string().min(2).default('en_US'),
   LEX_REGION: optionalString,
-  SNS_TOPIC_ARN: optionalString.pipe(z.string().regex(/^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w-]+$/, 'must be an SNS topic ARN').optional()),
-  ACCOUNT_FACTORY_PRODUCT_ID: optionalString.pipe(z.string().regex(/^prod-[0-9a-z]+$/, 'must be a Service Catalog product id (prod-...)').optional()),
+  SNS_TOPIC_ARN: optionalString.pipe(
+    z
+      .string()
+      .regex(/^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w-]+$/, 'must be an SNS topic ARN')
+      .optional(),
+  ),
+  ACCOUNT_FACTORY_PRODUCT_ID: optionalString.pipe(
+    z
+      .string()
+      .regex(/^prod-[0-9a-z]+$/, 'must be a Service Catalog product id (prod-...)')
+      .optional(),
+  ),
   ACCOUNT_FACTORY_PRODUCT_NAME: optionalString,
-  APPROVAL_REMINDER_HOURS: z.coerce.number().min(0).max(24 * 30).default(24),
+  APPROVAL_REMINDER_HOURS: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 30)
+    .default(24),
   SECRETS_NAME: optionalString,
   SECRETS_SSM_PATH: optionalString.pipe(z.string().startsWith('/', 'must be an SSM parameter path such as /vending/prod/').optional()),
   SLACK_SIGNING_SECRET: optionalString,
   SLACK_BOT_TOKEN: optionalString.pipe(z.string().startsWith('xoxb-', 'must be a bot token (xoxb-...)').optional()),
   SLACK_APP_TOKEN: optionalString.pipe(z.string().startsWith('xapp-', 'must be an app-level token (xapp-...)').optional()),
   SLACK_API_URL: optionalString.pipe(z.url().optional()),
-  SLACK_APPROVAL_CHANNEL: optionalString.pipe(z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'must be a channel id such as C0123ABCD').optional()),
+  SLACK_APPROVAL_CHANNEL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[CGD][A-Z0-9]{2,}$/, 'must be a channel id such as C0123ABCD')
+      .optional(),
+  ),
   APPROVERS: list.pipe(z.array(z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be Slack user ids such as U0123ABCD'))).default([]),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -85,7 +123,6 @@ export type Config = z.output<typeof configSchema> & {
   organizationalUnits: OrganizationalUnit[];
   slackMode: SlackMode;
 };
-
 
 /** Reads the settings from `env`; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {

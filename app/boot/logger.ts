@@ -2,7 +2,21 @@ import pino from 'pino';
 import type { Logger } from '../core/ports/logger';
 
 /** Keys whose values never belong in a log line: a safety net behind the access log's own care. */
-const SECRET_KEYS = ['token', 'secret', 'password', 'apiKey', 'signingSecret', 'botToken', 'appToken', 'clientSecret', 'API_KEY', 'APPROVAL_SECRET', 'SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN'];
+const SECRET_KEYS = [
+  'token',
+  'secret',
+  'password',
+  'apiKey',
+  'signingSecret',
+  'botToken',
+  'appToken',
+  'clientSecret',
+  'API_KEY',
+  'APPROVAL_SECRET',
+  'SLACK_SIGNING_SECRET',
+  'SLACK_BOT_TOKEN',
+  'SLACK_APP_TOKEN',
+];
 const SECRET_HEADERS = ['.authorization', '.Authorization', '["x-api-key"]', '["x-slack-signature"]', '.cookie', '["set-cookie"]'];
 export const REDACTED_PATHS = [
   ...SECRET_KEYS.flatMap((k) => [k, `*.${k}`]),

@@ -6,22 +6,22 @@ import { DynamoDbSessionStore } from '../adapters/dynamodb/sessions';
 import { DynamoDbSlotStore } from '../adapters/dynamodb/slots';
 import { DynamoDbRequestStore } from '../adapters/dynamodb/store';
 import { dynamoDbStreamFeed } from '../adapters/dynamodb/stream-feed';
+import { EmbeddedDialog } from '../adapters/embedded/dialog/embedded-dialog';
+import { Outbox } from '../adapters/embedded/outbox';
+import { SandboxAccountFactory } from '../adapters/embedded/sandbox-factory';
 import { LexDialog } from '../adapters/lex/lex-dialog';
 import { OrganizationsDirectory } from '../adapters/organizations/directory';
 import { ServiceCatalogAccountFactory } from '../adapters/service-catalog/account-factory';
 import { SnsNotifier } from '../adapters/sns/sns-notifier';
-import { EmbeddedDialog } from '../adapters/embedded/dialog/embedded-dialog';
-import { Outbox } from '../adapters/embedded/outbox';
-import { SandboxAccountFactory } from '../adapters/embedded/sandbox-factory';
-import type { Config } from './config';
 import type { BotModel } from '../core/bot-model';
-import type { Dialog } from '../core/ports/dialog';
-import type { AccountDirectory } from '../core/ports/organization';
 import type { AccountFactory } from '../core/ports/account-factory';
 import type { Clock } from '../core/ports/clock';
+import type { Dialog } from '../core/ports/dialog';
 import type { Logger } from '../core/ports/logger';
 import type { Notifier } from '../core/ports/notifier';
+import type { AccountDirectory } from '../core/ports/organization';
 import type { CorePorts } from '../core/vending-core';
+import type { Config } from './config';
 
 /**
  * Chooses each port's implementation from the configuration: the AWS adapter when its setting is
@@ -43,7 +43,10 @@ export interface PortOverrides {
   dialog?: Dialog;
 }
 
-export async function portsFromConfig(config: Config, deps: { clock: Clock; log: Logger; model: BotModel; overrides?: PortOverrides }): Promise<Ports> {
+export async function portsFromConfig(
+  config: Config,
+  deps: { clock: Clock; log: Logger; model: BotModel; overrides?: PortOverrides },
+): Promise<Ports> {
   const { clock, log, model } = deps;
   const dataDir = resolve(config.DATA_DIR);
   const closers: Array<() => Promise<void> | void> = [];
@@ -64,7 +67,10 @@ export async function portsFromConfig(config: Config, deps: { clock: Clock; log:
     transactions = false;
   }
   closers.unshift(() => db.destroy());
-  const requests = new DynamoDbRequestStore(db, tableName, { transactions, onFallback: (reason) => log.warn({ table: tableName }, reason) });
+  const requests = new DynamoDbRequestStore(db, tableName, {
+    transactions,
+    onFallback: (reason) => log.warn({ table: tableName }, reason),
+  });
   const effects = new DynamoDbEffectStore(db, tableName);
   const slots = new DynamoDbSlotStore(db, tableName);
   const sessions = new DynamoDbSessionStore(db, tableName);
@@ -80,7 +86,11 @@ export async function portsFromConfig(config: Config, deps: { clock: Clock; log:
   let factory: AccountFactory;
   if (deps.overrides?.factory) factory = deps.overrides.factory;
   else if (config.ACCOUNT_FACTORY_PRODUCT_ID || config.ACCOUNT_FACTORY_PRODUCT_NAME) {
-    factory = new ServiceCatalogAccountFactory({ productId: config.ACCOUNT_FACTORY_PRODUCT_ID, productName: config.ACCOUNT_FACTORY_PRODUCT_NAME, log });
+    factory = new ServiceCatalogAccountFactory({
+      productId: config.ACCOUNT_FACTORY_PRODUCT_ID,
+      productName: config.ACCOUNT_FACTORY_PRODUCT_NAME,
+      log,
+    });
     // The real Account Factory runs in the management account, the one place Organizations answers.
     directory = new OrganizationsDirectory();
   } else {
@@ -120,9 +130,21 @@ export async function portsFromConfig(config: Config, deps: { clock: Clock; log:
     log,
     description: {
       store: storeWords,
-      dialog: dialog.kind === 'lex' ? `lex (bot ${config.LEX_BOT_ID}, alias ${config.LEX_BOT_ALIAS_ID}, ${config.LEX_LOCALE_ID})` : `${dialog.kind} (manifest/bot.yml)`,
-      notifier: notifier instanceof Outbox ? `outbox (${join(dataDir, 'outbox.jsonl')})` : config.SNS_TOPIC_ARN && !deps.overrides?.notifier ? `sns (${config.SNS_TOPIC_ARN})` : notifier.kind,
-      accountFactory: sandboxFactory ? 'SANDBOX (simulated; no real AWS accounts)' : factory.kind === 'service-catalog' ? `service-catalog (${config.ACCOUNT_FACTORY_PRODUCT_ID ?? config.ACCOUNT_FACTORY_PRODUCT_NAME})` : factory.kind,
+      dialog:
+        dialog.kind === 'lex'
+          ? `lex (bot ${config.LEX_BOT_ID}, alias ${config.LEX_BOT_ALIAS_ID}, ${config.LEX_LOCALE_ID})`
+          : `${dialog.kind} (manifest/bot.yml)`,
+      notifier:
+        notifier instanceof Outbox
+          ? `outbox (${join(dataDir, 'outbox.jsonl')})`
+          : config.SNS_TOPIC_ARN && !deps.overrides?.notifier
+            ? `sns (${config.SNS_TOPIC_ARN})`
+            : notifier.kind,
+      accountFactory: sandboxFactory
+        ? 'SANDBOX (simulated; no real AWS accounts)'
+        : factory.kind === 'service-catalog'
+          ? `service-catalog (${config.ACCOUNT_FACTORY_PRODUCT_ID ?? config.ACCOUNT_FACTORY_PRODUCT_NAME})`
+          : factory.kind,
     },
     async close() {
       for (const close of closers) await close();

@@ -30,5 +30,7 @@ export async function loadSecrets(
 }
 
 function pick(values: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(SECRET_SETTINGS.filter((k) => typeof values[k] === 'string' && values[k] !== '').map((k) => [k, values[k] as string]));
+  return Object.fromEntries(
+    SECRET_SETTINGS.filter((k) => typeof values[k] === 'string' && values[k] !== '').map((k) => [k, values[k] as string]),
+  );
 }

@@ -35,15 +35,16 @@ export const intentSchema = z.object({
   sampleUtterances: z.array(z.string().min(1)).min(1),
   /** Asked in this order. */
   slots: z.array(slotSchema).default([]),
-  confirmation: z
-    .object({ prompt: template, declined: template })
-    .optional(),
+  confirmation: z.object({ prompt: template, declined: template }).optional(),
   /** For intents answered by the bot itself (help). Others are fulfilled by the caller. */
   response: template.optional(),
 });
 
 export const botModelSchema = z.object({
-  name: z.string().regex(/^[0-9a-zA-Z][_0-9a-zA-Z-]*$/).max(100),
+  name: z
+    .string()
+    .regex(/^[0-9a-zA-Z][_0-9a-zA-Z-]*$/)
+    .max(100),
   description: z.string().optional(),
   locale: z.string().default('en_US'),
   /** Minutes of silence after which a conversation is forgotten. */

@@ -1,5 +1,5 @@
-import type { AccountRequest, Status } from './request/account-request';
 import { howItGotHere } from './effects/messages';
+import type { AccountRequest, Status } from './request/account-request';
 
 /** The one base of every error the product raises on purpose; its name is its class's. */
 export class VendingError extends Error {

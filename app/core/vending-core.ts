@@ -1,5 +1,5 @@
 import type { BotModel } from './bot-model';
-import { DEFAULT_RETRY, type EffectHandler, EffectDispatcher, type RetryPolicy } from './effects/dispatcher';
+import { DEFAULT_RETRY, EffectDispatcher, type EffectHandler, type RetryPolicy } from './effects/dispatcher';
 import { ApproverMail, QueueDrain, RequesterMail } from './effects/notifications';
 import { NotFoundError } from './errors';
 import type { AccountFactory } from './ports/account-factory';
@@ -82,11 +82,27 @@ export class VendingCore {
     const { requests, clock, log } = ports;
     this.tokens = new ApprovalTokens(settings.approvalSecret);
     this.approvers = new ApproverPolicy({ emails: settings.approvers.emails, slackUserIds: settings.approvers.slackUserIds });
-    this.dispatcher = new EffectDispatcher(ports.effects, clock, log, settings.retry ?? DEFAULT_RETRY, settings.inlineEffects ?? true, settings.nodeId);
+    this.dispatcher = new EffectDispatcher(
+      ports.effects,
+      clock,
+      log,
+      settings.retry ?? DEFAULT_RETRY,
+      settings.inlineEffects ?? true,
+      settings.nodeId,
+    );
     const transitions = new Transitions(requests, this.dispatcher, clock, log);
     const policy = { pendingExpiryHours: settings.pendingExpiryHours, organizationalUnits: settings.organizationalUnits };
     this.service = new VendingService(requests, transitions, this.dispatcher, this.approvers, clock, policy, log);
-    this.provisioner = new Provisioner(requests, ports.slots, ports.factory, transitions, clock, { maxConcurrent: settings.maxConcurrentProvisioning }, log, ports.directory);
+    this.provisioner = new Provisioner(
+      requests,
+      ports.slots,
+      ports.factory,
+      transitions,
+      clock,
+      { maxConcurrent: settings.maxConcurrentProvisioning },
+      log,
+      ports.directory,
+    );
     this.conversation = new Conversation(ports.dialog, this.service, settings.model);
   }
 

@@ -28,7 +28,8 @@ export function buildApp(app: App = new App()): App {
   const only: unknown = app.node.tryGetContext('stage');
   if (only !== undefined && only !== '') {
     const stage = STAGES[String(only).toLowerCase()];
-    if (!stage) throw new Error(`Invalid CDK context stage: "${String(only)}"; use -c stage=Dev, Staging or Prod (or leave it out for the pipeline)`);
+    if (!stage)
+      throw new Error(`Invalid CDK context stage: "${String(only)}"; use -c stage=Dev, Staging or Prod (or leave it out for the pipeline)`);
     new VendingStage(app, stage.name, { stageName: stage.name, deployment, settings: deployment.stages[stage.key] });
   } else {
     new PipelineStack(app, `${deployment.appName}-Pipeline`, { deployment });

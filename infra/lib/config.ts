@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_ORGANIZATIONAL_UNITS } from '../../app/core/request/organizational-units';
 
 /**
  * The deployment's settings, read from CDK context (cdk.json or `-c key=value`) and checked here
@@ -25,29 +26,50 @@ export const stageSettingsSchema = z.object({
    */
   accountFactory: z.enum(['service-catalog', 'sandbox']).default('service-catalog'),
   /** API Gateway throttling for this stage. */
-  throttle: z.object({ rateLimit: z.number().positive(), burstLimit: z.number().int().positive() }).default({ rateLimit: 50, burstLimit: 100 }),
+  throttle: z
+    .object({ rateLimit: z.number().positive(), burstLimit: z.number().int().positive() })
+    .default({ rateLimit: 50, burstLimit: 100 }),
 });
 
 export const deploymentSchema = z.object({
   /** Name prefix of every stack and resource. */
-  appName: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{1,30}$/).default('VendingBot'),
+  appName: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9-]{1,30}$/)
+    .default('VendingBot'),
   /** OUs accounts may be vended into: "Name" or "Name (ou-xxxx-xxxxxxxx)". */
-  organizationalUnits: z.array(z.string().min(1)).min(1).default(['Experiment', 'Demos']),
+  organizationalUnits: z
+    .array(z.string().min(1))
+    .min(1)
+    .default([...DEFAULT_ORGANIZATIONAL_UNITS]),
   /** The Account Factory portfolio the bot's role is associated with (port-...). */
   accountFactoryPortfolioId: z.string().regex(/^port-[0-9a-z]+$/, 'must be a Service Catalog portfolio id (port-...)'),
   /** The Account Factory product, by id (prod-...) or by name. */
-  accountFactoryProductId: z.string().regex(/^prod-[0-9a-z]+$/).optional(),
+  accountFactoryProductId: z
+    .string()
+    .regex(/^prod-[0-9a-z]+$/)
+    .optional(),
   accountFactoryProductName: z.string().default('AWS Control Tower Account Factory'),
   /** Source of the pipeline: a CodeConnections connection to the repository. */
   repository: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'must be owner/name'),
   branch: z.string().min(1).default('main'),
-  connectionArn: z.string().regex(/^arn:aws[\w-]*:(codeconnections|codestar-connections):[\w-]+:\d{12}:connection\/[\w-]+$/, 'must be a CodeConnections connection ARN'),
+  connectionArn: z
+    .string()
+    .regex(
+      /^arn:aws[\w-]*:(codeconnections|codestar-connections):[\w-]+:\d{12}:connection\/[\w-]+$/,
+      'must be a CodeConnections connection ARN',
+    ),
   /** Where the pipeline itself runs (usually a tooling or management account). */
   pipeline: z.object({ account, region }),
   stages: z.object({ dev: stageSettingsSchema, staging: stageSettingsSchema, prod: stageSettingsSchema }),
   /** The Staging load test's limits (scripts/load-test). */
   loadTest: z
-    .object({ durationSeconds: z.number().int().positive().default(60), connections: z.number().int().positive().default(10), maxErrorRate: z.number().min(0).max(1).default(0.01), maxP99Ms: z.number().positive().default(3000) })
+    .object({
+      durationSeconds: z.number().int().positive().default(60),
+      connections: z.number().int().positive().default(10),
+      maxErrorRate: z.number().min(0).max(1).default(0.01),
+      maxP99Ms: z.number().positive().default(3000),
+    })
     .default({ durationSeconds: 60, connections: 10, maxErrorRate: 0.01, maxP99Ms: 3000 }),
 });
 

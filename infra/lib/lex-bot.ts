@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnBot, CfnBotAlias, CfnBotVersion } from 'aws-cdk-lib/aws-lex';
 import { Construct } from 'constructs';
 import type { BotModel, IntentModel, SlotModel } from '../../app/core/bot-model';
-import { parseOuLabel } from '../../app/core/request/validation';
+import { parseOuLabel } from '../../app/core/request/organizational-units';
 
 /**
  * The Amazon Lex V2 bot, built from the bot model (manifest/bot.yml) that the embedded engine runs,
@@ -70,7 +70,12 @@ function response(template: string, slotNames: readonly string[] = []): CfnBot.R
  * The first ask says the prompt; with the Ordered strategy each retry says the next variation, i.e.
  * the slot's retryPrompt (Lex allows two variations per message group).
  */
-function prompt(first: string, retry: string | undefined, slotNames: readonly string[], retries: number): CfnBot.PromptSpecificationProperty {
+function prompt(
+  first: string,
+  retry: string | undefined,
+  slotNames: readonly string[],
+  retries: number,
+): CfnBot.PromptSpecificationProperty {
   const variations = retry ? Array.from({ length: Math.min(2, retries) }, () => text(toLexMessage(retry, slotNames))) : [];
   return {
     messageGroupsList: [{ message: text(toLexMessage(first, slotNames)), ...(variations.length ? { variations } : {}) }],
@@ -147,7 +152,8 @@ function intent(i: IntentModel, model: BotModel): CfnBot.IntentProperty {
 /** The manifest's intents, then the cancel intent and the required fallback intent. */
 export function intentsFromModel(model: BotModel): CfnBot.IntentProperty[] {
   for (const name of [CANCEL_INTENT, FALLBACK_INTENT]) {
-    if (model.intents.some((i) => i.name === name)) throw new Error(`The bot model may not define an intent named ${name}: the bot builder adds it`);
+    if (model.intents.some((i) => i.name === name))
+      throw new Error(`The bot model may not define an intent named ${name}: the bot builder adds it`);
   }
   return [
     ...model.intents.map((i) => intent(i, model)),

@@ -29,16 +29,17 @@ function getAttArn(resource: IConstruct): string {
 const literalOr = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<${pseudo}>` : value);
 
 const REASONS = {
-  indexes: 'The app queries the table\'s three global secondary indexes (byStatus, byRequester, effectsDue: app/adapters/dynamodb/table-schema.ts); index ARNs are <table ARN>/index/<name>.',
+  indexes:
+    "The app queries the table's three global secondary indexes (byStatus, byRequester, effectsDue: app/adapters/dynamodb/table-schema.ts); index ARNs are <table ARN>/index/<name>.",
   noResourceLevel:
     'Resource "*" only where the action supports no resource-level permission or the resource is unknown at deploy time: Service Catalog DescribeProduct, ' +
     'ListLaunchPaths and ProvisionProduct (the Account Factory product is found by name, its id and launch path at run time), ' +
-    'DescribeRecord and DescribeProvisionedProduct (limited to this role\'s launches by servicecatalog:roleLevel=self); the IAM Identity Center, Control Tower and ' +
+    "DescribeRecord and DescribeProvisionedProduct (limited to this role's launches by servicecatalog:roleLevel=self); the IAM Identity Center, Control Tower and " +
     'Organizations actions Control Tower documents for programmatic Account Factory provisioning; s3:GetObject of the product template (limited to objects tagged ' +
     'servicecatalog:provisioning=true); CloudFormation GetTemplateSummary/ValidateTemplate; dynamodb:ListStreams of the stream event source.',
   eventFunction:
     'The Control Tower event function reads Account Factory records (servicecatalog:DescribeRecord has no resource-level permission; the records are the ' +
-    'provisioner role\'s, so servicecatalog:accountLevel=self) and describes accounts of the organization (organizations:DescribeAccount on ' +
+    "provisioner role's, so servicecatalog:accountLevel=self) and describes accounts of the organization (organizations:DescribeAccount on " +
     'account/o-*/*: the organization id is not known at deploy time).',
   provisionedStacks:
     'Service Catalog names the CloudFormation stack of each provisioned product SC-<account>-pp-<id>, unknown in advance; limited to SC-* stacks in this account and region.',
@@ -53,7 +54,11 @@ export function acknowledgeAppStack(stack: AppStack): void {
     'No rotation Lambda can rotate these: Slack issues and rotates the signing secret and bot token; rotating APPROVAL_SECRET would invalidate every pending ' +
       'approval link, so it is rotated by hand between requests (README). The secret is encrypted with the Secrets Manager key.',
   );
-  acknowledge(stack.failedEvents, 'AwsSolutions-SQS3', 'This queue is the dead-letter queue: of the table stream\'s event source, of the Control Tower event function and of its EventBridge target.');
+  acknowledge(
+    stack.failedEvents,
+    'AwsSolutions-SQS3',
+    "This queue is the dead-letter queue: of the table stream's event source, of the Control Tower event function and of its EventBridge target.",
+  );
 
   const indexes = `AwsSolutions-IAM5[Resource::${getAttArn(stack.table)}/index/*]`;
   for (const role of [fns.httpRole, fns.eventRole, fns.provisionerRole]) acknowledge(role, indexes, REASONS.indexes);
@@ -63,9 +68,17 @@ export function acknowledgeAppStack(stack: AppStack): void {
   const region = literalOr(stack.region, 'AWS::Region');
   const account = literalOr(stack.account, 'AWS::AccountId');
   acknowledge(fns.eventRole, 'AwsSolutions-IAM5[Resource::*]', REASONS.eventFunction);
-  acknowledge(fns.eventRole, `AwsSolutions-IAM5[Resource::arn:${partition}:organizations::${account}:account/o-*/*]`, REASONS.eventFunction);
+  acknowledge(
+    fns.eventRole,
+    `AwsSolutions-IAM5[Resource::arn:${partition}:organizations::${account}:account/o-*/*]`,
+    REASONS.eventFunction,
+  );
   for (const type of ['stack', 'changeSet']) {
-    acknowledge(fns.provisionerRole, `AwsSolutions-IAM5[Resource::arn:${partition}:cloudformation:${region}:${account}:${type}/SC-*]`, REASONS.provisionedStacks);
+    acknowledge(
+      fns.provisionerRole,
+      `AwsSolutions-IAM5[Resource::arn:${partition}:cloudformation:${region}:${account}:${type}/SC-*]`,
+      REASONS.provisionedStacks,
+    );
   }
   for (const fn of Object.values(fns.all)) {
     acknowledge(
@@ -85,11 +98,11 @@ export function acknowledgeAppStack(stack: AppStack): void {
   acknowledge(
     api.deploymentStage,
     'AwsSolutions-APIG3',
-    'No WAF web ACL: callers are Slack (signed requests), approvers\' browsers (signed, expiring links) and trusted integrations (API key); stage throttling limits ' +
+    "No WAF web ACL: callers are Slack (signed requests), approvers' browsers (signed, expiring links) and trusted integrations (API key); stage throttling limits " +
       'volume. Associate a regional web ACL with the stage if the organisation requires one.',
   );
   const authorization =
-    'Authentication is the app\'s, per route, as each door requires: Slack\'s request signature and timestamp (Bolt), HMAC-signed expiring approval links bound to one ' +
+    "Authentication is the app's, per route, as each door requires: Slack's request signature and timestamp (Bolt), HMAC-signed expiring approval links bound to one " +
     'approver, the API key on the REST routes when configured; /healthz and the web page are public by design. Slack and e-mail links cannot carry IAM or Cognito credentials.';
   acknowledge(api.root, 'AwsSolutions-APIG4', authorization);
   acknowledge(api.root, 'AwsSolutions-COG4', authorization);
@@ -98,12 +111,12 @@ export function acknowledgeAppStack(stack: AppStack): void {
     acknowledge(
       cloudWatchRole,
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
-      'API Gateway\'s account-level role for access and execution logs; AWS documents this managed policy for it (it only writes API Gateway log groups).',
+      "API Gateway's account-level role for access and execution logs; AWS documents this managed policy for it (it only writes API Gateway log groups).",
     );
   }
   acknowledge(
     stack.canary.deploymentGroup,
     'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited]',
-    'CodeDeploy\'s service role for Lambda canaries: the AWS managed policy made for it (shift alias traffic, read the alarms).',
+    "CodeDeploy's service role for Lambda canaries: the AWS managed policy made for it (shift alias traffic, read the alarms).",
   );
 }

@@ -28,12 +28,7 @@ export const SYNTH_INSTALL_COMMANDS = [
  * Postman, browser, infra), then the cloud assembly. The bundle comes before the tests because
  * the infra tests synthesize the app stacks, whose Lambda code is dist/lambda.
  */
-export const SYNTH_COMMANDS = [
-  'npm ci --no-audit --no-fund',
-  'npm run bundle',
-  'npm test',
-  'npx cdk synth --quiet',
-];
+export const SYNTH_COMMANDS = ['npm ci --no-audit --no-fund', 'npm run bundle', 'npm test', 'npx cdk synth --quiet'];
 
 export interface PipelineStackProps extends StackProps {
   deployment: DeploymentSettings;
@@ -82,7 +77,8 @@ export class PipelineStack extends Stack {
       },
     });
 
-    const stage = (name: StageName, key: keyof DeploymentSettings['stages']) => new VendingStage(this, name, { stageName: name, deployment: d, settings: d.stages[key] });
+    const stage = (name: StageName, key: keyof DeploymentSettings['stages']) =>
+      new VendingStage(this, name, { stageName: name, deployment: d, settings: d.stages[key] });
     this.stages = { Dev: stage('Dev', 'dev'), Staging: stage('Staging', 'staging'), Prod: stage('Prod', 'prod') };
 
     this.pipeline.addStage(this.stages.Dev);
@@ -137,7 +133,11 @@ export function expectedGreeting(model: BotModel = loadBotModel()): string {
   const prompt = model.intents.find((i) => i.name === 'VendAccount')?.slots[0]?.prompt;
   if (!prompt) throw new Error('The bot model has no VendAccount intent with a slot: the smoke test has no greeting to expect');
   // Up to the first placeholder other than the names (none today).
-  return prompt.replace(/\{firstName\}/g, 'Smoke').replace(/\{lastName\}/g, 'Test').split('{')[0].trim();
+  return prompt
+    .replace(/\{firstName\}/g, 'Smoke')
+    .replace(/\{lastName\}/g, 'Test')
+    .split('{')[0]
+    .trim();
 }
 
 const shellQuote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
@@ -166,15 +166,18 @@ export function smokeTestCommands(greeting = expectedGreeting()): string[] {
 export const ACCEPTED_PIPELINE_FINDINGS: Array<{ id: RegExp; path?: RegExp; reason: string }> = [
   {
     id: /^AwsSolutions-S1$/,
-    reason: 'The pipeline artifact bucket (and its cross-region replica) holds build artifacts only: KMS-encrypted, public access blocked, SSL enforced, written only by the pipeline roles.',
+    reason:
+      'The pipeline artifact bucket (and its cross-region replica) holds build artifacts only: KMS-encrypted, public access blocked, SSL enforced, written only by the pipeline roles.',
   },
   {
     id: /^AwsSolutions-IAM5\[(Action::s3:(Abort|DeleteObject|GetBucket|GetObject|List)\*|Resource::(<PipelineArtifactsBucket\w+\.Arn>|arn:aws[\w-]*:s3:::[\w.-]+)\/\*)\]$/,
-    reason: 'CDK Pipelines grants read/write on the pipeline artifact bucket (or its cross-region replica) only: object-level wildcards within that one bucket.',
+    reason:
+      'CDK Pipelines grants read/write on the pipeline artifact bucket (or its cross-region replica) only: object-level wildcards within that one bucket.',
   },
   {
     id: /^AwsSolutions-IAM5\[Action::kms:(GenerateDataKey|ReEncrypt)\*\]$/,
-    reason: 'CDK Pipelines grants encrypt/decrypt on the artifact KMS key: the wildcard covers the GenerateDataKey*/ReEncrypt* variants of that key only.',
+    reason:
+      'CDK Pipelines grants encrypt/decrypt on the artifact KMS key: the wildcard covers the GenerateDataKey*/ReEncrypt* variants of that key only.',
   },
   {
     id: /^AwsSolutions-IAM5\[Resource::arn:aws[\w-]*:(logs:[\w-]+:\d{12}:log-group:\/aws\/codebuild\/|codebuild:[\w-]+:\d{12}:report-group\/).*\]$/,
@@ -183,7 +186,8 @@ export const ACCEPTED_PIPELINE_FINDINGS: Array<{ id: RegExp; path?: RegExp; reas
   {
     id: /^AwsSolutions-IAM5\[Resource::arn:\*:iam::\d{12}:role\/\*\]$/,
     path: /\/UpdatePipeline\/SelfMutation\//,
-    reason: 'Self-mutation assumes the CDK bootstrap roles of the pipeline account, restricted by the condition iam:ResourceTag/aws-cdk:bootstrap-role (deploy, file-publishing, image-publishing).',
+    reason:
+      'Self-mutation assumes the CDK bootstrap roles of the pipeline account, restricted by the condition iam:ResourceTag/aws-cdk:bootstrap-role (deploy, file-publishing, image-publishing).',
   },
   {
     id: /^AwsSolutions-IAM5\[Resource::\*\]$/,

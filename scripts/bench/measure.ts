@@ -33,7 +33,13 @@ export interface MeasureSpec {
 /** Warms up (not recorded), then measures one autocannon run against `target`. */
 export async function measure(target: Target, o: Options, spec: MeasureSpec): Promise<Measurement> {
   const run = (durationSec: number, check: Check) =>
-    autocannon({ url: `${target.baseUrl}${spec.path}`, connections: o.connections, duration: durationSec, timeout: 10, ...spec.build(check) });
+    autocannon({
+      url: `${target.baseUrl}${spec.path}`,
+      connections: o.connections,
+      duration: durationSec,
+      timeout: 10,
+      ...spec.build(check),
+    });
   if (o.warmupSec > 0) await run(o.warmupSec, { unexpected: 0 });
   const check: Check = { unexpected: 0 };
   const before = await spec.slack?.stats();

@@ -1,7 +1,9 @@
 import { cpus, platform, release, totalmem } from 'node:os';
 import type { Measurement } from './measure';
 
-const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '-');
+const fmt = (n: number, digits = 0) =>
+  Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '-';
+
 export { fmt };
 
 export type Summary = ReturnType<typeof summarise>;
@@ -79,7 +81,9 @@ export function printReport(summaries: Summary[], slackLatencyMs?: number): void
   if (notes.length) console.log(`\nnotes:\n${notes.join('\n')}`);
   const calls = summaries.filter((s) => s.slackCallsPerRequest);
   if (calls.length) {
-    console.log(`\nSlack Web API calls per measured request (fake API, ${slackLatencyMs ?? 0} ms per call; includes effects running meanwhile):`);
+    console.log(
+      `\nSlack Web API calls per measured request (fake API, ${slackLatencyMs ?? 0} ms per call; includes effects running meanwhile):`,
+    );
     for (const s of calls) {
       const list = Object.entries(s.slackCallsPerRequest!)
         .sort(([a], [b]) => a.localeCompare(b))
@@ -91,7 +95,9 @@ export function printReport(summaries: Summary[], slackLatencyMs?: number): void
   if (rel.length) {
     console.log('\nrelative to GET /healthz:');
     for (const r of rel) {
-      console.log(`  ${r.scenario.padEnd(22)} req/s x${fmt(r.requestsPerSecRatio, 2)}   p50 x${fmt(r.p50Ratio, 2)}   p99 x${fmt(r.p99Ratio, 2)}`);
+      console.log(
+        `  ${r.scenario.padEnd(22)} req/s x${fmt(r.requestsPerSecRatio, 2)}   p50 x${fmt(r.p50Ratio, 2)}   p99 x${fmt(r.p99Ratio, 2)}`,
+      );
     }
   }
   console.log('\nerrors = connection errors and timeouts; unexpected = 2xx with a reply the step did not expect.');

@@ -67,7 +67,8 @@ export function slackCommandStatus(target: Target, o: Options, run: SlackRun): P
 }
 
 /** How many pending requests slack-approve-click prepares, and how long that may take (s). */
-export const approvePoolSize = (o: Options) => o.approvePool ?? Math.min(APPROVE_POOL_MAX, Math.ceil((o.warmupSec + o.durationSec) * APPROVE_RATE_GUESS));
+export const approvePoolSize = (o: Options) =>
+  o.approvePool ?? Math.min(APPROVE_POOL_MAX, Math.ceil((o.warmupSec + o.durationSec) * APPROVE_RATE_GUESS));
 /** Filing runs at ~30/s on a 2-CPU machine (embedded store); the bound allows 20/s, plus 60 s for the approval posts. */
 export const approveSetupBoundSec = (o: Options) => 30 + Math.ceil(approvePoolSize(o) / 20) + 60;
 
@@ -111,7 +112,9 @@ export async function slackApproveClick(target: Target, o: Options, run: SlackRu
   const warm = starts.length > 1 ? `warm-up sent ${starts[1]} clicks, ` : '';
   measurement.remarks = [
     `${posts.length} pending requests prepared; ${warm}measured run: ${fresh} clicks on pending requests` +
-      (sent > fresh ? `, ${sent - fresh} on already-decided ones (pool ran out; the app tells the clicker with an ephemeral)` : ' (pool not exhausted)'),
+      (sent > fresh
+        ? `, ${sent - fresh} on already-decided ones (pool ran out; the app tells the clicker with an ephemeral)`
+        : ' (pool not exhausted)'),
   ];
   return measurement;
 }

@@ -1,5 +1,5 @@
-import type autocannon from 'autocannon';
 import { createHmac, randomBytes } from 'node:crypto';
+import type autocannon from 'autocannon';
 import type { ApprovalPost } from '../fake-slack-api';
 
 /**
@@ -33,7 +33,12 @@ export function signed(req: autocannon.Request, body: string, contentType = FORM
   return {
     ...req,
     method: 'POST',
-    headers: { ...req.headers, 'content-type': contentType, 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signature },
+    headers: {
+      ...req.headers,
+      'content-type': contentType,
+      'x-slack-request-timestamp': String(timestamp),
+      'x-slack-signature': signature,
+    },
     body,
   };
 }
@@ -113,7 +118,10 @@ export function requestModalSubmissionBody(userId: string, accountName: string):
       state: {
         values: {
           accountName: input({ type: 'plain_text_input', value: accountName }),
-          accountType: input({ type: 'static_select', selected_option: { text: { type: 'plain_text', text: 'Sandbox' }, value: 'Sandbox' } }),
+          accountType: input({
+            type: 'static_select',
+            selected_option: { text: { type: 'plain_text', text: 'Sandbox' }, value: 'Sandbox' },
+          }),
           accountEmail: input({ type: 'email_text_input', value: `${accountName}@example.com` }),
           accountOU: input({ type: 'static_select', selected_option: { text: { type: 'plain_text', text: 'Demos' }, value: 'Demos' } }),
           reason: input({ type: 'plain_text_input', value: 'Load test' }),

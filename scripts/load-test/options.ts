@@ -23,7 +23,13 @@ export interface LoadTestOptions {
   json: boolean;
 }
 
-export const LIMITS = { durationSec: [1, 600], connections: [1, 200], rate: [1, 10_000], maxRequests: [1, 1_000_000], timeoutSec: [1, 60] } as const;
+export const LIMITS = {
+  durationSec: [1, 600],
+  connections: [1, 200],
+  rate: [1, 10_000],
+  maxRequests: [1, 1_000_000],
+  timeoutSec: [1, 60],
+} as const;
 
 export const usage = `Usage: npm run load-test -- --url <base URL> [options]
 

@@ -5,8 +5,10 @@ import type { LoadTestResult } from './run';
 export function failedThresholds(r: LoadTestResult, o: Pick<LoadTestOptions, 'maxErrorRate' | 'maxP99Ms'>): string[] {
   const failures: string[] = [];
   if (r.completed + r.errors === 0) failures.push('no request completed');
-  if (r.errorRate > o.maxErrorRate) failures.push(`error rate ${pct(r.errorRate)} is above --max-error-rate ${o.maxErrorRate} (${pct(o.maxErrorRate)})`);
-  if (r.completed > 0 && r.latencyMs.p99 > o.maxP99Ms) failures.push(`p99 latency ${ms(r.latencyMs.p99)} is above --max-p99 ${o.maxP99Ms} ms`);
+  if (r.errorRate > o.maxErrorRate)
+    failures.push(`error rate ${pct(r.errorRate)} is above --max-error-rate ${o.maxErrorRate} (${pct(o.maxErrorRate)})`);
+  if (r.completed > 0 && r.latencyMs.p99 > o.maxP99Ms)
+    failures.push(`p99 latency ${ms(r.latencyMs.p99)} is above --max-p99 ${o.maxP99Ms} ms`);
   return failures;
 }
 
@@ -18,7 +20,11 @@ const pct = (r: number) => `${(r * 100).toFixed(2)}%`;
 export function formatReport(r: LoadTestResult, o: LoadTestOptions): string {
   const mix = `${Math.round(r.turnShare * 100)}% POST /account first turns, ${Math.round((1 - r.turnShare) * 100)}% GET /healthz`;
   const limit = r.rate ? `at most ${r.rate} req/s` : 'no rate cap';
-  const stopped = { duration: '', 'max-requests': ` (stopped at --max-requests ${o.maxRequests})`, watchdog: ' (stopped by the watchdog: the run overran)' }[r.stoppedBy];
+  const stopped = {
+    duration: '',
+    'max-requests': ` (stopped at --max-requests ${o.maxRequests})`,
+    watchdog: ' (stopped by the watchdog: the run overran)',
+  }[r.stoppedBy];
   const codes = Object.entries(r.statusCodes)
     .map(([code, n]) => `${code}: ${int(n)}`)
     .join(', ');

@@ -95,7 +95,15 @@ export async function runLoadTest(o: LoadTestOptions): Promise<LoadTestResult> {
           // A new user each time: the first turn of a new conversation (the 2021 opening line).
           setupRequest: (req: autocannon.Request) => {
             const n = ++seq;
-            return { ...req, body: JSON.stringify({ UserEmail: `load-${runTag}-${n}@example.com`, UserName: `Load${n}`, UserLastname: 'Test', UserInput: 'Hi, I would like a new account please!' }) };
+            return {
+              ...req,
+              body: JSON.stringify({
+                UserEmail: `load-${runTag}-${n}@example.com`,
+                UserName: `Load${n}`,
+                UserLastname: 'Test',
+                UserInput: 'Hi, I would like a new account please!',
+              }),
+            };
           },
           onResponse: (status: number, body: string) => count(routes.turn, status, bodyField(body, 'state') === 'ElicitSlot'),
         },
@@ -149,7 +157,13 @@ export async function runLoadTest(o: LoadTestOptions): Promise<LoadTestResult> {
     completed,
     requestsPerSec: result.duration > 0 ? completed / result.duration : 0,
     sent: (result.requests as { sent?: number }).sent ?? ended,
-    latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max, average: result.latency.average },
+    latencyMs: {
+      p50: result.latency.p50,
+      p90: result.latency.p90,
+      p99: result.latency.p99,
+      max: result.latency.max,
+      average: result.latency.average,
+    },
     routes,
     errors: result.errors,
     timeouts: result.timeouts,

@@ -1,17 +1,16 @@
 import nock from 'nock';
-import { LexDialog, lexSessionId } from '../../app/adapters/lex/lex-dialog';
 import { EmbeddedDialog } from '../../app/adapters/embedded/dialog/embedded-dialog';
+import { LexDialog, lexSessionId } from '../../app/adapters/lex/lex-dialog';
 import { loadBotModel } from '../../app/boot/bot-model-file';
+import type { Dialog, DialogTurnResult, DialogUser } from '../../app/core/ports/dialog';
+import type { DialogSession, SessionStore } from '../../app/core/ports/sessions';
 import type { OrganizationalUnit, Requester } from '../../app/core/request/account-request';
 import { Conversation, type ConversationReply } from '../../app/core/use-cases/conversation';
-import type { Dialog, DialogTurnResult, DialogUser } from '../../app/core/ports/dialog';
-import type { DialogSession } from '../../app/core/ports/sessions';
-import type { SessionStore } from '../../app/core/ports/sessions';
-import { startApp, type RunningApp } from '../support/app';
+import { type RunningApp, startApp } from '../support/app';
 import { RecordingNotifier, ScriptedFactory, TestClock } from '../support/doubles';
-import { BOT, LEX_ENDPOINT, VEND_SLOTS, lexClient, scriptLex, sessionPath, type LexTurn, type SlotFill } from './fixtures/lex/lex-wire';
+import { MemorySessions, strictNock } from '../support/wire';
+import { BOT, LEX_ENDPOINT, type LexTurn, lexClient, type SlotFill, scriptLex, sessionPath, VEND_SLOTS } from './fixtures/lex/lex-wire';
 import { RecordingLogger } from './fixtures/lex/recording-logger';
-import { strictNock, MemorySessions } from '../support/wire';
 
 /**
  * One core, two dialog engines: the embedded engine running manifest/bot.yml and Amazon Lex V2
@@ -46,10 +45,12 @@ function lexSays(template: string, attributes: Record<string, string>, slots: Re
   return [{ content, contentType: 'PlainText' }];
 }
 
-
 /** Slots as Lex has filled them after each answer of the walk-through. */
 const TYPE: Record<string, SlotFill> = { AccountType: { original: 'Sandbox', interpreted: 'Sandbox', resolved: ['Sandbox'] } };
-const TYPE_EMAIL: Record<string, SlotFill> = { ...TYPE, RootEmail: { original: 'ops@example.com', interpreted: 'ops@example.com', resolved: [] } };
+const TYPE_EMAIL: Record<string, SlotFill> = {
+  ...TYPE,
+  RootEmail: { original: 'ops@example.com', interpreted: 'ops@example.com', resolved: [] },
+};
 const ALL: Record<string, SlotFill> = { ...TYPE_EMAIL, AccountOU: { original: 'Demos', interpreted: 'Demos', resolved: ['Demos'] } };
 
 interface Step {
@@ -62,24 +63,59 @@ interface Step {
 const WALK_THROUGH: Step[] = [
   {
     say: 'Hi, I would like a new account please!',
-    lex: (a) => ({ intent: 'VendAccount', slotNames: VEND_SLOTS, dialogAction: { type: 'ElicitSlot', slotToElicit: 'AccountType' }, messages: lexSays(slotPrompt('AccountType'), a), sessionAttributes: a }),
+    lex: (a) => ({
+      intent: 'VendAccount',
+      slotNames: VEND_SLOTS,
+      dialogAction: { type: 'ElicitSlot', slotToElicit: 'AccountType' },
+      messages: lexSays(slotPrompt('AccountType'), a),
+      sessionAttributes: a,
+    }),
   },
   {
     say: 'Sandbox',
-    lex: (a) => ({ intent: 'VendAccount', slotNames: VEND_SLOTS, slots: TYPE, dialogAction: { type: 'ElicitSlot', slotToElicit: 'RootEmail' }, messages: lexSays(slotPrompt('RootEmail'), a, TYPE), sessionAttributes: a }),
+    lex: (a) => ({
+      intent: 'VendAccount',
+      slotNames: VEND_SLOTS,
+      slots: TYPE,
+      dialogAction: { type: 'ElicitSlot', slotToElicit: 'RootEmail' },
+      messages: lexSays(slotPrompt('RootEmail'), a, TYPE),
+      sessionAttributes: a,
+    }),
   },
   {
     say: 'ops@example.com',
-    lex: (a) => ({ intent: 'VendAccount', slotNames: VEND_SLOTS, slots: TYPE_EMAIL, dialogAction: { type: 'ElicitSlot', slotToElicit: 'AccountOU' }, messages: lexSays(slotPrompt('AccountOU'), a, TYPE_EMAIL), sessionAttributes: a }),
+    lex: (a) => ({
+      intent: 'VendAccount',
+      slotNames: VEND_SLOTS,
+      slots: TYPE_EMAIL,
+      dialogAction: { type: 'ElicitSlot', slotToElicit: 'AccountOU' },
+      messages: lexSays(slotPrompt('AccountOU'), a, TYPE_EMAIL),
+      sessionAttributes: a,
+    }),
   },
   {
     say: 'Demos',
-    lex: (a) => ({ intent: 'VendAccount', slotNames: VEND_SLOTS, slots: ALL, dialogAction: { type: 'ConfirmIntent' }, messages: lexSays(vend.confirmation!.prompt, a, ALL), sessionAttributes: a }),
+    lex: (a) => ({
+      intent: 'VendAccount',
+      slotNames: VEND_SLOTS,
+      slots: ALL,
+      dialogAction: { type: 'ConfirmIntent' },
+      messages: lexSays(vend.confirmation!.prompt, a, ALL),
+      sessionAttributes: a,
+    }),
   },
   {
     say: 'yes',
     // No fulfillment code hook: Lex closes with the intent ReadyForFulfillment and says nothing.
-    lex: (a) => ({ intent: 'VendAccount', slotNames: VEND_SLOTS, slots: ALL, state: 'ReadyForFulfillment', confirmationState: 'Confirmed', dialogAction: { type: 'Close' }, sessionAttributes: a }),
+    lex: (a) => ({
+      intent: 'VendAccount',
+      slotNames: VEND_SLOTS,
+      slots: ALL,
+      state: 'ReadyForFulfillment',
+      confirmationState: 'Confirmed',
+      dialogAction: { type: 'Close' },
+      sessionAttributes: a,
+    }),
   },
 ];
 
@@ -88,19 +124,52 @@ const help = model.intents.find((i) => i.name === 'Help')!;
 const DETOURS: Step[] = [
   {
     say: 'what can you do?',
-    lex: (a) => ({ intent: 'Help', state: 'ReadyForFulfillment', dialogAction: { type: 'Close' }, messages: lexSays(help.response!, a), sessionAttributes: a }),
+    lex: (a) => ({
+      intent: 'Help',
+      state: 'ReadyForFulfillment',
+      dialogAction: { type: 'Close' },
+      messages: lexSays(help.response!, a),
+      sessionAttributes: a,
+    }),
   },
   {
     say: 'the weather is nice',
-    lex: (a) => ({ intent: 'FallbackIntent', state: 'ReadyForFulfillment', dialogAction: { type: 'Close' }, messages: lexSays(model.messages.fallback, a), sessionAttributes: a, alternatives: [{ name: 'Help', score: 0.08 }] }),
+    lex: (a) => ({
+      intent: 'FallbackIntent',
+      state: 'ReadyForFulfillment',
+      dialogAction: { type: 'Close' },
+      messages: lexSays(model.messages.fallback, a),
+      sessionAttributes: a,
+      alternatives: [{ name: 'Help', score: 0.08 }],
+    }),
   },
   {
     say: 'a sandbox account in Demos for ops@example.com',
-    lex: (a) => ({ intent: 'VendAccount', slotNames: VEND_SLOTS, slots: { AccountType: { original: 'sandbox', interpreted: 'Sandbox' }, AccountOU: { original: 'Demos', interpreted: 'Demos' }, RootEmail: { original: 'ops@example.com' } }, dialogAction: { type: 'ConfirmIntent' }, messages: lexSays(vend.confirmation!.prompt, a, ALL), sessionAttributes: a }),
+    lex: (a) => ({
+      intent: 'VendAccount',
+      slotNames: VEND_SLOTS,
+      slots: {
+        AccountType: { original: 'sandbox', interpreted: 'Sandbox' },
+        AccountOU: { original: 'Demos', interpreted: 'Demos' },
+        RootEmail: { original: 'ops@example.com' },
+      },
+      dialogAction: { type: 'ConfirmIntent' },
+      messages: lexSays(vend.confirmation!.prompt, a, ALL),
+      sessionAttributes: a,
+    }),
   },
   {
     say: 'no',
-    lex: (a) => ({ intent: 'VendAccount', slotNames: VEND_SLOTS, slots: ALL, state: 'Failed', confirmationState: 'Denied', dialogAction: { type: 'Close' }, messages: lexSays(vend.confirmation!.declined, a, ALL), sessionAttributes: a }),
+    lex: (a) => ({
+      intent: 'VendAccount',
+      slotNames: VEND_SLOTS,
+      slots: ALL,
+      state: 'Failed',
+      confirmationState: 'Denied',
+      dialogAction: { type: 'Close' },
+      messages: lexSays(vend.confirmation!.declined, a, ALL),
+      sessionAttributes: a,
+    }),
   },
 ];
 
@@ -198,15 +267,29 @@ describe('dialog parity: the embedded engine and Lex V2 built from the same mani
         state: r.state,
         intent: r.intent,
         slots: r.slots,
-        request: r.request && { status: r.request.status, requester: r.request.requester, account: r.request.account, audit: r.request.audit.map((a) => ({ ...a, at: '<at>' })) },
+        request: r.request && {
+          status: r.request.status,
+          requester: r.request.requester,
+          account: r.request.account,
+          audit: r.request.audit.map((a) => ({ ...a, at: '<at>' })),
+        },
       });
-      WALK_THROUGH.forEach((step, i) => expect({ turn: step.say, ...comparable(remote[i]) }).toEqual({ turn: step.say, ...comparable(local[i]) }));
+      WALK_THROUGH.forEach((step, i) =>
+        expect({ turn: step.say, ...comparable(remote[i]) }).toEqual({ turn: step.say, ...comparable(local[i]) }),
+      );
 
-      expect(local[3].message).toBe('TestUser-Name, shall I request a Sandbox account named sandbox-testuser-name-testuser-lastname for ops@example.com in the Demos OU? (yes/no)');
+      expect(local[3].message).toBe(
+        'TestUser-Name, shall I request a Sandbox account named sandbox-testuser-name-testuser-lastname for ops@example.com in the Demos OU? (yes/no)',
+      );
       const created = remote[4].request!;
       expect(created).toMatchObject({
         status: 'PENDING_APPROVAL',
-        account: { name: 'sandbox-testuser-name-testuser-lastname', type: 'Sandbox', email: 'ops@example.com', ou: { name: 'Demos', id: 'ou-abcd-12345678' } },
+        account: {
+          name: 'sandbox-testuser-name-testuser-lastname',
+          type: 'Sandbox',
+          email: 'ops@example.com',
+          ou: { name: 'Demos', id: 'ou-abcd-12345678' },
+        },
       });
       expect(remote[4]).toMatchObject({ state: 'Fulfilled', message: expect.stringContaining(`Request id: ${created.id}.`) });
     });

@@ -1,9 +1,9 @@
-import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
-import nock from 'nock';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '../../app/adapters/embedded/dynalite';
+import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
+import nock from 'nock';
+import { type EmbeddedDynamoDb, startEmbeddedDynamoDb } from '../../app/adapters/embedded/dynalite';
 import { FakeSlack, signature } from '../support/slack';
 
 /**
@@ -12,7 +12,11 @@ import { FakeSlack, signature } from '../support/slack';
  * The table is the in-process DynamoDB-compatible server, reached through AWS_ENDPOINT_URL_DYNAMODB
  * exactly as a real table would be; secrets come from Secrets Manager (nock).
  */
-const SECRETS = { SLACK_SIGNING_SECRET: 'lambda-signing-secret-0123456789', SLACK_BOT_TOKEN: 'xoxb-lambda', APPROVAL_SECRET: 'a'.repeat(40) };
+const SECRETS = {
+  SLACK_SIGNING_SECRET: 'lambda-signing-secret-0123456789',
+  SLACK_BOT_TOKEN: 'xoxb-lambda',
+  APPROVAL_SECRET: 'a'.repeat(40),
+};
 const context = { awsRequestId: 'req-1', functionName: 'vending-http', getRemainingTimeInMillis: () => 29_000 } as unknown as Context;
 const fixture = (name: string) => JSON.parse(readFileSync(join(__dirname, 'fixtures', name), 'utf8'));
 
@@ -33,7 +37,14 @@ describe('Lambda handlers', () => {
       .reply(200, (_uri, body) => {
         secretReads++;
         const { SecretId } = typeof body === 'string' ? JSON.parse(body) : (body as { SecretId: string });
-        return { ARN: `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${SecretId}-AbCdEf`, Name: SecretId, SecretString: JSON.stringify(SECRETS), VersionId: 'v1', VersionStages: ['AWSCURRENT'], CreatedDate: 1795694400 };
+        return {
+          ARN: `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${SecretId}-AbCdEf`,
+          Name: SecretId,
+          SecretString: JSON.stringify(SECRETS),
+          VersionId: 'v1',
+          VersionStages: ['AWSCURRENT'],
+          CreatedDate: 1795694400,
+        };
       });
     new FakeSlack({ UJANE: { email: 'jane@example.com', real_name: 'Jane Doe', first_name: 'Jane', last_name: 'Doe' } });
     Object.assign(process.env, {
@@ -63,14 +74,28 @@ describe('Lambda handlers', () => {
   });
 
   it('answers a REST turn from API Gateway (REST API, v1 event) exactly as the 2021 API did', async () => {
-    const res = (await lambda.http(fixture('apigw-v1-account.json'), context)) as { statusCode: number; body: string; headers: Record<string, string> };
+    const res = (await lambda.http(fixture('apigw-v1-account.json'), context)) as {
+      statusCode: number;
+      body: string;
+      headers: Record<string, string>;
+    };
     expect(res.statusCode).toBe(200);
     expect(JSON.parse(res.body).response).toBe('Hi TestUser-Name, what account type do you want? Production or Sandbox?');
     expect(secretReads).toBe(1);
   });
 
   it('answers a signed Slack slash command from API Gateway (HTTP API, v2 event), and refuses a forged one', async () => {
-    const body = new URLSearchParams({ command: '/vend-account', text: 'help', user_id: 'UJANE', team_id: 'T0001', channel_id: 'C1', trigger_id: 't.1', response_url: 'https://slack.test/r', api_app_id: 'A1', token: 'x' }).toString();
+    const body = new URLSearchParams({
+      command: '/vend-account',
+      text: 'help',
+      user_id: 'UJANE',
+      team_id: 'T0001',
+      channel_id: 'C1',
+      trigger_id: 't.1',
+      response_url: 'https://slack.test/r',
+      api_app_id: 'A1',
+      token: 'x',
+    }).toString();
     const ts = Math.floor(Date.now() / 1000);
     const event = (sig: string) => {
       const e = fixture('apigw-v2-template.json');
@@ -79,7 +104,10 @@ describe('Lambda handlers', () => {
       e.headers['x-slack-signature'] = sig;
       return e;
     };
-    const ok = (await lambda.http(event(signature(body, ts, SECRETS.SLACK_SIGNING_SECRET)), context)) as { statusCode: number; body: string };
+    const ok = (await lambda.http(event(signature(body, ts, SECRETS.SLACK_SIGNING_SECRET)), context)) as {
+      statusCode: number;
+      body: string;
+    };
     expect(ok.statusCode).toBe(200);
     expect(JSON.parse(ok.body)).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('/vend-account status') });
     const forged = (await lambda.http(event(signature(body, ts, 'wrong-secret')), context)) as { statusCode: number };
@@ -90,7 +118,13 @@ describe('Lambda handlers', () => {
   it('carries side effects through the stream, completes provisioning from the Control Tower event, and runs the schedule', async () => {
     const app = await lambda.vendingApp();
     const request = await app.core.ask(
-      { requester: { id: 'jane@example.com', email: 'jane@example.com', firstName: 'Jane', lastName: 'Doe' }, accountType: 'Sandbox', accountEmail: 'ct-team@example.com', accountOU: 'Demos', accountName: 'ct-team-account' },
+      {
+        requester: { id: 'jane@example.com', email: 'jane@example.com', firstName: 'Jane', lastName: 'Doe' },
+        accountType: 'Sandbox',
+        accountEmail: 'ct-team@example.com',
+        accountOU: 'Demos',
+        accountName: 'ct-team-account',
+      },
       { id: 'jane@example.com', door: 'rest' },
     );
     // No inline effects on Lambda: nothing was sent until the stream delivers the write.
@@ -163,6 +197,8 @@ describe('Lambda handlers', () => {
     };
     expect(await lambda.controlTowerEvent(ctEvent as never)).toEqual({ matched: true, requestId: request.id, status: 'SUCCEEDED' });
     expect(await app.core.lookUp(request.id)).toMatchObject({ status: 'SUCCEEDED', provisioning: { accountId: '210987654321' } });
-    expect(await lambda.controlTowerEvent({ source: 'aws.s3', 'detail-type': 'Object Created', detail: {} } as never)).toEqual({ matched: false });
+    expect(await lambda.controlTowerEvent({ source: 'aws.s3', 'detail-type': 'Object Created', detail: {} } as never)).toEqual({
+      matched: false,
+    });
   });
 });

@@ -1,6 +1,6 @@
 import nock from 'nock';
-import { startApp, type RunningApp } from '../support/app';
-import { eventCallback, FakeSlack, interaction, sendEvent, SLACK_ENV } from '../support/slack';
+import { type RunningApp, startApp } from '../support/app';
+import { eventCallback, FakeSlack, interaction, SLACK_ENV, sendEvent } from '../support/slack';
 
 /**
  * When Lex is down the person is told plainly, nothing is created, and Slack offers the form,
@@ -24,7 +24,11 @@ describe('Lex outage', () => {
     nock('https://lex.test')
       .persist()
       .post(/\/bots\/VENDBOT001\/botAliases\/TSTALIASID\/botLocales\/en_US\/sessions\/.+\/text/)
-      .reply(429, { message: 'Rate exceeded' }, { 'x-amzn-ErrorType': 'ThrottlingException:http://internal.amazon.com/coral/com.amazon.coral.availability/' });
+      .reply(
+        429,
+        { message: 'Rate exceeded' },
+        { 'x-amzn-ErrorType': 'ThrottlingException:http://internal.amazon.com/coral/com.amazon.coral.availability/' },
+      );
     slack = new FakeSlack({ UJANE: { email: 'jane@example.com', real_name: 'Jane Doe', first_name: 'Jane', last_name: 'Doe' } });
     running = await startApp({ ...SLACK_ENV, LEX_BOT_ID: 'VENDBOT001', LEX_BOT_ALIAS_ID: 'TSTALIASID' });
   });
@@ -41,7 +45,12 @@ describe('Lex outage', () => {
   it('answers REST with a 503 that says so in plain words, and stores nothing', async () => {
     const res = await fetch(`${running.baseUrl}/account`, {
       method: 'POST',
-      body: JSON.stringify({ UserEmail: 'jane@example.com', UserName: 'Jane', UserLastname: 'Doe', UserInput: 'a sandbox account in Demos for x@example.com' }),
+      body: JSON.stringify({
+        UserEmail: 'jane@example.com',
+        UserName: 'Jane',
+        UserLastname: 'Doe',
+        UserInput: 'a sandbox account in Demos for x@example.com',
+      }),
     });
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toBe('30');
@@ -52,7 +61,17 @@ describe('Lex outage', () => {
   });
 
   it('offers the request form in Slack, and the form opens without Lex', async () => {
-    await sendEvent(running.baseUrl, eventCallback({ type: 'message', channel: 'DJANE', channel_type: 'im', user: 'UJANE', text: 'I need an account', ts: '1700000300.000100' }));
+    await sendEvent(
+      running.baseUrl,
+      eventCallback({
+        type: 'message',
+        channel: 'DJANE',
+        channel_type: 'im',
+        user: 'UJANE',
+        text: 'I need an account',
+        ts: '1700000300.000100',
+      }),
+    );
     await running.settle();
     const [reply] = slack.of('chat.postMessage');
     expect(reply.text).toContain('cannot hold a conversation right now');
@@ -68,7 +87,15 @@ describe('Lex outage', () => {
       trigger_id: 'trigger-UJANE-form',
       team: { id: 'T0001', domain: 'acme' },
       channel: { id: 'DJANE', name: 'directmessage' },
-      actions: [{ action_id: 'open_vend_modal', block_id: 'b1', text: { type: 'plain_text', text: 'Open the request form' }, type: 'button', action_ts: '1700000301.0' }],
+      actions: [
+        {
+          action_id: 'open_vend_modal',
+          block_id: 'b1',
+          text: { type: 'plain_text', text: 'Open the request form' },
+          type: 'button',
+          action_ts: '1700000301.0',
+        },
+      ],
     });
     const [open] = slack.of('views.open');
     expect(open).toMatchObject({ trigger_id: 'trigger-UJANE-form', view: { callback_id: 'vend_account_modal' } });

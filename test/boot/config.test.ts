@@ -12,7 +12,6 @@ describe('configuration', () => {
       organizationalUnits: [{ name: 'Experiment' }, { name: 'Demos' }],
       PENDING_EXPIRY_HOURS: 48,
       MAX_CONCURRENT_PROVISIONING: 5,
-      DIALOG_IDLE_MINUTES: 10,
     });
     expect(c.API_KEY).toBeUndefined();
     expect(c.TABLE_NAME).toBeUndefined();

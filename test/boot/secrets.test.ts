@@ -30,9 +30,30 @@ describe('loading secrets', () => {
       .matchHeader('x-amz-target', 'AmazonSSM.GetParametersByPath')
       .reply(200, {
         Parameters: [
-          { Name: '/vending/prod/SLACK_BOT_TOKEN', Type: 'SecureString', Value: 'xoxb-from-ssm', Version: 3, ARN: 'arn:aws:ssm:eu-west-1:123456789012:parameter/vending/prod/SLACK_BOT_TOKEN', DataType: 'text' },
-          { Name: '/vending/prod/APPROVAL_SECRET', Type: 'SecureString', Value: 'z'.repeat(40), Version: 1, ARN: 'arn:aws:ssm:eu-west-1:123456789012:parameter/vending/prod/APPROVAL_SECRET', DataType: 'text' },
-          { Name: '/vending/prod/UNRELATED', Type: 'String', Value: 'ignored', Version: 1, ARN: 'arn:aws:ssm:eu-west-1:123456789012:parameter/vending/prod/UNRELATED', DataType: 'text' },
+          {
+            Name: '/vending/prod/SLACK_BOT_TOKEN',
+            Type: 'SecureString',
+            Value: 'xoxb-from-ssm',
+            Version: 3,
+            ARN: 'arn:aws:ssm:eu-west-1:123456789012:parameter/vending/prod/SLACK_BOT_TOKEN',
+            DataType: 'text',
+          },
+          {
+            Name: '/vending/prod/APPROVAL_SECRET',
+            Type: 'SecureString',
+            Value: 'z'.repeat(40),
+            Version: 1,
+            ARN: 'arn:aws:ssm:eu-west-1:123456789012:parameter/vending/prod/APPROVAL_SECRET',
+            DataType: 'text',
+          },
+          {
+            Name: '/vending/prod/UNRELATED',
+            Type: 'String',
+            Value: 'ignored',
+            Version: 1,
+            ARN: 'arn:aws:ssm:eu-west-1:123456789012:parameter/vending/prod/UNRELATED',
+            DataType: 'text',
+          },
         ],
       });
     const found = await loadSecrets({ SECRETS_SSM_PATH: '/vending/prod/', APPROVAL_SECRET: 'y'.repeat(40) });
@@ -44,12 +65,24 @@ describe('loading secrets', () => {
     nock('https://secretsmanager.test')
       .post('/')
       .matchHeader('x-amz-target', 'secretsmanager.GetSecretValue')
-      .reply(200, { ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:vending/dev-AbCdEf', Name: 'vending/dev', SecretString: '{"SLACK_SIGNING_SECRET":"s3cret","API_KEY":""}', VersionId: 'v1', VersionStages: ['AWSCURRENT'] });
+      .reply(200, {
+        ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:vending/dev-AbCdEf',
+        Name: 'vending/dev',
+        SecretString: '{"SLACK_SIGNING_SECRET":"s3cret","API_KEY":""}',
+        VersionId: 'v1',
+        VersionStages: ['AWSCURRENT'],
+      });
     expect(await loadSecrets({ SECRETS_NAME: 'vending/dev' })).toEqual({ SLACK_SIGNING_SECRET: 's3cret' });
 
     nock('https://secretsmanager.test')
       .post('/')
-      .reply(200, { ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:vending/bad-AbCdEf', Name: 'vending/bad', SecretString: 'not json', VersionId: 'v1', VersionStages: ['AWSCURRENT'] });
+      .reply(200, {
+        ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:vending/bad-AbCdEf',
+        Name: 'vending/bad',
+        SecretString: 'not json',
+        VersionId: 'v1',
+        VersionStages: ['AWSCURRENT'],
+      });
     await expect(loadSecrets({ SECRETS_NAME: 'vending/bad' })).rejects.toThrow();
   });
 

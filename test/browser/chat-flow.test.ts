@@ -8,8 +8,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startApp, type RunningApp } from '../support/app';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type RunningApp, startApp } from '../support/app';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const WAIT_MS = 10_000;
@@ -25,7 +25,14 @@ beforeAll(async () => {
     startApp(),
     chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+      ],
       timeout: 20_000,
     }),
   ]);
@@ -82,7 +89,7 @@ describe('the chat page', () => {
   test('a person asks for a sandbox account, an approver approves it by e-mail link, and the account becomes ready', async () => {
     // A person opens the chat page: it says that this is the embedded sandbox mode.
     const chat = await openPage();
-    await chat.goto(app.baseUrl + '/');
+    await chat.goto(`${app.baseUrl}/`);
     await chat.getByTestId('sandbox-note').waitFor({ state: 'visible' });
     await introduce(chat, { first: 'Jane', last: 'Doe', email: 'jane.doe@example.com' });
     await shoot(chat, '01-chat-empty');
@@ -115,7 +122,7 @@ describe('the chat page', () => {
 
     // The approver opens the outbox and follows the link in the approval e-mail.
     const approver = await openPage();
-    await approver.goto(app.baseUrl + '/outbox');
+    await approver.goto(`${app.baseUrl}/outbox`);
     const mail = approver.locator(`li.message[data-kind="approval-request"][data-request-id="${requestId}"]`);
     await mail.waitFor();
     await shoot(approver, '03-outbox');
@@ -146,7 +153,7 @@ describe('the chat page', () => {
 
   test('a root e-mail without a dot in the domain gets a hint in the conversation, and a bad own e-mail is flagged at its field', async () => {
     const chat = await openPage();
-    await chat.goto(app.baseUrl + '/');
+    await chat.goto(`${app.baseUrl}/`);
 
     // The server refuses the person's own e-mail: its message shows next to the field.
     await introduce(chat, { first: 'Omar', last: 'Ops', email: 'omar@' });
@@ -155,7 +162,9 @@ describe('the chat page', () => {
     const fieldError = chat.getByTestId('email-error');
     await fieldError.waitFor({ state: 'visible' });
     expect(await fieldError.textContent()).toBe('The e-mail address must be at least 6 characters');
-    expect(await chat.getByTestId('error-message').locator('.text').textContent()).toMatch(/^UserEmail: The e-mail address must be at least 6 characters\. Fix it above/);
+    expect(await chat.getByTestId('error-message').locator('.text').textContent()).toMatch(
+      /^UserEmail: The e-mail address must be at least 6 characters\. Fix it above/,
+    );
     expect(await chat.getByTestId('message').inputValue()).toBe('I need an AWS account');
     await shoot(chat, '07-chat-field-error');
 
@@ -189,7 +198,7 @@ describe('the chat page in front of a server that requires an API key', () => {
 
   test('a 401 reveals the API-key field, and the message is sent again with the key', async () => {
     const chat = await openPage();
-    await chat.goto(keyed.baseUrl + '/');
+    await chat.goto(`${keyed.baseUrl}/`);
     await introduce(chat, { first: 'Kim', last: 'Key', email: 'kim.key@example.com' });
     await chat.getByTestId('message').fill('help');
     await chat.getByTestId('message').press('Enter');

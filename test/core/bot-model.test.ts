@@ -1,6 +1,6 @@
+import { loadBotModel } from '../../app/boot/bot-model-file';
 import { ACCOUNT_TYPES } from '../../app/core/request/account-request';
 import { STATUS_INTENT, VEND_INTENT } from '../../app/core/use-cases/conversation';
-import { loadBotModel } from '../../app/boot/bot-model-file';
 
 /** The bot model is data; the core relies on a few names in it. These tests keep both in step. */
 describe('the bot model in manifest/bot.yml', () => {

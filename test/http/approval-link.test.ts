@@ -6,7 +6,9 @@ const requester = { UserEmail: 'jane@example.com', UserName: 'Jane', UserLastnam
 /** Creates a request over REST and returns its id and the approval links from the outbox. */
 async function requestAccount(running: RunningApp, accountEmail: string) {
   const say = async (UserInput: string) =>
-    (await (await fetch(`${running.baseUrl}/account`, { method: 'POST', body: JSON.stringify({ ...requester, UserInput }) })).json()) as Record<string, any>;
+    (await (
+      await fetch(`${running.baseUrl}/account`, { method: 'POST', body: JSON.stringify({ ...requester, UserInput }) })
+    ).json()) as Record<string, any>;
   await say(`a sandbox account in Demos for ${accountEmail}`);
   const { requestId } = await say('yes');
   await running.settle();
@@ -15,7 +17,8 @@ async function requestAccount(running: RunningApp, accountEmail: string) {
   return { requestId: requestId as string, links };
 }
 
-const getStatus = async (running: RunningApp, id: string) => ((await (await fetch(`${running.baseUrl}/requests/${id}`)).json()) as { status: string }).status;
+const getStatus = async (running: RunningApp, id: string) =>
+  ((await (await fetch(`${running.baseUrl}/requests/${id}`)).json()) as { status: string }).status;
 const decide = (link: string, form: Record<string, string>) =>
   fetch(link, { method: 'POST', body: new URLSearchParams(form), redirect: 'manual' });
 

@@ -12,7 +12,10 @@ describe('serving under a path prefix', () => {
     expect(outbox).toContain('<link rel="stylesheet" href="style.css">');
 
     const say = (UserInput: string) =>
-      fetch(`${running.baseUrl}/account`, { method: 'POST', body: JSON.stringify({ UserEmail: 'p@example.com', UserName: 'P', UserLastname: 'Q', UserInput }) }).then((r) => r.json() as Promise<Record<string, string>>);
+      fetch(`${running.baseUrl}/account`, {
+        method: 'POST',
+        body: JSON.stringify({ UserEmail: 'p@example.com', UserName: 'P', UserLastname: 'Q', UserInput }),
+      }).then((r) => r.json() as Promise<Record<string, string>>);
     await say('a sandbox account in Demos for prefix@example.com');
     const { requestId } = await say('yes');
     await running.settle();
@@ -20,7 +23,11 @@ describe('serving under a path prefix', () => {
     const link = /https:\S+/.exec(mail.text)![0];
     expect(link.startsWith('https://abc123.execute-api.eu-west-1.amazonaws.com/api/account/confirm/')).toBe(true);
     const token = link.split('/').pop()!;
-    const res = await fetch(`${running.baseUrl}/account/confirm/${token}`, { method: 'POST', body: new URLSearchParams({ decision: 'approve' }), redirect: 'manual' });
+    const res = await fetch(`${running.baseUrl}/account/confirm/${token}`, {
+      method: 'POST',
+      body: new URLSearchParams({ decision: 'approve' }),
+      redirect: 'manual',
+    });
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe(`/api/account/confirm/${token}/result`);
     await running.stop();

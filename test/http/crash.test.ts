@@ -1,14 +1,14 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDbEffectStore } from '../../app/adapters/dynamodb/effects';
 import { documentClient } from '../../app/adapters/dynamodb/client';
+import { DynamoDbEffectStore } from '../../app/adapters/dynamodb/effects';
 import { startEmbeddedDynamoDb } from '../../app/adapters/embedded/dynalite';
 import { Outbox } from '../../app/adapters/embedded/outbox';
+import { createLogger } from '../../app/boot/logger';
 import type { Clock } from '../../app/core/ports/clock';
 import type { Notifier } from '../../app/core/ports/notifier';
-import { createLogger } from '../../app/boot/logger';
-import { eventually, startApp, type RunningApp } from '../support/app';
+import { eventually, type RunningApp, startApp } from '../support/app';
 import { type ChildServer, startChildServer, stopAllChildServers } from '../support/child-server';
 
 /**
@@ -27,7 +27,12 @@ interface Person {
   first: string;
   last: string;
 }
-const person = (tag: string): Person => ({ email: `person-${tag}@example.com`, account: `team-${tag}@example.com`, first: `Pat${tag.replace(/\W/g, '')}`, last: 'Crash' });
+const person = (tag: string): Person => ({
+  email: `person-${tag}@example.com`,
+  account: `team-${tag}@example.com`,
+  first: `Pat${tag.replace(/\W/g, '')}`,
+  last: 'Crash',
+});
 
 async function say(base: string, p: Person, UserInput: string): Promise<{ status: number; body: Record<string, any> }> {
   const res = await fetch(`${base}/account`, {
@@ -69,7 +74,8 @@ function readOutbox(dataDir: string): { messages: OutboxLine[]; unparsable: stri
   return { messages, unparsable };
 }
 
-const approvalsFor = (messages: OutboxLine[], requestId: string) => messages.filter((m) => m.kind === 'approval-request' && m.requestId === requestId && m.to === APPROVER);
+const approvalsFor = (messages: OutboxLine[], requestId: string) =>
+  messages.filter((m) => m.kind === 'approval-request' && m.requestId === requestId && m.to === APPROVER);
 
 /** How often each request id shows with `kind` on the /outbox page. */
 function pageCounts(page: string, kind: string): Map<string, number> {
@@ -118,10 +124,12 @@ describe('what a crash (kill -9) can and cannot lose', () => {
         try {
           inFlight++;
           const first = await say(child.baseUrl, p, `a sandbox account in Demos for ${p.account}`);
-          if (first.status !== 200 || first.body.state !== 'ConfirmIntent') unexpected.push(`${p.email} first turn: ${first.status} ${JSON.stringify(first.body).slice(0, 300)}`);
+          if (first.status !== 200 || first.body.state !== 'ConfirmIntent')
+            unexpected.push(`${p.email} first turn: ${first.status} ${JSON.stringify(first.body).slice(0, 300)}`);
           if (killed) break;
           const yes = await say(child.baseUrl, p, 'yes');
-          if (yes.status !== 200 || !yes.body.requestId) unexpected.push(`${p.email} "yes": ${yes.status} ${JSON.stringify(yes.body).slice(0, 300)}`);
+          if (yes.status !== 200 || !yes.body.requestId)
+            unexpected.push(`${p.email} "yes": ${yes.status} ${JSON.stringify(yes.body).slice(0, 300)}`);
           if (yes.body.requestId) acked.set(p.email, yes.body.requestId);
           if (!killed && acked.size >= killAfter) {
             killed = true;
@@ -153,12 +161,18 @@ describe('what a crash (kill -9) can and cannot lose', () => {
 
     // Every acknowledged request's approval e-mail is in the outbox, promptly (well within the 60 s lease).
     const ids = [...acked.values()];
-    await eventually(async () => {
+    await eventually(
+      async () => {
+        const { messages } = readOutbox(dataDir);
+        return ids.every((id) => approvalsFor(messages, id).length > 0);
+      },
+      15_000,
+      50,
+    ).catch((err) => {
       const { messages } = readOutbox(dataDir);
-      return ids.every((id) => approvalsFor(messages, id).length > 0);
-    }, 15_000, 50).catch((err) => {
-      const { messages } = readOutbox(dataDir);
-      throw new Error(`${(err as Error).message}: approvals missing for ${ids.filter((id) => approvalsFor(messages, id).length === 0).join(', ')}\n${child.output()}`);
+      throw new Error(
+        `${(err as Error).message}: approvals missing for ${ids.filter((id) => approvalsFor(messages, id).length === 0).join(', ')}\n${child.output()}`,
+      );
     });
     const doneAt = Date.now();
     console.log(
@@ -185,7 +199,12 @@ describe('what a crash (kill -9) can and cannot lose', () => {
     for (const p of people.filter((x) => acked.has(x.email))) {
       const { status, body } = await getJson(`${child.baseUrl}/requests/${acked.get(p.email)}`);
       expect({ id: acked.get(p.email), status }).toEqual({ id: acked.get(p.email), status: 200 });
-      expect(body).toMatchObject({ id: acked.get(p.email), status: 'PENDING_APPROVAL', requester: { email: p.email, firstName: p.first, lastName: p.last }, account: { email: p.account } });
+      expect(body).toMatchObject({
+        id: acked.get(p.email),
+        status: 'PENDING_APPROVAL',
+        requester: { email: p.email, firstName: p.first, lastName: p.last },
+        account: { email: p.account },
+      });
     }
     // Nobody (acknowledged or cut off) ends up with two open requests for one account e-mail.
     const openByAccount = new Map<string, string[]>();
@@ -194,7 +213,8 @@ describe('what a crash (kill -9) can and cannot lose', () => {
       expect(status).toBe(200);
       const requests = body.requests as Array<{ id: string; status: string; account: { email: string } }>;
       if (acked.has(p.email)) expect(requests.map((r) => r.id)).toContain(acked.get(p.email));
-      for (const r of requests.filter((x) => OPEN.has(x.status))) openByAccount.set(r.account.email, [...(openByAccount.get(r.account.email) ?? []), r.id]);
+      for (const r of requests.filter((x) => OPEN.has(x.status)))
+        openByAccount.set(r.account.email, [...(openByAccount.get(r.account.email) ?? []), r.id]);
     }
     expect([...openByAccount].filter(([, rs]) => rs.length > 1)).toEqual([]);
 
@@ -207,7 +227,14 @@ describe('what a crash (kill -9) can and cannot lose', () => {
 
   it('a torn last outbox line never swallows the next message', async () => {
     const dataDir = tempDir('torn');
-    const before = { sentAt: '2026-03-01T08:00:00.000Z', to: 'someone@example.com', subject: 'Before the crash', text: 'intact', requestId: 'req-before', kind: 'request-create' };
+    const before = {
+      sentAt: '2026-03-01T08:00:00.000Z',
+      to: 'someone@example.com',
+      subject: 'Before the crash',
+      text: 'intact',
+      requestId: 'req-before',
+      kind: 'request-create',
+    };
     const torn = '{"sentAt":"2026-03-01T08:00:01.000Z","to":"approvers@example.com","subject":"Approval needed: cut sh';
     writeFileSync(join(dataDir, 'outbox.jsonl'), `${JSON.stringify(before)}\n${torn}`);
 
@@ -229,7 +256,10 @@ describe('what a crash (kill -9) can and cannot lose', () => {
     expect(messages[0]).toEqual(before);
     expect(mine.map((m) => m.kind).sort()).toEqual(['approval-request', 'request-create']);
     expect(approvalsFor(messages, requestId)).toHaveLength(1);
-    expect(approvalsFor(messages, requestId)[0]).toMatchObject({ subject: expect.stringContaining('Approval needed'), text: expect.stringContaining('/account/confirm/') });
+    expect(approvalsFor(messages, requestId)[0]).toMatchObject({
+      subject: expect.stringContaining('Approval needed'),
+      text: expect.stringContaining('/account/confirm/'),
+    });
 
     // The /outbox page lists the new messages and the one from before, and skips the torn line.
     const page = await (await fetch(`${child.baseUrl}/outbox`, { signal: AbortSignal.timeout(5_000) })).text();
@@ -284,10 +314,14 @@ describe('what a crash (kill -9) can and cannot lose', () => {
     inProcess.push(second);
     expect(readFileSync(join(dataDir, 'node-id'), 'utf8').trim()).toBe(nodeId);
 
-    await eventually(async () => {
-      const { messages } = readOutbox(dataDir);
-      return approvalsFor(messages, own).length > 0 && messages.some((m) => m.requestId === own && m.kind === 'request-create');
-    }, 2_000, 20);
+    await eventually(
+      async () => {
+        const { messages } = readOutbox(dataDir);
+        return approvalsFor(messages, own).length > 0 && messages.some((m) => m.requestId === own && m.kind === 'request-create');
+      },
+      2_000,
+      20,
+    );
     const tookBackMs = Date.now() - startedAt;
     console.log(`own unfinished effects carried out ${tookBackMs} ms after the restart began (lease: 60000 ms)`);
     expect(tookBackMs).toBeLessThan(2_000);

@@ -19,8 +19,16 @@
 import { performance } from 'node:perf_hooks';
 import nock from 'nock';
 import { linkSigner, type RunningApp, startApp } from '../support/app';
-import { fuzzCases, RawConnection, ROUTE_COUNT, startLoopbackSlack, type FuzzCase, type FuzzCorpus, type LoopbackSlack } from '../support/fuzz';
-import { signature, SLACK_ENV } from '../support/slack';
+import {
+  type FuzzCase,
+  type FuzzCorpus,
+  fuzzCases,
+  type LoopbackSlack,
+  RawConnection,
+  ROUTE_COUNT,
+  startLoopbackSlack,
+} from '../support/fuzz';
+import { SLACK_ENV, signature } from '../support/slack';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_240_611);
 const COUNT = Number(process.env.FUZZ_COUNT ?? 10_000);
@@ -72,7 +80,13 @@ describe(`fuzz: ${COUNT} hostile requests across every route (seed ${SEED})`, ()
    */
   async function corpus(baseUrl: string): Promise<FuzzCorpus> {
     const say = async (UserInput: string) =>
-      (await (await fetch(`${baseUrl}/account`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...requester, UserInput }) })).json()) as {
+      (await (
+        await fetch(`${baseUrl}/account`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ ...requester, UserInput }),
+        })
+      ).json()) as {
         requestId?: string;
       };
     const ids: string[] = [];
@@ -86,7 +100,11 @@ describe(`fuzz: ${COUNT} hostile requests across every route (seed ${SEED})`, ()
     const inAnHour = new Date(Date.now() + 3_600_000);
     const tokens = ids
       .slice(5)
-      .flatMap((requestId) => [...approvers, requester.UserEmail, 'mallory@example.com'].map((approver) => signer.sign({ requestId, approver, expiresAt: inAnHour })));
+      .flatMap((requestId) =>
+        [...approvers, requester.UserEmail, 'mallory@example.com'].map((approver) =>
+          signer.sign({ requestId, approver, expiresAt: inAnHour }),
+        ),
+      );
     tokens.push(signer.sign({ requestId: ids[5], approver: approvers[0], expiresAt: new Date(Date.now() - 1000) }));
     tokens.push(signer.sign({ requestId: 'req-0-00000000', approver: approvers[0], expiresAt: inAnHour }));
     return {
@@ -125,7 +143,14 @@ describe(`fuzz: ${COUNT} hostile requests across every route (seed ${SEED})`, ()
     const started = performance.now();
     try {
       const res = await conn.request({ method: c.method, path: c.path, headers, body }, REQUEST_TIMEOUT_MS);
-      return { c, ms: performance.now() - started, status: res.status, contentType: res.headers['content-type'] ?? '', body: res.body.toString('utf8'), fromApp: 'x-request-id' in res.headers };
+      return {
+        c,
+        ms: performance.now() - started,
+        status: res.status,
+        contentType: res.headers['content-type'] ?? '',
+        body: res.body.toString('utf8'),
+        fromApp: 'x-request-id' in res.headers,
+      };
     } catch (err) {
       return { c, ms: performance.now() - started, error: (err as Error).message };
     }
@@ -211,7 +236,10 @@ describe(`fuzz: ${COUNT} hostile requests across every route (seed ${SEED})`, ()
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([route, statuses]) => {
           const total = [...statuses.values()].reduce((a, b) => a + b, 0);
-          const detail = [...statuses].sort(([a], [b]) => String(a).localeCompare(String(b))).map(([s, n]) => `${s}×${n}`).join(' ');
+          const detail = [...statuses]
+            .sort(([a], [b]) => String(a).localeCompare(String(b)))
+            .map(([s, n]) => `${s}×${n}`)
+            .join(' ');
           const ms = msPerRoute.get(route)!.sort((a, b) => a - b);
           const at = (q: number) => Math.round(ms[Math.min(ms.length - 1, Math.floor(q * ms.length))]);
           return `  ${route.padEnd(40)} ${String(total).padStart(5)}  p50 ${at(0.5)} p99 ${at(0.99)} max ${at(1)} ms  ${detail}`;

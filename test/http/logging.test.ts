@@ -1,17 +1,22 @@
-import express from 'express';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import express from 'express';
 import { createVendingApp } from '../../app/boot/composition';
-import { linkSigner } from '../support/app';
 import { loadConfig } from '../../app/boot/config';
-import { accessLog, fingerprint, loggedPath } from '../../app/doors/http/access-log';
 import { createLogger, prettyWanted } from '../../app/boot/logger';
+import { accessLog, fingerprint, loggedPath } from '../../app/doors/http/access-log';
+import { linkSigner } from '../support/app';
 
 const API_KEY = 'api-key-secret-0123456789';
-const secrets = { 'x-api-key': API_KEY, authorization: 'Bearer secret-bearer-token-abc', cookie: 'session=secret-cookie-xyz', 'x-slack-signature': 'v0=secret-slack-signature-123' };
+const secrets = {
+  'x-api-key': API_KEY,
+  authorization: 'Bearer secret-bearer-token-abc',
+  cookie: 'session=secret-cookie-xyz',
+  'x-slack-signature': 'v0=secret-slack-signature-123',
+};
 
 /** A logger writing into memory: every line it writes, as written. */
 function memoryLogger(level: string) {
@@ -29,7 +34,14 @@ async function listen(http: express.Express): Promise<{ server: Server; baseUrl:
 /** The real app, logging at `level` into memory, on its own data directory. */
 async function startLogged(level: string) {
   const dataDir = mkdtempSync(join(tmpdir(), 'vending-log-'));
-  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', SANDBOX_PROVISION_SECONDS: '0.2', LOG_LEVEL: level, API_KEY, APPROVER_EMAILS: 'boss@example.com' });
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    PORT: '0',
+    SANDBOX_PROVISION_SECONDS: '0.2',
+    LOG_LEVEL: level,
+    API_KEY,
+    APPROVER_EMAILS: 'boss@example.com',
+  });
   const { lines, log } = memoryLogger(level);
   const app = await createVendingApp(config, { logger: log });
   const { server, baseUrl } = await listen(app.http);
@@ -52,22 +64,44 @@ const accessLines = (lines: string[]) => lines.map((l) => JSON.parse(l)).filter(
 describe('HTTP logging', () => {
   it('writes one short access line per request, with no header, query, token or secret in any line', async () => {
     const running = await startLogged('info');
-    const send = (path: string, init: RequestInit = {}) => fetch(`${running.baseUrl}${path}`, { ...init, headers: { ...secrets, ...(init.headers as object) } });
+    const send = (path: string, init: RequestInit = {}) =>
+      fetch(`${running.baseUrl}${path}`, { ...init, headers: { ...secrets, ...(init.headers as object) } });
     const say = async (UserInput: string) =>
-      (await (await send('/account', { method: 'POST', body: JSON.stringify({ UserEmail: 'jane@example.com', UserName: 'Jane', UserLastname: 'Doe', UserInput }) })).json()) as Record<string, string>;
+      (await (
+        await send('/account', {
+          method: 'POST',
+          body: JSON.stringify({ UserEmail: 'jane@example.com', UserName: 'Jane', UserLastname: 'Doe', UserInput }),
+        })
+      ).json()) as Record<string, string>;
     try {
       await say('a sandbox account in Demos for logs@example.com');
       const { requestId } = await say('yes');
-      const token = linkSigner(running.dataDir).sign({ requestId, approver: 'boss@example.com', expiresAt: new Date(Date.now() + 86_400_000) });
+      const token = linkSigner(running.dataDir).sign({
+        requestId,
+        approver: 'boss@example.com',
+        expiresAt: new Date(Date.now() + 86_400_000),
+      });
       expect(token.length).toBeGreaterThan(40);
 
-      const paths = [`/requests/${requestId}?token=secret-query-token`, `/account/confirm/${token}`, `/account/confirm/${token}/result`, `/account/confirm/${token}?token=secret-query-token`];
+      const paths = [
+        `/requests/${requestId}?token=secret-query-token`,
+        `/account/confirm/${token}`,
+        `/account/confirm/${token}/result`,
+        `/account/confirm/${token}?token=secret-query-token`,
+      ];
       for (const path of paths) expect((await send(path)).status).toBe(200);
 
       const access = accessLines(running.lines);
       expect(access).toHaveLength(2 + paths.length);
       const fp = `<fp:${fingerprint(token)}>`;
-      expect(access.map((l) => l.path)).toEqual(['/account', '/account', `/requests/${requestId}`, `/account/confirm/${fp}`, `/account/confirm/${fp}/result`, `/account/confirm/${fp}`]);
+      expect(access.map((l) => l.path)).toEqual([
+        '/account',
+        '/account',
+        `/requests/${requestId}`,
+        `/account/confirm/${fp}`,
+        `/account/confirm/${fp}/result`,
+        `/account/confirm/${fp}`,
+      ]);
       for (const l of access) {
         expect(Buffer.byteLength(JSON.stringify(l))).toBeLessThan(400);
         expect(Object.keys(l).sort()).toEqual(['level', 'method', 'ms', 'msg', 'path', 'reqId', 'service', 'status', 'time']);
@@ -124,7 +158,14 @@ describe('HTTP logging', () => {
 
   it('redacts secret keys and headers in any line, as a safety net', () => {
     const { lines, log } = memoryLogger('info');
-    log.info({ token: 't-secret', config: { SLACK_BOT_TOKEN: 'xoxb-secret' }, req: { headers: { authorization: 'Bearer b-secret', cookie: 'c-secret', 'x-api-key': 'k-secret' } } }, 'x');
+    log.info(
+      {
+        token: 't-secret',
+        config: { SLACK_BOT_TOKEN: 'xoxb-secret' },
+        req: { headers: { authorization: 'Bearer b-secret', cookie: 'c-secret', 'x-api-key': 'k-secret' } },
+      },
+      'x',
+    );
     expect(lines[0]).not.toMatch(/secret/);
     expect(lines[0]).toContain('[redacted]');
   });

@@ -53,7 +53,9 @@ describe('races through the REST door (one app)', () => {
   it('50 concurrent "yes" in 5 conversations make exactly 5 requests; the 45 others get a 409 naming their conversation\'s request', async () => {
     const people = ['ana', 'ben', 'cem', 'dan', 'eva'].map((p) => `yes-${p}`);
     for (const p of people) await upToConfirmation(running.baseUrl, p, `${p}-team@example.com`);
-    const turns = await Promise.all(people.flatMap((p) => Array.from({ length: 10 }, () => say(running.baseUrl, p, 'yes').then((t) => ({ p, t })))));
+    const turns = await Promise.all(
+      people.flatMap((p) => Array.from({ length: 10 }, () => say(running.baseUrl, p, 'yes').then((t) => ({ p, t })))),
+    );
     for (const p of people) {
       const mine = tally(turns.filter((x) => x.p === p).map((x) => x.t));
       expect(mine.other).toEqual([]);
@@ -76,7 +78,8 @@ describe('races through the REST door (one app)', () => {
     expect(other).toEqual([]);
     expect(created).toHaveLength(1);
     expect(conflicts).toHaveLength(19);
-    for (const lost of conflicts) expect(lost.body).toMatchObject({ conflictingRequestId: created[0], error: expect.stringContaining(created[0]) });
+    for (const lost of conflicts)
+      expect(lost.body).toMatchObject({ conflictingRequestId: created[0], error: expect.stringContaining(created[0]) });
     const all = (await Promise.all(people.map((p) => requestsOf(running.baseUrl, p)))).flat();
     expect(all.map((r) => r.id)).toEqual(created);
   });
@@ -99,7 +102,12 @@ describe('races across two app processes sharing one store', () => {
   beforeAll(async () => {
     db = await startEmbeddedDynamoDb();
     // Both apps use the DynamoDB adapter on the same server through the standard SDK settings.
-    Object.assign(process.env, { AWS_ENDPOINT_URL_DYNAMODB: db.endpoint, AWS_REGION: 'local', AWS_ACCESS_KEY_ID: 'embedded', AWS_SECRET_ACCESS_KEY: 'embedded' });
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_DYNAMODB: db.endpoint,
+      AWS_REGION: 'local',
+      AWS_ACCESS_KEY_ID: 'embedded',
+      AWS_SECRET_ACCESS_KEY: 'embedded',
+    });
     const env = { TABLE_NAME: db.tableName, APPROVER_EMAILS: 'boss@example.com' };
     a = await startApp(env);
     b = await startApp(env);
@@ -114,7 +122,9 @@ describe('races across two app processes sharing one store', () => {
   it('"yes" sent to both at once makes one request per conversation; the losers get a 409 naming it', async () => {
     const people = ['fay', 'gus', 'hal'].map((p) => `two-${p}`);
     for (const p of people) await upToConfirmation(a.baseUrl, p, `${p}-team@example.com`);
-    const turns = await Promise.all(people.flatMap((p) => Array.from({ length: 8 }, (_, i) => say(i % 2 ? a.baseUrl : b.baseUrl, p, 'yes').then((t) => ({ p, t })))));
+    const turns = await Promise.all(
+      people.flatMap((p) => Array.from({ length: 8 }, (_, i) => say(i % 2 ? a.baseUrl : b.baseUrl, p, 'yes').then((t) => ({ p, t })))),
+    );
     for (const p of people) {
       const mine = tally(turns.filter((x) => x.p === p).map((x) => x.t));
       expect(mine.other).toEqual([]);

@@ -1,4 +1,4 @@
-import { startApp, type RunningApp } from '../support/app';
+import { type RunningApp, startApp } from '../support/app';
 
 const user = { UserEmail: 'user@yourdomain.com', UserName: 'TestUser-Name', UserLastname: 'TestUser-LastName' };
 
@@ -16,7 +16,8 @@ describe('REST door: POST /account, compatible with the 2021 solution', () => {
   afterAll(() => running.stop());
 
   it('answers the 2021 Postman request exactly, echoing the raw body as initial-params', async () => {
-    const raw = '{"UserEmail": "user@yourdomain.com","UserName":"TestUser-Name","UserLastname": "TestUser-LastName","UserInput": "Hi, I would like a new account please!"}';
+    const raw =
+      '{"UserEmail": "user@yourdomain.com","UserName":"TestUser-Name","UserLastname": "TestUser-LastName","UserInput": "Hi, I would like a new account please!"}';
     const res = await post(running.baseUrl, raw);
     expect(res.status).toBe(200);
     expect(res.body.response).toBe('Hi TestUser-Name, what account type do you want? Production or Sandbox?');
@@ -57,7 +58,11 @@ describe('REST door: POST /account, compatible with the 2021 solution', () => {
   });
 
   it('fills several slots from one sentence', async () => {
-    const res = await post(running.baseUrl, { ...user, UserEmail: 'one@example.com', UserInput: 'I need a production account in Experiment for prod-team@example.com' });
+    const res = await post(running.baseUrl, {
+      ...user,
+      UserEmail: 'one@example.com',
+      UserInput: 'I need a production account in Experiment for prod-team@example.com',
+    });
     expect(res.body.state).toBe('ConfirmIntent');
     expect(res.body.slots).toEqual({ AccountType: 'Production', AccountOU: 'Experiment', RootEmail: 'prod-team@example.com' });
   });
@@ -106,7 +111,10 @@ describe('REST door: POST /account, compatible with the 2021 solution', () => {
   it('answers /healthz with the ports in use', async () => {
     const res = await fetch(`${running.baseUrl}/healthz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ status: 'ok', ports: { accountFactory: expect.stringContaining('SANDBOX'), dialog: expect.stringContaining('embedded') } });
+    expect(await res.json()).toMatchObject({
+      status: 'ok',
+      ports: { accountFactory: expect.stringContaining('SANDBOX'), dialog: expect.stringContaining('embedded') },
+    });
   });
 
   it('keeps one conversation per person: two people in parallel do not mix', async () => {

@@ -22,7 +22,10 @@ describe('restarting the embedded product', () => {
     await first.stop();
 
     const second = await startApp({}, { dataDir, keepData: true });
-    expect((await say(second.baseUrl, 'kim-prod@example.com')).slots).toEqual({ AccountType: 'Production', RootEmail: 'kim-prod@example.com' });
+    expect((await say(second.baseUrl, 'kim-prod@example.com')).slots).toEqual({
+      AccountType: 'Production',
+      RootEmail: 'kim-prod@example.com',
+    });
     await say(second.baseUrl, 'Experiment');
     const { requestId } = await say(second.baseUrl, 'yes');
     await second.settle();

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startApp, eventually, type RunningApp } from '../support/app';
+import { eventually, type RunningApp, startApp } from '../support/app';
 
 describe('the embedded outbox and sandbox Account Factory', () => {
   let running: RunningApp;
@@ -11,7 +11,12 @@ describe('the embedded outbox and sandbox Account Factory', () => {
 
   async function approvedRequest(accountEmail: string): Promise<string> {
     const say = async (UserInput: string) =>
-      (await (await fetch(`${running.baseUrl}/account`, { method: 'POST', body: JSON.stringify({ UserEmail: 'sam@example.com', UserName: 'Sam', UserLastname: 'Ng', UserInput }) })).json()) as Record<string, any>;
+      (await (
+        await fetch(`${running.baseUrl}/account`, {
+          method: 'POST',
+          body: JSON.stringify({ UserEmail: 'sam@example.com', UserName: 'Sam', UserLastname: 'Ng', UserInput }),
+        })
+      ).json()) as Record<string, any>;
     await say(`a sandbox account in Experiment for ${accountEmail}`);
     const { requestId } = await say('yes');
     await running.settle();
@@ -24,9 +29,16 @@ describe('the embedded outbox and sandbox Account Factory', () => {
   it('writes each message as a JSON line and lists it on /outbox with clickable links', async () => {
     const requestId = await approvedRequest('outbox-team@example.com');
     await running.settle();
-    const lines = readFileSync(join(running.dataDir, 'outbox.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(join(running.dataDir, 'outbox.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const approval = lines.find((l) => l.requestId === requestId && l.kind === 'approval-request');
-    expect(approval).toMatchObject({ to: 'approvers@example.com', subject: expect.stringContaining('Approval needed'), text: expect.stringContaining('/account/confirm/') });
+    expect(approval).toMatchObject({
+      to: 'approvers@example.com',
+      subject: expect.stringContaining('Approval needed'),
+      text: expect.stringContaining('/account/confirm/'),
+    });
     const page = await (await fetch(`${running.baseUrl}/outbox`)).text();
     expect(page).toContain('Approval needed: Sandbox AWS account');
     expect(page).toMatch(/<a href="http:\/\/127\.0\.0\.1:\d+\/account\/confirm\/[\w.-]+">/);
@@ -41,7 +53,9 @@ describe('the embedded outbox and sandbox Account Factory', () => {
     });
     expect(done.provisioning).toMatchObject({ factory: 'sandbox', accountId: expect.stringMatching(/^\d{12}$/) });
     // The message follows the SUCCEEDED write as an effect: wait for it rather than race it.
-    const ready = await eventually(async () => (await running.app.core.sentMessages()!).find((m) => m.requestId === requestId && m.kind === 'request-succeed'));
+    const ready = await eventually(async () =>
+      (await running.app.core.sentMessages()!).find((m) => m.requestId === requestId && m.kind === 'request-succeed'),
+    );
     expect(ready.text).toContain(done.provisioning.accountId);
     expect(ready.text).toContain('SANDBOX Account Factory (simulated');
   });
@@ -53,7 +67,9 @@ describe('the embedded outbox and sandbox Account Factory', () => {
       return r.status === 'FAILED' && r;
     });
     expect(failed.provisioning.failureReason).toContain('simulated failure');
-    const told = await eventually(async () => (await running.app.core.sentMessages()!).find((m) => m.requestId === requestId && m.kind === 'request-fail'));
+    const told = await eventually(async () =>
+      (await running.app.core.sentMessages()!).find((m) => m.requestId === requestId && m.kind === 'request-fail'),
+    );
     expect(told.subject).toContain('Failed');
     expect(told.text).toContain('matches the failure pattern');
   });

@@ -11,8 +11,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { LIFECYCLE_EVENT_PATTERN } from '../../app/adapters/control-tower/lifecycle-events';
-import { TTL_ATTRIBUTE, createTableInput } from '../../app/adapters/dynamodb/table-schema';
-import { AppStack } from '../../infra/lib/app-stack';
+import { createTableInput, TTL_ATTRIBUTE } from '../../app/adapters/dynamodb/table-schema';
 import { ERROR_LOG_PATTERN } from '../../infra/lib/app/canary';
 import {
   ACCOUNT_DIRECTORY_ACTIONS,
@@ -27,6 +26,7 @@ import {
   TEMPLATE_CHECK_ACTIONS,
   TOPIC_ACTIONS,
 } from '../../infra/lib/app/permissions';
+import { AppStack } from '../../infra/lib/app-stack';
 import { deploymentSchema, type StageName } from '../../infra/lib/config';
 import { applyNagChecks } from '../../infra/lib/nag';
 import { VendingStage } from '../../infra/lib/vending-stage';
@@ -41,7 +41,8 @@ const OUS = ['Experiment', 'Demos (ou-abcd-12345678)'];
 function featureFlags(): Record<string, unknown> {
   const file = join(root, 'cdk.json');
   if (!existsSync(file)) return {};
-  const { vending: _placeholder, ...flags } = (JSON.parse(readFileSync(file, 'utf8')) as { context?: Record<string, unknown> }).context ?? {};
+  const { vending: _placeholder, ...flags } =
+    (JSON.parse(readFileSync(file, 'utf8')) as { context?: Record<string, unknown> }).context ?? {};
   return flags;
 }
 
@@ -89,7 +90,10 @@ function buildStage(stageName: StageName, lexRegion = REGION, accountFactory: 's
   return { app, stage, stack, template, id };
 }
 
-type Resources = Record<string, { Type: string; Properties?: any; DependsOn?: string | string[]; UpdatePolicy?: any; DeletionPolicy?: string }>;
+type Resources = Record<
+  string,
+  { Type: string; Properties?: any; DependsOn?: string | string[]; UpdatePolicy?: any; DeletionPolicy?: string }
+>;
 const resources = (t: Template): Resources => t.toJSON().Resources;
 const ofType = (t: Template, type: string) => Object.entries(resources(t)).filter(([, r]) => r.Type === type);
 const asArray = <T>(x: T | T[] | undefined): T[] => (x === undefined ? [] : Array.isArray(x) ? x : [x]);
@@ -111,8 +115,7 @@ function references(value: unknown, out = new Set<string>()): Set<string> {
     for (const [k, v] of Object.entries(value)) {
       if (k === 'Ref' && typeof v === 'string') {
         if (!v.startsWith('AWS::')) out.add(v);
-      }
-      else if (k === 'Fn::GetAtt') out.add(Array.isArray(v) ? String(v[0]) : String(v).split('.')[0]);
+      } else if (k === 'Fn::GetAtt') out.add(Array.isArray(v) ? String(v[0]) : String(v).split('.')[0]);
       else references(v, out);
     }
   }
@@ -123,7 +126,12 @@ function references(value: unknown, out = new Set<string>()): Set<string> {
 function findCycle(t: Template): string[] | undefined {
   const res = resources(t);
   // CloudFormation orders resources by every reference they make, the alias' UpdatePolicy included.
-  const edges = new Map(Object.entries(res).map(([k, r]) => [k, [...references({ ...r, DependsOn: undefined }), ...asArray(r.DependsOn)].filter((d) => d in res)]));
+  const edges = new Map(
+    Object.entries(res).map(([k, r]) => [
+      k,
+      [...references({ ...r, DependsOn: undefined }), ...asArray(r.DependsOn)].filter((d) => d in res),
+    ]),
+  );
   const state = new Map<string, 'visiting' | 'done'>();
   const visit = (node: string, path: string[]): string[] | undefined => {
     if (state.get(node) === 'done') return undefined;
@@ -145,7 +153,9 @@ function findCycle(t: Template): string[] | undefined {
 
 /** cdk-nag's AwsSolutions findings left after the acknowledgments, per stack (the stage must be synthesized). */
 function nagFindings(stage: IConstruct): string[] {
-  return new AwsSolutionsChecks().validateScope(stage).violations.map((v) => `${v.ruleName} (${v.severity}) at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`);
+  return new AwsSolutionsChecks()
+    .validateScope(stage)
+    .violations.map((v) => `${v.ruleName} (${v.severity}) at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`);
 }
 
 beforeAll(async () => {
@@ -161,7 +171,12 @@ describe('the application stack of an environment (Lex in the same region)', () 
   });
 
   describe('Lambda functions', () => {
-    const HANDLERS = { http: 'http.handler', controlTowerEvent: 'control-tower-event.handler', reconcile: 'reconcile.handler', stream: 'stream.handler' };
+    const HANDLERS = {
+      http: 'http.handler',
+      controlTowerEvent: 'control-tower-event.handler',
+      reconcile: 'reconcile.handler',
+      stream: 'stream.handler',
+    };
 
     it('runs the four handlers of the bundle on Node.js 22, arm64, each with its own log group kept for a month', () => {
       const fns = dev.stack.functions.all;
@@ -170,13 +185,17 @@ describe('the application stack of an environment (Lex in the same region)', () 
         expect(fn.Properties).toMatchObject({ Handler: handler, Runtime: 'nodejs22.x', Architectures: ['arm64'] });
         expect(fn.Properties.Code.S3Key).toMatch(/\.zip$/);
         const logGroup = fn.Properties.LoggingConfig.LogGroup.Ref;
-        expect(resources(t)[logGroup]).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 30 }, DeletionPolicy: 'Delete' });
+        expect(resources(t)[logGroup]).toMatchObject({
+          Type: 'AWS::Logs::LogGroup',
+          Properties: { RetentionInDays: 30 },
+          DeletionPolicy: 'Delete',
+        });
       }
       // One asset: the whole dist/lambda.
       expect(new Set(ofType(t, 'AWS::Lambda::Function').map(([, f]) => f.Properties.Code.S3Key)).size).toBe(1);
     });
 
-    it('sizes them: the HTTP function 1 GB within API Gateway\'s 29 s, the others 512 MB', () => {
+    it("sizes them: the HTTP function 1 GB within API Gateway's 29 s, the others 512 MB", () => {
       const { http, controlTowerEvent, reconcile, stream } = dev.stack.functions.all;
       const props = (fn: IConstruct) => resources(t)[dev.id(fn)].Properties;
       expect(props(http)).toMatchObject({ MemorySize: 1024, Timeout: 29 });
@@ -212,19 +231,23 @@ describe('the application stack of an environment (Lex in the same region)', () 
       for (const secret of ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'APPROVAL_SECRET', 'API_KEY']) expect(env).not.toContain(secret);
     });
 
-    it('has no dependency cycle, although the HTTP function\'s PUBLIC_URL names the API that calls it', () => {
+    it("has no dependency cycle, although the HTTP function's PUBLIC_URL names the API that calls it", () => {
       expect(findCycle(t)).toBeUndefined();
       expect(() => dev.app.synth()).not.toThrow();
     });
   });
 
   describe('API Gateway', () => {
-    it('proxies every route (/, /account, /account/confirm/{token}, /requests/..., /slack/events, /healthz) to the HTTP function\'s live alias', () => {
+    it("proxies every route (/, /account, /account/confirm/{token}, /requests/..., /slack/events, /healthz) to the HTTP function's live alias", () => {
       const aliasId = dev.id(dev.stack.liveAlias);
       const methods = ofType(t, 'AWS::ApiGateway::Method').map(([, m]) => m.Properties);
       expect(methods).toHaveLength(2);
       for (const m of methods) {
-        expect(m).toMatchObject({ HttpMethod: 'ANY', AuthorizationType: 'NONE', Integration: { Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST' } });
+        expect(m).toMatchObject({
+          HttpMethod: 'ANY',
+          AuthorizationType: 'NONE',
+          Integration: { Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST' },
+        });
         expect(references(m.Integration.Uri)).toEqual(new Set([aliasId]));
       }
       expect(ofType(t, 'AWS::ApiGateway::Resource').map(([, r]) => r.Properties.PathPart)).toEqual(['{proxy+}']);
@@ -235,18 +258,28 @@ describe('the application stack of an environment (Lex in the same region)', () 
       for (const [, p] of permissions) expect(p.Properties.FunctionName).toEqual({ Ref: aliasId });
     });
 
-    it('throttles the stage with the environment\'s limits and logs every request to its access log group, errors only in execution logs', () => {
+    it("throttles the stage with the environment's limits and logs every request to its access log group, errors only in execution logs", () => {
       const [[, stage]] = ofType(t, 'AWS::ApiGateway::Stage');
       expect(stage.Properties.StageName).toBe('api');
       expect(stage.Properties.MethodSettings).toEqual([
-        expect.objectContaining({ HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: 25, ThrottlingBurstLimit: 50, LoggingLevel: 'ERROR', DataTraceEnabled: false }),
+        expect.objectContaining({
+          HttpMethod: '*',
+          ResourcePath: '/*',
+          ThrottlingRateLimit: 25,
+          ThrottlingBurstLimit: 50,
+          LoggingLevel: 'ERROR',
+          DataTraceEnabled: false,
+        }),
       ]);
       const accessLogs = dev.id(dev.stack.api.accessLogs);
       expect(references(stage.Properties.AccessLogSetting.DestinationArn)).toEqual(new Set([accessLogs]));
       const format = JSON.parse(stage.Properties.AccessLogSetting.Format);
       expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status', ip: '$context.identity.sourceIp' });
       expect(resources(t)[accessLogs].Properties.RetentionInDays).toBe(30);
-      expect(ofType(t, 'AWS::ApiGateway::RestApi')[0][1].Properties).toMatchObject({ Name: 'VendingBot-Dev', EndpointConfiguration: { Types: ['REGIONAL'] } });
+      expect(ofType(t, 'AWS::ApiGateway::RestApi')[0][1].Properties).toMatchObject({
+        Name: 'VendingBot-Dev',
+        EndpointConfiguration: { Types: ['REGIONAL'] },
+      });
     });
   });
 
@@ -255,9 +288,14 @@ describe('the application stack of an environment (Lex in the same region)', () 
       const { canary } = dev.stack;
       const [[, group]] = ofType(t, 'AWS::CodeDeploy::DeploymentGroup');
       expect(group.Properties.DeploymentConfigName).toBe('CodeDeployDefault.LambdaCanary10Percent5Minutes');
-      expect(group.Properties.AutoRollbackConfiguration).toEqual({ Enabled: true, Events: expect.arrayContaining(['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_REQUEST', 'DEPLOYMENT_STOP_ON_ALARM']) });
+      expect(group.Properties.AutoRollbackConfiguration).toEqual({
+        Enabled: true,
+        Events: expect.arrayContaining(['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_REQUEST', 'DEPLOYMENT_STOP_ON_ALARM']),
+      });
       expect(group.Properties.AlarmConfiguration.Enabled).toBe(true);
-      expect(references(group.Properties.AlarmConfiguration.Alarms)).toEqual(new Set([canary.functionErrors, canary.api5xx, canary.errorLogs].map(dev.id)));
+      expect(references(group.Properties.AlarmConfiguration.Alarms)).toEqual(
+        new Set([canary.functionErrors, canary.api5xx, canary.errorLogs].map(dev.id)),
+      );
       // CloudFormation hands every change of the alias to that deployment group.
       const alias = resources(t)[dev.id(dev.stack.liveAlias)];
       expect(alias.UpdatePolicy.CodeDeployLambdaAliasUpdate.DeploymentGroupName).toEqual({ Ref: dev.id(canary.deploymentGroup) });
@@ -265,7 +303,16 @@ describe('the application stack of an environment (Lex in the same region)', () 
 
     it('alarms on a single failed invocation of the live alias in a minute', () => {
       const alarm = resources(t)[dev.id(dev.stack.canary.functionErrors)].Properties;
-      expect(alarm).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Errors', Statistic: 'Sum', Period: 60, Threshold: 1, EvaluationPeriods: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching' });
+      expect(alarm).toMatchObject({
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Statistic: 'Sum',
+        Period: 60,
+        Threshold: 1,
+        EvaluationPeriods: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      });
       const dims = Object.fromEntries(alarm.Dimensions.map((d: any) => [d.Name, d.Value]));
       expect(references(dims.FunctionName)).toEqual(new Set([dev.id(dev.stack.functions.http)]));
       expect(JSON.stringify(dims.Resource)).toContain(':live');
@@ -273,19 +320,39 @@ describe('the application stack of an environment (Lex in the same region)', () 
 
     it('alarms on a single 5xx answer of the API stage in a minute', () => {
       const alarm = resources(t)[dev.id(dev.stack.canary.api5xx)].Properties;
-      expect(alarm).toMatchObject({ Namespace: 'AWS/ApiGateway', MetricName: '5XXError', Statistic: 'Sum', Period: 60, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+      expect(alarm).toMatchObject({
+        Namespace: 'AWS/ApiGateway',
+        MetricName: '5XXError',
+        Statistic: 'Sum',
+        Period: 60,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
       // By name: a reference to the stage would close a cycle (alias update policy → deployment group → alarm → stage → alias).
-      expect(alarm.Dimensions).toEqual([{ Name: 'ApiName', Value: 'VendingBot-Dev' }, { Name: 'Stage', Value: 'api' }]);
+      expect(alarm.Dimensions).toEqual([
+        { Name: 'ApiName', Value: 'VendingBot-Dev' },
+        { Name: 'Stage', Value: 'api' },
+      ]);
     });
 
     it('alarms on a single error-level log line of the HTTP function in a minute', () => {
       const alarm = resources(t)[dev.id(dev.stack.canary.errorLogs)].Properties;
-      expect(alarm).toMatchObject({ Namespace: 'VendingBot/Dev', MetricName: 'HttpErrorLogLines', Statistic: 'Sum', Period: 60, Threshold: 1 });
-      const filter = ofType(t, 'AWS::Logs::MetricFilter').find(([, f]) => f.Properties.MetricTransformations[0].MetricName === 'HttpErrorLogLines')![1].Properties;
+      expect(alarm).toMatchObject({
+        Namespace: 'VendingBot/Dev',
+        MetricName: 'HttpErrorLogLines',
+        Statistic: 'Sum',
+        Period: 60,
+        Threshold: 1,
+      });
+      const filter = ofType(t, 'AWS::Logs::MetricFilter').find(
+        ([, f]) => f.Properties.MetricTransformations[0].MetricName === 'HttpErrorLogLines',
+      )![1].Properties;
       expect(ERROR_LOG_PATTERN).toBe('{ $.level = "error" || $.level = "fatal" }');
       expect(filter.FilterPattern).toBe(ERROR_LOG_PATTERN);
       expect(filter.LogGroupName).toEqual({ Ref: dev.id(dev.stack.functions.logGroups.http) });
-      expect(filter.MetricTransformations).toEqual([{ MetricNamespace: 'VendingBot/Dev', MetricName: 'HttpErrorLogLines', MetricValue: '1' }]);
+      expect(filter.MetricTransformations).toEqual([
+        { MetricNamespace: 'VendingBot/Dev', MetricName: 'HttpErrorLogLines', MetricValue: '1' },
+      ]);
     });
   });
 
@@ -332,7 +399,9 @@ describe('the application stack of an environment (Lex in the same region)', () 
         MaximumRecordAgeInSeconds: 86400,
         DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [dev.id(dev.stack.failedEvents), 'Arn'] } } },
       });
-      expect(mapping.Properties.FilterCriteria.Filters.map((f: any) => JSON.parse(f.Pattern))).toEqual([{ dynamodb: { NewImage: { pk: { S: [{ prefix: 'REQ#' }] } } } }]);
+      expect(mapping.Properties.FilterCriteria.Filters.map((f: any) => JSON.parse(f.Pattern))).toEqual([
+        { dynamodb: { NewImage: { pk: { S: [{ prefix: 'REQ#' }] } } } },
+      ]);
     });
   });
 
@@ -342,21 +411,35 @@ describe('the application stack of an environment (Lex in the same region)', () 
 
     it('lets the HTTP function use the table, the Lex bot alias and the secret, nothing else', () => {
       expect(actionsOf(t, dev.id(dev.stack.functions.httpRole))).toEqual(sorted(logActions, TABLE_ACTIONS, LEX_ACTIONS, SECRET_ACTIONS));
-      expect(TABLE_ACTIONS).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem', 'dynamodb:Query']);
+      expect(TABLE_ACTIONS).toEqual([
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:ConditionCheckItem',
+        'dynamodb:Query',
+      ]);
       expect(LEX_ACTIONS).toEqual(['lex:RecognizeText', 'lex:DeleteSession']);
       expect(SECRET_ACTIONS).toEqual(['secretsmanager:GetSecretValue']);
     });
 
-    it('lets the Control Tower event function use the table and the secret, park a failed event, describe the event\'s account and read Account Factory records', () => {
+    it("lets the Control Tower event function use the table and the secret, park a failed event, describe the event's account and read Account Factory records", () => {
       expect(actionsOf(t, dev.id(dev.stack.functions.eventRole))).toEqual(
-        sorted(logActions, TABLE_ACTIONS, SECRET_ACTIONS, ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'], ACCOUNT_DIRECTORY_ACTIONS, EVENT_RECORD_ACTIONS),
+        sorted(
+          logActions,
+          TABLE_ACTIONS,
+          SECRET_ACTIONS,
+          ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
+          ACCOUNT_DIRECTORY_ACTIONS,
+          EVENT_RECORD_ACTIONS,
+        ),
       );
       // Organizations DescribeAccount (app/adapters/organizations/directory.ts) and DescribeRecord (Provisioner.complete), nothing that writes.
       expect(ACCOUNT_DIRECTORY_ACTIONS).toEqual(['organizations:DescribeAccount']);
       expect(EVENT_RECORD_ACTIONS).toEqual(['servicecatalog:DescribeRecord']);
     });
 
-    it('limits the event function\'s DescribeAccount to accounts of an organization this account manages, and its DescribeRecord to reading', () => {
+    it("limits the event function's DescribeAccount to accounts of an organization this account manages, and its DescribeRecord to reading", () => {
       const statements = statementsOf(t, dev.id(dev.stack.functions.eventRole));
       const find = (action: string) => statements.filter((s) => s.Action.includes(action));
       const [describeAccount] = find('organizations:DescribeAccount');
@@ -372,18 +455,45 @@ describe('the application stack of an environment (Lex in the same region)', () 
       const streamRead = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'];
       const dlq = ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'];
       expect(actionsOf(t, dev.id(dev.stack.functions.provisionerRole))).toEqual(
-        sorted(logActions, TABLE_ACTIONS, streamRead, dlq, TOPIC_ACTIONS, SECRET_ACTIONS, ACCOUNT_FACTORY_LAUNCH_ACTIONS, ACCOUNT_FACTORY_RECORD_ACTIONS, ct.identityCenter, ct.controlTower, ct.organizations, ct.template, PROVISIONED_STACK_ACTIONS, TEMPLATE_CHECK_ACTIONS),
+        sorted(
+          logActions,
+          TABLE_ACTIONS,
+          streamRead,
+          dlq,
+          TOPIC_ACTIONS,
+          SECRET_ACTIONS,
+          ACCOUNT_FACTORY_LAUNCH_ACTIONS,
+          ACCOUNT_FACTORY_RECORD_ACTIONS,
+          ct.identityCenter,
+          ct.controlTower,
+          ct.organizations,
+          ct.template,
+          PROVISIONED_STACK_ACTIONS,
+          TEMPLATE_CHECK_ACTIONS,
+        ),
       );
       expect(TOPIC_ACTIONS).toEqual(['sns:Publish']);
       // The Control Tower guide's example policy for provisioning accounts from a Lambda function lists these two besides the others.
-      expect(actionsOf(t, dev.id(dev.stack.functions.provisionerRole))).toEqual(expect.arrayContaining(['organizations:DescribeOrganization', 'sso:DescribeRegisteredRegions']));
-      expect(ct.organizations).toEqual(['organizations:CreateAccount', 'organizations:DescribeCreateAccountStatus', 'organizations:DescribeOrganization']);
+      expect(actionsOf(t, dev.id(dev.stack.functions.provisionerRole))).toEqual(
+        expect.arrayContaining(['organizations:DescribeOrganization', 'sso:DescribeRegisteredRegions']),
+      );
+      expect(ct.organizations).toEqual([
+        'organizations:CreateAccount',
+        'organizations:DescribeCreateAccountStatus',
+        'organizations:DescribeOrganization',
+      ]);
       expect(ACCOUNT_FACTORY_LAUNCH_ACTIONS.concat(ACCOUNT_FACTORY_RECORD_ACTIONS).sort()).toEqual(
-        ['servicecatalog:DescribeProduct', 'servicecatalog:ListLaunchPaths', 'servicecatalog:ProvisionProduct', 'servicecatalog:DescribeProvisionedProduct', 'servicecatalog:DescribeRecord'].sort(),
+        [
+          'servicecatalog:DescribeProduct',
+          'servicecatalog:ListLaunchPaths',
+          'servicecatalog:ProvisionProduct',
+          'servicecatalog:DescribeProvisionedProduct',
+          'servicecatalog:DescribeRecord',
+        ].sort(),
       );
     });
 
-    it('names every action: no wildcard in any function\'s actions, and no managed policy on their roles', () => {
+    it("names every action: no wildcard in any function's actions, and no managed policy on their roles", () => {
       const { httpRole, eventRole, provisionerRole } = dev.stack.functions;
       for (const role of [httpRole, eventRole, provisionerRole]) {
         for (const action of actionsOf(t, dev.id(role))) expect(action).not.toContain('*');
@@ -396,7 +506,10 @@ describe('the application stack of an environment (Lex in the same region)', () 
 
     it('grants each action on its own resource: the table and its indexes, the bot alias, the topic, the secret', () => {
       const { stack, id } = dev;
-      const resourcesOf = (roleId: string, action: string) => statementsOf(t, roleId).filter((s) => s.Action.includes(action)).flatMap((s) => s.Resource);
+      const resourcesOf = (roleId: string, action: string) =>
+        statementsOf(t, roleId)
+          .filter((s) => s.Action.includes(action))
+          .flatMap((s) => s.Resource);
       const table = { 'Fn::GetAtt': [id(stack.table), 'Arn'] };
       for (const role of [stack.functions.httpRole, stack.functions.eventRole, stack.functions.provisionerRole]) {
         for (const action of TABLE_ACTIONS) {
@@ -404,7 +517,8 @@ describe('the application stack of an environment (Lex in the same region)', () 
         }
         expect(resourcesOf(id(role), 'secretsmanager:GetSecretValue')).toEqual([{ Ref: id(stack.secret) }]);
       }
-      for (const action of LEX_ACTIONS) expect(resourcesOf(id(stack.functions.httpRole), action)).toEqual([{ 'Fn::GetAtt': [id(stack.lexBot!.alias), 'Arn'] }]);
+      for (const action of LEX_ACTIONS)
+        expect(resourcesOf(id(stack.functions.httpRole), action)).toEqual([{ 'Fn::GetAtt': [id(stack.lexBot!.alias), 'Arn'] }]);
       expect(resourcesOf(id(stack.functions.provisionerRole), 'sns:Publish')).toEqual([{ Ref: id(stack.topic) }]);
     });
 
@@ -413,7 +527,9 @@ describe('the application stack of an environment (Lex in the same region)', () 
       const find = (action: string) => statements.find((s) => s.Action.includes(action))!;
       expect(find('servicecatalog:DescribeRecord').Condition).toEqual({ StringEquals: { 'servicecatalog:roleLevel': 'self' } });
       expect(find('s3:GetObject').Condition).toEqual({ StringEquals: { 's3:ExistingObjectTag/servicecatalog:provisioning': 'true' } });
-      const scStacks = ['stack', 'changeSet'].map((resource) => dev.stack.resolve(dev.stack.formatArn({ service: 'cloudformation', resource, resourceName: 'SC-*' })));
+      const scStacks = ['stack', 'changeSet'].map((resource) =>
+        dev.stack.resolve(dev.stack.formatArn({ service: 'cloudformation', resource, resourceName: 'SC-*' })),
+      );
       expect(find('cloudformation:CreateStack').Resource).toEqual(expect.arrayContaining(scStacks));
       expect(find('cloudformation:CreateStack').Resource).toHaveLength(2);
       expect(JSON.stringify(scStacks)).toContain(`:cloudformation:${REGION}:${ACCOUNTS.Dev}:stack/SC-*`);
@@ -468,7 +584,7 @@ describe('the application stack of an environment (Lex in the same region)', () 
   });
 
   describe('SNS approval e-mail', () => {
-    it('subscribes the approvers\' address from a parameter, filtered on the messages addressed to it', () => {
+    it("subscribes the approvers' address from a parameter, filtered on the messages addressed to it", () => {
       expect(t.toJSON().Parameters.ApproverEmail).toMatchObject({ Type: 'String', Default: 'approvers@example.com' });
       const [[, subscription]] = ofType(t, 'AWS::SNS::Subscription');
       expect(subscription.Properties).toEqual({
@@ -484,7 +600,9 @@ describe('the application stack of an environment (Lex in the same region)', () 
       const topic = resources(t)[dev.id(dev.stack.topic)].Properties;
       expect(JSON.stringify(topic.KmsMasterKeyId)).toContain('alias/aws/sns');
       const [[, policy]] = ofType(t, 'AWS::SNS::TopicPolicy');
-      expect(policy.Properties.PolicyDocument.Statement).toEqual([expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]);
+      expect(policy.Properties.PolicyDocument.Statement).toEqual([
+        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      ]);
     });
   });
 
@@ -510,18 +628,25 @@ describe('the application stack of an environment (Lex in the same region)', () 
       const m = dev.stack.monitoring;
       const alarm = (a: IConstruct) => resources(t)[dev.id(a)].Properties;
       expect(alarm(m.backgroundErrors).Metrics.find((x: any) => x.Expression).Expression).toBe('e0+e1+e2');
-      expect(alarm(m.backgroundErrorLogs)).toMatchObject({ Namespace: 'VendingBot/Dev', MetricName: 'BackgroundErrorLogLines', Threshold: 1 });
+      expect(alarm(m.backgroundErrorLogs)).toMatchObject({
+        Namespace: 'VendingBot/Dev',
+        MetricName: 'BackgroundErrorLogLines',
+        Threshold: 1,
+      });
       expect(alarm(m.failedEvents)).toMatchObject({ Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 1 });
       expect(alarm(m.streamIteratorAge)).toMatchObject({ MetricName: 'IteratorAge', Statistic: 'Maximum', Threshold: 15 * 60 * 1000 });
       expect(ofType(t, 'AWS::CloudWatch::Alarm')).toHaveLength(7);
     });
 
-    it('counts requests by state from the app\'s log lines about them', () => {
+    it("counts requests by state from the app's log lines about them", () => {
       const filters = ofType(t, 'AWS::Logs::MetricFilter').map(([, f]) => f.Properties);
       const byMetric = (name: string) => filters.filter((f) => f.MetricTransformations[0].MetricName === name);
       expect(byMetric('RequestsCreated').map((f) => f.FilterPattern)).toEqual(['{ $.msg = "request created" }']);
       const transitions = byMetric('RequestTransitions');
-      expect(transitions[0]).toMatchObject({ FilterPattern: '{ $.msg = "request transition" }', MetricTransformations: [{ Dimensions: [{ Key: 'To', Value: '$.to' }] }] });
+      expect(transitions[0]).toMatchObject({
+        FilterPattern: '{ $.msg = "request transition" }',
+        MetricTransformations: [{ Dimensions: [{ Key: 'To', Value: '$.to' }] }],
+      });
       // Every function that moves requests along logs transitions: decisions, the queue, events, the schedule.
       expect(transitions.map((f) => f.LogGroupName)).toEqual(
         (['http', 'controlTowerEvent', 'reconcile', 'stream'] as const).map((n) => ({ Ref: dev.id(dev.stack.functions.logGroups[n]) })),
@@ -532,7 +657,18 @@ describe('the application stack of an environment (Lex in the same region)', () 
       const [[, dashboard]] = ofType(t, 'AWS::CloudWatch::Dashboard');
       expect(dashboard.Properties.DashboardName).toBe('VendingBot-Dev');
       const body = JSON.stringify(dashboard.Properties.DashboardBody);
-      for (const text of ['Requests by state', 'RequestsCreated', 'RequestTransitions', 'SUCCEEDED', 'FAILED', 'Errors', '5XXError', 'Latency', 'IteratorAge']) expect(body).toContain(text);
+      for (const text of [
+        'Requests by state',
+        'RequestsCreated',
+        'RequestTransitions',
+        'SUCCEEDED',
+        'FAILED',
+        'Errors',
+        '5XXError',
+        'Latency',
+        'IteratorAge',
+      ])
+        expect(body).toContain(text);
     });
   });
 
@@ -549,13 +685,13 @@ describe('the application stack of an environment (Lex in the same region)', () 
     expect(dev.stack.apiUrlOutput.node.id).toBe('ApiUrl');
   });
 
-  it('builds the Lex bot in this stack when the Lex region is the stack\'s', () => {
+  it("builds the Lex bot in this stack when the Lex region is the stack's", () => {
     expect(dev.stage.lex).toBeUndefined();
     expect(ofType(t, 'AWS::Lex::Bot')).toHaveLength(1);
     expect(ofType(t, 'AWS::Lex::BotAlias')).toHaveLength(1);
   });
 
-  it('passes cdk-nag\'s AwsSolutions rules: every finding left is acknowledged with its reason (infra/lib/nag.ts)', () => {
+  it("passes cdk-nag's AwsSolutions rules: every finding left is acknowledged with its reason (infra/lib/nag.ts)", () => {
     expect(nagFindings(dev.stage)).toEqual([]);
   });
 });
@@ -579,7 +715,7 @@ describe('the Prod environment', () => {
     }
   });
 
-  it('passes cdk-nag\'s AwsSolutions rules and synthesizes', () => {
+  it("passes cdk-nag's AwsSolutions rules and synthesizes", () => {
     expect(() => prod.app.synth()).not.toThrow();
     expect(nagFindings(prod.stage)).toEqual([]);
   });
@@ -604,7 +740,7 @@ describe('an environment whose Lex region is another one', () => {
     }
   });
 
-  it('gives the functions the bot\'s ids and region across regions, and the HTTP function Lex on that alias only', () => {
+  it("gives the functions the bot's ids and region across regions, and the HTTP function Lex on that alias only", () => {
     const env = ofType(staging.template, 'AWS::Lambda::Function')
       .map(([, f]) => f.Properties.Environment?.Variables)
       .filter((v) => v?.TABLE_NAME);
@@ -617,14 +753,16 @@ describe('an environment whose Lex region is another one', () => {
       expect(JSON.stringify(vars.LEX_BOT_ID)).toMatch(/LexBot\w*Id/);
       expect(JSON.stringify(vars.LEX_BOT_ALIAS_ID)).toMatch(/LexAlias\w*BotAliasId/);
     }
-    const lexStatements = statementsOf(staging.template, staging.id(staging.stack.functions.httpRole)).filter((s) => s.Action.includes('lex:RecognizeText'));
+    const lexStatements = statementsOf(staging.template, staging.id(staging.stack.functions.httpRole)).filter((s) =>
+      s.Action.includes('lex:RecognizeText'),
+    );
     expect(lexStatements).toHaveLength(1);
     expect(lexStatements[0].Action.sort()).toEqual([...LEX_ACTIONS].sort());
     expect(JSON.stringify(lexStatements[0].Resource)).toMatch(/LexAlias\w*Arn/);
     expect(staging.stack.dependencies).toContain(staging.stage.lex);
   });
 
-  it('passes cdk-nag\'s AwsSolutions rules on both stacks and synthesizes', () => {
+  it("passes cdk-nag's AwsSolutions rules on both stacks and synthesizes", () => {
     expect(() => staging.app.synth()).not.toThrow();
     expect(nagFindings(staging.stage)).toEqual([]);
   });
@@ -634,7 +772,12 @@ describe('an environment whose Lex region is another one', () => {
     const app = new App();
     expect(
       () =>
-        new AppStack(app, 'Lonely', { stageName: 'Dev', deployment, settings: deployment.stages.dev, env: { account: ACCOUNTS.Dev, region: REGION } }),
+        new AppStack(app, 'Lonely', {
+          stageName: 'Dev',
+          deployment,
+          settings: deployment.stages.dev,
+          env: { account: ACCOUNTS.Dev, region: REGION },
+        }),
     ).toThrow(/lexRegion us-east-1 differs/);
   });
 });

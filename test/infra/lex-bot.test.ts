@@ -25,7 +25,8 @@ function synth(botModel: BotModel = model) {
   const stack = new Stack(app, 'BotStack', { env: { account: '111111111111', region: 'eu-west-1' } });
   const bot = new LexBot(stack, 'Lex', { model: botModel, organizationalUnits: OUS, botName: 'VendingBot-Dev-Bot' });
   const template = Template.fromStack(stack);
-  const id = (c: { node: { defaultChild?: unknown } } | CfnElement) => stack.getLogicalId(((c as any).node?.defaultChild ?? c) as CfnElement);
+  const id = (c: { node: { defaultChild?: unknown } } | CfnElement) =>
+    stack.getLogicalId(((c as any).node?.defaultChild ?? c) as CfnElement);
   return { stack, bot, template, id };
 }
 
@@ -38,7 +39,7 @@ const intent = (name: string) => locale.Intents.find((i: any) => i.Name === name
 const messages = (spec: any): string[] => spec.MessageGroupsList.map((g: any) => g.Message.PlainTextMessage.Value);
 
 describe('the Lex bot built from manifest/bot.yml', () => {
-  it('is one bot with one locale, the model\'s idle session TTL, not child-directed, built on every change', () => {
+  it("is one bot with one locale, the model's idle session TTL, not child-directed, built on every change", () => {
     expect(ofType('AWS::Lex::Bot')).toHaveLength(1);
     expect(botResource.Properties).toMatchObject({
       Name: 'VendingBot-Dev-Bot',
@@ -68,7 +69,7 @@ describe('the Lex bot built from manifest/bot.yml', () => {
     const lexIntent = intent(name);
     const slotNames = modelIntent.slots.map((s) => s.name);
 
-    it('has the model\'s description and sample utterances, slot references kept', () => {
+    it("has the model's description and sample utterances, slot references kept", () => {
       expect(lexIntent.Description).toBe(modelIntent.description);
       expect(lexIntent.SampleUtterances.map((u: any) => u.Utterance)).toEqual(modelIntent.sampleUtterances);
       for (const u of lexIntent.SampleUtterances) {
@@ -76,7 +77,7 @@ describe('the Lex bot built from manifest/bot.yml', () => {
       }
     });
 
-    it('asks for its slots in the model\'s order, each with its slot type, prompt and retry prompt', () => {
+    it("asks for its slots in the model's order, each with its slot type, prompt and retry prompt", () => {
       expect((lexIntent.Slots ?? []).map((s: any) => [s.Name, s.SlotTypeName])).toEqual(modelIntent.slots.map((s) => [s.name, s.type]));
       expect(lexIntent.SlotPriorities ?? []).toEqual(modelIntent.slots.map((s, i) => ({ Priority: i + 1, SlotName: s.name })));
       for (const slot of modelIntent.slots) {
@@ -109,7 +110,7 @@ describe('the Lex bot built from manifest/bot.yml', () => {
       expect(confirmation.FailureNextStep).toEqual({ DialogAction: { Type: 'EndConversation' } });
     });
 
-    it('closes with the model\'s response when the bot answers by itself, and says nothing otherwise', () => {
+    it("closes with the model's response when the bot answers by itself, and says nothing otherwise", () => {
       if (modelIntent.response) {
         expect(lexIntent.IntentClosingSetting).toMatchObject({ IsActive: true });
         expect(messages(lexIntent.IntentClosingSetting.ClosingResponse)).toEqual([expected(modelIntent.response)]);
@@ -119,13 +120,16 @@ describe('the Lex bot built from manifest/bot.yml', () => {
     });
 
     it('references only its own slots ({Slot}) and session attributes ([name]) in what it says', () => {
-      const text = JSON.stringify(lexIntent.Slots ?? []) + JSON.stringify(lexIntent.IntentConfirmationSetting ?? {}) + JSON.stringify(lexIntent.IntentClosingSetting ?? {});
+      const text =
+        JSON.stringify(lexIntent.Slots ?? []) +
+        JSON.stringify(lexIntent.IntentConfirmationSetting ?? {}) +
+        JSON.stringify(lexIntent.IntentClosingSetting ?? {});
       for (const [, ref] of text.matchAll(/\{(\w+)\}/g)) expect(slotNames).toContain(ref);
       for (const [, ref] of text.matchAll(/\[(\w+)\]/g)) expect(ATTRIBUTES).toContain(ref);
     });
   });
 
-  it('renders the confirmation\'s {AccountName}, which is no slot, as the session attribute [AccountName]', () => {
+  it("renders the confirmation's {AccountName}, which is no slot, as the session attribute [AccountName]", () => {
     const vend = model.intents.find((i) => i.confirmation?.prompt.includes('{AccountName}'))!;
     const prompt = messages(intent(vend.name).IntentConfirmationSetting.PromptSpecification)[0];
     expect(prompt).toContain('[AccountName]');
@@ -138,15 +142,18 @@ describe('the Lex bot built from manifest/bot.yml', () => {
     expect(intent(CANCEL_INTENT).SampleUtterances).toBeUndefined();
   });
 
-  it('has the required FallbackIntent, which says the model\'s fallback message', () => {
-    expect(intent(FALLBACK_INTENT)).toMatchObject({ ParentIntentSignature: 'AMAZON.FallbackIntent', IntentClosingSetting: { IsActive: true } });
+  it("has the required FallbackIntent, which says the model's fallback message", () => {
+    expect(intent(FALLBACK_INTENT)).toMatchObject({
+      ParentIntentSignature: 'AMAZON.FallbackIntent',
+      IntentClosingSetting: { IsActive: true },
+    });
     expect(messages(intent(FALLBACK_INTENT).IntentClosingSetting.ClosingResponse)).toEqual([expected(model.messages.fallback)]);
   });
 
   describe('slot types', () => {
     const slotType = (name: string) => locale.SlotTypes.find((t: any) => t.Name === name);
 
-    it('defines every slot type the slots use, besides Lex\'s built-ins', () => {
+    it("defines every slot type the slots use, besides Lex's built-ins", () => {
       const used = new Set(model.intents.flatMap((i) => i.slots.map((s) => s.type)));
       for (const type of used) {
         if (type.startsWith('AMAZON.')) continue;
@@ -155,23 +162,32 @@ describe('the Lex bot built from manifest/bot.yml', () => {
       expect(locale.SlotTypes.map((t: any) => t.Name)).toEqual(Object.keys(model.slotTypes));
     });
 
-    it.each(Object.entries(model.slotTypes).filter(([, t]) => 'values' in t))('%s: the model\'s values and synonyms, resolved to the canonical value', (name, type) => {
-      const lexType = slotType(name);
-      expect(lexType.Description).toBe(type.description);
-      expect(lexType.ValueSelectionSetting).toEqual({ ResolutionStrategy: 'TOP_RESOLUTION' });
-      const values = 'values' in type ? type.values : [];
-      expect(lexType.SlotTypeValues.map((v: any) => v.SampleValue.Value)).toEqual(values.map((v) => v.value));
-      for (const v of values) {
-        const synonyms: string[] = (lexType.SlotTypeValues.find((x: any) => x.SampleValue.Value === v.value).Synonyms ?? []).map((s: any) => s.Value);
-        // Every synonym of the model, except one that is the value itself (Lex matches the value anyway).
-        expect(synonyms.sort()).toEqual(v.synonyms.filter((s) => s.toLowerCase() !== v.value.toLowerCase()).sort());
-      }
-    });
+    it.each(Object.entries(model.slotTypes).filter(([, t]) => 'values' in t))(
+      "%s: the model's values and synonyms, resolved to the canonical value",
+      (name, type) => {
+        const lexType = slotType(name);
+        expect(lexType.Description).toBe(type.description);
+        expect(lexType.ValueSelectionSetting).toEqual({ ResolutionStrategy: 'TOP_RESOLUTION' });
+        const values = 'values' in type ? type.values : [];
+        expect(lexType.SlotTypeValues.map((v: any) => v.SampleValue.Value)).toEqual(values.map((v) => v.value));
+        for (const v of values) {
+          const synonyms: string[] = (lexType.SlotTypeValues.find((x: any) => x.SampleValue.Value === v.value).Synonyms ?? []).map(
+            (s: any) => s.Value,
+          );
+          // Every synonym of the model, except one that is the value itself (Lex matches the value anyway).
+          expect(synonyms.sort()).toEqual(v.synonyms.filter((s) => s.toLowerCase() !== v.value.toLowerCase()).sort());
+        }
+      },
+    );
 
-    it('takes the OrganizationalUnits values from the deployment\'s OU names, without the (ou-...) part', () => {
+    it("takes the OrganizationalUnits values from the deployment's OU names, without the (ou-...) part", () => {
       const [name] = Object.entries(model.slotTypes).find(([, t]) => 'valuesFrom' in t && t.valuesFrom === 'organizationalUnits')!;
       const lexType = slotType(name);
-      expect(lexType.SlotTypeValues).toEqual([{ SampleValue: { Value: 'Experiment' } }, { SampleValue: { Value: 'Demos' } }, { SampleValue: { Value: 'Sandbox Workloads' } }]);
+      expect(lexType.SlotTypeValues).toEqual([
+        { SampleValue: { Value: 'Experiment' } },
+        { SampleValue: { Value: 'Demos' } },
+        { SampleValue: { Value: 'Sandbox Workloads' } },
+      ]);
       expect(lexType.ValueSelectionSetting).toEqual({ ResolutionStrategy: 'TOP_RESOLUTION' });
       expect(JSON.stringify(lexType)).not.toContain('ou-');
     });
@@ -216,7 +232,9 @@ describe('the Lex bot built from manifest/bot.yml', () => {
 
     it('runs the bot with a role Lex assumes, with no permissions (text only: no Polly, Comprehend, logs or code hooks)', () => {
       const role = resources[id(bot.role)];
-      expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lexv2.amazonaws.com' } }]);
+      expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+        { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lexv2.amazonaws.com' } },
+      ]);
       expect(role.Properties.ManagedPolicyArns).toBeUndefined();
       expect(role.Properties.Policies).toBeUndefined();
       expect(ofType('AWS::IAM::Policy')).toHaveLength(0);
@@ -231,7 +249,7 @@ describe('the conversion rules', () => {
     );
   });
 
-  it('refuses a sample utterance that references anything but the intent\'s slots', () => {
+  it("refuses a sample utterance that references anything but the intent's slots", () => {
     expect(toLexUtterance('A {AccountType} account', ['AccountType'])).toBe('A {AccountType} account');
     expect(() => toLexUtterance('Hello {firstName}', ['AccountType'])).toThrow(/\{firstName\}/);
   });

@@ -11,13 +11,17 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildApp } from '../../infra/bin/vending';
-import { deploymentSettings, type DeploymentSettings } from '../../infra/lib/config';
+import { type DeploymentSettings, deploymentSettings } from '../../infra/lib/config';
 import { ACCEPTED_PIPELINE_FINDINGS, BUILD_IMAGE, PipelineStack, smokeTestCommands } from '../../infra/lib/pipeline-stack';
 import { bundle } from '../../scripts/bundle';
 import { startApp } from '../support/app';
 
 const root = join(__dirname, '..', '..');
-const cdkJson = JSON.parse(readFileSync(join(root, 'cdk.json'), 'utf8')) as { app: string; notices?: boolean; context: Record<string, unknown> };
+const cdkJson = JSON.parse(readFileSync(join(root, 'cdk.json'), 'utf8')) as {
+  app: string;
+  notices?: boolean;
+  context: Record<string, unknown>;
+};
 
 const PIPELINE = { account: '111111111111', region: 'eu-west-1' };
 const STAGES = {
@@ -81,7 +85,12 @@ const stageNamed = (name: string): PipelineStage => {
 };
 const actionNamed = (stage: string, name: string | RegExp): Action => {
   const found = stageNamed(stage).Actions.find((a) => (typeof name === 'string' ? a.Name === name : name.test(a.Name)));
-  if (!found) throw new Error(`no action ${name} in ${stage}: ${stageNamed(stage).Actions.map((a) => a.Name).join(', ')}`);
+  if (!found)
+    throw new Error(
+      `no action ${name} in ${stage}: ${stageNamed(stage)
+        .Actions.map((a) => a.Name)
+        .join(', ')}`,
+    );
   return found;
 };
 /** The artifact the source action outputs (the repository at the revision being released). */
@@ -105,7 +114,11 @@ describe('the pipeline stack', () => {
   it('lives in the pipeline account and region from context, as a CodePipeline V2', () => {
     expect(stack.account).toBe(PIPELINE.account);
     expect(stack.region).toBe(PIPELINE.region);
-    template.hasResourceProperties('AWS::CodePipeline::Pipeline', { Name: 'VendingBot', PipelineType: 'V2', RestartExecutionOnUpdate: true });
+    template.hasResourceProperties('AWS::CodePipeline::Pipeline', {
+      Name: 'VendingBot',
+      PipelineType: 'V2',
+      RestartExecutionOnUpdate: true,
+    });
   });
 
   it('takes its source from the repository and branch through the CodeConnections connection', () => {
@@ -149,7 +162,9 @@ describe('the pipeline stack', () => {
     expect(spec.artifacts).toMatchObject({ 'base-directory': 'cdk.out' });
     const project = projectOf(synth);
     expect(project.Environment).toMatchObject({ Image: BUILD_IMAGE, ComputeType: 'BUILD_GENERAL1_MEDIUM', PrivilegedMode: false });
-    expect(project.Environment.EnvironmentVariables).toEqual(expect.arrayContaining([{ Name: 'CHROMIUM_PATH', Type: 'PLAINTEXT', Value: '/usr/bin/chromium' }]));
+    expect(project.Environment.EnvironmentVariables).toEqual(
+      expect.arrayContaining([{ Name: 'CHROMIUM_PATH', Type: 'PLAINTEXT', Value: '/usr/bin/chromium' }]),
+    );
     expect(BUILD_IMAGE).toMatch(/bookworm/);
   });
 
@@ -169,7 +184,7 @@ describe('the pipeline stack', () => {
     for (const a of stageNamed('Prod').Actions.filter((x) => x !== approval)) expect(a.RunOrder).toBeGreaterThan(approval.RunOrder);
   });
 
-  it('deploys every stage into its own account and region, through that account\'s bootstrap roles', () => {
+  it("deploys every stage into its own account and region, through that account's bootstrap roles", () => {
     for (const [name, env] of Object.entries(STAGES)) {
       const deploys = stageNamed(name).Actions.filter((a) => a.ActionTypeId.Provider === 'CloudFormation');
       expect(deploys.length).toBeGreaterThanOrEqual(2); // prepare (change set) and execute, per stack
@@ -195,7 +210,9 @@ describe('the pipeline stack', () => {
       }
     }
     // Dev's Lex bot lives in its Lex region (context lexRegion), still in Dev's account, deployed before the app stack.
-    const lex = stageNamed('Dev').Actions.filter((a) => a.Configuration?.StackName === 'VendingBot-Dev-Lex' || a.Name.startsWith('VendingBot-Dev-Lex.'));
+    const lex = stageNamed('Dev').Actions.filter(
+      (a) => a.Configuration?.StackName === 'VendingBot-Dev-Lex' || a.Name.startsWith('VendingBot-Dev-Lex.'),
+    );
     expect(lex.length).toBeGreaterThanOrEqual(2);
     for (const a of lex) {
       expect(a.Region).toBe('eu-west-2');
@@ -205,14 +222,20 @@ describe('the pipeline stack', () => {
     expect(Math.min(...app.map((a) => a.RunOrder))).toBeGreaterThan(Math.max(...lex.map((a) => a.RunOrder)));
   });
 
-  it('encrypts artifacts with rotating KMS keys that the other accounts\' deploy roles may use (cross-account keys)', () => {
+  it("encrypts artifacts with rotating KMS keys that the other accounts' deploy roles may use (cross-account keys)", () => {
     template.hasResourceProperties('AWS::KMS::Key', {
       EnableKeyRotation: true,
       KeyPolicy: {
         Statement: Match.arrayWith([
           Match.objectLike({
             Action: Match.arrayWith(['kms:Decrypt']),
-            Principal: { AWS: Match.arrayWith([Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(':iam::222222222222:role/cdk-hnb659fds-deploy-role-')])] })]) },
+            Principal: {
+              AWS: Match.arrayWith([
+                Match.objectLike({
+                  'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(':iam::222222222222:role/cdk-hnb659fds-deploy-role-')])],
+                }),
+              ]),
+            },
           }),
         ]),
       },
@@ -235,7 +258,9 @@ describe('the pipeline stack', () => {
       expect(envOf(smoke)).toEqual([{ name: 'API_URL', type: 'PLAINTEXT', value: `#{${namespace}.ApiUrl}` }]);
       const commands = buildSpecOf(smoke).phases.build.commands.join('\n');
       expect(commands).toMatch(/curl [^\n]*"\$\{API_URL%\/\}\/healthz"[^\n]*test "\$code" = 200/);
-      expect(commands).toMatch(/curl [^\n]*--data [^\n]*Hi, I would like a new account please![^\n]*"\$\{API_URL%\/\}\/account"[^\n]*test "\$code" = 200 && grep -q '"state":"ElicitSlot"' turn\.json && grep -qF -- 'Hi Smoke, what account type do you want\? Production or Sandbox\?' turn\.json/);
+      expect(commands).toMatch(
+        /curl [^\n]*--data [^\n]*Hi, I would like a new account please![^\n]*"\$\{API_URL%\/\}\/account"[^\n]*test "\$code" = 200 && grep -q '"state":"ElicitSlot"' turn\.json && grep -qF -- 'Hi Smoke, what account type do you want\? Production or Sandbox\?' turn\.json/,
+      );
     });
 
     it('then load-tests it with the thresholds from context, failing the stage above them', () => {
@@ -248,7 +273,9 @@ describe('the pipeline stack', () => {
       const commands = buildSpecOf(load).phases.build.commands;
       expect(commands[0]).toMatch(/^npm ci\b/);
       // 45 s, 7 connections, at most 80% of Staging's API throttle (30 req/s), error rate <= 2%, p99 <= 2500 ms.
-      expect(commands).toContain('npm run load-test -- --url "$API_URL" --duration 45 --connections 7 --rate 24 --max-error-rate 0.02 --max-p99 2500');
+      expect(commands).toContain(
+        'npm run load-test -- --url "$API_URL" --duration 45 --connections 7 --rate 24 --max-error-rate 0.02 --max-p99 2500',
+      );
       expect(projectOf(load).Environment.Image).toBe(BUILD_IMAGE);
     });
   });
@@ -260,9 +287,13 @@ describe('the pipeline stack', () => {
       .filter((s) => s !== stack);
     expect(supportStacks.map((s) => s.region).sort()).toEqual(['eu-central-1', 'eu-west-2']);
     const findings = [stack, ...supportStacks].flatMap((scope) =>
-      new AwsSolutionsChecks().validateScope(scope).violations.flatMap((v) =>
-        (v.violatingResources as Array<{ constructPath: string }>).filter((r) => !stagePaths.some((p) => r.constructPath.startsWith(p))).map((r) => `${v.ruleName} at ${r.constructPath}`),
-      ),
+      new AwsSolutionsChecks()
+        .validateScope(scope)
+        .violations.flatMap((v) =>
+          (v.violatingResources as Array<{ constructPath: string }>)
+            .filter((r) => !stagePaths.some((p) => r.constructPath.startsWith(p)))
+            .map((r) => `${v.ruleName} at ${r.constructPath}`),
+        ),
     );
     expect(findings).toEqual([]);
     for (const accepted of ACCEPTED_PIPELINE_FINDINGS) expect(accepted.reason.length).toBeGreaterThan(40);
@@ -277,10 +308,15 @@ describe('the smoke test commands, run as CodeBuild runs them (sh, one command a
     try {
       for (const [i, command] of commands.entries()) {
         const code = await new Promise<number>((resolve) => {
-          execFile('sh', ['-c', command], { cwd, timeout: 60_000, env: { PATH: process.env.PATH, API_URL: apiUrl, CODEBUILD_BUILD_NUMBER: '42' } }, (err, stdout, stderr) => {
-            output += stdout + stderr;
-            resolve(err ? Number((err as { code?: number }).code ?? 1) : 0);
-          });
+          execFile(
+            'sh',
+            ['-c', command],
+            { cwd, timeout: 60_000, env: { PATH: process.env.PATH, API_URL: apiUrl, CODEBUILD_BUILD_NUMBER: '42' } },
+            (err, stdout, stderr) => {
+              output += stdout + stderr;
+              resolve(err ? Number((err as { code?: number }).code ?? 1) : 0);
+            },
+          );
         });
         if (code !== 0) return { failed: i, output };
       }
@@ -321,12 +357,12 @@ describe('the CDK app (infra/bin/vending.ts) and cdk.json', () => {
     expect(cdkJson.context['cli-telemetry']).toBe(false);
     const placeholder = deploymentSettings((key) => cdkJson.context[key]);
     expect(placeholder.accountFactoryPortfolioId).toBe('port-xxxxxxxx');
-    expect([placeholder.pipeline.account, placeholder.stages.dev.account, placeholder.stages.staging.account, placeholder.stages.prod.account]).toEqual([
-      '111111111111',
-      '222222222222',
-      '333333333333',
-      '444444444444',
-    ]);
+    expect([
+      placeholder.pipeline.account,
+      placeholder.stages.dev.account,
+      placeholder.stages.staging.account,
+      placeholder.stages.prod.account,
+    ]).toEqual(['111111111111', '222222222222', '333333333333', '444444444444']);
     // Pipelines: the flags cdk init sets for them.
     expect(cdkJson.context['@aws-cdk/aws-codepipeline:crossAccountKeysDefaultValueToFalse']).toBe(true);
     expect(cdkJson.context['@aws-cdk/aws-codepipeline:defaultPipelineTypeToV2']).toBe(true);
@@ -339,8 +375,12 @@ describe('the CDK app (infra/bin/vending.ts) and cdk.json', () => {
       const pipeline = assembly.getStackByName('VendingBot-Pipeline');
       expect(pipeline.environment).toMatchObject({ account: '111111111111', region: 'eu-west-1' });
       // The stages are nested assemblies of the pipeline stack's, one per stage, each with its app stack.
-      const nested = assembly.nestedAssemblies.map((a) => a.nestedAssembly.stacks.map((st) => `${st.stackName} ${st.environment.account}`)).flat();
-      expect(nested).toEqual(expect.arrayContaining(['VendingBot-Dev 222222222222', 'VendingBot-Staging 333333333333', 'VendingBot-Prod 444444444444']));
+      const nested = assembly.nestedAssemblies.flatMap((a) =>
+        a.nestedAssembly.stacks.map((st) => `${st.stackName} ${st.environment.account}`),
+      );
+      expect(nested).toEqual(
+        expect.arrayContaining(['VendingBot-Dev 222222222222', 'VendingBot-Staging 333333333333', 'VendingBot-Prod 444444444444']),
+      );
     } finally {
       rmSync(outdir, { recursive: true, force: true });
     }
@@ -369,7 +409,9 @@ describe('the CDK app (infra/bin/vending.ts) and cdk.json', () => {
   });
 
   it('says what is wrong with a bad stage or a bad deployment', () => {
-    expect(() => buildApp(new App({ context: context({ stage: 'qa' }) }))).toThrow('Invalid CDK context stage: "qa"; use -c stage=Dev, Staging or Prod');
+    expect(() => buildApp(new App({ context: context({ stage: 'qa' }) }))).toThrow(
+      'Invalid CDK context stage: "qa"; use -c stage=Dev, Staging or Prod',
+    );
     const bad = context();
     (bad.vending as Record<string, unknown>).connectionArn = 'arn:aws:codecommit:eu-west-1:111111111111:repo';
     expect(() => buildApp(new App({ context: bad }))).toThrow(/vending\.connectionArn: must be a CodeConnections connection ARN/);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import newman, { type NewmanRunSummary } from 'newman';
 import type { CollectionDefinition, ItemDefinition, ItemGroupDefinition } from 'postman-collection';
-import { type RunningApp, eventually, startApp } from '../support/app';
+import { eventually, type RunningApp, startApp } from '../support/app';
 
 /**
  * Runs the Postman collection (what a person imports into Postman) with newman against the real
@@ -103,7 +103,9 @@ describe('Postman collection (newman)', () => {
       expect(stored).toMatchObject({ status: 'PENDING_APPROVAL', account: { email: rootEmail, type: 'Sandbox' } });
       // Approval is not in the collection (the link is in the e-mail), but the e-mail was sent.
       await app.settle();
-      const mail = await eventually(async () => (await app.app.core.sentMessages()!).find((m) => m.kind === 'approval-request' && m.requestId === requestId));
+      const mail = await eventually(async () =>
+        (await app.app.core.sentMessages()!).find((m) => m.kind === 'approval-request' && m.requestId === requestId),
+      );
       expect(mail.text).toContain('/account/confirm/');
     });
 

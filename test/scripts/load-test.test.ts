@@ -4,7 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { startApp, type RunningApp } from '../support/app';
+import { type RunningApp, startApp } from '../support/app';
 
 const root = join(__dirname, '..', '..');
 const TSX = join(root, 'node_modules', '.bin', 'tsx');
@@ -18,10 +18,15 @@ interface Run {
 /** Runs `tsx scripts/load-test.ts <args>` and resolves with its exit code and output (never rejects on exit code). */
 function loadTest(args: string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = execFile(TSX, [join(root, 'scripts', 'load-test.ts'), ...args], { cwd: root, timeout: 40_000, env: { ...process.env, NODE_NO_WARNINGS: '1' } }, (err, stdout, stderr) => {
-      if (err && typeof err.code !== 'number') return reject(Object.assign(err, { stdout, stderr }));
-      resolve({ code: child.exitCode, stdout, stderr });
-    });
+    const child = execFile(
+      TSX,
+      [join(root, 'scripts', 'load-test.ts'), ...args],
+      { cwd: root, timeout: 40_000, env: { ...process.env, NODE_NO_WARNINGS: '1' } },
+      (err, stdout, stderr) => {
+        if (err && typeof err.code !== 'number') return reject(Object.assign(err, { stdout, stderr }));
+        resolve({ code: child.exitCode, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -35,7 +40,18 @@ afterAll(async () => {
 
 describe('npm run load-test', () => {
   it('passes against the local app with generous thresholds, printing requests/s, percentiles and errors', async () => {
-    const run = await loadTest(['--url', `${app.baseUrl}/`, '--duration', '2', '--connections', '2', '--max-error-rate', '0.05', '--max-p99', '5000']);
+    const run = await loadTest([
+      '--url',
+      `${app.baseUrl}/`,
+      '--duration',
+      '2',
+      '--connections',
+      '2',
+      '--max-error-rate',
+      '0.05',
+      '--max-p99',
+      '5000',
+    ]);
     expect(run).toMatchObject({ code: 0 });
     expect(run.stdout).toMatch(/requests\/s\s+\d+(\.\d)?\s+\((\d|,)+ answered: [\d,]+ GET \/healthz, [\d,]+ POST \/account\)/);
     expect(run.stdout).toMatch(/latency\s+p50 [\d.]+ ms, p90 [\d.]+ ms, p99 [\d.]+ ms/);
@@ -49,7 +65,11 @@ describe('npm run load-test', () => {
   it('really sends both routes: first turns reach the dialog as new users', async () => {
     const run = await loadTest(['--url', app.baseUrl, '--duration', '1', '--connections', '1', '--rate', '20', '--json']);
     expect(run.code).toBe(0);
-    const figures = JSON.parse(run.stdout) as { routes: Record<'healthz' | 'turn', { responses: number; unexpected: number }>; rate: number; pass: boolean };
+    const figures = JSON.parse(run.stdout) as {
+      routes: Record<'healthz' | 'turn', { responses: number; unexpected: number }>;
+      rate: number;
+      pass: boolean;
+    };
     expect(figures.pass).toBe(true);
     expect(figures.rate).toBe(20);
     expect(figures.routes.healthz.responses).toBeGreaterThan(0);
@@ -82,17 +102,27 @@ describe('npm run load-test', () => {
     ['file:///etc/passwd', /--url must be an http:\/\/ or https:\/\/ URL; "file:" is not supported/],
     ['localhost:3000', /--url must be an http:\/\/ or https:\/\/ URL/],
     ['not a url', /--url must be an http:\/\/ or https:\/\/ URL \(got "not a url"\)/],
-  ])('refuses %s with a clear message (exit 2) and sends nothing', async (url, message) => {
-    const run = await loadTest(['--url', url, '--duration', '1']);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(message);
-    expect(run.stdout).toBe('');
-  }, 45_000);
+  ])(
+    'refuses %s with a clear message (exit 2) and sends nothing',
+    async (url, message) => {
+      const run = await loadTest(['--url', url, '--duration', '1']);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(message);
+      expect(run.stdout).toBe('');
+    },
+    45_000,
+  );
 
   it('refuses a missing URL and bad numbers', async () => {
     expect(await loadTest(['--duration', '1'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--url is required/) });
-    expect(await loadTest(['--url', app.baseUrl, '--duration', '0'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--duration must be a number from 1 to 600 \(got "0"\)/) });
-    expect(await loadTest(['--url', app.baseUrl, '--max-error-rate', '2'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--max-error-rate must be a number from 0 to 1/) });
+    expect(await loadTest(['--url', app.baseUrl, '--duration', '0'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/--duration must be a number from 1 to 600 \(got "0"\)/),
+    });
+    expect(await loadTest(['--url', app.baseUrl, '--max-error-rate', '2'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/--max-error-rate must be a number from 0 to 1/),
+    });
   }, 45_000);
 
   it('fails fast, saying why, when nothing listens at the URL', async () => {

@@ -5,12 +5,12 @@ import {
   buttonClick,
   emailValue,
   eventCallback,
-  FakeSlack,
+  type FakeSlack,
   interaction,
   selected,
   sendEvent,
-  useSlackApp,
   textValue,
+  useSlackApp,
   viewSubmission,
 } from '../support/slack';
 
@@ -53,14 +53,21 @@ describe('Slack door: approving', () => {
     return { request, where };
   }
 
-  const click = (user: string, action: 'approve_request' | 'deny_request', request: AccountRequest, where: { channel: string; ts: string }) =>
-    interaction(running.baseUrl, buttonClick(user, action, request.id, where));
+  const click = (
+    user: string,
+    action: 'approve_request' | 'deny_request',
+    request: AccountRequest,
+    where: { channel: string; ts: string },
+  ) => interaction(running.baseUrl, buttonClick(user, action, request.id, where));
   const lastUpdate = () => slack.of('chat.update').at(-1)!;
   const blocksText = (m: Record<string, any>) => JSON.stringify(m.blocks);
   const hasButtons = (m: Record<string, any>) => m.blocks.some((b: any) => b.type === 'actions');
   /** DMs to a requester about one request (other tests' requests may still be finishing). */
   const dmsAbout = (user: string, request: AccountRequest) =>
-    slack.of('chat.postMessage').filter((m) => m.channel === user && String(m.text).includes(request.account.name)).map((m) => String(m.text));
+    slack
+      .of('chat.postMessage')
+      .filter((m) => m.channel === user && String(m.text).includes(request.account.name))
+      .map((m) => String(m.text));
 
   it('takes a request from the modal to SUCCEEDED, updating one message and DMing the requester at each step', async () => {
     const { request, where } = await fileRequest();
@@ -114,10 +121,16 @@ describe('Slack door: approving', () => {
 
     const empty = await interaction(running.baseUrl, viewSubmission('UBOSS', 'deny_reason_modal', { reason: textValue('') }, metadata));
     expect(await empty.json()).toEqual({ response_action: 'errors', errors: { reason: 'A reason is required to deny a request' } });
-    const res = await interaction(running.baseUrl, viewSubmission('UBOSS', 'deny_reason_modal', { reason: textValue('Use the shared sandbox') }, metadata));
+    const res = await interaction(
+      running.baseUrl,
+      viewSubmission('UBOSS', 'deny_reason_modal', { reason: textValue('Use the shared sandbox') }, metadata),
+    );
     expect(await res.text()).toBe('');
     await running.settle();
-    expect(await running.app.core.lookUp(request.id)).toMatchObject({ status: 'DENIED', decision: { reason: 'Use the shared sandbox', by: { id: 'UBOSS', door: 'slack' } } });
+    expect(await running.app.core.lookUp(request.id)).toMatchObject({
+      status: 'DENIED',
+      decision: { reason: 'Use the shared sandbox', by: { id: 'UBOSS', door: 'slack' } },
+    });
     expect(blocksText(lastUpdate())).toContain('Denied by <@UBOSS>');
     expect(blocksText(lastUpdate())).toContain('Use the shared sandbox');
     expect(hasButtons(lastUpdate())).toBe(false);
@@ -138,7 +151,11 @@ describe('Slack door: approving', () => {
     const link = /http\S+/.exec(mail.text)![0];
     const [slackClick, linkPost] = await Promise.all([
       click('UBOSS', 'approve_request', request, where),
-      fetch(link, { method: 'POST', body: new URLSearchParams({ decision: 'deny', reason: 'Duplicate of another request' }), redirect: 'manual' }),
+      fetch(link, {
+        method: 'POST',
+        body: new URLSearchParams({ decision: 'deny', reason: 'Duplicate of another request' }),
+        redirect: 'manual',
+      }),
     ]);
     expect(slackClick.status).toBe(200);
     await running.settle();
@@ -172,7 +189,9 @@ describe('Slack door: approving', () => {
     const stored = await running.app.core.lookUp(request.id);
     expect(stored).toMatchObject({ status: 'EXPIRED' });
     expect(stored.decision).toBeUndefined();
-    expect(slack.of('chat.postEphemeral')).toEqual([expect.objectContaining({ user: 'UBOSS', text: expect.stringContaining('expired at') })]);
+    expect(slack.of('chat.postEphemeral')).toEqual([
+      expect.objectContaining({ user: 'UBOSS', text: expect.stringContaining('expired at') }),
+    ]);
     expect(blocksText(slack.of('chat.update').at(-1)!)).toContain('Expired: nobody decided in time');
   });
 
@@ -193,7 +212,8 @@ describe('Slack door: approving', () => {
   });
 
   describe('App Home', () => {
-    const openHome = (user: string) => sendEvent(running.baseUrl, eventCallback({ type: 'app_home_opened', user, channel: `D${user}`, tab: 'home' }));
+    const openHome = (user: string) =>
+      sendEvent(running.baseUrl, eventCallback({ type: 'app_home_opened', user, channel: `D${user}`, tab: 'home' }));
 
     it('shows a requester their requests and no approver section', async () => {
       const { request } = await fileRequest('UOMAR');

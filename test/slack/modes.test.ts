@@ -1,6 +1,6 @@
+import nock from 'nock';
 import { loadConfig } from '../../app/boot/config';
 import { startApp } from '../support/app';
-import nock from 'nock';
 import { FakeSlack, SLACK_ENV } from '../support/slack';
 
 describe('how the Slack door turns on', () => {

@@ -1,9 +1,19 @@
 import nock from 'nock';
-import type { AccountRequest, Status } from '../../app/core/request/account-request';
 import { STATUS_WORDS } from '../../app/core/effects/messages';
-import { eventually, startApp, type RunningApp } from '../support/app';
+import type { AccountRequest, Status } from '../../app/core/request/account-request';
+import { eventually, type RunningApp, startApp } from '../support/app';
 import { FlakySlack, type RecordedCall, type SlackMode } from '../support/flaky-slack';
-import { emailValue, eventCallback, interaction, selected, sendEvent, SLACK_ENV, slashCommand, textValue, viewSubmission } from '../support/slack';
+import {
+  emailValue,
+  eventCallback,
+  interaction,
+  SLACK_ENV,
+  selected,
+  sendEvent,
+  slashCommand,
+  textValue,
+  viewSubmission,
+} from '../support/slack';
 
 /**
  * A Slack outage at the wire: the Web API answers 500, then 429 with Retry-After, then refuses
@@ -21,7 +31,10 @@ const LATE = ['UREQ11', 'UREQ12', 'UREQ13'];
 const CHATTER = 'UCHAT';
 const NEWCOMER = 'UNEW';
 const USERS = Object.fromEntries(
-  [...EARLY, ...LATE, CHATTER, NEWCOMER].map((id, i) => [id, { email: `${id.toLowerCase()}@example.com`, real_name: `Person${i + 1} Tester`, first_name: `Person${i + 1}`, last_name: 'Tester' }]),
+  [...EARLY, ...LATE, CHATTER, NEWCOMER].map((id, i) => [
+    id,
+    { email: `${id.toLowerCase()}@example.com`, real_name: `Person${i + 1} Tester`, first_name: `Person${i + 1}`, last_name: 'Tester' },
+  ]),
 );
 
 /** What a requester's DM is about, from its subject (app/core/effects/messages.ts requesterUpdate). */
@@ -81,10 +94,11 @@ describe('Slack outage: nothing lost, nothing twice, everything in order', () =>
   let stopOutage = new AbortController();
   function outage(phases: Array<[SlackMode, number]>): Promise<void> {
     const { signal } = (stopOutage = new AbortController());
-    const wait = (ms: number) => new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, ms);
-      signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
-    });
+    const wait = (ms: number) =>
+      new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, ms);
+        signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+      });
     return (async () => {
       for (const [mode, ms] of phases) {
         if (signal.aborted) break;
@@ -119,7 +133,8 @@ describe('Slack outage: nothing lost, nothing twice, everything in order', () =>
     return running.app.core.lookUp(mine[0].id);
   };
 
-  const approvalMail = async (request: AccountRequest) => (await running.app.core.sentMessages()!).find((m) => m.requestId === request.id && m.kind === 'approval-request');
+  const approvalMail = async (request: AccountRequest) =>
+    (await running.app.core.sentMessages()!).find((m) => m.requestId === request.id && m.kind === 'approval-request');
   const approveByMail = async (request: AccountRequest) => {
     const mail = await eventually(() => approvalMail(request), 5_000, 100);
     const link = /http\S+/.exec(mail.text)![0];
@@ -129,9 +144,16 @@ describe('Slack outage: nothing lost, nothing twice, everything in order', () =>
 
   const dmsTo = (user: string): RecordedCall[] => slack.delivered('chat.postMessage').filter((c) => c.body.channel === user);
   const approvalPosts = (request: AccountRequest) =>
-    slack.delivered().filter((c) => (c.method === 'chat.postMessage' || c.method === 'chat.update') && c.body.channel === 'C0APPROVALS' && JSON.stringify(c.body.blocks).includes(request.id));
+    slack
+      .delivered()
+      .filter(
+        (c) =>
+          (c.method === 'chat.postMessage' || c.method === 'chat.update') &&
+          c.body.channel === 'C0APPROVALS' &&
+          JSON.stringify(c.body.blocks).includes(request.id),
+      );
 
-  it('delivers every request\'s DMs once and in order after the outage, late ones saying so, while provisioning went on', async () => {
+  it("delivers every request's DMs once and in order after the outage, late ones saying so, while provisioning went on", async () => {
     const everyone = [...EARLY, ...LATE];
     // Slack up: ten requests through the modal, their "received" DMs and the approvers' posts delivered.
     for (const user of EARLY) {
@@ -141,7 +163,11 @@ describe('Slack outage: nothing lost, nothing twice, everything in order', () =>
     }
     // Three more open the form now (their profile is read now) and submit it once Slack is down.
     for (const user of LATE) expect((await slashCommand(running.baseUrl, user, '')).status).toBe(200);
-    await eventually(async () => EARLY.every((u) => dmsTo(u).length === 1) && slack.delivered('chat.postMessage').filter((c) => c.body.channel === 'C0APPROVALS').length === EARLY.length);
+    await eventually(
+      async () =>
+        EARLY.every((u) => dmsTo(u).length === 1) &&
+        slack.delivered('chat.postMessage').filter((c) => c.body.channel === 'C0APPROVALS').length === EARLY.length,
+    );
 
     // Slack goes down for 10 s: 500s, then 429 with Retry-After, then refused connections. Approvals
     // come in each phase (by e-mail link), and three requests are filed while it is down.
@@ -171,7 +197,10 @@ describe('Slack outage: nothing lost, nothing twice, everything in order', () =>
     // The approvers' e-mail is another recipient: Slack being down does not delay it (a 429'd Slack
     // call takes the client ~3.6 s to give up; an e-mail waiting behind two of them would be 7 s late).
     for (const user of LATE) {
-      const mailed = await eventually(() => approvalMail(requests.get(user)!), 1_500, 50).then(() => true, () => false);
+      const mailed = await eventually(() => approvalMail(requests.get(user)!), 1_500, 50).then(
+        () => true,
+        () => false,
+      );
       expect({ user, approvalMailWithin1500ms: mailed }).toEqual({ user, approvalMailWithin1500ms: true });
     }
 
@@ -183,10 +212,14 @@ describe('Slack outage: nothing lost, nothing twice, everything in order', () =>
     // behind its own failing Slack calls) and is ready while Slack is still down.
     // (Polled gently, one request at a time: the embedded store serves the app too.)
     const current = (user: string) => running.app.core.lookUp(requests.get(user)!.id);
-    await eventually(async () => {
-      for (const user of everyone) if ((await current(user)).status !== 'SUCCEEDED') return false;
-      return true;
-    }, 8_000, 200);
+    await eventually(
+      async () => {
+        for (const user of everyone) if ((await current(user)).status !== 'SUCCEEDED') return false;
+        return true;
+      },
+      8_000,
+      200,
+    );
     expect(slack.mode).not.toBe('healthy');
     for (const user of everyone) {
       const { audit } = await current(user);
@@ -205,7 +238,9 @@ describe('Slack outage: nothing lost, nothing twice, everything in order', () =>
       everyone.every((u) => {
         const r = final.get(u)!;
         const last = approvalPosts(r).at(-1);
-        return dmsTo(u).some((c) => kindOf(c.body.text) === 'succeed') && !!last && JSON.stringify(last.body.blocks).includes('Account ready');
+        return (
+          dmsTo(u).some((c) => kindOf(c.body.text) === 'succeed') && !!last && JSON.stringify(last.body.blocks).includes('Account ready')
+        );
       });
     await eventually(async () => caughtUp(), 20_000, 100);
     // A little longer, for any duplicate to show up.
@@ -232,7 +267,10 @@ describe('Slack outage: nothing lost, nothing twice, everything in order', () =>
         }
         // Above all, never "waiting for an approver" as if it were news after the approval.
         const approvedAt = Date.parse(r.audit.find((e) => e.action === 'approve')!.at);
-        expect({ user, stalePending: c.at > approvedAt && text.includes('waiting for an approver') && !text.includes('(Delayed)') }).toEqual({ user, stalePending: false });
+        expect({
+          user,
+          stalePending: c.at > approvedAt && text.includes('waiting for an approver') && !text.includes('(Delayed)'),
+        }).toEqual({ user, stalePending: false });
       }
       expect(texts[2]).toContain(`Account id:   ${r.provisioning!.accountId}`);
 
@@ -250,12 +288,17 @@ describe('Slack outage: nothing lost, nothing twice, everything in order', () =>
       expect(posts).toHaveLength(r.audit.filter((e) => e.action !== 'record').length);
     }
     // The late requesters' "received" DMs are the issue's case: delivered after approval, they say so.
-    for (const user of LATE) expect(String(dmsTo(user)[0].body.text)).toMatch(/^\*\(Delayed\) Request req-\S+ received: [\s\S]*it is now ready\.$/);
+    for (const user of LATE)
+      expect(String(dmsTo(user)[0].body.text)).toMatch(/^\*\(Delayed\) Request req-\S+ received: [\s\S]*it is now ready\.$/);
   }, 50_000);
 
   it('answers DMs at once while Slack is down, makes each turn once despite redelivery, and posts each reply once and in order', async () => {
     const dm = (text: string, eventId: string, headers: Record<string, string> = {}) =>
-      sendEvent(running.baseUrl, eventCallback({ type: 'message', channel: 'DCHAT', channel_type: 'im', user: CHATTER, text, ts: `${Date.now() / 1000}` }, eventId), headers);
+      sendEvent(
+        running.baseUrl,
+        eventCallback({ type: 'message', channel: 'DCHAT', channel_type: 'im', user: CHATTER, text, ts: `${Date.now() / 1000}` }, eventId),
+        headers,
+      );
     // The person is known (their profile read while Slack was up): the turns need nothing from Slack.
     expect((await slashCommand(running.baseUrl, CHATTER, 'status')).status).toBe(200);
 
@@ -300,13 +343,26 @@ describe('Slack outage: nothing lost, nothing twice, everything in order', () =>
 
   it('loses no turn of a person the bot has not met yet: their DM during the outage is answered once Slack is back', async () => {
     // Nobody has read this person's profile yet, so the turn needs users.info, which fails while Slack is down.
-    const body = eventCallback({ type: 'message', channel: 'DNEW', channel_type: 'im', user: NEWCOMER, text: 'hi, can I get a new account?', ts: `${Date.now() / 1000}` }, `EvNEW${Date.now()}`);
+    const body = eventCallback(
+      {
+        type: 'message',
+        channel: 'DNEW',
+        channel_type: 'im',
+        user: NEWCOMER,
+        text: 'hi, can I get a new account?',
+        ts: `${Date.now() / 1000}`,
+      },
+      `EvNEW${Date.now()}`,
+    );
     const down = outage([['500', 3_000]]);
     const first = await sendEvent(running.baseUrl, body);
     expect(first.status).toBeLessThan(600);
     await down;
     // Slack sends the event again, as it does for an event not acknowledged with a 2xx within 3 s.
-    const again = await sendEvent(running.baseUrl, body, { 'x-slack-retry-num': '1', 'x-slack-retry-reason': first.ok ? 'http_timeout' : 'http_error' });
+    const again = await sendEvent(running.baseUrl, body, {
+      'x-slack-retry-num': '1',
+      'x-slack-retry-reason': first.ok ? 'http_timeout' : 'http_error',
+    });
     expect(again.status).toBe(200);
 
     const replies = () => slack.delivered('chat.postMessage').filter((c) => c.body.channel === 'DNEW');
@@ -319,7 +375,10 @@ describe('Slack outage: nothing lost, nothing twice, everything in order', () =>
   it('hears Slack again after starting while Slack was down (a restart or a cold start during the outage)', async () => {
     const other = await FlakySlack.start(USERS);
     await other.setMode('refused');
-    const restarted = await startApp({ ...SLACK_ENV, SLACK_API_URL: other.apiUrl }, { retry: { baseDelayMs: 200, maxDelayMs: 2_000, leaseMs: 5_000 } });
+    const restarted = await startApp(
+      { ...SLACK_ENV, SLACK_API_URL: other.apiUrl },
+      { retry: { baseDelayMs: 200, maxDelayMs: 2_000, leaseMs: 5_000 } },
+    );
     try {
       await sleep(1_000);
       await other.setMode('healthy');
@@ -327,7 +386,17 @@ describe('Slack outage: nothing lost, nothing twice, everything in order', () =>
       // Slack is up again: a DM gets its answer (each try is a new message, as a person would type again).
       await eventually(
         async () => {
-          await sendEvent(restarted.baseUrl, eventCallback({ type: 'message', channel: 'DCHAT2', channel_type: 'im', user: CHATTER, text: 'help', ts: `${Date.now() / 1000}` }));
+          await sendEvent(
+            restarted.baseUrl,
+            eventCallback({
+              type: 'message',
+              channel: 'DCHAT2',
+              channel_type: 'im',
+              user: CHATTER,
+              text: 'help',
+              ts: `${Date.now() / 1000}`,
+            }),
+          );
           await restarted.settle();
           return replies().length > 0;
         },

@@ -1,11 +1,17 @@
-import type { AccountRequest, Status } from '../../app/core/request/account-request';
-import { SessionConflictError } from '../../app/core/errors';
-import { AccountNameTakenError, DuplicateConfirmationError, DuplicateRequestError, RequestExpiredError, TransitionConflictError } from '../../app/core/errors';
+import {
+  AccountNameTakenError,
+  DuplicateConfirmationError,
+  DuplicateRequestError,
+  RequestExpiredError,
+  SessionConflictError,
+  TransitionConflictError,
+} from '../../app/core/errors';
 import type { Effect, EffectStore } from '../../app/core/ports/effects';
 import type { IdempotencyStore } from '../../app/core/ports/idempotency';
 import type { RequestStore, Transition } from '../../app/core/ports/requests';
 import type { SessionStore } from '../../app/core/ports/sessions';
 import type { SlotStore } from '../../app/core/ports/slots';
+import type { AccountRequest, Status } from '../../app/core/request/account-request';
 
 /**
  * The store contract: what every implementation of the store ports promises, run against each of
@@ -25,7 +31,9 @@ let seq = 0;
 const T0 = '2026-03-02T09:00:00.000Z';
 
 /** A stored-shape request; ids follow the product's format (req-<time>-<8 hex>). */
-export function aRequest(over: { email?: string; name?: string; status?: Status; requester?: string; expiresAt?: string; createdAt?: string } = {}): AccountRequest {
+export function aRequest(
+  over: { email?: string; name?: string; status?: Status; requester?: string; expiresAt?: string; createdAt?: string } = {},
+): AccountRequest {
   const n = seq++;
   const id = `req-${(Date.now() + n).toString(36)}-${(0x10000000 + Math.floor(Math.random() * 0xefffffff)).toString(16)}`;
   const at = over.createdAt ?? T0;
@@ -53,7 +61,15 @@ export function aRequest(over: { email?: string; name?: string; status?: Status;
 
 export function anEffect(over: Partial<Effect> = {}): Effect {
   const n = seq++;
-  return { id: `test-${n}-${Math.random().toString(36).slice(2)}`, handler: 'test', event: 'create', seq: `v00000001.${String(n % 1000).padStart(3, '0')}`, attempts: 0, dueAt: T0, ...over };
+  return {
+    id: `test-${n}-${Math.random().toString(36).slice(2)}`,
+    handler: 'test',
+    event: 'create',
+    seq: `v00000001.${String(n % 1000).padStart(3, '0')}`,
+    attempts: 0,
+    dueAt: T0,
+    ...over,
+  };
 }
 
 /** A transition of `r` from its status to `to`, as Transitions.apply would write it. */
@@ -146,7 +162,10 @@ export function storeContract(name: string, open: () => Promise<Stores & { close
       it('applies a transition as a compare-and-set on the version: of two racing ones exactly one wins', async () => {
         const r = aRequest();
         await s.requests.create(r, []);
-        const { won, lost } = await settled([s.requests.transition(aTransition(r, 'approve', 'APPROVED')), s.requests.transition(aTransition(r, 'deny', 'DENIED'))]);
+        const { won, lost } = await settled([
+          s.requests.transition(aTransition(r, 'approve', 'APPROVED')),
+          s.requests.transition(aTransition(r, 'deny', 'DENIED')),
+        ]);
         expect(won).toHaveLength(1);
         expect(lost[0]).toBeInstanceOf(TransitionConflictError);
         expect((lost[0] as TransitionConflictError).current.status).toBe(won[0].status);
@@ -159,13 +178,18 @@ export function storeContract(name: string, open: () => Promise<Stores & { close
         const reminded = await s.requests.transition(aTransition(r, 'remind', 'PENDING_APPROVAL'));
         expect(reminded.version).toBe(2);
         await expect(s.requests.transition(aTransition(r, 'approve', 'APPROVED'))).rejects.toThrow(TransitionConflictError);
-        await expect(s.requests.transition(aTransition(reminded, 'approve', 'APPROVED'))).resolves.toMatchObject({ status: 'APPROVED', version: 3 });
+        await expect(s.requests.transition(aTransition(reminded, 'approve', 'APPROVED'))).resolves.toMatchObject({
+          status: 'APPROVED',
+          version: 3,
+        });
       });
 
       it('refuses a decision on a request past its expiry', async () => {
         const r = aRequest({ expiresAt: '2026-03-02T10:00:00.000Z' });
         await s.requests.create(r, []);
-        await expect(s.requests.transition(aTransition(r, 'approve', 'APPROVED', { unlessExpiredAt: '2026-03-02T10:00:00.000Z' }))).rejects.toThrow(RequestExpiredError);
+        await expect(
+          s.requests.transition(aTransition(r, 'approve', 'APPROVED', { unlessExpiredAt: '2026-03-02T10:00:00.000Z' })),
+        ).rejects.toThrow(RequestExpiredError);
         expect((await s.requests.get(r.id))?.status).toBe('PENDING_APPROVAL');
       });
 
@@ -198,9 +222,14 @@ export function storeContract(name: string, open: () => Promise<Stores & { close
         await s.requests.create(r, []);
         const failed = await s.requests.transition(aTransition(r, 'fail', 'FAILED'));
         const fresh = Array.from({ length: 10 }, () => aRequest({ email }));
-        const { won } = await settled<unknown>([s.requests.transition(aTransition(failed, 'retry', 'APPROVED')), ...fresh.map((x) => s.requests.create(x, []))]);
+        const { won } = await settled<unknown>([
+          s.requests.transition(aTransition(failed, 'retry', 'APPROVED')),
+          ...fresh.map((x) => s.requests.create(x, [])),
+        ]);
         expect(won).toHaveLength(1);
-        const open = (await Promise.all([r, ...fresh].map((x) => s.requests.get(x.id)))).filter((x) => x && ['PENDING_APPROVAL', 'APPROVED', 'PROVISIONING'].includes(x.status));
+        const open = (await Promise.all([r, ...fresh].map((x) => s.requests.get(x.id)))).filter(
+          (x) => x && ['PENDING_APPROVAL', 'APPROVED', 'PROVISIONING'].includes(x.status),
+        );
         expect(open).toHaveLength(1);
       });
 
@@ -229,7 +258,7 @@ export function storeContract(name: string, open: () => Promise<Stores & { close
     describe('effects', () => {
       const now = new Date('2026-03-02T09:00:01.000Z');
 
-      it('keeps other scopes\' effects too, lists what is due, and forgets a scope whose effects are done', async () => {
+      it("keeps other scopes' effects too, lists what is due, and forgets a scope whose effects are done", async () => {
         const scope = `slack-reply:Ev${seq}`;
         const effect = anEffect({ seq: 't000000000000001', payload: { channel: 'D1', text: 'hi' } });
         await s.effects.enqueue(scope, [effect]);
@@ -245,7 +274,9 @@ export function storeContract(name: string, open: () => Promise<Stores & { close
         const r = aRequest();
         const effect = anEffect();
         await s.requests.create(r, [effect]);
-        const claims = await Promise.all(['node-a', 'node-b', 'node-c'].map((owner) => s.effects.claim(r.id, effect.id, owner, now, 60_000)));
+        const claims = await Promise.all(
+          ['node-a', 'node-b', 'node-c'].map((owner) => s.effects.claim(r.id, effect.id, owner, now, 60_000)),
+        );
         expect(claims.filter(Boolean)).toHaveLength(1);
         const winner = ['node-a', 'node-b', 'node-c'][claims.findIndex(Boolean)];
         expect((await s.effects.claim(r.id, effect.id, winner, now, 60_000))?.request?.id).toBe(r.id);
@@ -260,7 +291,9 @@ export function storeContract(name: string, open: () => Promise<Stores & { close
         await s.requests.create(r, [effect]);
         await s.effects.claim(r.id, effect.id, 'node-a', now, 60_000);
         await s.effects.settle(r.id, effect.id, { attempts: 1, dueAt: '2026-03-02T10:00:00.000Z', lastError: 'Slack down' });
-        expect(await s.effects.pending(r.id)).toEqual([expect.objectContaining({ id: effect.id, attempts: 1, dueAt: '2026-03-02T10:00:00.000Z', lastError: 'Slack down' })]);
+        expect(await s.effects.pending(r.id)).toEqual([
+          expect.objectContaining({ id: effect.id, attempts: 1, dueAt: '2026-03-02T10:00:00.000Z', lastError: 'Slack down' }),
+        ]);
         expect(await s.effects.due(now, 1000)).not.toContain(r.id);
         expect(await s.effects.due(new Date('2026-03-02T10:00:00.000Z'), 1000)).toContain(r.id);
         expect(await s.effects.claim(r.id, effect.id, 'node-b', now, 60_000)).toBeDefined();
@@ -278,7 +311,9 @@ export function storeContract(name: string, open: () => Promise<Stores & { close
         expect(loaded).toMatchObject({ state: { step: 1 }, version: 1 });
         await s.sessions.save({ ...loaded!, state: { step: 2 } }, later, now);
         await expect(s.sessions.save({ ...loaded!, state: { step: 'stale' } }, later, now)).rejects.toThrow(SessionConflictError);
-        await expect(s.sessions.save({ id, updatedAt: now.toISOString(), state: {}, version: 0 }, later, now)).rejects.toThrow(SessionConflictError);
+        await expect(s.sessions.save({ id, updatedAt: now.toISOString(), state: {}, version: 0 }, later, now)).rejects.toThrow(
+          SessionConflictError,
+        );
         expect((await s.sessions.load(id, now))?.state).toEqual({ step: 2 });
         expect(await s.sessions.load(id, later)).toBeUndefined();
       });

@@ -53,7 +53,7 @@ if (motoAvailable) {
   });
 } else {
   describe('store contract: DynamoDB adapter on moto', () => {
-    console.warn('moto_server not installed (not on PATH): the DynamoDB adapter\'s transactions were NOT tested against moto.');
+    console.warn("moto_server not installed (not on PATH): the DynamoDB adapter's transactions were NOT tested against moto.");
     it.skip('moto_server not installed: the transactional protocol did not run', () => undefined);
   });
 }

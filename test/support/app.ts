@@ -3,10 +3,10 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { BuildOptions } from '../../app/boot/composition';
 import { createVendingApp, type VendingApp } from '../../app/boot/composition';
 import { loadConfig } from '../../app/boot/config';
 import { createLogger } from '../../app/boot/logger';
-import type { BuildOptions } from '../../app/boot/composition';
 import { ApprovalTokens } from '../../app/core/request/approval-link';
 
 export interface RunningApp {
@@ -22,7 +22,10 @@ export interface RunningApp {
  * Starts the real application (embedded store, dialog, outbox, sandbox factory) on a loopback
  * port with its own temporary data directory.
  */
-export async function startApp(env: Record<string, string> = {}, opts: Omit<BuildOptions, 'logger'> & { background?: boolean; dataDir?: string; keepData?: boolean } = {}): Promise<RunningApp> {
+export async function startApp(
+  env: Record<string, string> = {},
+  opts: Omit<BuildOptions, 'logger'> & { background?: boolean; dataDir?: string; keepData?: boolean } = {},
+): Promise<RunningApp> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'vending-test-'));
   const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', SANDBOX_PROVISION_SECONDS: '0.2', LOG_LEVEL: 'silent', ...env });
   const app = await createVendingApp(config, { ...opts, logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent') });

@@ -90,7 +90,11 @@ async function startOnce(opts: ChildServerOptions, port: number): Promise<ChildS
     SANDBOX_PROVISION_SECONDS: '0.2',
     ...opts.env,
   };
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'app/server.ts'], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'app/server.ts'], {
+    cwd: REPO,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   const keep = (chunk: Buffer) => {
     out = (out + chunk.toString('utf8')).slice(-20_000);

@@ -1,8 +1,8 @@
-import type { AccountRequest } from '../../app/core/request/account-request';
+import { FactoryBusyError, FactoryRejectedError } from '../../app/core/errors';
 import type { AccountFactory, ProvisioningStatus } from '../../app/core/ports/account-factory';
 import type { Clock } from '../../app/core/ports/clock';
-import { FactoryBusyError, FactoryRejectedError } from '../../app/core/errors';
 import type { Notifier, OutgoingMessage } from '../../app/core/ports/notifier';
+import type { AccountRequest } from '../../app/core/request/account-request';
 
 /** A clock the test moves by hand. */
 export class TestClock implements Clock {

@@ -98,7 +98,9 @@ export class FlakySlack {
     if (mode === '500') {
       res.writeHead(500, { 'content-type': 'text/html' }).end('<html><body>Slack is having trouble</body></html>');
     } else if (mode === '429') {
-      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '1' }).end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+      res
+        .writeHead(429, { 'content-type': 'application/json', 'retry-after': '1' })
+        .end(JSON.stringify({ ok: false, error: 'ratelimited' }));
     } else {
       call.answer = this.responses.respond(method, body);
       res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(call.answer));

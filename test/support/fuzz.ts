@@ -66,24 +66,141 @@ export class Rng {
 
 /** Characters that break naive code: RTL and zero-width marks, emoji, combining marks, lone surrogates, controls. */
 export const ODD_CHARS = [
-  '\u202e', '\u200f', '\u200b', '\u200d', '\ufeff', '\u2060', '\u00ad', '\u2028', '\u2029',
-  '👩‍💻', '🏳️‍🌈', '🇺🇳', 'e\u0301', 'Z̷̢̛a̶l̸g̴o', 'İ', 'ß', 'ﬀ', 'مرحبا', 'שלום', '日本語', 'Ω',
-  '\ud800', '\udfff', '\udbff\udbff', '\uffff', '\ufffd',
-  '\u0000', '\u0001', '\u0007', '\b', '\t', '\n', '\r', '\r\n', '\u000b', '\f', '\u001b[31m', '\u007f', '\u0085',
-  '"', "'", '\\', '`', '<', '>', '&', '%', '%00', '%zz', '/', '..', '?', '#', '{', '}', '$', '*', ';', ',', '|', '@', '=', '+',
+  '\u202e',
+  '\u200f',
+  '\u200b',
+  '\u200d',
+  '\ufeff',
+  '\u2060',
+  '\u00ad',
+  '\u2028',
+  '\u2029',
+  '👩‍💻',
+  '🏳️‍🌈',
+  '🇺🇳',
+  'e\u0301',
+  'Z̷̢̛a̶l̸g̴o',
+  'İ',
+  'ß',
+  'ﬀ',
+  'مرحبا',
+  'שלום',
+  '日本語',
+  'Ω',
+  '\ud800',
+  '\udfff',
+  '\udbff\udbff',
+  '\uffff',
+  '\ufffd',
+  '\u0000',
+  '\u0001',
+  '\u0007',
+  '\b',
+  '\t',
+  '\n',
+  '\r',
+  '\r\n',
+  '\u000b',
+  '\f',
+  '\u001b[31m',
+  '\u007f',
+  '\u0085',
+  '"',
+  "'",
+  '\\',
+  '`',
+  '<',
+  '>',
+  '&',
+  '%',
+  '%00',
+  '%zz',
+  '/',
+  '..',
+  '?',
+  '#',
+  '{',
+  '}',
+  '$',
+  '*',
+  ';',
+  ',',
+  '|',
+  '@',
+  '=',
+  '+',
 ];
 
 const SPECIAL_STRINGS = [
-  '', ' ', '   \t\n ', '\u200b', '\u200b\u200b\ufeff', 'null', 'undefined', 'NaN', 'Infinity', '0', '-1', '1e309', 'true', '[]', '{}',
-  '__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty',
-  '<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', "'; DROP TABLE requests; --", '${7*7}', '{{7*7}}', '%s%s%n',
-  '../../../../etc/passwd', '..\\..\\windows', 'C:\\con', '/dev/null', 'file:///etc/passwd', 'http://169.254.169.254/latest',
-  'req-', 'req-0-00000000', 'req-zzzzzzzzzzzz-ffffffff', 'REQ#req-1-2', 'EMAIL#a@example.com', 'SLOTS',
-  'a@b', 'user@example.com', 'team-aws@example.com', 'fail-test@example.com', `${'x'.repeat(60)}@example.com`, 'a@b.c', 'a..b@example.com', 'a@-x.com',
-  'yes', 'no', 'help', 'status', 'Sandbox', 'Production', 'production', 'Demos', 'Experiment', 'Demos (ou-abcd-12345678)', 'Demos (ou-zzzz-00000000)',
-  'Hi, I would like a new account please!', 'a sandbox account in Demos for team-aws@example.com', 'new account',
-  '<@UBOT0001>', '<@UBOT0001|vendingbot> help', '<!channel>', '*bold* _it_ ~st~', '```code```',
-  'approve_request', 'deny_request', 'vend_account_modal', 'deny_reason_modal',
+  '',
+  ' ',
+  '   \t\n ',
+  '\u200b',
+  '\u200b\u200b\ufeff',
+  'null',
+  'undefined',
+  'NaN',
+  'Infinity',
+  '0',
+  '-1',
+  '1e309',
+  'true',
+  '[]',
+  '{}',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+  '<script>alert(1)</script>',
+  '"><img src=x onerror=alert(1)>',
+  "'; DROP TABLE requests; --",
+  '${7*7}',
+  '{{7*7}}',
+  '%s%s%n',
+  '../../../../etc/passwd',
+  '..\\..\\windows',
+  'C:\\con',
+  '/dev/null',
+  'file:///etc/passwd',
+  'http://169.254.169.254/latest',
+  'req-',
+  'req-0-00000000',
+  'req-zzzzzzzzzzzz-ffffffff',
+  'REQ#req-1-2',
+  'EMAIL#a@example.com',
+  'SLOTS',
+  'a@b',
+  'user@example.com',
+  'team-aws@example.com',
+  'fail-test@example.com',
+  `${'x'.repeat(60)}@example.com`,
+  'a@b.c',
+  'a..b@example.com',
+  'a@-x.com',
+  'yes',
+  'no',
+  'help',
+  'status',
+  'Sandbox',
+  'Production',
+  'production',
+  'Demos',
+  'Experiment',
+  'Demos (ou-abcd-12345678)',
+  'Demos (ou-zzzz-00000000)',
+  'Hi, I would like a new account please!',
+  'a sandbox account in Demos for team-aws@example.com',
+  'new account',
+  '<@UBOT0001>',
+  '<@UBOT0001|vendingbot> help',
+  '<!channel>',
+  '*bold* _it_ ~st~',
+  '```code```',
+  'approve_request',
+  'deny_request',
+  'vend_account_modal',
+  'deny_reason_modal',
 ];
 
 const HUGE_LENGTHS = [256, 1001, 3001, 4001, 10_000, 65_536, 70 * 1024];
@@ -93,7 +210,11 @@ export function noiseString(rng: Rng, maxLen = 40): string {
   const len = rng.int(maxLen + 1);
   let s = '';
   for (let i = 0; i < len; i++) {
-    s += rng.chance(0.6) ? String.fromCharCode(rng.range(0x20, 0x7e)) : rng.chance(0.8) ? rng.pick(ODD_CHARS) : String.fromCharCode(rng.int(0x10000));
+    s += rng.chance(0.6)
+      ? String.fromCharCode(rng.range(0x20, 0x7e))
+      : rng.chance(0.8)
+        ? rng.pick(ODD_CHARS)
+        : String.fromCharCode(rng.int(0x10000));
   }
   return s;
 }
@@ -133,7 +254,18 @@ export function hostileValue(rng: Rng, depth = 0, like?: string): unknown {
     [2, () => rng.pick([0, -1, 1, 1.5, -0, 1e308, -1e308, 2 ** 53 + 1, 4294967296, 1e-320])],
     [5, () => hostileString(rng, like)],
     [2, () => (depth > 2 ? [] : Array.from({ length: rng.int(4) }, () => hostileValue(rng, depth + 1)))],
-    [2, () => (depth > 2 ? {} : Object.fromEntries(Array.from({ length: rng.int(4) }, () => [rng.pick(['id', 'value', 'type', 'text', '__proto__', 'constructor', noiseString(rng, 8)]), hostileValue(rng, depth + 1)])))],
+    [
+      2,
+      () =>
+        depth > 2
+          ? {}
+          : Object.fromEntries(
+              Array.from({ length: rng.int(4) }, () => [
+                rng.pick(['id', 'value', 'type', 'text', '__proto__', 'constructor', noiseString(rng, 8)]),
+                hostileValue(rng, depth + 1),
+              ]),
+            ),
+    ],
     [1, () => deepNest(rng.pick([20, 200, 2000]), rng.chance(0.5))],
     [1, () => (like !== undefined ? [like] : [])],
     [1, () => (like !== undefined ? { value: like } : {})],
@@ -233,7 +365,7 @@ export function badJson(rng: Rng, valid?: string): string {
     () => '{"__proto__":{"polluted":true}}',
     () => '{"constructor":{"prototype":{"polluted":true}}}',
     () => '['.repeat(5000) + ']'.repeat(5000),
-    () => '{"a":'.repeat(3000) + '1' + '}'.repeat(3000),
+    () => `${'{"a":'.repeat(3000)}1${'}'.repeat(3000)}`,
     () => `{"a":"${'x'.repeat(70 * 1024)}"}`,
     () => '{"a":1,"a":2}',
     () => '\u0000',
@@ -245,7 +377,8 @@ export function badJson(rng: Rng, valid?: string): string {
 
 /** Form-encodes an object as Slack does (x-www-form-urlencoded); nested values become JSON, some keys repeat. */
 export function formEncode(rng: Rng, fields: unknown): string {
-  if (!fields || typeof fields !== 'object' || Array.isArray(fields)) return new URLSearchParams({ payload: JSON.stringify(fields) ?? '' }).toString();
+  if (!fields || typeof fields !== 'object' || Array.isArray(fields))
+    return new URLSearchParams({ payload: JSON.stringify(fields) ?? '' }).toString();
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(fields as Record<string, unknown>)) {
     const s = typeof v === 'string' ? v : (JSON.stringify(v) ?? '');
@@ -261,13 +394,55 @@ export function pctEncode(s: string): string {
 }
 
 /** Characters Node's HTTP client sends raw in a path (0x21-0xff): odd but legal on the wire. */
-const RAW_PATH_CHARS = ['%', '%zz', '%ED%A0%80', '%C0%AF', '%00', '%2F', '%2e%2e', '..', ';', ',', '!', "'", '(', ')', '*', '@', '~', '[', ']', '\u00e9', '\u00ff', '\\', '"', '<', '>', '{', '}', '|', '^', '`', '&', '=', '+', '$', ':'];
+const RAW_PATH_CHARS = [
+  '%',
+  '%zz',
+  '%ED%A0%80',
+  '%C0%AF',
+  '%00',
+  '%2F',
+  '%2e%2e',
+  '..',
+  ';',
+  ',',
+  '!',
+  "'",
+  '(',
+  ')',
+  '*',
+  '@',
+  '~',
+  '[',
+  ']',
+  '\u00e9',
+  '\u00ff',
+  '\\',
+  '"',
+  '<',
+  '>',
+  '{',
+  '}',
+  '|',
+  '^',
+  '`',
+  '&',
+  '=',
+  '+',
+  '$',
+  ':',
+];
 
 /** A path segment: encoded hostile text, raw odd characters, or extreme length (2045 and past the 16 KiB header limit). */
 export function hostileSegment(rng: Rng, like?: string): string {
   return rng.weighted<() => string>([
     [4, () => pctEncode(hostileString(rng, like))],
-    [2, () => Array.from({ length: rng.range(1, 8) }, () => (rng.chance(0.5) ? rng.pick(RAW_PATH_CHARS) : String.fromCharCode(rng.range(0x30, 0x7a)))).join('')],
+    [
+      2,
+      () =>
+        Array.from({ length: rng.range(1, 8) }, () =>
+          rng.chance(0.5) ? rng.pick(RAW_PATH_CHARS) : String.fromCharCode(rng.range(0x30, 0x7a)),
+        ).join(''),
+    ],
     [2, () => 'x'.repeat(rng.pick([255, 256, 1024, 2045, 2049, 8000]))],
     [1, () => 'a'.repeat(rng.pick([17_000, 70_000]))],
     [1, () => pctEncode('é'.repeat(rng.pick([300, 1100])))],
@@ -308,12 +483,19 @@ const PHRASES = [
 ];
 
 const stamp = (rng: Rng) => `${1_700_000_000 + rng.int(100_000_000)}.${String(rng.int(1_000_000)).padStart(6, '0')}`;
-const rid = (rng: Rng, c: FuzzCorpus) => (c.requestIds.length && rng.chance(0.8) ? rng.pick(c.requestIds) : rng.pick(['req-nope', 'req-0-00000000', '', 'x'.repeat(2045)]));
-const slackUser = (rng: Rng, c: FuzzCorpus) => (rng.chance(0.9) ? rng.pick(c.slackUsers) : rng.pick(['UNOBODY', 'U0', 'W123ENTERPRISE', 'UBOT0001']));
+const rid = (rng: Rng, c: FuzzCorpus) =>
+  c.requestIds.length && rng.chance(0.8) ? rng.pick(c.requestIds) : rng.pick(['req-nope', 'req-0-00000000', '', 'x'.repeat(2045)]);
+const slackUser = (rng: Rng, c: FuzzCorpus) =>
+  rng.chance(0.9) ? rng.pick(c.slackUsers) : rng.pick(['UNOBODY', 'U0', 'W123ENTERPRISE', 'UBOT0001']);
 const userObj = (id: string) => ({ id, username: id.toLowerCase(), name: id.toLowerCase(), team_id: 'T0001' });
 
 export function validRestTurn(rng: Rng, c: FuzzCorpus) {
-  return { UserEmail: rng.pick(c.emails), UserName: rng.pick(['Jane', 'Omar', 'Li']), UserLastname: rng.pick(['Doe', 'Haddad', 'Wei']), UserInput: rng.pick(PHRASES) };
+  return {
+    UserEmail: rng.pick(c.emails),
+    UserName: rng.pick(['Jane', 'Omar', 'Li']),
+    UserLastname: rng.pick(['Doe', 'Haddad', 'Wei']),
+    UserInput: rng.pick(PHRASES),
+  };
 }
 
 export function validSlashCommand(rng: Rng, c: FuzzCorpus): Record<string, unknown> {
@@ -351,12 +533,25 @@ export function validBlockActions(rng: Rng, c: FuzzCorpus): Record<string, unkno
     user: userObj(user),
     api_app_id: 'A0001',
     token: 'deprecated-verification-token',
-    container: home ? { type: 'view', view_id: 'V0HOME' } : { type: 'message', message_ts: ts, channel_id: 'C0APPROVALS', is_ephemeral: false },
+    container: home
+      ? { type: 'view', view_id: 'V0HOME' }
+      : { type: 'message', message_ts: ts, channel_id: 'C0APPROVALS', is_ephemeral: false },
     trigger_id: `trigger-${rng.int(1e9)}`,
     team: { id: 'T0001', domain: 'acme' },
-    ...(home ? { view: { id: 'V0HOME', type: 'home', team_id: 'T0001' } } : { channel: { id: 'C0APPROVALS', name: 'aws-approvals' }, message: { type: 'message', ts, text: 'AWS account request' } }),
+    ...(home
+      ? { view: { id: 'V0HOME', type: 'home', team_id: 'T0001' } }
+      : { channel: { id: 'C0APPROVALS', name: 'aws-approvals' }, message: { type: 'message', ts, text: 'AWS account request' } }),
     response_url: 'https://slack.test/actions/T0001/1/xyz',
-    actions: [{ action_id: actionId, block_id: `decide:${value}`, text: { type: 'plain_text', text: actionId }, value, type: 'button', action_ts: stamp(rng) }],
+    actions: [
+      {
+        action_id: actionId,
+        block_id: `decide:${value}`,
+        text: { type: 'plain_text', text: actionId },
+        value,
+        type: 'button',
+        action_ts: stamp(rng),
+      },
+    ],
   };
 }
 
@@ -364,7 +559,9 @@ export function validViewSubmission(rng: Rng, c: FuzzCorpus): Record<string, unk
   const user = slackUser(rng, c);
   const deny = rng.chance(0.5);
   const v = (value: string) => ({ value: { type: 'plain_text_input', value } });
-  const sel = (value: string) => ({ value: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: value }, value } } });
+  const sel = (value: string) => ({
+    value: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: value }, value } },
+  });
   const values = deny
     ? { reason: v(rng.pick(['No budget', 'Use the team sandbox', '', ' '])) }
     : {
@@ -400,7 +597,17 @@ export function validEventCallback(rng: Rng, c: FuzzCorpus): Record<string, unkn
   const ts = stamp(rng);
   const event = rng.weighted<() => Record<string, unknown>>([
     [4, () => ({ type: 'message', channel_type: 'im', channel: `D${user.slice(1)}`, user, text: rng.pick(PHRASES), ts })],
-    [3, () => ({ type: 'app_mention', user, text: `<@UBOT0001> ${rng.pick(PHRASES)}`, channel: 'C0GENERAL', ts, ...(rng.chance(0.3) ? { thread_ts: stamp(rng) } : {}) })],
+    [
+      3,
+      () => ({
+        type: 'app_mention',
+        user,
+        text: `<@UBOT0001> ${rng.pick(PHRASES)}`,
+        channel: 'C0GENERAL',
+        ts,
+        ...(rng.chance(0.3) ? { thread_ts: stamp(rng) } : {}),
+      }),
+    ],
     [2, () => ({ type: 'app_home_opened', user, channel: `D${user.slice(1)}`, tab: rng.pick(['home', 'messages']) })],
     [1, () => ({ type: 'message', subtype: 'message_changed', channel_type: 'im', channel: 'D0X', ts })],
     [1, () => ({ type: 'reaction_added', user, reaction: 'tada', item: { type: 'message', channel: 'C0GENERAL', ts } })],
@@ -426,10 +633,32 @@ export function validOtherPayload(rng: Rng, c: FuzzCorpus): Record<string, unkno
   return rng.pick<() => Record<string, unknown>>([
     () => ({ type: 'url_verification', token: 't', challenge: noiseString(rng, 20) }),
     () => ({ type: 'shortcut', callback_id: 'vend', trigger_id: 't1', user, team: { id: 'T0001' } }),
-    () => ({ type: 'message_action', callback_id: 'vend', trigger_id: 't1', user, team: { id: 'T0001' }, channel: { id: 'C0GENERAL' }, message: { ts: stamp(rng), text: 'x' } }),
+    () => ({
+      type: 'message_action',
+      callback_id: 'vend',
+      trigger_id: 't1',
+      user,
+      team: { id: 'T0001' },
+      channel: { id: 'C0GENERAL' },
+      message: { ts: stamp(rng), text: 'x' },
+    }),
     () => ({ type: 'block_suggestion', action_id: 'pick', block_id: 'b', value: 'a', user, team: { id: 'T0001' } }),
-    () => ({ type: 'interactive_message', callback_id: 'legacy', actions: [{ name: 'a', value: 'b', type: 'button' }], user, team: { id: 'T0001' }, channel: { id: 'C0GENERAL' } }),
-    () => ({ type: 'dialog_submission', callback_id: 'legacy', submission: { a: 'b' }, user, team: { id: 'T0001' }, channel: { id: 'C0GENERAL' } }),
+    () => ({
+      type: 'interactive_message',
+      callback_id: 'legacy',
+      actions: [{ name: 'a', value: 'b', type: 'button' }],
+      user,
+      team: { id: 'T0001' },
+      channel: { id: 'C0GENERAL' },
+    }),
+    () => ({
+      type: 'dialog_submission',
+      callback_id: 'legacy',
+      submission: { a: 'b' },
+      user,
+      team: { id: 'T0001' },
+      channel: { id: 'C0GENERAL' },
+    }),
     () => ({ type: 'app_rate_limited', token: 't', team_id: 'T0001', minute_rate_limited: 1518467820, api_app_id: 'A0001' }),
     () => ({ type: 'something_new', user }),
   ])();
@@ -471,13 +700,28 @@ function headersFor(rng: Rng, ct: string | undefined, odd = 0.25): Record<string
       h['content-type'] = `${ct ?? JSON_CT}; charset=latin1`;
       break;
     case 2:
-      h['content-type'] = rng.pick(['text/plain', 'application/xml', 'multipart/form-data; boundary=--x', 'application/octet-stream', 'text/html; charset=utf-8']);
+      h['content-type'] = rng.pick([
+        'text/plain',
+        'application/xml',
+        'multipart/form-data; boundary=--x',
+        'application/octet-stream',
+        'text/html; charset=utf-8',
+      ]);
       break;
     case 3:
       h['content-type'] = rng.pick([JSON_CT, FORM_CT].filter((t) => t !== ct));
       break;
     case 4:
-      h['content-type'] = rng.pick([';;=;', 'application/json; charset=', 'application/json; charset=utf-16', 'application/json;charset="utf-8"', 'APPLICATION/JSON', '*/*', 'a'.repeat(300), `${ct ?? JSON_CT}; foo=bar; foo=baz`]);
+      h['content-type'] = rng.pick([
+        ';;=;',
+        'application/json; charset=',
+        'application/json; charset=utf-16',
+        'application/json;charset="utf-8"',
+        'APPLICATION/JSON',
+        '*/*',
+        'a'.repeat(300),
+        `${ct ?? JSON_CT}; foo=bar; foo=baz`,
+      ]);
       break;
     case 5:
       h['x-api-key'] = rng.pick(['', 'garbage', 'x'.repeat(5000), '\u00e9\u00ff', 'k3y-for-portals ', 'null']);
@@ -516,11 +760,21 @@ function restAccount(rng: Rng, c: FuzzCorpus): FuzzCase {
     [1, () => formEncode(rng, valid)],
     [1, () => JSON.stringify({ ...valid, UserInput: hugeString(rng) })],
   ])();
-  return { route: 'POST /account', method: 'POST', path: rng.chance(0.05) ? rng.pick(['/ACCOUNT', '/account/', '/account?x=1', '/account;x']) : '/account', headers: headersFor(rng, JSON_CT), body, json: true };
+  return {
+    route: 'POST /account',
+    method: 'POST',
+    path: rng.chance(0.05) ? rng.pick(['/ACCOUNT', '/account/', '/account?x=1', '/account;x']) : '/account',
+    headers: headersFor(rng, JSON_CT),
+    body,
+    json: true,
+  };
 }
 
 function getRequest(rng: Rng, c: FuzzCorpus): FuzzCase {
-  const id = c.requestIds.length && rng.chance(0.25) ? rng.pick(c.requestIds) : hostileSegment(rng, c.requestIds.length ? rng.pick(c.requestIds) : 'req-x');
+  const id =
+    c.requestIds.length && rng.chance(0.25)
+      ? rng.pick(c.requestIds)
+      : hostileSegment(rng, c.requestIds.length ? rng.pick(c.requestIds) : 'req-x');
   return { route: 'GET /requests/:id', method: 'GET', path: `/requests/${id}`, headers: headersFor(rng, undefined, 0.1), json: true };
 }
 
@@ -566,15 +820,29 @@ function token(rng: Rng, c: FuzzCorpus): string {
 }
 
 function confirmPage(rng: Rng, c: FuzzCorpus): FuzzCase {
-  return { route: 'GET /account/confirm/:token', method: 'GET', path: `/account/confirm/${token(rng, c)}`, headers: headersFor(rng, undefined, 0.1), json: false };
+  return {
+    route: 'GET /account/confirm/:token',
+    method: 'GET',
+    path: `/account/confirm/${token(rng, c)}`,
+    headers: headersFor(rng, undefined, 0.1),
+    json: false,
+  };
 }
 
 function confirmResult(rng: Rng, c: FuzzCorpus): FuzzCase {
-  return { route: 'GET /account/confirm/:token/result', method: 'GET', path: `/account/confirm/${token(rng, c)}/result`, headers: headersFor(rng, undefined, 0.1), json: false };
+  return {
+    route: 'GET /account/confirm/:token/result',
+    method: 'GET',
+    path: `/account/confirm/${token(rng, c)}/result`,
+    headers: headersFor(rng, undefined, 0.1),
+    json: false,
+  };
 }
 
 function confirmPost(rng: Rng, c: FuzzCorpus): FuzzCase {
-  const valid: Record<string, string> = rng.chance(0.5) ? { decision: 'approve' } : { decision: 'deny', reason: rng.pick(['No budget', '', 'Use the team sandbox']) };
+  const valid: Record<string, string> = rng.chance(0.5)
+    ? { decision: 'approve' }
+    : { decision: 'deny', reason: rng.pick(['No budget', '', 'Use the team sandbox']) };
   const form = rng.weighted<() => string>([
     [2, () => new URLSearchParams(valid).toString()],
     [6, () => formEncode(rng, mutate(rng, valid))],
@@ -585,7 +853,14 @@ function confirmPost(rng: Rng, c: FuzzCorpus): FuzzCase {
     [1, () => pctEncode(noiseString(rng, 50))],
     [1, () => '%%%=%%%&=&&=='],
   ])();
-  return { route: 'POST /account/confirm/:token', method: 'POST', path: `/account/confirm/${token(rng, c)}`, headers: headersFor(rng, FORM_CT), body: form, json: false };
+  return {
+    route: 'POST /account/confirm/:token',
+    method: 'POST',
+    path: `/account/confirm/${token(rng, c)}`,
+    headers: headersFor(rng, FORM_CT),
+    body: form,
+    json: false,
+  };
 }
 
 function slackEvents(rng: Rng, c: FuzzCorpus, signed: boolean): FuzzCase {
@@ -623,7 +898,8 @@ function slackEvents(rng: Rng, c: FuzzCorpus, signed: boolean): FuzzCase {
       () => '',
     ])();
   } else {
-    const valid = kind === 'actions' ? validBlockActions(rng, c) : kind === 'view' ? validViewSubmission(rng, c) : validOtherPayload(rng, c);
+    const valid =
+      kind === 'actions' ? validBlockActions(rng, c) : kind === 'view' ? validViewSubmission(rng, c) : validOtherPayload(rng, c);
     const payload = maybeMutate(valid);
     // The deny modal's metadata is JSON in a string: mutate inside it too.
     if (!pristine && kind === 'view' && rng.chance(0.3)) {
@@ -637,7 +913,9 @@ function slackEvents(rng: Rng, c: FuzzCorpus, signed: boolean): FuzzCase {
       }
     }
     if (rng.chance(0.85)) {
-      body = rng.chance(0.05) ? `payload=${pctEncode(badJson(rng, JSON.stringify(payload)))}` : new URLSearchParams({ payload: JSON.stringify(payload) ?? 'null' }).toString();
+      body = rng.chance(0.05)
+        ? `payload=${pctEncode(badJson(rng, JSON.stringify(payload)))}`
+        : new URLSearchParams({ payload: JSON.stringify(payload) ?? 'null' }).toString();
       ct = FORM_CT;
     } else {
       body = JSON.stringify(payload) ?? 'null';
@@ -650,7 +928,15 @@ function slackEvents(rng: Rng, c: FuzzCorpus, signed: boolean): FuzzCase {
   // Signed bodies keep their real content type most of the time, so they reach the listeners.
   const headers = headersFor(rng, ct, signed ? 0.08 : 0.3);
   const path = rng.chance(0.02) ? rng.pick(['/slack/events/', '/SLACK/EVENTS', '/slack/events?x=1']) : '/slack/events';
-  return { route: `POST /slack/events (${signed ? 'signed' : 'unsigned'})`, method: 'POST', path, headers, body, slack: { sign }, json: true };
+  return {
+    route: `POST /slack/events (${signed ? 'signed' : 'unsigned'})`,
+    method: 'POST',
+    path,
+    headers,
+    body,
+    slack: { sign },
+    json: true,
+  };
 }
 
 function simpleGet(rng: Rng, route: string, paths: readonly string[], json: boolean): FuzzCase {
@@ -658,18 +944,68 @@ function simpleGet(rng: Rng, route: string, paths: readonly string[], json: bool
 }
 
 const UNKNOWN_PATHS = [
-  '/nope', '/account/', '/requests/', '/requests/a/b', '/account/confirm', '/account/confirm/', '/account/confirm/a/b/c', '/slack', '/slack/events/x', '/slack/install', '/slack/oauth_redirect',
-  '/.env', '/.git/config', '/%2e%2e/%2e%2e/etc/passwd', '/..%2f..%2fetc%2fpasswd', '/app.js/..', '/style.css%00', '//', '///requests', '/index.html/', '/public/app.js',
-  '/wp-login.php', '/api/v1/account', '/%', '/%zz', '/%ED%A0%80', '/%C0%AE%C0%AE/', '/\u00e9', '/;', '/*', '/healthz/', '/healthz.json', '/outbox/1',
+  '/nope',
+  '/account/',
+  '/requests/',
+  '/requests/a/b',
+  '/account/confirm',
+  '/account/confirm/',
+  '/account/confirm/a/b/c',
+  '/slack',
+  '/slack/events/x',
+  '/slack/install',
+  '/slack/oauth_redirect',
+  '/.env',
+  '/.git/config',
+  '/%2e%2e/%2e%2e/etc/passwd',
+  '/..%2f..%2fetc%2fpasswd',
+  '/app.js/..',
+  '/style.css%00',
+  '//',
+  '///requests',
+  '/index.html/',
+  '/public/app.js',
+  '/wp-login.php',
+  '/api/v1/account',
+  '/%',
+  '/%zz',
+  '/%ED%A0%80',
+  '/%C0%AE%C0%AE/',
+  '/\u00e9',
+  '/;',
+  '/*',
+  '/healthz/',
+  '/healthz.json',
+  '/outbox/1',
 ];
 
 function unknownRoute(rng: Rng): FuzzCase {
   const path = rng.chance(0.7) ? rng.pick(UNKNOWN_PATHS) : `/${hostileSegment(rng)}${rng.chance(0.3) ? `/${hostileSegment(rng)}` : ''}`;
   const method = rng.pick(['GET', 'POST', 'GET', 'HEAD']);
-  return { route: 'unknown routes', method, path, headers: headersFor(rng, method === 'POST' ? JSON_CT : undefined), body: method === 'POST' ? badJson(rng) : undefined, json: true };
+  return {
+    route: 'unknown routes',
+    method,
+    path,
+    headers: headersFor(rng, method === 'POST' ? JSON_CT : undefined),
+    body: method === 'POST' ? badJson(rng) : undefined,
+    json: true,
+  };
 }
 
-const KNOWN_PATHS = ['/account', '/requests/req-0-00000000', '/requests?email=a%40example.com', '/account/confirm/a.b', '/account/confirm/a.b/result', '/outbox', '/', '/index.html', '/healthz', '/slack/events', '/app.js', '/style.css'];
+const KNOWN_PATHS = [
+  '/account',
+  '/requests/req-0-00000000',
+  '/requests?email=a%40example.com',
+  '/account/confirm/a.b',
+  '/account/confirm/a.b/result',
+  '/outbox',
+  '/',
+  '/index.html',
+  '/healthz',
+  '/slack/events',
+  '/app.js',
+  '/style.css',
+];
 
 function oddMethod(rng: Rng, c: FuzzCorpus): FuzzCase {
   const method = rng.pick(['PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD', 'TRACE', 'PROPFIND', 'SEARCH', 'PURGE', 'LOCK']);
@@ -677,7 +1013,7 @@ function oddMethod(rng: Rng, c: FuzzCorpus): FuzzCase {
   if (c.requestIds.length && rng.chance(0.2)) path = `/requests/${rng.pick(c.requestIds)}`;
   if (c.tokens.length && rng.chance(0.1)) path = `/account/confirm/${rng.pick(c.tokens)}`;
   const withBody = method !== 'HEAD' && method !== 'TRACE' && rng.chance(0.6);
-  const body = withBody ? (rng.chance(0.5) ? JSON.stringify(mutate(rng, validRestTurn(rng, c))) ?? '' : badJson(rng)) : undefined;
+  const body = withBody ? (rng.chance(0.5) ? (JSON.stringify(mutate(rng, validRestTurn(rng, c))) ?? '') : badJson(rng)) : undefined;
   return { route: 'odd methods', method, path, headers: headersFor(rng, withBody ? JSON_CT : undefined), body, json: true };
 }
 
@@ -745,7 +1081,10 @@ export class RawConnection {
     this.socket = undefined;
   }
 
-  async request(req: { method: string; path: string; headers: Record<string, string>; body?: Buffer }, timeoutMs: number): Promise<RawResponse> {
+  async request(
+    req: { method: string; path: string; headers: Record<string, string>; body?: Buffer },
+    timeoutMs: number,
+  ): Promise<RawResponse> {
     const reused = !!this.socket && !this.socket.destroyed;
     try {
       return await this.once(req, timeoutMs);
@@ -756,7 +1095,10 @@ export class RawConnection {
     }
   }
 
-  private once(req: { method: string; path: string; headers: Record<string, string>; body?: Buffer }, timeoutMs: number): Promise<RawResponse> {
+  private once(
+    req: { method: string; path: string; headers: Record<string, string>; body?: Buffer },
+    timeoutMs: number,
+  ): Promise<RawResponse> {
     if (!this.socket || this.socket.destroyed) {
       this.socket = connect({ host: this.host, port: this.port });
       this.socket.setNoDelay(true);
@@ -764,8 +1106,17 @@ export class RawConnection {
     const socket = this.socket;
     const chunked = Object.entries(req.headers).some(([k, v]) => k.toLowerCase() === 'transfer-encoding' && /chunked/i.test(v));
     const body = req.body ?? Buffer.alloc(0);
-    const requestHead = [`${req.method} ${req.path} HTTP/1.1`, `host: ${this.host}:${this.port}`, ...Object.entries(req.headers).map(([k, v]) => `${k}: ${v}`)].join('\r\n');
-    const payload = chunked && body.length ? Buffer.concat([Buffer.from(`${body.length.toString(16)}\r\n`), body, Buffer.from('\r\n0\r\n\r\n')]) : chunked ? Buffer.from('0\r\n\r\n') : body;
+    const requestHead = [
+      `${req.method} ${req.path} HTTP/1.1`,
+      `host: ${this.host}:${this.port}`,
+      ...Object.entries(req.headers).map(([k, v]) => `${k}: ${v}`),
+    ].join('\r\n');
+    const payload =
+      chunked && body.length
+        ? Buffer.concat([Buffer.from(`${body.length.toString(16)}\r\n`), body, Buffer.from('\r\n0\r\n\r\n')])
+        : chunked
+          ? Buffer.from('0\r\n\r\n')
+          : body;
     return new Promise<RawResponse>((resolve, reject) => {
       let buf = Buffer.alloc(0);
       let received = 0;
@@ -798,7 +1149,7 @@ export class RawConnection {
           if (end < 0) return false;
           const lines = buf.subarray(0, end).toString('latin1').split('\r\n');
           const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(lines[0])?.[1]);
-          if (!status) return fail(`not an HTTP answer: ${lines[0].slice(0, 80)}`), true;
+          if (!status) return (fail(`not an HTTP answer: ${lines[0].slice(0, 80)}`), true);
           const headers: Record<string, string> = {};
           for (const line of lines.slice(1)) {
             const i = line.indexOf(':');
@@ -812,7 +1163,7 @@ export class RawConnection {
           head = { status, headers, length, chunked: /chunked/i.test(headers['transfer-encoding'] ?? '') };
         }
         const { status, headers } = head;
-        if (req.method === 'HEAD' || status === 204 || status === 304) return done({ status, headers, body: Buffer.alloc(0) }), true;
+        if (req.method === 'HEAD' || status === 204 || status === 304) return (done({ status, headers, body: Buffer.alloc(0) }), true);
         if (head.chunked) {
           if (!ended && !(buf.length >= 5 && buf.subarray(buf.length - 5).toString('latin1') === '0\r\n\r\n')) return false;
           const parts: Buffer[] = [];
@@ -821,8 +1172,8 @@ export class RawConnection {
             const eol = buf.indexOf('\r\n', at);
             if (eol < 0) return ended ? (fail('a chunked body cut short'), true) : false;
             const size = parseInt(buf.subarray(at, eol).toString('latin1'), 16);
-            if (Number.isNaN(size)) return fail('a broken chunked body'), true;
-            if (size === 0) return done({ status, headers, body: Buffer.concat(parts) }), true;
+            if (Number.isNaN(size)) return (fail('a broken chunked body'), true);
+            if (size === 0) return (done({ status, headers, body: Buffer.concat(parts) }), true);
             if (buf.length < eol + 2 + size + 2) return ended ? (fail('a chunked body cut short'), true) : false;
             parts.push(buf.subarray(eol + 2, eol + 2 + size));
             at = eol + 2 + size + 2;
@@ -830,10 +1181,10 @@ export class RawConnection {
         }
         if (head.length !== undefined) {
           if (buf.length < head.length) return false;
-          return done({ status, headers, body: buf.subarray(0, head.length) }), true;
+          return (done({ status, headers, body: buf.subarray(0, head.length) }), true);
         }
         if (!ended) return false;
-        return done({ status, headers: { ...headers, connection: 'close' }, body: buf }), true;
+        return (done({ status, headers: { ...headers, connection: 'close' }, body: buf }), true);
       };
       const pending: Buffer[] = [];
       let pendingBytes = 0;
@@ -852,7 +1203,8 @@ export class RawConnection {
       };
       const onEnd = () => {
         flush();
-        if (!tryParse(true)) fail(received ? 'the connection closed in the middle of an answer' : 'the connection closed without an answer');
+        if (!tryParse(true))
+          fail(received ? 'the connection closed in the middle of an answer' : 'the connection closed without an answer');
       };
       // A server may answer (413, 431) and close before it read the whole body: the answer counts.
       const onError = (err: Error) => {
@@ -886,24 +1238,49 @@ export interface LoopbackSlack {
  * embedded store); nock's interceptor sits in front of every one of them, which costs a third of
  * the run, so the fuzz runs with nock off and this server instead.
  */
-export async function startLoopbackSlack(users: Record<string, { email?: string; real_name: string; first_name?: string; last_name?: string }>): Promise<LoopbackSlack> {
+export async function startLoopbackSlack(
+  users: Record<string, { email?: string; real_name: string; first_name?: string; last_name?: string }>,
+): Promise<LoopbackSlack> {
   const calls: Record<string, number> = {};
   let ts = 1_700_000_000;
   const known = new Map(Object.entries(users));
   const respond = (method: string, body: Record<string, unknown>): object => {
     switch (method) {
       case 'auth.test':
-        return { ok: true, url: 'https://acme.slack.com/', team: 'Acme', user: 'vendingbot', team_id: 'T0001', user_id: 'UBOT0001', bot_id: 'B0001' };
+        return {
+          ok: true,
+          url: 'https://acme.slack.com/',
+          team: 'Acme',
+          user: 'vendingbot',
+          team_id: 'T0001',
+          user_id: 'UBOT0001',
+          bot_id: 'B0001',
+        };
       case 'users.info': {
         const id = String(body.user ?? '');
         const p = known.get(id);
         if (!p) return { ok: false, error: 'user_not_found' };
-        return { ok: true, user: { id, team_id: 'T0001', name: p.real_name.toLowerCase().replace(/\s+/g, '.'), real_name: p.real_name, is_bot: false, profile: { ...p, display_name: p.real_name } } };
+        return {
+          ok: true,
+          user: {
+            id,
+            team_id: 'T0001',
+            name: p.real_name.toLowerCase().replace(/\s+/g, '.'),
+            real_name: p.real_name,
+            is_bot: false,
+            profile: { ...p, display_name: p.real_name },
+          },
+        };
       }
       case 'chat.postMessage': {
         const posted = `${ts++}.000100`;
         const channel = String(body.channel ?? '');
-        return { ok: true, channel: channel.startsWith('U') ? `D${channel.slice(1)}` : channel, ts: posted, message: { type: 'message', user: 'UBOT0001', text: body.text, ts: posted } };
+        return {
+          ok: true,
+          channel: channel.startsWith('U') ? `D${channel.slice(1)}` : channel,
+          ts: posted,
+          message: { type: 'message', user: 'UBOT0001', text: body.text, ts: posted },
+        };
       }
       case 'chat.update':
         return { ok: true, channel: body.channel, ts: body.ts, text: body.text, message: { text: body.text } };

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 
 /**
@@ -85,7 +85,10 @@ export async function startMoto(opts: { serial?: boolean } = {}): Promise<Moto |
   if (!motoAvailable) return undefined;
   const port = await freePort();
   const child = opts.serial
-    ? spawn('python3', ['-c', SERIAL_SERVER, '127.0.0.1', String(port)], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MOTO_PORT: String(port) } })
+    ? spawn('python3', ['-c', SERIAL_SERVER, '127.0.0.1', String(port)], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, MOTO_PORT: String(port) },
+      })
     : spawn(EXECUTABLE, ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (d) => (output += d));
@@ -103,7 +106,9 @@ export async function startMoto(opts: { serial?: boolean } = {}): Promise<Moto |
   while (!(await answers(port))) {
     if (child.exitCode !== null || Date.now() > until) {
       await stop();
-      throw new Error(`moto_server did not start on 127.0.0.1:${port} within ${START_TIMEOUT_MS} ms (exit ${child.exitCode}):\n${output.slice(-2000)}`);
+      throw new Error(
+        `moto_server did not start on 127.0.0.1:${port} within ${START_TIMEOUT_MS} ms (exit ${child.exitCode}):\n${output.slice(-2000)}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import nock from 'nock';
 import { slashCommandBody } from '../../scripts/bench/slack-wire';
-import { eventually, startApp, type RunningApp } from './app';
+import { eventually, type RunningApp, startApp } from './app';
 
 /**
  * Slack at the wire: a nock interceptor for the Web API that answers with the documented
@@ -21,7 +21,6 @@ export const SLACK_ENV = {
   APPROVERS: 'UBOSS,UDEPUTY',
   ORGANIZATIONAL_UNITS: 'Experiment,Demos (ou-abcd-12345678)',
 };
-
 
 export interface SlackProfile {
   email?: string;
@@ -47,13 +46,28 @@ export class SlackWebApiResponses {
   respond(method: string, body: Record<string, any>): object {
     switch (method) {
       case 'auth.test':
-        return { ok: true, url: 'https://acme.slack.com/', team: 'Acme', user: 'vendingbot', team_id: 'T0001', user_id: BOT_USER, bot_id: 'B0001' };
+        return {
+          ok: true,
+          url: 'https://acme.slack.com/',
+          team: 'Acme',
+          user: 'vendingbot',
+          team_id: 'T0001',
+          user_id: BOT_USER,
+          bot_id: 'B0001',
+        };
       case 'users.info': {
         const p = this.users[body.user];
         if (!p) return { ok: false, error: 'user_not_found' };
         return {
           ok: true,
-          user: { id: body.user, team_id: 'T0001', name: p.real_name.toLowerCase().replace(/\s+/g, '.'), real_name: p.real_name, is_bot: false, profile: { ...p, display_name: p.real_name } },
+          user: {
+            id: body.user,
+            team_id: 'T0001',
+            name: p.real_name.toLowerCase().replace(/\s+/g, '.'),
+            real_name: p.real_name,
+            is_bot: false,
+            profile: { ...p, display_name: p.real_name },
+          },
         };
       }
       case 'chat.postMessage': {
@@ -116,7 +130,8 @@ export class FakeSlack {
 
 /** Web API bodies are form-encoded, with JSON-encoded blocks and views. */
 export function parseBody(body: unknown): Record<string, any> {
-  const raw: Record<string, any> = typeof body === 'string' ? Object.fromEntries(new URLSearchParams(body)) : (body as Record<string, any>) ?? {};
+  const raw: Record<string, any> =
+    typeof body === 'string' ? Object.fromEntries(new URLSearchParams(body)) : ((body as Record<string, any>) ?? {});
   for (const key of ['blocks', 'view', 'attachments']) if (typeof raw[key] === 'string') raw[key] = JSON.parse(raw[key]);
   return raw;
 }
@@ -141,10 +156,14 @@ export async function sendToSlackEndpoint(
 }
 
 export const slashCommand = (baseUrl: string, userId: string, text: string) =>
-  sendToSlackEndpoint(baseUrl, slashCommandBody(userId, text, `trigger-${userId}-${Date.now()}`), { contentType: 'application/x-www-form-urlencoded' });
+  sendToSlackEndpoint(baseUrl, slashCommandBody(userId, text, `trigger-${userId}-${Date.now()}`), {
+    contentType: 'application/x-www-form-urlencoded',
+  });
 
 export const interaction = (baseUrl: string, payload: object) =>
-  sendToSlackEndpoint(baseUrl, new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), { contentType: 'application/x-www-form-urlencoded' });
+  sendToSlackEndpoint(baseUrl, new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), {
+    contentType: 'application/x-www-form-urlencoded',
+  });
 
 let eventSeq = 0;
 export function eventCallback(event: Record<string, unknown>, eventId = `Ev${Date.now()}${eventSeq++}`) {
@@ -177,7 +196,16 @@ export function buttonClick(userId: string, actionId: string, value: string, whe
     channel: { id: where.channel, name: 'aws-approvals' },
     message: { type: 'message', ts: where.ts, text: 'AWS account request' },
     response_url: `${SLACK_API}/actions/T0001/1/xyz`,
-    actions: [{ action_id: actionId, block_id: `decide:${value}`, text: { type: 'plain_text', text: actionId }, value, type: 'button', action_ts: `${Date.now() / 1000}` }],
+    actions: [
+      {
+        action_id: actionId,
+        block_id: `decide:${value}`,
+        text: { type: 'plain_text', text: actionId },
+        value,
+        type: 'button',
+        action_ts: `${Date.now() / 1000}`,
+      },
+    ],
   };
 }
 
@@ -206,7 +234,10 @@ export function viewSubmission(userId: string, callbackId: string, values: Recor
 
 export const textValue = (value: string) => ({ type: 'plain_text_input', value });
 export const emailValue = (value: string) => ({ type: 'email_text_input', value });
-export const selected = (value: string) => ({ type: 'static_select', selected_option: { text: { type: 'plain_text', text: value }, value } });
+export const selected = (value: string) => ({
+  type: 'static_select',
+  selected_option: { text: { type: 'plain_text', text: value }, value },
+});
 
 /**
  * The app with its Slack door on against the fake Web API, for one test file: started once, with

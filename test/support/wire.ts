@@ -1,7 +1,6 @@
 import nock from 'nock';
-import type { DialogSession } from '../../app/core/ports/sessions';
 import { SessionConflictError } from '../../app/core/errors';
-import type { SessionStore } from '../../app/core/ports/sessions';
+import type { DialogSession, SessionStore } from '../../app/core/ports/sessions';
 
 /**
  * For wire-level tests: no real network (loopback stays open for the app under test), and every

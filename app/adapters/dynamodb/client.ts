@@ -11,5 +11,4 @@ export function documentClient(config: DynamoDBClientConfig = {}): DynamoDBDocum
   });
 }
 
-export const isConditionFailed = (err: unknown): boolean =>
-  (err as { name?: string })?.name === 'ConditionalCheckFailedException';
+export const isConditionFailed = (err: unknown): boolean => (err as { name?: string })?.name === 'ConditionalCheckFailedException';

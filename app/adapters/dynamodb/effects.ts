@@ -1,7 +1,7 @@
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { AccountRequest } from '../../core/request/account-request';
 import { inOrder, nextDue } from '../../core/effects/dispatcher';
 import type { Effect, EffectStore } from '../../core/ports/effects';
+import type { AccountRequest } from '../../core/request/account-request';
 import { isConditionFailed } from './client';
 import { effectsKey, effectsOf, isRequestScope, scopeKey, scopeOfItem, toRequest } from './items';
 
@@ -42,7 +42,13 @@ export class DynamoDbEffectStore implements EffectStore {
         await this.db.send(
           new PutCommand({
             TableName: this.table,
-            Item: { ...scopeKey(scope), effects: Object.fromEntries(effects.map((e) => [e.id, e])), effectsRev: 1, gsi3pk: 'EFFECTS', gsi3sk: nextDue(effects) },
+            Item: {
+              ...scopeKey(scope),
+              effects: Object.fromEntries(effects.map((e) => [e.id, e])),
+              effectsRev: 1,
+              gsi3pk: 'EFFECTS',
+              gsi3sk: nextDue(effects),
+            },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         );
@@ -55,7 +61,9 @@ export class DynamoDbEffectStore implements EffectStore {
   }
 
   async pending(scope: string): Promise<Effect[]> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: effectsKey(scope), ProjectionExpression: 'effects', ConsistentRead: true }));
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: effectsKey(scope), ProjectionExpression: 'effects', ConsistentRead: true }),
+    );
     return inOrder(effectsOf(Item));
   }
 
@@ -72,7 +80,13 @@ export class DynamoDbEffectStore implements EffectStore {
     return Items.map((i) => scopeOfItem(i)).filter((s): s is string => !!s);
   }
 
-  async claim(scope: string, effectId: string, owner: string, now: Date, leaseMs: number): Promise<{ request?: AccountRequest } | undefined> {
+  async claim(
+    scope: string,
+    effectId: string,
+    owner: string,
+    now: Date,
+    leaseMs: number,
+  ): Promise<{ request?: AccountRequest } | undefined> {
     try {
       const { Attributes } = await this.db.send(
         new UpdateCommand({
@@ -82,7 +96,11 @@ export class DynamoDbEffectStore implements EffectStore {
           ConditionExpression:
             'attribute_exists(effects.#e) AND (attribute_not_exists(effects.#e.claimedUntil) OR effects.#e.claimedUntil < :now OR effects.#e.claimedBy = :owner)',
           ExpressionAttributeNames: { '#e': effectId },
-          ExpressionAttributeValues: { ':until': new Date(now.getTime() + leaseMs).toISOString(), ':now': now.toISOString(), ':owner': owner },
+          ExpressionAttributeValues: {
+            ':until': new Date(now.getTime() + leaseMs).toISOString(),
+            ':now': now.toISOString(),
+            ':owner': owner,
+          },
           ReturnValues: 'ALL_NEW',
         }),
       );
@@ -124,14 +142,24 @@ export class DynamoDbEffectStore implements EffectStore {
     const rev = { ':rev': item?.effectsRev };
     try {
       if (remaining.length === 0 && !isRequestScope(scope)) {
-        await this.db.send(new DeleteCommand({ TableName: this.table, Key: scopeKey(scope), ConditionExpression: 'effectsRev = :rev', ExpressionAttributeValues: rev }));
+        await this.db.send(
+          new DeleteCommand({
+            TableName: this.table,
+            Key: scopeKey(scope),
+            ConditionExpression: 'effectsRev = :rev',
+            ExpressionAttributeValues: rev,
+          }),
+        );
       } else {
         await this.db.send(
           new UpdateCommand({
             TableName: this.table,
             Key: effectsKey(scope),
             ...(remaining.length
-              ? { UpdateExpression: 'SET gsi3pk = :eff, gsi3sk = :due', ExpressionAttributeValues: { ':eff': 'EFFECTS', ':due': nextDue(remaining), ...rev } }
+              ? {
+                  UpdateExpression: 'SET gsi3pk = :eff, gsi3sk = :due',
+                  ExpressionAttributeValues: { ':eff': 'EFFECTS', ':due': nextDue(remaining), ...rev },
+                }
               : { UpdateExpression: 'REMOVE gsi3pk, gsi3sk', ExpressionAttributeValues: rev }),
             ConditionExpression: 'effectsRev = :rev',
           }),

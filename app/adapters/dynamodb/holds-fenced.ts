@@ -1,12 +1,12 @@
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { type AccountRequest, STATUSES, isOpen } from '../../core/request/account-request';
 import { ContentionError } from '../../core/errors';
-import type { CreateOptions, Transition } from '../../core/ports/requests';
 import type { Effect } from '../../core/ports/effects';
-import { isConditionFailed } from './client';
+import type { CreateOptions, Transition } from '../../core/ports/requests';
+import { type AccountRequest, isOpen, STATUSES } from '../../core/request/account-request';
 import { holdsMoving, refusal } from '../../core/request/holds';
-import { dueIndex, type Item, requestKey, requestItem, requesterIndex, statusIndex, toRequest } from './items';
-import { type HoldProtocol, type LockedHold, type LockItems, holdsToTake, locked, sleep } from './holds';
+import { isConditionFailed } from './client';
+import { type HoldProtocol, holdsToTake, type LockedHold, type LockItems, locked, sleep } from './holds';
+import { dueIndex, type Item, requesterIndex, requestItem, requestKey, statusIndex, toRequest } from './items';
 import { conflictOf, transitionUpdate } from './transition';
 
 const CLOSED = STATUSES.filter((s) => !isOpen(s));
@@ -35,7 +35,13 @@ export class FencedHolds implements HoldProtocol {
   async create(request: AccountRequest, effects: Effect[], opts: CreateOptions): Promise<void> {
     const lease = this.lease();
     const { gsi1pk, gsi1sk, gsi2pk, gsi2sk, gsi3pk, gsi3sk, effects: _e, effectsRev: _r, ...draft } = requestItem(request, effects);
-    await this.db.send(new PutCommand({ TableName: this.table, Item: { ...draft, draft: true, acquiring: lease }, ConditionExpression: 'attribute_not_exists(pk)' }));
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...draft, draft: true, acquiring: lease },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
     const taken: LockedHold[] = [];
     try {
       for (const hold of holdsToTake(request, opts)) {
@@ -45,7 +51,14 @@ export class FencedHolds implements HoldProtocol {
       await this.publish(request, effects, lease);
     } catch (err) {
       await this.ignoreConflict(
-        this.db.send(new DeleteCommand({ TableName: this.table, Key: requestKey(request.id), ConditionExpression: 'acquiring = :lease', ExpressionAttributeValues: { ':lease': lease } })),
+        this.db.send(
+          new DeleteCommand({
+            TableName: this.table,
+            Key: requestKey(request.id),
+            ConditionExpression: 'acquiring = :lease',
+            ExpressionAttributeValues: { ':lease': lease },
+          }),
+        ),
       );
       for (const hold of taken) await this.locks.release(hold.key, request.id);
       throw err;
@@ -62,7 +75,8 @@ export class FencedHolds implements HoldProtocol {
           TableName: this.table,
           Key: requestKey(t.id),
           UpdateExpression: 'SET acquiring = :lease',
-          ConditionExpression: 'attribute_not_exists(acquiring) AND (fence = :fence OR attribute_not_exists(fence)) AND (#version = :v OR attribute_not_exists(#version))',
+          ConditionExpression:
+            'attribute_not_exists(acquiring) AND (fence = :fence OR attribute_not_exists(fence)) AND (#version = :v OR attribute_not_exists(#version))',
           ExpressionAttributeNames: { '#version': 'version' },
           ExpressionAttributeValues: { ':lease': lease, ':fence': item?.fence ?? 0, ':v': item?.version ?? current.version },
         }),
@@ -78,15 +92,29 @@ export class FencedHolds implements HoldProtocol {
         await this.take(hold, current, lease);
         took.push(hold);
       }
-      await this.db.send(new UpdateCommand(transitionUpdate(t, this.table, { condition: 'acquiring = :lease', remove: ['acquiring'], values: { ':lease': lease } })));
+      await this.db.send(
+        new UpdateCommand(
+          transitionUpdate(t, this.table, { condition: 'acquiring = :lease', remove: ['acquiring'], values: { ':lease': lease } }),
+        ),
+      );
     } catch (err) {
       await this.ignoreConflict(
-        this.db.send(new UpdateCommand({ TableName: this.table, Key: requestKey(t.id), UpdateExpression: 'REMOVE acquiring', ConditionExpression: 'acquiring = :lease', ExpressionAttributeValues: { ':lease': lease } })),
+        this.db.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: requestKey(t.id),
+            UpdateExpression: 'REMOVE acquiring',
+            ConditionExpression: 'acquiring = :lease',
+            ExpressionAttributeValues: { ':lease': lease },
+          }),
+        ),
       );
       for (const hold of took) await this.locks.release(hold.key, t.id);
       if (!isConditionFailed(err)) throw err;
       const now = toRequestOrUndefined(await this.locks.requestItem(t.id));
-      throw now && now.version === t.expectedVersion ? new ContentionError('Another request took the account e-mail meanwhile; nothing was changed. Try again.') : conflictOf(t, now);
+      throw now && now.version === t.expectedVersion
+        ? new ContentionError('Another request took the account e-mail meanwhile; nothing was changed. Try again.')
+        : conflictOf(t, now);
     }
   }
 
@@ -121,8 +149,19 @@ export class FencedHolds implements HoldProtocol {
     await this.ignoreConflict(
       this.db.send(
         item.draft
-          ? new DeleteCommand({ TableName: this.table, Key: key, ConditionExpression: 'acquiring = :lease', ExpressionAttributeValues: values })
-          : new UpdateCommand({ TableName: this.table, Key: key, UpdateExpression: 'REMOVE acquiring', ConditionExpression: 'acquiring = :lease', ExpressionAttributeValues: values }),
+          ? new DeleteCommand({
+              TableName: this.table,
+              Key: key,
+              ConditionExpression: 'acquiring = :lease',
+              ExpressionAttributeValues: values,
+            })
+          : new UpdateCommand({
+              TableName: this.table,
+              Key: key,
+              UpdateExpression: 'REMOVE acquiring',
+              ConditionExpression: 'acquiring = :lease',
+              ExpressionAttributeValues: values,
+            }),
       ),
     );
   }

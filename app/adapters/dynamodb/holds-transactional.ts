@@ -1,11 +1,11 @@
 import { type DynamoDBDocumentClient, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { type AccountRequest, STATUSES, isOpen } from '../../core/request/account-request';
 import { ContentionError } from '../../core/errors';
-import type { CreateOptions, Transition } from '../../core/ports/requests';
 import type { Effect } from '../../core/ports/effects';
+import type { CreateOptions, Transition } from '../../core/ports/requests';
+import { type AccountRequest, isOpen, STATUSES } from '../../core/request/account-request';
 import { type HoldKind, holdsMoving, refusal } from '../../core/request/holds';
+import { type HoldProtocol, holderRequest, holdsToTake, type LockedHold, type LockItems, locked, sleep } from './holds';
 import { requestItem, requestKey } from './items';
-import { type HoldProtocol, type LockedHold, type LockItems, holderRequest, holdsToTake, locked, sleep } from './holds';
 import { conflictOf, transitionUpdate } from './transition';
 
 const CLOSED = STATUSES.filter((s) => !isOpen(s));
@@ -32,7 +32,9 @@ export class TransactionalHolds implements HoldProtocol {
   ) {}
 
   async create(request: AccountRequest, effects: Effect[], opts: CreateOptions): Promise<void> {
-    const first: Item = { Put: { TableName: this.table, Item: requestItem(request, effects), ConditionExpression: 'attribute_not_exists(pk)' } } as Item;
+    const first: Item = {
+      Put: { TableName: this.table, Item: requestItem(request, effects), ConditionExpression: 'attribute_not_exists(pk)' },
+    } as Item;
     await this.write(request, holdsToTake(request, opts), first, (failedFirst) => {
       throw failedFirst ? new ContentionError(`Request id ${request.id} is taken; try again`) : new Error('unreachable');
     });

@@ -1,8 +1,8 @@
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Effect } from '../../core/ports/effects';
+import type { CreateOptions, Transition } from '../../core/ports/requests';
 import type { AccountRequest } from '../../core/request/account-request';
 import { type Hold, holdsOf } from '../../core/request/holds';
-import type { CreateOptions, Transition } from '../../core/ports/requests';
-import type { Effect } from '../../core/ports/effects';
 import { isConditionFailed } from './client';
 import { holdKey, type Item, type Key, requestKey, toRequest } from './items';
 
@@ -26,7 +26,8 @@ export interface LockedHold extends Hold {
 export const locked = (hold: Hold): LockedHold => ({ ...hold, key: holdKey(hold) });
 
 /** The holds a new request takes, in the order they are taken. */
-export const holdsToTake = (request: AccountRequest, opts: CreateOptions): LockedHold[] => holdsOf(request, opts.confirmationKey).map(locked);
+export const holdsToTake = (request: AccountRequest, opts: CreateOptions): LockedHold[] =>
+  holdsOf(request, opts.confirmationKey).map(locked);
 
 /** Lock items: one per held thing, naming the holder. */
 export class LockItems {
@@ -61,7 +62,14 @@ export class LockItems {
   /** Releases `key` if `requestId` still holds it. */
   async release(key: Key, requestId: string): Promise<void> {
     try {
-      await this.db.send(new DeleteCommand({ TableName: this.table, Key: key, ConditionExpression: 'requestId = :id', ExpressionAttributeValues: { ':id': requestId } }));
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: key,
+          ConditionExpression: 'requestId = :id',
+          ExpressionAttributeValues: { ':id': requestId },
+        }),
+      );
     } catch (err) {
       if (!isConditionFailed(err)) throw err;
     }

@@ -1,4 +1,4 @@
-import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { IdempotencyStore } from '../../core/ports/idempotency';
 import { isConditionFailed } from './client';
 import { TTL_ATTRIBUTE } from './table-schema';

@@ -1,7 +1,7 @@
-import type { AccountRequest, Actor, Status } from '../../core/request/account-request';
-import type { Hold, HoldKind } from '../../core/request/holds';
 import { nextDue } from '../../core/effects/dispatcher';
 import type { Effect } from '../../core/ports/effects';
+import type { AccountRequest, Actor, Status } from '../../core/request/account-request';
+import type { Hold, HoldKind } from '../../core/request/holds';
 import { INDEXES } from './table-schema';
 
 /** How the domain's records become items of the one table (key design in table-schema.ts). */
@@ -10,12 +10,24 @@ export type Item = Record<string, any>;
 export type Key = { pk: string; sk: string };
 
 /** Attributes of a request item that are bookkeeping, not the request. */
-const INTERNAL = new Set(['pk', 'sk', 'effects', 'effectsRev', 'acquiring', 'draft', 'fence', ...Object.values(INDEXES).flatMap((i) => [i.pk, i.sk])]);
+const INTERNAL = new Set([
+  'pk',
+  'sk',
+  'effects',
+  'effectsRev',
+  'acquiring',
+  'draft',
+  'fence',
+  ...Object.values(INDEXES).flatMap((i) => [i.pk, i.sk]),
+]);
 
 export const requestKey = (id: string): Key => ({ pk: `REQ#${id}`, sk: 'REQ' });
 const LOCK_PREFIX: Record<HoldKind, string> = { 'account-email': 'EMAIL', 'account-name': 'NAME', confirmation: 'CONFIRM' };
 /** The lock item of a hold (EMAIL#, NAME#, CONFIRM#). */
-export const holdKey = (hold: Pick<Hold, 'kind' | 'value'>): Key => ({ pk: `${LOCK_PREFIX[hold.kind]}#${hold.value.toLowerCase()}`, sk: 'LOCK' });
+export const holdKey = (hold: Pick<Hold, 'kind' | 'value'>): Key => ({
+  pk: `${LOCK_PREFIX[hold.kind]}#${hold.value.toLowerCase()}`,
+  sk: 'LOCK',
+});
 /** Deferred work that belongs to no request (e.g. a chat reply): its own small item. */
 export const scopeKey = (scope: string): Key => ({ pk: `SCOPE#${scope}`, sk: 'EFFECTS' });
 /** Request ids are the scope of their own effects. */
@@ -31,7 +43,10 @@ export function scopeOfItem(item: { pk?: string }): string | undefined {
 }
 
 export const statusIndex = (status: Status, since: string, id: string) => ({ gsi1pk: `STATUS#${status}`, gsi1sk: `${since}#${id}` });
-export const requesterIndex = (r: AccountRequest) => ({ gsi2pk: `REQUESTER#${r.requester.email.toLowerCase()}`, gsi2sk: `${r.createdAt}#${r.id}` });
+export const requesterIndex = (r: AccountRequest) => ({
+  gsi2pk: `REQUESTER#${r.requester.email.toLowerCase()}`,
+  gsi2sk: `${r.createdAt}#${r.id}`,
+});
 export const dueIndex = (effects: Effect[]) => {
   const due = nextDue(effects);
   return due ? { gsi3pk: 'EFFECTS', gsi3sk: due } : {};

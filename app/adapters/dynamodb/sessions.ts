@@ -1,7 +1,6 @@
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { DialogSession } from '../../core/ports/sessions';
 import { SessionConflictError } from '../../core/errors';
-import type { SessionStore } from '../../core/ports/sessions';
+import type { DialogSession, SessionStore } from '../../core/ports/sessions';
 import { isConditionFailed } from './client';
 import { TTL_ATTRIBUTE } from './table-schema';
 
@@ -37,7 +36,9 @@ export class DynamoDbSessionStore implements SessionStore {
           },
           // A first save finds nothing, or only an expired session the TTL sweep has not removed yet.
           ConditionExpression:
-            session.version === 0 ? 'attribute_not_exists(pk) OR #ttl <= :now' : '(version = :v OR attribute_not_exists(version)) AND #ttl > :now',
+            session.version === 0
+              ? 'attribute_not_exists(pk) OR #ttl <= :now'
+              : '(version = :v OR attribute_not_exists(version)) AND #ttl > :now',
           ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
           ExpressionAttributeValues: session.version === 0 ? { ':now': values[':now'] } : values,
         }),

@@ -36,7 +36,12 @@ export class DynamoDbSlotStore implements SlotStore {
 
   private async all(): Promise<Array<{ sk: string; requestId: string; since: string }>> {
     const { Items = [] } = await this.db.send(
-      new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': 'SLOTS' }, ConsistentRead: true }),
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :p',
+        ExpressionAttributeValues: { ':p': 'SLOTS' },
+        ConsistentRead: true,
+      }),
     );
     return Items as Array<{ sk: string; requestId: string; since: string }>;
   }

@@ -1,16 +1,16 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { type AccountRequest, type Status, isOpen } from '../../core/request/account-request';
-import type { CreateOptions, RequestStore, Transition } from '../../core/ports/requests';
+import { NotFoundError } from '../../core/errors';
 import type { Effect } from '../../core/ports/effects';
+import type { CreateOptions, RequestStore, Transition } from '../../core/ports/requests';
+import { type AccountRequest, isOpen, type Status } from '../../core/request/account-request';
+import { holdsMoving } from '../../core/request/holds';
 import { isConditionFailed } from './client';
+import { type HoldProtocol, LockItems } from './holds';
 import { FencedHolds } from './holds-fenced';
 import { TransactionalHolds } from './holds-transactional';
-import { type HoldProtocol, LockItems } from './holds';
-import { NotFoundError } from '../../core/errors';
-import { holdsMoving } from '../../core/request/holds';
 import { holdKey, type Item, isVisible, requestKey, toRequest } from './items';
-import { conflictOf, transitionUpdate } from './transition';
 import { INDEXES } from './table-schema';
+import { conflictOf, transitionUpdate } from './transition';
 
 export interface DynamoDbStoreOptions {
   /**
@@ -38,7 +38,11 @@ export class DynamoDbRequestStore implements RequestStore {
     const fenced = () => new FencedHolds(db, table, this.locks);
     const transactional = () => new TransactionalHolds(db, table, this.locks);
     this.holds =
-      opts.transactions === false ? fenced() : opts.transactions === true ? transactional() : new FirstThatWorks(transactional(), fenced, opts.onFallback);
+      opts.transactions === false
+        ? fenced()
+        : opts.transactions === true
+          ? transactional()
+          : new FirstThatWorks(transactional(), fenced, opts.onFallback);
   }
 
   create(request: AccountRequest, effects: Effect[], opts: CreateOptions = {}): Promise<void> {
@@ -88,7 +92,14 @@ export class DynamoDbRequestStore implements RequestStore {
   async annotate(requestId: string, key: string, value: string): Promise<void> {
     const update = (expression: string, condition: string, values: Record<string, unknown>) =>
       this.db.send(
-        new UpdateCommand({ TableName: this.table, Key: requestKey(requestId), UpdateExpression: expression, ConditionExpression: condition, ExpressionAttributeValues: values, ...(expression.includes('#k') ? { ExpressionAttributeNames: { '#k': key } } : {}) }),
+        new UpdateCommand({
+          TableName: this.table,
+          Key: requestKey(requestId),
+          UpdateExpression: expression,
+          ConditionExpression: condition,
+          ExpressionAttributeValues: values,
+          ...(expression.includes('#k') ? { ExpressionAttributeNames: { '#k': key } } : {}),
+        }),
       );
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
@@ -97,7 +108,9 @@ export class DynamoDbRequestStore implements RequestStore {
         if (!isConditionFailed(err)) throw err;
       }
       try {
-        return void (await update('SET annotations = :map', 'attribute_exists(pk) AND attribute_not_exists(annotations)', { ':map': { [key]: value } }));
+        return void (await update('SET annotations = :map', 'attribute_exists(pk) AND attribute_not_exists(annotations)', {
+          ':map': { [key]: value },
+        }));
       } catch (err) {
         if (!isConditionFailed(err)) throw err;
       }

@@ -1,7 +1,7 @@
 import type { Update } from '@aws-sdk/client-dynamodb';
-import type { AccountRequest } from '../../core/request/account-request';
 import { NotFoundError, RequestExpiredError, TransitionConflictError } from '../../core/errors';
 import type { Transition } from '../../core/ports/requests';
+import type { AccountRequest } from '../../core/request/account-request';
 import { dueIndex, requestKey } from './items';
 
 /** An UpdateItem of a request item, in the shape both UpdateCommand and TransactWriteItems take. */
@@ -15,9 +15,21 @@ export type RequestUpdate = Omit<Update, 'Key' | 'ExpressionAttributeValues'> & 
  * version, index keys and the effects it causes, written together or not at all. `extra`
  * conditions and removals let a lock protocol fence the write (see dynamodb-holds-*.ts).
  */
-export function transitionUpdate(t: Transition, table: string, extra: { condition?: string; remove?: string[]; values?: Record<string, unknown> } = {}): RequestUpdate {
+export function transitionUpdate(
+  t: Transition,
+  table: string,
+  extra: { condition?: string; remove?: string[]; values?: Record<string, unknown> } = {},
+): RequestUpdate {
   const names: Record<string, string> = { '#status': 'status', '#version': 'version' };
-  const values: Record<string, unknown> = { ':to': t.to, ':at': t.event.at, ':events': [t.event], ':one': 1, ':v': t.expectedVersion, ':next': t.expectedVersion + 1, ...extra.values };
+  const values: Record<string, unknown> = {
+    ':to': t.to,
+    ':at': t.event.at,
+    ':events': [t.event],
+    ':one': 1,
+    ':v': t.expectedVersion,
+    ':next': t.expectedVersion + 1,
+    ...extra.values,
+  };
   const sets = ['#status = :to', 'updatedAt = :at', 'audit = list_append(audit, :events)', '#version = :next'];
   Object.entries(t.patch).forEach(([field, value], i) => {
     names[`#p${i}`] = field;
@@ -45,7 +57,12 @@ export function transitionUpdate(t: Transition, table: string, extra: { conditio
     return `:f${i}`;
   });
   // Requests written before versions existed are compared on their status alone, once.
-  const conditions = [`attribute_exists(pk)`, 'attribute_not_exists(draft)', `(#version = :v OR attribute_not_exists(#version))`, `#status IN (${from.join(', ')})`];
+  const conditions = [
+    `attribute_exists(pk)`,
+    'attribute_not_exists(draft)',
+    `(#version = :v OR attribute_not_exists(#version))`,
+    `#status IN (${from.join(', ')})`,
+  ];
   if (t.unlessExpiredAt) {
     values[':now'] = t.unlessExpiredAt;
     conditions.push('expiresAt > :now');

@@ -22,7 +22,9 @@ function loadOrCreate(dataDir: string, name: string, make: () => string): string
 }
 
 /** The embedded default for APPROVAL_SECRET. */
-export const loadOrCreateApprovalSecret = (dataDir: string): string => loadOrCreate(dataDir, 'approval-secret', () => randomBytes(32).toString('base64url'));
+export const loadOrCreateApprovalSecret = (dataDir: string): string =>
+  loadOrCreate(dataDir, 'approval-secret', () => randomBytes(32).toString('base64url'));
 
 /** Who this server is when it claims effects: one id per data directory. */
-export const loadOrCreateNodeId = (dataDir: string): string => loadOrCreate(dataDir, 'node-id', () => `node-${randomBytes(8).toString('hex')}`);
+export const loadOrCreateNodeId = (dataDir: string): string =>
+  loadOrCreate(dataDir, 'node-id', () => `node-${randomBytes(8).toString('hex')}`);

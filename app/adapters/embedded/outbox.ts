@@ -32,7 +32,10 @@ export class Outbox implements Notifier {
     if (message.key) this.sentKeys.add(message.key);
     const entry: OutboxEntry = { sentAt: new Date().toISOString(), ...message };
     await appendFile(this.file, `${JSON.stringify(entry)}\n`, 'utf8');
-    this.log.info({ requestId: message.requestId, to: message.to, subject: message.subject, kind: message.kind }, 'outbox: message written');
+    this.log.info(
+      { requestId: message.requestId, to: message.to, subject: message.subject, kind: message.kind },
+      'outbox: message written',
+    );
   }
 
   /**

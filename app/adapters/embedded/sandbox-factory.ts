@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { AccountRequest } from '../../core/request/account-request';
 import type { AccountFactory, ProvisioningStatus, ProvisionResult } from '../../core/ports/account-factory';
 import type { Clock } from '../../core/ports/clock';
+import type { AccountRequest } from '../../core/request/account-request';
 import type { ProvisioningOutcome } from '../../core/use-cases/provisioning';
 
 export interface SandboxOptions {
@@ -60,7 +60,10 @@ export class SandboxAccountFactory implements AccountFactory {
   private outcome(recordId: string): ProvisioningStatus & { state: 'SUCCEEDED' | 'FAILED' } {
     const parsed = parse(recordId)!;
     return parsed.fails
-      ? { state: 'FAILED', message: `Sandbox Account Factory: the account e-mail matches the failure pattern ${this.opts.failPattern} (simulated failure)` }
+      ? {
+          state: 'FAILED',
+          message: `Sandbox Account Factory: the account e-mail matches the failure pattern ${this.opts.failPattern} (simulated failure)`,
+        }
       : { state: 'SUCCEEDED', accountId: sandboxAccountId(parsed.requestId) };
   }
 }

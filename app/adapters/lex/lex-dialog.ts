@@ -2,17 +2,17 @@ import { createHash } from 'node:crypto';
 import {
   DeleteSessionCommand,
   LexRuntimeV2Client,
-  RecognizeTextCommand,
   type Message,
+  RecognizeTextCommand,
   type RecognizeTextCommandOutput,
   type Slot,
 } from '@aws-sdk/client-lex-runtime-v2';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { OrganizationalUnit } from '../../core/request/account-request';
 import { render } from '../../core/bot-model';
-import { type Dialog, type DialogState, type DialogTurnInput, type DialogTurnResult } from '../../core/ports/dialog';
 import { DialogUnavailableError } from '../../core/errors';
+import type { Dialog, DialogState, DialogTurnInput, DialogTurnResult } from '../../core/ports/dialog';
 import type { Logger } from '../../core/ports/logger';
+import type { OrganizationalUnit } from '../../core/request/account-request';
 
 /**
  * The Dialog port on Amazon Lex V2: a bot built from manifest/bot.yml (infra) holds the
@@ -170,7 +170,10 @@ export class LexDialog implements Dialog {
         break;
     }
     // Delegate or None with an intent in progress: only a code hook does that, and this bot has none.
-    this.log.warn({ intent: intent.name, intentState: intent.state, dialogAction: action?.type }, 'unexpected Lex dialog state; asking again');
+    this.log.warn(
+      { intent: intent.name, intentState: intent.state, dialogAction: action?.type },
+      'unexpected Lex dialog state; asking again',
+    );
     return { intent: null, state: 'ElicitIntent', slots: {}, message: message || 'Sorry, I did not understand that.' };
   }
 
@@ -212,7 +215,10 @@ export class LexDialog implements Dialog {
       case 'ResourceNotFoundException':
       case 'AccessDeniedException':
         // Configuration, not load: the bot id, alias, locale or IAM permissions are wrong.
-        this.log.error(detail, 'Lex rejected the request: check LEX_BOT_ID, LEX_BOT_ALIAS_ID, LEX_LOCALE_ID, the region and lex:RecognizeText permission');
+        this.log.error(
+          detail,
+          'Lex rejected the request: check LEX_BOT_ID, LEX_BOT_ALIAS_ID, LEX_LOCALE_ID, the region and lex:RecognizeText permission',
+        );
         return new DialogUnavailableError(`the Amazon Lex bot is not set up correctly: ${name}: ${e.message ?? 'no details'}`);
       default:
         if (status !== undefined && status >= 500) {
@@ -236,7 +242,13 @@ export class LexDialog implements Dialog {
  */
 export function lexSessionId(sessionId: string): string {
   const colon = sessionId.indexOf(':');
-  const door = colon > 0 ? sessionId.slice(0, colon).replace(/[^0-9a-zA-Z._-]/g, '').slice(0, 40) : '';
+  const door =
+    colon > 0
+      ? sessionId
+          .slice(0, colon)
+          .replace(/[^0-9a-zA-Z._-]/g, '')
+          .slice(0, 40)
+      : '';
   const hash = createHash('sha256').update(sessionId, 'utf8').digest('base64url');
   return `${door || 'session'}:${hash}`;
 }

@@ -4,14 +4,14 @@ import {
   DescribeProvisionedProductCommand,
   DescribeRecordCommand,
   ListLaunchPathsCommand,
+  type ProvisioningArtifact,
   ProvisionProductCommand,
   ServiceCatalogClient,
-  type ProvisioningArtifact,
 } from '@aws-sdk/client-service-catalog';
-import { type AccountRequest, ouLabel } from '../../core/request/account-request';
-import type { AccountFactory, ProvisioningStatus, ProvisionResult } from '../../core/ports/account-factory';
 import { FactoryBusyError, FactoryRejectedError } from '../../core/errors';
+import type { AccountFactory, ProvisioningStatus, ProvisionResult } from '../../core/ports/account-factory';
 import type { Logger } from '../../core/ports/logger';
+import { type AccountRequest, ouLabel } from '../../core/request/account-request';
 
 export const DEFAULT_PRODUCT_NAME = 'AWS Control Tower Account Factory';
 
@@ -32,7 +32,16 @@ interface LaunchTarget {
 }
 
 /** Error codes the SDK gives up on after its own retries; the factory is busy, not broken. */
-const THROTTLING = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'RequestThrottled', 'RequestThrottledException', 'ThrottledException', 'SlowDown']);
+const THROTTLING = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'ThrottledException',
+  'SlowDown',
+]);
 
 /**
  * The Account Factory on AWS: Control Tower's Service Catalog product, launched with ProvisionProduct.
@@ -63,7 +72,10 @@ export class ServiceCatalogAccountFactory implements AccountFactory {
         this.target = undefined;
         const fresh = await this.lookup();
         if (sameTarget(fresh, target)) throw err;
-        this.opts.log.warn({ requestId: request.id, was: target, now: fresh }, 'Account Factory product changed; launching the current version');
+        this.opts.log.warn(
+          { requestId: request.id, was: target, now: fresh },
+          'Account Factory product changed; launching the current version',
+        );
         return await this.launch(request, fresh);
       }
     } catch (err) {
@@ -80,7 +92,10 @@ export class ServiceCatalogAccountFactory implements AccountFactory {
       }
       case 'FAILED': {
         const reasons = (record.RecordErrors ?? []).map((e) => e.Description?.trim()).filter(Boolean);
-        return { state: 'FAILED', message: reasons.length ? reasons.join('; ') : `Account Factory reported a failure without a reason (record ${recordId}).` };
+        return {
+          state: 'FAILED',
+          message: reasons.length ? reasons.join('; ') : `Account Factory reported a failure without a reason (record ${recordId}).`,
+        };
       }
       default:
         // CREATED, IN_PROGRESS and IN_PROGRESS_IN_ERROR (still rolling back) all end later in one of the above.
@@ -133,7 +148,10 @@ export class ServiceCatalogAccountFactory implements AccountFactory {
     if (detail?.IdempotencyToken && detail.IdempotencyToken !== request.id) throw taken;
     const recordId = detail?.LastProvisioningRecordId ?? detail?.LastRecordId;
     if (!recordId) throw new Error(`Provisioned product "${name}" exists but has no record yet`);
-    this.opts.log.info({ requestId: request.id, recordId, provisionedProductName: name }, 'Account Factory launch already made; following its record');
+    this.opts.log.info(
+      { requestId: request.id, recordId, provisionedProductName: name },
+      'Account Factory launch already made; following its record',
+    );
     return { recordId };
   }
 
@@ -158,7 +176,8 @@ export class ServiceCatalogAccountFactory implements AccountFactory {
     const id = product.ProductViewSummary?.ProductId ?? productId;
     if (!id) throw this.productNotFound();
     const artifact = currentVersion(product.ProvisioningArtifacts ?? []);
-    if (!artifact?.Id) throw new FactoryRejectedError(`The Account Factory product ${this.product} has no active version to launch in AWS Service Catalog.`);
+    if (!artifact?.Id)
+      throw new FactoryRejectedError(`The Account Factory product ${this.product} has no active version to launch in AWS Service Catalog.`);
 
     let paths;
     try {
@@ -227,7 +246,8 @@ function currentVersion(artifacts: ProvisioningArtifact[]): ProvisioningArtifact
     .sort((a, b) => (b.CreatedTime?.getTime() ?? 0) - (a.CreatedTime?.getTime() ?? 0))[0];
 }
 
-const sameTarget = (a: LaunchTarget, b: LaunchTarget) => a.productId === b.productId && a.artifactId === b.artifactId && a.pathId === b.pathId;
+const sameTarget = (a: LaunchTarget, b: LaunchTarget) =>
+  a.productId === b.productId && a.artifactId === b.artifactId && a.pathId === b.pathId;
 
 const isAny = (err: unknown, ...names: string[]): boolean => names.includes((err as { name?: string })?.name ?? '');
 

@@ -56,7 +56,10 @@ export class SnsNotifier implements Notifier {
     );
     const text = fitBytes(message.text || ' ', SNS_MAX_BYTES - attributesBytes - Buffer.byteLength(subject));
     if (text !== message.text && message.text) {
-      this.log.warn({ requestId: message.requestId, kind: message.kind, bytes: Buffer.byteLength(message.text) }, 'message too long for SNS: shortened');
+      this.log.warn(
+        { requestId: message.requestId, kind: message.kind, bytes: Buffer.byteLength(message.text) },
+        'message too long for SNS: shortened',
+      );
     }
     const out = await this.client.send(
       new PublishCommand({

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { AccountRequest } from '../request/account-request';
 import { RetryLaterError } from '../errors';
-import { TRANSITIONS } from '../request/lifecycle';
 import type { Clock } from '../ports/clock';
 import type { Effect, EffectStore } from '../ports/effects';
 import type { Logger } from '../ports/logger';
+import type { AccountRequest } from '../request/account-request';
+import { TRANSITIONS } from '../request/lifecycle';
 
 /**
  * Side effects follow committed transitions, never precede them. A transition stores the effects
@@ -50,7 +50,8 @@ export function backoffMs(attempts: number, policy: Pick<RetryPolicy, 'baseDelay
 export const streamOf = (e: Pick<Effect, 'handler' | 'target'>): string => `${e.handler}|${e.target ?? ''}`;
 
 /** Effects in the order they must happen. */
-export const inOrder = <E extends Pick<Effect, 'seq'>>(effects: E[]): E[] => [...effects].sort((a, b) => (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0));
+export const inOrder = <E extends Pick<Effect, 'seq'>>(effects: E[]): E[] =>
+  [...effects].sort((a, b) => (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0));
 
 /** When the next effect can run: the earliest due time among the heads of the streams. */
 export function nextDue(effects: Effect[]): string | undefined {

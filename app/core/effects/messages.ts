@@ -1,4 +1,4 @@
-import { type AccountRequest, type Status, ouLabel, requesterName } from '../request/account-request';
+import { type AccountRequest, ouLabel, requesterName, type Status } from '../request/account-request';
 
 /**
  * What the bot tells people about a request, in plain words, whatever carries it (outbox, SNS
@@ -31,9 +31,13 @@ export function summary(r: AccountRequest): string {
 /** The approval request; `link` opens the page where an approver decides. */
 export function approvalRequest(r: AccountRequest, link: string, reminder = false): MessageText {
   return {
-    subject: truncate(`${reminder ? 'Reminder: approval' : 'Approval'} needed: ${r.account.type} AWS account "${r.account.name}" for ${requesterName(r.requester)}`),
+    subject: truncate(
+      `${reminder ? 'Reminder: approval' : 'Approval'} needed: ${r.account.type} AWS account "${r.account.name}" for ${requesterName(r.requester)}`,
+    ),
     text: [
-      reminder ? `${requesterName(r.requester)} is still waiting for a decision (asked ${r.createdAt}).` : `${requesterName(r.requester)} asks for a new AWS account.`,
+      reminder
+        ? `${requesterName(r.requester)} is still waiting for a decision (asked ${r.createdAt}).`
+        : `${requesterName(r.requester)} asks for a new AWS account.`,
       '',
       summary(r),
       '',
@@ -130,7 +134,10 @@ function requesterNews(event: string, r: AccountRequest): MessageText | undefine
         text: `${hi}\n\nnobody decided on your request ${r.id} before it expired, so it was closed. Ask again if you still need the account.`,
       };
     case 'cancel':
-      return { subject: truncate(`Cancelled: AWS account ${name}`), text: `${hi}\n\nyour request ${r.id} is cancelled. Nothing was provisioned.` };
+      return {
+        subject: truncate(`Cancelled: AWS account ${name}`),
+        text: `${hi}\n\nyour request ${r.id} is cancelled. Nothing was provisioned.`,
+      };
     default:
       return undefined;
   }

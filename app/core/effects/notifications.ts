@@ -1,10 +1,10 @@
-import type { AccountRequest } from '../request/account-request';
-import type { ApproverPolicy } from '../request/approvers';
-import { type EffectHandler, isLate } from './dispatcher';
-import { approvalRequest, requesterUpdate } from './messages';
 import type { Effect } from '../ports/effects';
 import type { Notifier } from '../ports/notifier';
+import type { AccountRequest } from '../request/account-request';
+import type { ApproverPolicy } from '../request/approvers';
 import type { Provisioner } from '../use-cases/provisioning';
+import { type EffectHandler, isLate } from './dispatcher';
+import { approvalRequest, requesterUpdate } from './messages';
 
 /** Asks each approver address for a decision, with a link of their own. */
 export class ApproverMail implements EffectHandler {
@@ -46,7 +46,13 @@ export class RequesterMail implements EffectHandler {
   async run(effect: Effect, request?: AccountRequest): Promise<void> {
     const message = request && requesterUpdate(effect.event, request, isLate(effect, request));
     if (!message) return;
-    await this.notifier.send({ to: effect.target ?? request.requester.email, ...message, requestId: request.id, kind: `request-${effect.event}`, key: effect.id });
+    await this.notifier.send({
+      to: effect.target ?? request.requester.email,
+      ...message,
+      requestId: request.id,
+      kind: `request-${effect.event}`,
+      key: effect.id,
+    });
   }
 }
 

@@ -1,5 +1,5 @@
 import type { AccountType, Requester } from './account-request';
-import { accountNameSchema } from './validation';
+import { accountNameSchema, MAX_ACCOUNT_NAME_CHARACTERS } from './validation';
 
 /**
  * Derives a readable, valid account name from the type and the requester, e.g.
@@ -8,7 +8,7 @@ import { accountNameSchema } from './validation';
 export function deriveAccountName(type: AccountType, requester: Pick<Requester, 'firstName' | 'lastName' | 'email'>, attempt = 1): string {
   const person = slug(`${requester.firstName} ${requester.lastName}`) || slug(requester.email.split('@')[0]) || 'user';
   const suffix = attempt > 1 ? `-${attempt}` : '';
-  const base = `${type.toLowerCase()}-${person}`.slice(0, 50 - suffix.length).replace(/-+$/, '');
+  const base = `${type.toLowerCase()}-${person}`.slice(0, MAX_ACCOUNT_NAME_CHARACTERS - suffix.length).replace(/-+$/, '');
   return accountNameSchema.parse(base + suffix);
 }
 

@@ -8,16 +8,7 @@
 export const REQUEST_KINDS = ['new-account'] as const;
 export type RequestKind = (typeof REQUEST_KINDS)[number];
 
-export const STATUSES = [
-  'PENDING_APPROVAL',
-  'APPROVED',
-  'PROVISIONING',
-  'SUCCEEDED',
-  'FAILED',
-  'DENIED',
-  'CANCELLED',
-  'EXPIRED',
-] as const;
+export const STATUSES = ['PENDING_APPROVAL', 'APPROVED', 'PROVISIONING', 'SUCCEEDED', 'FAILED', 'DENIED', 'CANCELLED', 'EXPIRED'] as const;
 export type Status = (typeof STATUSES)[number];
 
 /** Open requests hold their account e-mail: a second request for it is refused while one is open. */

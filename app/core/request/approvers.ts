@@ -1,5 +1,5 @@
-import type { AccountRequest, Actor } from './account-request';
 import { ForbiddenError } from '../errors';
+import type { AccountRequest, Actor } from './account-request';
 
 /**
  * Who may decide on a request: configured approvers only (Slack user ids, e-mail addresses), and
@@ -36,8 +36,5 @@ export class ApproverPolicy {
 
 export function isRequester(actor: Actor, request: AccountRequest): boolean {
   const r = request.requester;
-  return (
-    (!!actor.email && actor.email.toLowerCase() === r.email.toLowerCase()) ||
-    (actor.door === 'slack' && actor.id === r.slackUserId)
-  );
+  return (!!actor.email && actor.email.toLowerCase() === r.email.toLowerCase()) || (actor.door === 'slack' && actor.id === r.slackUserId);
 }

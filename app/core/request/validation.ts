@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ACCOUNT_TYPES, type AccountType, type OrganizationalUnit } from './account-request';
 import { ValidationError } from '../errors';
+import { ACCOUNT_TYPES, type AccountType } from './account-request';
 
 /**
  * Every rule about what a valid account request looks like, with the real service limits
@@ -10,11 +10,13 @@ import { ValidationError } from '../errors';
 
 const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
 
+/** Organizations CreateAccount: AccountName is 1-50 printable ASCII characters. */
+export const MAX_ACCOUNT_NAME_CHARACTERS = 50;
 export const accountNameSchema = z
   .string()
   .trim()
   .min(1, 'The account name must not be empty')
-  .max(50, 'The account name must be at most 50 characters')
+  .max(MAX_ACCOUNT_NAME_CHARACTERS, `The account name must be at most ${MAX_ACCOUNT_NAME_CHARACTERS} characters`)
   .regex(PRINTABLE_ASCII, 'The account name must use printable ASCII characters only');
 
 /**
@@ -81,34 +83,9 @@ export const accountTypeSchema = z
     return match ?? 'Sandbox';
   });
 
-const OU_ID = /^ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}$/;
-const OU_LABEL = /^\s*([^()]+?)\s*(?:\(\s*([^)]*?)\s*\))?\s*$/;
-
-/** Parses `Name` or `Name (ou-xxxx-xxxxxxxx)`; used for the configured list and for input alike. */
-export function parseOuLabel(label: string): OrganizationalUnit | undefined {
-  const m = OU_LABEL.exec(label);
-  if (!m) return undefined;
-  const id = m[2]?.toLowerCase();
-  if (m[2] !== undefined && !OU_ID.test(id ?? '')) return undefined;
-  return id ? { name: m[1], id } : { name: m[1] };
-}
-
-/** Resolves an OU the user typed against the configured list, case-insensitively. */
-export function resolveOu(input: string, allowed: readonly OrganizationalUnit[]): OrganizationalUnit {
-  const names = allowed.map((o) => o.name).join(', ');
-  const parsed = parseOuLabel(input);
-  const ou = parsed && allowed.find((o) => o.name.toLowerCase() === parsed.name.toLowerCase());
-  if (!parsed || !ou) throw new ValidationError('accountOU', `The organizational unit must be one of: ${names}`);
-  if (parsed.id && parsed.id !== ou.id) {
-    throw new ValidationError('accountOU', `The OU id ${parsed.id} does not belong to ${ou.name}`);
-  }
-  return ou;
-}
-
 /** Runs a zod schema and turns its first issue into a ValidationError naming the field. */
 export function check<T extends z.ZodType>(schema: T, field: string, value: unknown): z.output<T> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   throw new ValidationError(field, result.error.issues[0]?.message ?? `Invalid ${field}`);
 }
-

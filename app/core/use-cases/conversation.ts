@@ -1,11 +1,16 @@
 import { createHash } from 'node:crypto';
-import { type AccountRequest, type DoorName, type Requester, ouLabel } from '../request/account-request';
 import { type BotModel, render } from '../bot-model';
-import { type Dialog, type DialogState, type DialogTurnResult } from '../ports/dialog';
-import { DialogUnavailableError, SessionConflictError } from '../errors';
-import { DomainError, DuplicateConfirmationError, DuplicateRequestError } from '../errors';
+import {
+  DialogUnavailableError,
+  DomainError,
+  DuplicateConfirmationError,
+  DuplicateRequestError,
+  QueueFullError,
+  SessionConflictError,
+} from '../errors';
+import type { Dialog, DialogState, DialogTurnResult } from '../ports/dialog';
+import { type AccountRequest, type DoorName, ouLabel, type Requester } from '../request/account-request';
 import { KeyedQueue } from './keyed-queue';
-import { QueueFullError } from '../errors';
 import type { VendingService } from './vending-service';
 
 /** The intents the bot model must define; the core fulfils these two. */
@@ -53,10 +58,12 @@ export class Conversation {
   turn(door: DoorName, requester: Requester, text: string): Promise<ConversationReply> {
     // One conversation per person and door: Slack and REST for the same person do not trample each other.
     const sessionId = `${door}:${requester.id}`;
-    return this.queue.run(sessionId, () => this.turnOnce(door, requester, text, sessionId)).catch((err) => {
-      if (!(err instanceof QueueFullError)) throw err;
-      return busy(requester);
-    });
+    return this.queue
+      .run(sessionId, () => this.turnOnce(door, requester, text, sessionId))
+      .catch((err) => {
+        if (!(err instanceof QueueFullError)) throw err;
+        return busy(requester);
+      });
   }
 
   private async turnOnce(door: DoorName, requester: Requester, text: string, sessionId: string): Promise<ConversationReply> {
@@ -85,7 +92,8 @@ export class Conversation {
 
     if (result.state === 'ReadyForFulfillment') {
       await this.dialog.end(sessionId);
-      if (result.intent === VEND_INTENT) return this.createRequest(door, requester, reply, result.conversationId && confirmationKey(sessionId, result.conversationId));
+      if (result.intent === VEND_INTENT)
+        return this.createRequest(door, requester, reply, result.conversationId && confirmationKey(sessionId, result.conversationId));
       if (result.intent === STATUS_INTENT) reply.message = await this.statusOf(requester);
       reply.state = 'Fulfilled';
     }
@@ -121,11 +129,21 @@ export class Conversation {
       };
     } catch (err) {
       if (err instanceof DuplicateConfirmationError) {
-        return { ...reply, state: 'Failed', conflict: { requestId: err.existingId }, message: `${requester.firstName}, you already confirmed this: it is request ${err.existingId}. Say "status" to see where it is.` };
+        return {
+          ...reply,
+          state: 'Failed',
+          conflict: { requestId: err.existingId },
+          message: `${requester.firstName}, you already confirmed this: it is request ${err.existingId}. Say "status" to see where it is.`,
+        };
       }
       if (!(err instanceof DomainError)) throw err;
       const conflict = err instanceof DuplicateRequestError ? { conflict: { requestId: err.existingId } } : {};
-      return { ...reply, ...conflict, state: 'Failed', message: `I could not create the request: ${err.message}. Say "new account" to start again.` };
+      return {
+        ...reply,
+        ...conflict,
+        state: 'Failed',
+        message: `I could not create the request: ${err.message}. Say "new account" to start again.`,
+      };
     }
   }
 

@@ -27,4 +27,3 @@ export class KeyedQueue {
     return result;
   }
 }
-

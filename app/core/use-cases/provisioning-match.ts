@@ -1,6 +1,6 @@
-import type { AccountRequest } from '../request/account-request';
-import type { AccountDirectory, OrganizationAccount } from '../ports/organization';
 import type { Logger } from '../ports/logger';
+import type { AccountDirectory, OrganizationAccount } from '../ports/organization';
+import type { AccountRequest } from '../request/account-request';
 import type { ProvisioningOutcome } from './provisioning';
 
 /** How an outcome was tied to a request, strongest first; 'none' when it was not. */
@@ -28,7 +28,13 @@ export async function matchOutcome(
   log: Logger,
 ): Promise<OutcomeMatch> {
   const result = await decide(outcome, candidates, directory, log);
-  const context = { by: result.by, requestId: result.request?.id, accountId: outcome.accountId, accountName: outcome.accountName, state: outcome.state };
+  const context = {
+    by: result.by,
+    requestId: result.request?.id,
+    accountId: outcome.accountId,
+    accountName: outcome.accountName,
+    state: outcome.state,
+  };
   if (result.by === 'name') log.warn(context, `provisioning outcome matched by account name only: ${result.reason}`);
   else if (result.by === 'none') log.warn(context, `provisioning outcome matches no request: ${result.reason}`);
   else if (result.by === 'request-id') log.debug(context, 'provisioning outcome for its request');
@@ -57,7 +63,7 @@ async function decide(
 
   let fallback: string;
   if (!accountId) fallback = 'the event carries no account id';
-  else if (!directory) fallback = 'no account directory is configured to confirm the account\'s e-mail';
+  else if (!directory) fallback = "no account directory is configured to confirm the account's e-mail";
   else {
     let account: OrganizationAccount | undefined;
     try {
@@ -66,14 +72,20 @@ async function decide(
       // An outage or a missing permission says nothing about the account: a guess by name could complete
       // the wrong request. The caller follows each request's own Account Factory record instead.
       log.warn({ err, accountId, directory: directory.kind }, 'could not describe the account of a provisioning outcome');
-      return { by: 'none', reason: `describing account ${accountId} failed (${(err as Error)?.message ?? String(err)}); not matching by name` };
+      return {
+        by: 'none',
+        reason: `describing account ${accountId} failed (${(err as Error)?.message ?? String(err)}); not matching by name`,
+      };
     }
     if (account) {
       const email = lower(account.email);
       const owner = candidates.find((r) => lower(r.account.email) === email);
       // Open requests hold their e-mail (the store's EMAIL# lock): at most one candidate has it.
       if (owner) return { request: owner, by: 'email', reason: `account ${accountId} has the e-mail of request ${owner.id}` };
-      return { by: 'none', reason: `account ${accountId} (${account.email}, "${account.name}") belongs to no provisioning request, whatever its name` };
+      return {
+        by: 'none',
+        reason: `account ${accountId} (${account.email}, "${account.name}") belongs to no provisioning request, whatever its name`,
+      };
     }
     fallback = `the organization has no account ${accountId} (a failed creation may leave none)`;
   }
@@ -86,9 +98,16 @@ function byName(outcome: ProvisioningOutcome, candidates: AccountRequest[], why:
   const name = lower(outcome.accountName);
   // A request that already knows another account id is not this account's, whatever its name.
   const named = candidates.filter(
-    (r) => lower(r.account.name) === name && (!r.provisioning?.accountId || !outcome.accountId || r.provisioning.accountId === outcome.accountId),
+    (r) =>
+      lower(r.account.name) === name &&
+      (!r.provisioning?.accountId || !outcome.accountId || r.provisioning.accountId === outcome.accountId),
   );
-  if (named.length === 1) return { request: named[0], by: 'name', reason: `${why}; request ${named[0].id} is the only provisioning request named "${outcome.accountName}"` };
+  if (named.length === 1)
+    return {
+      request: named[0],
+      by: 'name',
+      reason: `${why}; request ${named[0].id} is the only provisioning request named "${outcome.accountName}"`,
+    };
   if (named.length === 0) return { by: 'none', reason: `${why}, and no provisioning request is named "${outcome.accountName}"` };
   return { by: 'none', reason: `${why}, and ${named.length} provisioning requests are named "${outcome.accountName}"` };
 }

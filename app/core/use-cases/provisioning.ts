@@ -1,13 +1,12 @@
-import { type AccountRequest, SYSTEM, type Actor } from '../request/account-request';
 import { backoffMs } from '../effects/dispatcher';
-import { TransitionConflictError } from '../errors';
-import type { AccountDirectory } from '../ports/organization';
+import { FactoryBusyError, FactoryRejectedError, TransitionConflictError } from '../errors';
 import type { AccountFactory, ProvisioningStatus } from '../ports/account-factory';
 import type { Clock } from '../ports/clock';
-import { FactoryBusyError, FactoryRejectedError } from '../errors';
 import type { Logger } from '../ports/logger';
+import type { AccountDirectory } from '../ports/organization';
 import type { RequestStore } from '../ports/requests';
 import type { SlotStore } from '../ports/slots';
+import { type AccountRequest, type Actor, SYSTEM } from '../request/account-request';
 import { matchOutcome } from './provisioning-match';
 import type { Transitions } from './transitions';
 
@@ -121,7 +120,13 @@ export class Provisioner {
     } catch (err) {
       if (err instanceof FactoryBusyError) {
         const attempts = request.provisioning?.attempts ?? 1;
-        const notBefore = new Date(this.clock.now().getTime() + backoffMs(attempts, { baseDelayMs: this.policy.busyBaseDelayMs ?? BUSY_BACKOFF.baseDelayMs, maxDelayMs: this.policy.busyMaxDelayMs ?? BUSY_BACKOFF.maxDelayMs }));
+        const notBefore = new Date(
+          this.clock.now().getTime() +
+            backoffMs(attempts, {
+              baseDelayMs: this.policy.busyBaseDelayMs ?? BUSY_BACKOFF.baseDelayMs,
+              maxDelayMs: this.policy.busyMaxDelayMs ?? BUSY_BACKOFF.maxDelayMs,
+            }),
+        );
         log.info({ notBefore, reason: err.message }, 'factory busy; request back in the queue');
         await this.ignoreConflict(
           this.transitions.apply(request, 'requeue', SYSTEM, {
@@ -191,7 +196,11 @@ export class Provisioner {
       if (request.status !== 'PROVISIONING' || !recordId) continue;
       try {
         const done = await this.completeFromRecord(request, recordId, actor);
-        if (done) this.log.info({ requestId: request.id, status: done.status, recordId }, 'unmatched provisioning event: request completed from its record');
+        if (done)
+          this.log.info(
+            { requestId: request.id, status: done.status, recordId },
+            'unmatched provisioning event: request completed from its record',
+          );
       } catch (err) {
         this.log.warn({ requestId: request.id, err }, 'could not follow the record of a provisioning request');
       }

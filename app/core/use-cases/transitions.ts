@@ -1,10 +1,10 @@
-import type { AccountRequest, Actor, AuditEvent } from '../request/account-request';
 import type { EffectDispatcher } from '../effects/dispatcher';
 import { TransitionConflictError } from '../errors';
-import { type Action, TRANSITIONS } from '../request/lifecycle';
 import type { Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import type { RequestStore, Transition } from '../ports/requests';
+import type { AccountRequest, Actor, AuditEvent } from '../request/account-request';
+import { type Action, TRANSITIONS } from '../request/lifecycle';
 
 type Patch = Transition['patch'];
 

@@ -1,15 +1,31 @@
 import { randomUUID } from 'node:crypto';
-import { type AccountRequest, type Actor, type OrganizationalUnit, type Requester, SYSTEM } from '../request/account-request';
-import { deriveAccountName, nameCandidates } from '../request/account-name';
-import type { ApproverPolicy } from '../request/approvers';
 import type { EffectDispatcher } from '../effects/dispatcher';
-import { isRequester } from '../request/approvers';
-import { AccountNameTakenError, ForbiddenError, NotFoundError, RequestExpiredError, TransitionConflictError, ValidationError } from '../errors';
+import {
+  AccountNameTakenError,
+  ForbiddenError,
+  NotFoundError,
+  RequestExpiredError,
+  TransitionConflictError,
+  ValidationError,
+} from '../errors';
 import type { Clock } from '../ports/clock';
-import type { CreateOptions, RequestStore } from '../ports/requests';
 import type { Logger } from '../ports/logger';
+import type { CreateOptions, RequestStore } from '../ports/requests';
+import { deriveAccountName, nameCandidates } from '../request/account-name';
+import { type AccountRequest, type Actor, type OrganizationalUnit, type Requester, SYSTEM } from '../request/account-request';
+import type { ApproverPolicy } from '../request/approvers';
+import { isRequester } from '../request/approvers';
+import { resolveOu } from '../request/organizational-units';
+import {
+  accountNameSchema,
+  accountTypeSchema,
+  check,
+  emailSchema,
+  isRequestId,
+  personNameSchema,
+  reasonSchema,
+} from '../request/validation';
 import type { Transitions } from './transitions';
-import { accountNameSchema, accountTypeSchema, check, emailSchema, isRequestId, personNameSchema, reasonSchema, resolveOu } from '../request/validation';
 
 /** What a door hands in to ask for an account; checked here, whatever the door. */
 export interface NewAccountInput {
@@ -142,7 +158,12 @@ export class VendingService {
     const why = reason === undefined ? undefined : check(reasonSchema, 'reason', reason) || undefined;
     if (outcome === 'deny' && !why) throw new ValidationError('reason', 'A reason is required to deny a request');
     const at = this.clock.now().toISOString();
-    const decision = { outcome: outcome === 'approve' ? ('approved' as const) : ('denied' as const), by: actor, at, ...(why ? { reason: why } : {}) };
+    const decision = {
+      outcome: outcome === 'approve' ? ('approved' as const) : ('denied' as const),
+      by: actor,
+      at,
+      ...(why ? { reason: why } : {}),
+    };
     try {
       const updated = await this.transitions.apply(request, outcome, actor, { patch: { decision }, reason: why });
       this.log.info({ requestId: id, outcome, by: actor.id, door: actor.door }, 'request decided');

@@ -1,4 +1,4 @@
-import express, { Router, type Response } from 'express';
+import express, { type Response, Router } from 'express';
 import { z } from 'zod';
 import { ForbiddenError, RequestExpiredError, TransitionConflictError, ValidationError } from '../../core/errors';
 import type { AccountRequest, Actor } from '../../core/request/account-request';
@@ -8,7 +8,7 @@ import { MAX_REASON_CHARACTERS } from '../../core/request/validation';
 import type { VendingCore } from '../../core/vending-core';
 import { type Door, routesOnly } from '../door';
 import { httpStatusOf, parseInput } from '../http/errors';
-import { html, page, type PageOptions, type SafeHtml } from '../web/html';
+import { html, type PageOptions, page, type SafeHtml } from '../web/html';
 import { lastChange, requestDetails } from '../web/request-view';
 
 /**
@@ -30,27 +30,53 @@ export function emailLinkDoor(core: VendingCore, page: PageOptions): Door {
 function approvalRoutes(core: VendingCore, deps: { page: PageOptions }): Router {
   const router = Router();
   const show = (res: Response, status: number, title: string, body: SafeHtml) =>
-    res.status(status).type('html').send(page(title, body, deps.page));
+    res
+      .status(status)
+      .type('html')
+      .send(page(title, body, deps.page));
 
   /** The grant in the link, or a page saying why there is none. */
   const grantOf = async (token: string, res: Response): Promise<{ grant: ApprovalGrant; request: AccountRequest } | undefined> => {
     const link = await core.openApprovalLink(token);
     if (link.ok) return { grant: link.grant, request: link.request };
     if (link.reason === 'malformed' || link.reason === 'forged') {
-      const msg = link.reason === 'forged' ? 'This approval link has been altered: its signature does not match.' : 'This approval link is incomplete or malformed.';
-      show(res, link.reason === 'forged' ? 403 : 400, 'Invalid link', html`<h1>Invalid approval link</h1><p class="error" data-testid="link-error">${msg}</p><p>Use the link from the approval e-mail exactly as it was sent.</p>`);
+      const msg =
+        link.reason === 'forged'
+          ? 'This approval link has been altered: its signature does not match.'
+          : 'This approval link is incomplete or malformed.';
+      show(
+        res,
+        link.reason === 'forged' ? 403 : 400,
+        'Invalid link',
+        html`<h1>Invalid approval link</h1><p class="error" data-testid="link-error">${msg}</p><p>Use the link from the approval e-mail exactly as it was sent.</p>`,
+      );
     } else if (link.reason === 'unknown-request') {
-      show(res, 404, 'Unknown request', html`<h1>Unknown request</h1><p class="error" data-testid="link-error">The request this link belongs to does not exist.</p>`);
+      show(
+        res,
+        404,
+        'Unknown request',
+        html`<h1>Unknown request</h1><p class="error" data-testid="link-error">The request this link belongs to does not exist.</p>`,
+      );
     } else if (link.reason === 'expired') {
-      show(res, 410, 'Link expired', html`<h1>This approval link has expired</h1>
-<p class="error" data-testid="link-error">It expired at ${link.grant.expiresAt.toISOString()}. The request is now ${lastChange(link.request)}.</p>${requestDetails(link.request)}`);
+      show(
+        res,
+        410,
+        'Link expired',
+        html`<h1>This approval link has expired</h1>
+<p class="error" data-testid="link-error">It expired at ${link.grant.expiresAt.toISOString()}. The request is now ${lastChange(link.request)}.</p>${requestDetails(link.request)}`,
+      );
     }
     return undefined;
   };
 
   const alreadyDecided = (res: Response, request: AccountRequest, status = 409) =>
-    show(res, status, 'Already decided', html`<h1>Already decided</h1>
-<p class="notice" data-testid="already-decided">This request is already ${lastChange(request)}. Nothing was changed.</p>${requestDetails(request)}`);
+    show(
+      res,
+      status,
+      'Already decided',
+      html`<h1>Already decided</h1>
+<p class="notice" data-testid="already-decided">This request is already ${lastChange(request)}. Nothing was changed.</p>${requestDetails(request)}`,
+    );
 
   const form = (grant: ApprovalGrant, request: AccountRequest, error?: string) => html`<h1>Account request waiting for your decision</h1>
 <p>Signed in by link as <strong>${grant.approver}</strong>.</p>
@@ -84,8 +110,13 @@ ${error ? html`<p class="error" role="alert" data-testid="form-error">${error}</
     } catch (err) {
       if (err instanceof TransitionConflictError) return void alreadyDecided(res, err.current);
       if (err instanceof RequestExpiredError) {
-        return void show(res, 410, 'Request expired', html`<h1>This request has expired</h1>
-<p class="error" data-testid="link-error">${err.message}</p>${requestDetails(await core.lookUp(found.request.id))}`);
+        return void show(
+          res,
+          410,
+          'Request expired',
+          html`<h1>This request has expired</h1>
+<p class="error" data-testid="link-error">${err.message}</p>${requestDetails(await core.lookUp(found.request.id))}`,
+        );
       }
       if (err instanceof ValidationError) return void show(res, 400, 'Decide', form(found.grant, found.request, err.message));
       if (err instanceof ForbiddenError) {
@@ -102,16 +133,19 @@ ${error ? html`<p class="error" role="alert" data-testid="form-error">${error}</
     if (!found) return;
     const r = found.request;
     const settled = isTerminal(r.status);
-    res.status(200).type('html').send(
-      page(
-        'Decision recorded',
-        html`${settled ? '' : html`<meta http-equiv="refresh" content="2">`}
+    res
+      .status(200)
+      .type('html')
+      .send(
+        page(
+          'Decision recorded',
+          html`${settled ? '' : html`<meta http-equiv="refresh" content="2">`}
 <h1>Decision recorded</h1>
 <p class="notice" data-testid="result">The request is now ${lastChange(r)}.${settled ? '' : ' This page refreshes until it settles.'}</p>
 ${requestDetails(r)}`,
-        deps.page,
-      ),
-    );
+          deps.page,
+        ),
+      );
   });
 
   router.use((err: unknown, req: express.Request, res: Response, next: express.NextFunction) => {

@@ -1,7 +1,7 @@
-import type { Request, RequestHandler, Response } from 'express';
 import { createHash, randomUUID } from 'node:crypto';
-import { pinoHttp } from 'pino-http';
+import type { Request, RequestHandler, Response } from 'express';
 import type pino from 'pino';
+import { pinoHttp } from 'pino-http';
 import { APPROVAL_LINK_PATH } from '../../core/request/approval-link';
 
 // Case-insensitive: Express routes are, so /ACCOUNT/CONFIRM/<token> reaches the same handler.
@@ -10,7 +10,9 @@ const MAX_PATH = 200;
 
 /** The path as logged: no query string (it may carry secrets), approval tokens as a fingerprint. */
 export function loggedPath(url: string): string {
-  const path = url.split(/[?#]/, 1)[0].replace(APPROVAL_TOKEN, (_m, prefix: string, token: string) => `${prefix}<fp:${fingerprint(token)}>`);
+  const path = url
+    .split(/[?#]/, 1)[0]
+    .replace(APPROVAL_TOKEN, (_m, prefix: string, token: string) => `${prefix}<fp:${fingerprint(token)}>`);
   return path.length > MAX_PATH ? `${path.slice(0, MAX_PATH)}…` : path;
 }
 
@@ -28,7 +30,8 @@ function requestId(req: Request, res: Response): string {
 
 const pathOf = (req: Request) => loggedPath(req.originalUrl ?? req.url);
 const fields = (req: Request, res: Response, ms: number) => ({ method: req.method, path: pathOf(req), status: res.statusCode, ms });
-const message = (req: Request, res: Response, ms: number) => `${req.method} ${pathOf(req)} ${res.statusCode} ${ms}ms${res.writableEnded ? '' : ' (aborted)'}`;
+const message = (req: Request, res: Response, ms: number) =>
+  `${req.method} ${pathOf(req)} ${res.statusCode} ${ms}ms${res.writableEnded ? '' : ' (aborted)'}`;
 
 /**
  * One short access line per request ({reqId, method, path, status, ms}; no headers) and `req.log`

@@ -1,7 +1,7 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import type {} from 'pino-http'; // adds req.log
-import { timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import type { z } from 'zod';
 import {
   ContentionError,
   DomainError,
@@ -19,7 +19,13 @@ export function httpStatusOf(err: unknown): number {
   if (err instanceof ForbiddenError) return 403;
   if (err instanceof NotFoundError) return 404;
   // Lost races and decisions that came too late: the caller's request conflicts with the current state.
-  if (err instanceof TransitionConflictError || err instanceof RequestExpiredError || err instanceof DuplicateConfirmationError || err instanceof ContentionError) return 409;
+  if (
+    err instanceof TransitionConflictError ||
+    err instanceof RequestExpiredError ||
+    err instanceof DuplicateConfirmationError ||
+    err instanceof ContentionError
+  )
+    return 409;
   if (err instanceof DomainError) return 400;
   const status = (err as { status?: number; statusCode?: number })?.status ?? (err as { statusCode?: number })?.statusCode;
   return typeof status === 'number' && status >= 400 && status < 500 ? status : 500;

@@ -41,10 +41,16 @@ export async function http(event: unknown, context: Context): Promise<unknown> {
   return httpHandler(event, context);
 }
 
-export async function controlTowerEvent(event: EventBridgeEvent<string, unknown>): Promise<{ matched: boolean; requestId?: string; status?: string }> {
+export async function controlTowerEvent(
+  event: EventBridgeEvent<string, unknown>,
+): Promise<{ matched: boolean; requestId?: string; status?: string }> {
   const outcome = parseLifecycleEvent(event);
   if (!outcome) return { matched: false };
-  const request = await (await vendingApp()).core.completeProvisioning(outcome, { id: 'control-tower', name: 'AWS Control Tower', door: 'system' });
+  const request = await (await vendingApp()).core.completeProvisioning(outcome, {
+    id: 'control-tower',
+    name: 'AWS Control Tower',
+    door: 'system',
+  });
   return request ? { matched: true, requestId: request.id, status: request.status } : { matched: false };
 }
 

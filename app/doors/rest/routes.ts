@@ -12,7 +12,8 @@ import { jsonErrors, parseInput, requireApiKey } from '../http/errors';
  */
 
 /** A field of the 2021 contract, with the core's own rule for what it holds. */
-const field = <T extends z.ZodType<unknown, string>>(name: string, rule: T) => z.string({ error: `${name} is required (a string)` }).pipe(rule);
+const field = <T extends z.ZodType<unknown, string>>(name: string, rule: T) =>
+  z.string({ error: `${name} is required (a string)` }).pipe(rule);
 
 export const accountTurnSchema = z.object(
   {
@@ -47,7 +48,12 @@ function restRoutes(core: VendingCore, deps: { apiKey?: string }): Router {
     const raw = (req as unknown as { rawBody?: string }).rawBody;
     if (!raw) return void res.status(400).json({ error: 'The request body is empty; send a JSON object' });
     const body = parseInput(accountTurnSchema, req.body);
-    const requester: Requester = { id: body.UserEmail.toLowerCase(), email: body.UserEmail, firstName: body.UserName, lastName: body.UserLastname };
+    const requester: Requester = {
+      id: body.UserEmail.toLowerCase(),
+      email: body.UserEmail,
+      firstName: body.UserName,
+      lastName: body.UserLastname,
+    };
     const reply = await core.converse('rest', requester, body.UserInput);
     // The dialog service being down is ours, not the caller's: 503 with the same reply fields.
     if (reply.dialogUnavailable) res.status(503).set('retry-after', '30');

@@ -54,7 +54,10 @@ export function registerApproving(deps: SlackListenerDeps): void {
     try {
       const request = await core.mayDecide(requestId, await directory.actor(click.user.id));
       if (request.status !== 'PENDING_APPROVAL') throw new TransitionConflictError(request, ['PENDING_APPROVAL']);
-      await client.views.open({ trigger_id: click.trigger_id, view: denyModal(request, JSON.stringify({ requestId, home: click.view?.type === 'home' })) });
+      await client.views.open({
+        trigger_id: click.trigger_id,
+        view: denyModal(request, JSON.stringify({ requestId, home: click.view?.type === 'home' })),
+      });
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
       await tell(click, err.message);
@@ -63,7 +66,11 @@ export function registerApproving(deps: SlackListenerDeps): void {
 
   app.view(ids.denyModal, async ({ ack, body, view }) => {
     const metadata = parseMetadata(denyMetadata, view.private_metadata);
-    if (!metadata) return void (await ack({ response_action: 'update', view: noticeModal('Nothing changed', 'This form is not one the bot opened, so nothing was decided.') }));
+    if (!metadata)
+      return void (await ack({
+        response_action: 'update',
+        view: noticeModal('Nothing changed', 'This form is not one the bot opened, so nothing was decided.'),
+      }));
     const { requestId, home } = metadata;
     const reason = String(view.state?.values?.reason?.value?.value ?? '');
     try {

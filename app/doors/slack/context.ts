@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
-import type { OrganizationalUnit } from '../../core/request/account-request';
 import type { Logger } from '../../core/ports/logger';
+import type { OrganizationalUnit } from '../../core/request/account-request';
 import type { VendingCore } from '../../core/vending-core';
 import type { SlackDirectory } from './directory';
 import type { SlackReplyPayload, SlackTurnPayload } from './slack-effects';

@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import { LRUCache } from 'lru-cache';
-import type { Actor, Requester } from '../../core/request/account-request';
 import { ValidationError } from '../../core/errors';
+import type { Actor, Requester } from '../../core/request/account-request';
 
 interface Person {
   id: string;
@@ -24,7 +24,10 @@ export class SlackDirectory {
   async requester(userId: string): Promise<Requester> {
     const p = await this.person(userId);
     if (!p.email) {
-      throw new ValidationError('requester.email', 'Your Slack profile has no e-mail address the bot can read, so it cannot file a request for you. Ask an admin to check the app has users:read.email.');
+      throw new ValidationError(
+        'requester.email',
+        'Your Slack profile has no e-mail address the bot can read, so it cannot file a request for you. Ask an admin to check the app has users:read.email.',
+      );
     }
     return { id: userId, slackUserId: userId, email: p.email, firstName: p.firstName, lastName: p.lastName };
   }

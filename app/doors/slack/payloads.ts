@@ -46,7 +46,16 @@ const text = z.string().max(40_000);
  */
 const eventsActedOn: Record<string, z.ZodType> = {
   message: z
-    .object({ channel: id, user: id.optional(), text: text.optional(), ts: ts.optional(), thread_ts: ts.optional(), channel_type: z.string().max(64).optional(), subtype: z.string().max(255).optional(), bot_id: z.string().max(255).optional() })
+    .object({
+      channel: id,
+      user: id.optional(),
+      text: text.optional(),
+      ts: ts.optional(),
+      thread_ts: ts.optional(),
+      channel_type: z.string().max(64).optional(),
+      subtype: z.string().max(255).optional(),
+      bot_id: z.string().max(255).optional(),
+    })
     .loose(),
   app_mention: z.object({ channel: id, user: id.optional(), text: text.optional(), ts: ts.optional(), thread_ts: ts.optional() }).loose(),
   app_home_opened: z.object({ user: id, tab: z.string().max(64).optional() }).loose(),
@@ -71,7 +80,9 @@ const interactive = z.object({
 const blockActions = interactive.extend({
   type: z.literal('block_actions'),
   actions: z
-    .array(z.object({ action_id: z.string().max(255), value: z.string().max(2000).optional(), action_ts: ts.optional() }).loose(), { error: 'actions must be a list' })
+    .array(z.object({ action_id: z.string().max(255), value: z.string().max(2000).optional(), action_ts: ts.optional() }).loose(), {
+      error: 'actions must be a list',
+    })
     .min(1, 'actions must not be empty'),
 });
 
@@ -101,7 +112,9 @@ export function payloadProblem(body: unknown): string | undefined {
           ? blockActions
           : b.type === 'view_submission' || b.type === 'view_closed'
             ? viewPayload
-            : 'name' in b || 'actions' in b || ['block_suggestion', 'dialog_submission', 'shortcut', 'message_action', 'interactive_message'].includes(b.type as string)
+            : 'name' in b ||
+                'actions' in b ||
+                ['block_suggestion', 'dialog_submission', 'shortcut', 'message_action', 'interactive_message'].includes(b.type as string)
               ? interactive
               : undefined;
   // Other kinds (app rate limits, kinds Slack adds later...) have no listener; they are acknowledged as unhandled.

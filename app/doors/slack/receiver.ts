@@ -42,7 +42,8 @@ export class VendingReceiver extends ExpressReceiver {
     // The timestamp is checked ahead of Bolt's own handlers: it answers ssl_check and
     // url_verification itself, before requestHandler runs.
     const router = options.router ?? Router();
-    const endpoints = typeof options.endpoints === 'string' ? [options.endpoints] : Object.values(options.endpoints ?? { events: '/slack/events' });
+    const endpoints =
+      typeof options.endpoints === 'string' ? [options.endpoints] : Object.values(options.endpoints ?? { events: '/slack/events' });
     for (const endpoint of endpoints) router.post(endpoint, refuseFarTimestamps(log));
     super({
       ...options,
@@ -54,7 +55,8 @@ export class VendingReceiver extends ExpressReceiver {
       processEventErrorHandler: async ({ error, response }) => {
         if (response.headersSent) {
           // The deadline answered first: the listener's own answer (what it acked with) is dropped.
-          if ((error as { code?: string })?.code === 'ERR_HTTP_HEADERS_SENT') log.warn({ deadlineMs: ACK_DEADLINE_MS }, 'Slack listener acknowledged after the deadline; its answer was dropped');
+          if ((error as { code?: string })?.code === 'ERR_HTTP_HEADERS_SENT')
+            log.warn({ deadlineMs: ACK_DEADLINE_MS }, 'Slack listener acknowledged after the deadline; its answer was dropped');
           else log.error({ err: error }, 'Slack request failed after it was answered');
           return false;
         }
@@ -64,7 +66,9 @@ export class VendingReceiver extends ExpressReceiver {
           return true;
         }
         log.error({ err: error }, 'Slack payload refused: Bolt could not process it');
-        response.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'Malformed Slack payload: it could not be processed' }));
+        response
+          .writeHead(400, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: 'Malformed Slack payload: it could not be processed' }));
         return true;
       },
     });
@@ -79,7 +83,10 @@ export class VendingReceiver extends ExpressReceiver {
     }
     const deadline = setTimeout(() => {
       if (res.headersSent) return;
-      this.log.warn({ deadlineMs: ACK_DEADLINE_MS, kind: kindOf(req.body) }, 'Slack request still being processed at its deadline; answered 200 so Slack does not time out');
+      this.log.warn(
+        { deadlineMs: ACK_DEADLINE_MS, kind: kindOf(req.body) },
+        'Slack request still being processed at its deadline; answered 200 so Slack does not time out',
+      );
       if (req.body.type !== 'view_submission') return void res.status(200).end();
       res.status(200).json({ response_action: 'update', view: noticeModal('Still working', STILL_WORKING) });
     }, ACK_DEADLINE_MS);
@@ -97,13 +104,15 @@ function refuseFarTimestamps(log: Logger) {
   return (req: Request, res: Response, next: NextFunction) => {
     const ts = Number(req.headers['x-slack-request-timestamp']);
     if (!(Math.abs(Date.now() / 1000 - ts) > MAX_CLOCK_SKEW_S)) return next();
-    log.warn({ timestamp: req.headers['x-slack-request-timestamp'] }, 'Slack request refused: its timestamp is more than five minutes away');
+    log.warn(
+      { timestamp: req.headers['x-slack-request-timestamp'] },
+      'Slack request refused: its timestamp is more than five minutes away',
+    );
     res.status(401).json({ error: 'The request timestamp is more than five minutes away from now' });
   };
 }
 
-const STILL_WORKING =
-  'This is taking longer than usual; it is still being done. If nothing has changed within a minute, try again.';
+const STILL_WORKING = 'This is taking longer than usual; it is still being done. If nothing has changed within a minute, try again.';
 
 /** What a payload is, for the logs: a command, an event type or an interaction type. */
 function kindOf(body: { command?: unknown; type?: unknown; event?: { type?: unknown } }): string {

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
 import { DomainError, ValidationError } from '../../core/errors';
 import type { SlackListenerDeps } from './context';
-import { conversationPlace } from './slack-effects';
 import { esc } from './format';
+import { conversationPlace } from './slack-effects';
 import { formFallback, ids, REQUEST_FIELDS, type RequestField, requestModal } from './views';
 
 const HELP = [
@@ -26,7 +26,10 @@ export function registerRequesting(deps: SlackListenerDeps): void {
     const requester = await directory.requester(userId);
     const suggestedName = await core.proposeAccountName('Sandbox', requester);
     // The trigger id lives 3 s: views.open comes first, before anything slow.
-    await client.views.open({ trigger_id: triggerId, view: requestModal({ suggestedName, organizationalUnits: deps.organizationalUnits, sandbox: deps.sandbox }) });
+    await client.views.open({
+      trigger_id: triggerId,
+      view: requestModal({ suggestedName, organizationalUnits: deps.organizationalUnits, sandbox: deps.sandbox }),
+    });
   };
 
   app.command('/vend-account', async ({ command, ack, client }) => {
@@ -41,7 +44,11 @@ export function registerRequesting(deps: SlackListenerDeps): void {
       const requester = await directory.requester(command.user_id);
       if (word === 'status') return void (await ack({ response_type: 'ephemeral', text: esc(await core.statusOf(requester)) }));
       const reply = await core.converse('slack', requester, text);
-      await ack({ response_type: 'ephemeral', text: esc(reply.message), ...(reply.dialogUnavailable ? { blocks: formFallback(reply.message) } : {}) });
+      await ack({
+        response_type: 'ephemeral',
+        text: esc(reply.message),
+        ...(reply.dialogUnavailable ? { blocks: formFallback(reply.message) } : {}),
+      });
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
       await ack({ response_type: 'ephemeral', text: esc(err.message) });
@@ -57,7 +64,10 @@ export function registerRequesting(deps: SlackListenerDeps): void {
       if (!(err instanceof DomainError)) throw err;
       const click = body as { trigger_id?: string; channel?: { id: string }; actions?: Array<{ action_ts?: string }> };
       const where = click.channel?.id ? { channel: click.channel.id, user: body.user.id } : { channel: body.user.id };
-      await deps.reply(`slack-notice:${body.user.id}:${click.actions?.[0]?.action_ts ?? click.trigger_id}`, { ...where, text: esc(err.message) });
+      await deps.reply(`slack-notice:${body.user.id}:${click.actions?.[0]?.action_ts ?? click.trigger_id}`, {
+        ...where,
+        text: esc(err.message),
+      });
     }
   });
 
@@ -102,13 +112,24 @@ export function registerRequesting(deps: SlackListenerDeps): void {
   app.event('message', async ({ event, body, context }) => {
     const e = event as { channel_type?: string; subtype?: string; bot_id?: string; user?: string; text?: string; channel: string };
     // Only people's own new messages in the bot's DM; edits, joins and bots (ourselves too) are not turns.
-    if (e.channel_type !== 'im' || e.subtype || e.bot_id || !e.user || e.user === context.botUserId || typeof e.text !== 'string' || !e.text.trim()) return;
+    if (
+      e.channel_type !== 'im' ||
+      e.subtype ||
+      e.bot_id ||
+      !e.user ||
+      e.user === context.botUserId ||
+      typeof e.text !== 'string' ||
+      !e.text.trim()
+    )
+      return;
     await converse(eventIdOf(body), e.user, e.text, { channel: e.channel });
   });
 
   app.event('app_mention', async ({ event, body }) => {
     if (!event.user || typeof event.channel !== 'string') return;
-    const text = String(event.text ?? '').replace(/<@[A-Z0-9]+(\|[^>]*)?>/g, '').trim();
+    const text = String(event.text ?? '')
+      .replace(/<@[A-Z0-9]+(\|[^>]*)?>/g, '')
+      .trim();
     await converse(eventIdOf(body), event.user, text || 'help', { channel: event.channel, thread_ts: event.thread_ts ?? event.ts });
   });
 }

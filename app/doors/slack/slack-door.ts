@@ -1,4 +1,4 @@
-import { App, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import { App, type Logger as BoltLogger, LogLevel } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { Router } from 'express';
 import type { Logger } from '../../core/ports/logger';
@@ -10,7 +10,14 @@ import { SlackDirectory } from './directory';
 import { homePublisher, registerHome } from './home';
 import { VendingReceiver } from './receiver';
 import { registerRequesting } from './requesting';
-import { SlackApprovalMessage, SlackReply, type SlackReplyPayload, SlackRequesterDm, SlackTurn, type SlackTurnPayload } from './slack-effects';
+import {
+  SlackApprovalMessage,
+  SlackReply,
+  type SlackReplyPayload,
+  SlackRequesterDm,
+  SlackTurn,
+  type SlackTurnPayload,
+} from './slack-effects';
 
 /** What the Slack door needs to know: its credentials and where approvals go. */
 export interface SlackSettings {
@@ -54,13 +61,20 @@ export function slackDoor(core: VendingCore, settings: SlackSettings, log: Logge
   const client = new WebClient(botToken, clientOptions);
   // Calls made by effects: a rate limit is handed to the dispatcher (which waits Retry-After, durably)
   // instead of pausing this client, so the calls made before an acknowledgement never queue behind it.
-  const effectsClient = new WebClient(botToken, { ...clientOptions, rejectRateLimitedCalls: true, retryConfig: { retries: 1, minTimeout: 200, maxTimeout: 500 } });
+  const effectsClient = new WebClient(botToken, {
+    ...clientOptions,
+    rejectRateLimitedCalls: true,
+    retryConfig: { retries: 1, minTimeout: 200, maxTimeout: 500 },
+  });
   let receiver: VendingReceiver | undefined;
   let app: App;
   if (settings.mode === 'socket') {
     app = new App({ token: botToken, appToken: settings.appToken, socketMode: true, logger, clientOptions });
   } else {
-    receiver = new VendingReceiver({ signingSecret: settings.signingSecret!, endpoints: '/slack/events', processBeforeResponse: true, router: Router(), logger }, log);
+    receiver = new VendingReceiver(
+      { signingSecret: settings.signingSecret!, endpoints: '/slack/events', processBeforeResponse: true, router: Router(), logger },
+      log,
+    );
     // Who the bot is (auth.test): asked at start, as Bolt does, and kept once known; a failed ask is
     // asked again with the next request, so an app started while Slack was down works once it is back.
     let identity: Promise<{ botUserId?: string; botId?: string }> | undefined;
@@ -115,7 +129,9 @@ export function slackDoor(core: VendingCore, settings: SlackSettings, log: Logge
     mode: settings.mode,
     routes: receiver?.router as Router | undefined,
     handlers: [
-      ...(approvalChannel ? [new SlackApprovalMessage(effectsClient, approvalChannel, settings.approvers, (id, key, value) => core.annotate(id, key, value))] : []),
+      ...(approvalChannel
+        ? [new SlackApprovalMessage(effectsClient, approvalChannel, settings.approvers, (id, key, value) => core.annotate(id, key, value))]
+        : []),
       new SlackRequesterDm(effectsClient),
       new SlackReply(effectsClient),
       new SlackTurn({ directory, core, reply }),

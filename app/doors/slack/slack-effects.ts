@@ -1,11 +1,11 @@
 import { ErrorCode, type WebClient } from '@slack/web-api';
-import type { AccountRequest } from '../../core/request/account-request';
 import { type EffectHandler, isLate } from '../../core/effects/dispatcher';
 import { requesterUpdate } from '../../core/effects/messages';
-import type { ConversationReply } from '../../core/use-cases/conversation';
-import type { VendingCore } from '../../core/vending-core';
 import { DomainError, RetryLaterError } from '../../core/errors';
 import type { Effect } from '../../core/ports/effects';
+import type { AccountRequest } from '../../core/request/account-request';
+import type { ConversationReply } from '../../core/use-cases/conversation';
+import type { VendingCore } from '../../core/vending-core';
 import type { SlackDirectory } from './directory';
 import { esc } from './format';
 import { approvalMessage, formFallback } from './views';
@@ -39,7 +39,13 @@ export class SlackApprovalMessage implements EffectHandler {
     if (effect.event === 'remind' && ref && request.status === 'PENDING_APPROVAL') {
       // A reminder is a reply in the request's thread that tags the approvers again.
       const tags = this.approvers.map((u) => `<@${u}>`).join(' ');
-      await rateLimited(() => this.client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, text: `Reminder: this request is still waiting for a decision. ${tags}`.trim() }));
+      await rateLimited(() =>
+        this.client.chat.postMessage({
+          channel: ref.channel,
+          thread_ts: ref.ts,
+          text: `Reminder: this request is still waiting for a decision. ${tags}`.trim(),
+        }),
+      );
       return;
     }
     if (ref) {
@@ -104,7 +110,12 @@ export class SlackReply implements EffectHandler {
   async run(effect: Effect): Promise<void> {
     const p = effect.payload as unknown as SlackReplyPayload | undefined;
     if (!p?.channel || !p.text) return;
-    const message = { channel: p.channel, text: p.text, ...(p.thread_ts ? { thread_ts: p.thread_ts } : {}), ...(p.blocks ? { blocks: p.blocks as never } : {}) };
+    const message = {
+      channel: p.channel,
+      text: p.text,
+      ...(p.thread_ts ? { thread_ts: p.thread_ts } : {}),
+      ...(p.blocks ? { blocks: p.blocks as never } : {}),
+    };
     const user = p.user;
     if (user) await rateLimited(() => this.client.chat.postEphemeral({ ...message, user }));
     else await rateLimited(() => this.client.chat.postMessage(message));
@@ -173,7 +184,8 @@ export async function rateLimited<T>(call: () => Promise<T>): Promise<T> {
     return await call();
   } catch (err) {
     const e = err as { code?: string; retryAfter?: number; message?: string };
-    if (e?.code === ErrorCode.RateLimitedError) throw new RetryLaterError(`Slack rate limited the call: ${e.message}`, (e.retryAfter ?? 1) * 1000);
+    if (e?.code === ErrorCode.RateLimitedError)
+      throw new RetryLaterError(`Slack rate limited the call: ${e.message}`, (e.retryAfter ?? 1) * 1000);
     throw err;
   }
 }

@@ -1,6 +1,14 @@
 import { Bits, Blocks, Elements, HomeTab, Message, Modal } from 'slack-block-builder';
-import { type AccountRequest, ACCOUNT_TYPES, type OrganizationalUnit, ouLabel, requesterName, type Status } from '../../core/request/account-request';
 import { isSimulated } from '../../core/effects/messages';
+import {
+  ACCOUNT_TYPES,
+  type AccountRequest,
+  type OrganizationalUnit,
+  ouLabel,
+  requesterName,
+  type Status,
+} from '../../core/request/account-request';
+import { MAX_ACCOUNT_NAME_CHARACTERS, MAX_REASON_CHARACTERS } from '../../core/request/validation';
 import { esc, when, who } from './format';
 
 /** Block Kit for every Slack surface of the bot, built with slack-block-builder. */
@@ -21,22 +29,39 @@ export function requestModal(opts: { suggestedName: string; organizationalUnits:
   const option = (text: string) => Bits.Option({ text, value: text });
   return Modal({ title: 'New AWS account', submit: 'Request', close: 'Cancel', callbackId: ids.requestModal })
     .blocks(
-      Blocks.Section({ text: `Approvers decide on your request; I will message you at each step.${opts.sandbox ? '\n_Sandbox mode: provisioning is simulated._' : ''}` }),
-      Blocks.Input({ label: 'Account name', blockId: 'accountName', hint: 'Up to 50 characters; unique.' }).element(
-        Elements.TextInput({ actionId: 'value', initialValue: opts.suggestedName, maxLength: 50 }),
-      ),
+      Blocks.Section({
+        text: `Approvers decide on your request; I will message you at each step.${opts.sandbox ? '\n_Sandbox mode: provisioning is simulated._' : ''}`,
+      }),
+      Blocks.Input({
+        label: 'Account name',
+        blockId: 'accountName',
+        hint: `Up to ${MAX_ACCOUNT_NAME_CHARACTERS} characters; unique.`,
+      }).element(Elements.TextInput({ actionId: 'value', initialValue: opts.suggestedName, maxLength: MAX_ACCOUNT_NAME_CHARACTERS })),
       Blocks.Input({ label: 'Account type', blockId: 'accountType' }).element(
-        Elements.StaticSelect({ actionId: 'value', placeholder: 'Choose' }).options(ACCOUNT_TYPES.map(option)).initialOption(option('Sandbox')),
+        Elements.StaticSelect({ actionId: 'value', placeholder: 'Choose' })
+          .options(ACCOUNT_TYPES.map(option))
+          .initialOption(option('Sandbox')),
       ),
-      Blocks.Input({ label: 'Root e-mail', blockId: 'accountEmail', hint: 'A mailbox your team reads; every account needs its own.' }).element(
-        Elements.EmailInput({ actionId: 'value', placeholder: 'team-aws@example.com' }),
-      ),
+      Blocks.Input({
+        label: 'Root e-mail',
+        blockId: 'accountEmail',
+        hint: 'A mailbox your team reads; every account needs its own.',
+      }).element(Elements.EmailInput({ actionId: 'value', placeholder: 'team-aws@example.com' })),
       Blocks.Input({ label: 'Organizational unit', blockId: 'accountOU' }).element(
-        Elements.StaticSelect({ actionId: 'value', placeholder: 'Choose' }).options(opts.organizationalUnits.map((ou) => option(ouLabel(ou)))),
+        Elements.StaticSelect({ actionId: 'value', placeholder: 'Choose' }).options(
+          opts.organizationalUnits.map((ou) => option(ouLabel(ou))),
+        ),
       ),
-      Blocks.Input({ label: 'Reason', blockId: 'reason' }).optional().element(
-        Elements.TextInput({ actionId: 'value', multiline: true, maxLength: 1000, placeholder: 'What is the account for?' }),
-      ),
+      Blocks.Input({ label: 'Reason', blockId: 'reason' })
+        .optional()
+        .element(
+          Elements.TextInput({
+            actionId: 'value',
+            multiline: true,
+            maxLength: MAX_REASON_CHARACTERS,
+            placeholder: 'What is the account for?',
+          }),
+        ),
     )
     .buildToObject();
 }
@@ -44,8 +69,12 @@ export function requestModal(opts: { suggestedName: string; organizationalUnits:
 export function denyModal(request: AccountRequest, metadata: string) {
   return Modal({ title: 'Deny request', submit: 'Deny', close: 'Back', callbackId: ids.denyModal, privateMetaData: metadata })
     .blocks(
-      Blocks.Section({ text: `Deny *${esc(request.account.name)}* for ${esc(requesterName(request.requester))}? The requester sees your reason.` }),
-      Blocks.Input({ label: 'Reason', blockId: 'reason' }).element(Elements.TextInput({ actionId: 'value', multiline: true, maxLength: 1000 })),
+      Blocks.Section({
+        text: `Deny *${esc(request.account.name)}* for ${esc(requesterName(request.requester))}? The requester sees your reason.`,
+      }),
+      Blocks.Input({ label: 'Reason', blockId: 'reason' }).element(
+        Elements.TextInput({ actionId: 'value', multiline: true, maxLength: MAX_REASON_CHARACTERS }),
+      ),
     )
     .buildToObject();
 }
@@ -61,7 +90,8 @@ export function formFallback(text: string) {
 }
 
 /** A modal that just says something (used after a lost race or a refusal). */
-export const noticeModal = (title: string, text: string) => Modal({ title, close: 'Close' }).blocks(Blocks.Section({ text })).buildToObject();
+export const noticeModal = (title: string, text: string) =>
+  Modal({ title, close: 'Close' }).blocks(Blocks.Section({ text })).buildToObject();
 
 const STATUS_LINE: Record<Status, (r: AccountRequest) => string> = {
   PENDING_APPROVAL: (r) => `:hourglass_flowing_sand: Waiting for a decision (expires ${when(r.expiresAt)})`,
@@ -108,7 +138,9 @@ export function approvalMessage(r: AccountRequest, opts: { channel: string; appr
       r.reason ? Blocks.Section({ text: `*Reason*\n${esc(r.reason)}` }) : undefined,
       decisionLine(r) ? Blocks.Section({ text: decisionLine(r)! }) : undefined,
       Blocks.Section({ text: statusLine(r) }),
-      pending && opts.approvers.length ? Blocks.Context().elements(`Approvers: ${opts.approvers.map((u) => `<@${u}>`).join(' ')}`) : undefined,
+      pending && opts.approvers.length
+        ? Blocks.Context().elements(`Approvers: ${opts.approvers.map((u) => `<@${u}>`).join(' ')}`)
+        : undefined,
       pending ? decisionButtons(r) : undefined,
     )
     .buildToObject();
@@ -130,7 +162,9 @@ export function homeTab(opts: { mine: AccountRequest[]; waiting?: AccountRequest
       Blocks.Header({ text: 'My account requests' }),
       opts.sandbox ? Blocks.Context().elements('Sandbox mode: provisioning is simulated; no real AWS accounts are created.') : undefined,
       Blocks.Actions().elements(Elements.Button({ text: 'Request an account', actionId: ids.openModal }).primary()),
-      opts.mine.length ? opts.mine.slice(0, 20).map(line) : Blocks.Section({ text: '_No requests yet. Use `/vend-account` or the button above._' }),
+      opts.mine.length
+        ? opts.mine.slice(0, 20).map(line)
+        : Blocks.Section({ text: '_No requests yet. Use `/vend-account` or the button above._' }),
       opts.waiting
         ? [
             Blocks.Divider(),
@@ -143,4 +177,3 @@ export function homeTab(opts: { mine: AccountRequest[]; waiting?: AccountRequest
     )
     .buildToObject();
 }
-

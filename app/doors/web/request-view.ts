@@ -1,5 +1,5 @@
-import { type AccountRequest, ouLabel, requesterName } from '../../core/request/account-request';
 import { howItGotHere, isSimulated } from '../../core/effects/messages';
+import { type AccountRequest, ouLabel, requesterName } from '../../core/request/account-request';
 import { html, type SafeHtml } from './html';
 
 /** A request as an HTML definition list, for the approval and result pages. */
@@ -14,8 +14,16 @@ export function requestDetails(r: AccountRequest): SafeHtml {
     ['SSO user', `${r.account.sso.firstName} ${r.account.sso.lastName} <${r.account.sso.email}>`],
     ['Reason', r.reason],
     ['Requested at', r.createdAt],
-    ['Decision', r.decision && `${r.decision.outcome} by ${r.decision.by.name ?? r.decision.by.id} at ${r.decision.at}${r.decision.reason ? ` (${r.decision.reason})` : ''}`],
-    ['Account id', r.provisioning?.accountId && html`<span data-testid="account-id">${r.provisioning.accountId}</span>${isSimulated(r) ? html` <span class="badge">sandbox</span>` : ''}`],
+    [
+      'Decision',
+      r.decision &&
+        `${r.decision.outcome} by ${r.decision.by.name ?? r.decision.by.id} at ${r.decision.at}${r.decision.reason ? ` (${r.decision.reason})` : ''}`,
+    ],
+    [
+      'Account id',
+      r.provisioning?.accountId &&
+        html`<span data-testid="account-id">${r.provisioning.accountId}</span>${isSimulated(r) ? html` <span class="badge">sandbox</span>` : ''}`,
+    ],
     ['Failure', r.provisioning?.failureReason],
     ['Request id', r.id],
   ];

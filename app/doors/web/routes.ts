@@ -1,10 +1,10 @@
-import express, { Router } from 'express';
-import escapeHtml from 'escape-html';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import escapeHtml from 'escape-html';
+import express, { Router } from 'express';
 import type { VendingCore } from '../../core/vending-core';
 import { type Door, routesOnly } from '../door';
-import { html, linkify, page, type PageOptions } from './html';
+import { html, linkify, type PageOptions, page } from './html';
 
 export const PUBLIC_DIR = join(__dirname, 'public');
 
@@ -17,7 +17,10 @@ function webRoutes(core: VendingCore, deps: { page: PageOptions }): Router {
   const router = Router();
   // The chat page's links are relative to <base>, set to where the app is served (an API Gateway
   // stage adds a path prefix), so the same files work locally and behind API Gateway.
-  const index = readFileSync(join(PUBLIC_DIR, 'index.html'), 'utf8').replace('<base href="/">', `<base href="${escapeHtml(deps.page.base ?? '')}/">`);
+  const index = readFileSync(join(PUBLIC_DIR, 'index.html'), 'utf8').replace(
+    '<base href="/">',
+    `<base href="${escapeHtml(deps.page.base ?? '')}/">`,
+  );
   router.get(['/', '/index.html'], (_req, res) => {
     res.type('html').set('cache-control', 'no-cache').send(index);
   });
@@ -27,7 +30,16 @@ function webRoutes(core: VendingCore, deps: { page: PageOptions }): Router {
   router.get('/outbox', async (_req, res) => {
     const sent = core.sentMessages();
     if (!sent) {
-      res.status(404).type('html').send(page('Outbox', html`<h1>No outbox</h1><p>Messages go out through the configured notifier (e.g. SNS), not the embedded outbox.</p>`, deps.page));
+      res
+        .status(404)
+        .type('html')
+        .send(
+          page(
+            'Outbox',
+            html`<h1>No outbox</h1><p>Messages go out through the configured notifier (e.g. SNS), not the embedded outbox.</p>`,
+            deps.page,
+          ),
+        );
       return;
     }
     const entries = await sent;

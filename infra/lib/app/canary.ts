@@ -48,7 +48,11 @@ export class CanaryDeployment extends Construct {
         alarmDescription: `${description} Rolls back a deployment of the HTTP function in progress.`,
       });
 
-    this.functionErrors = alarm('FunctionErrors', props.alias.metricErrors(perMinute), 'The HTTP function (live alias) failed an invocation.');
+    this.functionErrors = alarm(
+      'FunctionErrors',
+      props.alias.metricErrors(perMinute),
+      'The HTTP function (live alias) failed an invocation.',
+    );
     // Dimensions by name, not by reference to the stage: the alias' update policy names this
     // deployment group, so a reference to the stage (which depends on the alias through the
     // deployment and its methods) would close a dependency cycle.

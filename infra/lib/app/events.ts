@@ -37,7 +37,13 @@ export class AppEvents extends Construct {
     this.lifecycleRule = new events.Rule(this, 'ControlTowerLifecycle', {
       description: 'Control Tower CreateManagedAccount / UpdateManagedAccount: completes provisioning requests',
       eventPattern: lifecycleEventPattern(),
-      targets: [new targets.LambdaFunction(props.controlTowerEvent, { retryAttempts: 8, maxEventAge: Duration.hours(6), deadLetterQueue: props.deadLetterQueue })],
+      targets: [
+        new targets.LambdaFunction(props.controlTowerEvent, {
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(6),
+          deadLetterQueue: props.deadLetterQueue,
+        }),
+      ],
     });
     this.scheduleRule = new events.Rule(this, 'ReconcileSchedule', {
       description: 'Reconciler: effect retries, expiry, reminders, DescribeRecord, the provisioning queue',

@@ -36,7 +36,11 @@ const SIZING: Record<FunctionName, { memorySize: number; timeout: Duration; desc
   http: { memorySize: 1024, timeout: Duration.seconds(29), description: 'REST API, approval links and Slack events (API Gateway)' },
   controlTowerEvent: { memorySize: 512, timeout: Duration.seconds(30), description: 'Control Tower lifecycle events complete requests' },
   // One tick: effect retries, expiry, reminders, the reconciler and the queue; the schedule is every 5 minutes.
-  reconcile: { memorySize: 512, timeout: Duration.minutes(2), description: 'Scheduled reconciler: DescribeRecord, queue, expiry, reminders' },
+  reconcile: {
+    memorySize: 512,
+    timeout: Duration.minutes(2),
+    description: 'Scheduled reconciler: DescribeRecord, queue, expiry, reminders',
+  },
   stream: { memorySize: 512, timeout: Duration.minutes(1), description: 'Side effects of committed transitions (table stream)' },
 };
 

@@ -5,7 +5,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ERROR_LOG_PATTERN, type CanaryDeployment } from './canary';
+import { type CanaryDeployment, ERROR_LOG_PATTERN } from './canary';
 import type { FunctionName } from './functions';
 
 /**
@@ -32,7 +32,12 @@ const STATES = ['APPROVED', 'PROVISIONING', 'SUCCEEDED', 'FAILED', 'DENIED', 'CA
 const ALL: FunctionName[] = ['http', 'controlTowerEvent', 'reconcile', 'stream'];
 
 export const REQUEST_METRICS: RequestMetric[] = [
-  { metricName: 'RequestsCreated', label: 'Created (pending approval)', filterPattern: '{ $.msg = "request created" }', loggedBy: ['http'] },
+  {
+    metricName: 'RequestsCreated',
+    label: 'Created (pending approval)',
+    filterPattern: '{ $.msg = "request created" }',
+    loggedBy: ['http'],
+  },
   {
     metricName: 'RequestTransitions',
     label: 'Transitions',
@@ -89,7 +94,9 @@ export class Monitoring extends Construct {
         });
       }
       for (const s of m.series ?? [{ dimensions: {}, label: m.label }]) {
-        requestSeries.push(new cloudwatch.Metric({ namespace, metricName: m.metricName, dimensionsMap: s.dimensions, label: s.label, ...fiveMinutes }));
+        requestSeries.push(
+          new cloudwatch.Metric({ namespace, metricName: m.metricName, dimensionsMap: s.dimensions, label: s.label, ...fiveMinutes }),
+        );
       }
     }
 
@@ -97,7 +104,12 @@ export class Monitoring extends Construct {
     const errors = Object.fromEntries(background.map((name, i) => [`e${i}`, functions[name].metricErrors(fiveMinutes)]));
     this.backgroundErrors = alarm(
       'BackgroundErrors',
-      new cloudwatch.MathExpression({ expression: Object.keys(errors).join('+'), usingMetrics: errors, label: 'Background function errors', period: Duration.minutes(5) }),
+      new cloudwatch.MathExpression({
+        expression: Object.keys(errors).join('+'),
+        usingMetrics: errors,
+        label: 'Background function errors',
+        period: Duration.minutes(5),
+      }),
       1,
       'The Control Tower event, reconcile or stream function failed an invocation (effects are retried; look at the logs).',
     );
@@ -119,7 +131,12 @@ export class Monitoring extends Construct {
       'Stream records or Control Tower events failed after their retries and wait in the failed-events queue.',
     );
     const iteratorAge = functions.stream.metric('IteratorAge', { period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM });
-    this.streamIteratorAge = alarm('StreamIteratorAge', iteratorAge, Duration.minutes(15).toMilliseconds(), 'Side effects (the table stream) are more than 15 minutes behind.');
+    this.streamIteratorAge = alarm(
+      'StreamIteratorAge',
+      iteratorAge,
+      Duration.minutes(15).toMilliseconds(),
+      'Side effects (the table stream) are more than 15 minutes behind.',
+    );
 
     const stage = props.api.deploymentStage;
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
@@ -127,11 +144,24 @@ export class Monitoring extends Construct {
       defaultInterval: Duration.days(1),
       widgets: [
         [
-          new cloudwatch.GraphWidget({ title: 'Requests by state (transitions per 5 minutes)', left: requestSeries, width: 12, stacked: false }),
+          new cloudwatch.GraphWidget({
+            title: 'Requests by state (transitions per 5 minutes)',
+            left: requestSeries,
+            width: 12,
+            stacked: false,
+          }),
           new cloudwatch.AlarmStatusWidget({
             title: 'Alarms',
             width: 12,
-            alarms: [props.canary.functionErrors, props.canary.api5xx, props.canary.errorLogs, this.backgroundErrors, this.backgroundErrorLogs, this.failedEvents, this.streamIteratorAge],
+            alarms: [
+              props.canary.functionErrors,
+              props.canary.api5xx,
+              props.canary.errorLogs,
+              this.backgroundErrors,
+              this.backgroundErrorLogs,
+              this.failedEvents,
+              this.streamIteratorAge,
+            ],
           }),
         ],
         [
@@ -143,7 +173,10 @@ export class Monitoring extends Construct {
               props.canary.errorLogLines.with({ period: Duration.minutes(5), label: 'HTTP error log lines' }),
               backgroundLogLines.with({ label: 'Background error log lines' }),
             ],
-            right: [stage.metricServerError({ ...fiveMinutes, label: 'API 5xx' }), stage.metricClientError({ ...fiveMinutes, label: 'API 4xx' })],
+            right: [
+              stage.metricServerError({ ...fiveMinutes, label: 'API 5xx' }),
+              stage.metricClientError({ ...fiveMinutes, label: 'API 4xx' }),
+            ],
           }),
           new cloudwatch.GraphWidget({
             title: 'Latency',

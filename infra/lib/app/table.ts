@@ -2,7 +2,7 @@ import type { CreateTableCommandInput, KeySchemaElement } from '@aws-sdk/client-
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
-import { TTL_ATTRIBUTE, createTableInput } from '../../../app/adapters/dynamodb/table-schema';
+import { createTableInput, TTL_ATTRIBUTE } from '../../../app/adapters/dynamodb/table-schema';
 
 /**
  * The DynamoDB table, declared from the same key design the app writes and the embedded server

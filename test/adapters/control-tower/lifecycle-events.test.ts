@@ -1,8 +1,8 @@
 import { LIFECYCLE_EVENT_PATTERN, parseLifecycleEvent } from '../../../app/adapters/control-tower/lifecycle-events';
-import createSucceeded from '../../aws/fixtures/controltower-create-managed-account-succeeded.json';
 import createFailed from '../../aws/fixtures/controltower-create-managed-account-failed.json';
-import updateSucceeded from '../../aws/fixtures/controltower-update-managed-account-succeeded.json';
+import createSucceeded from '../../aws/fixtures/controltower-create-managed-account-succeeded.json';
 import enableGuardrail from '../../aws/fixtures/controltower-enable-guardrail.json';
+import updateSucceeded from '../../aws/fixtures/controltower-update-managed-account-succeeded.json';
 import scheduled from '../../aws/fixtures/eventbridge-scheduled-event.json';
 
 /*
@@ -17,7 +17,7 @@ describe('Control Tower lifecycle events', () => {
     expect(parseLifecycleEvent(createSucceeded)).toEqual({ accountName: 'LifeCycle1', state: 'SUCCEEDED', accountId: '444455556666' });
   });
 
-  it('a failed CreateManagedAccount fails the request with Control Tower\'s message', () => {
+  it("a failed CreateManagedAccount fails the request with Control Tower's message", () => {
     expect(parseLifecycleEvent(createFailed)).toEqual({
       accountName: 'LifeCycle2',
       state: 'FAILED',
@@ -60,15 +60,25 @@ describe('Control Tower lifecycle events', () => {
       const event = clone(createFailed) as any;
       status(event).account = null;
       status(event).message = null;
-      expect(parseLifecycleEvent(event)).toEqual({ state: 'FAILED', message: 'AWS Control Tower could not finish setting up the account.' });
+      expect(parseLifecycleEvent(event)).toEqual({
+        state: 'FAILED',
+        message: 'AWS Control Tower could not finish setting up the account.',
+      });
       delete status(event).account;
-      expect(parseLifecycleEvent(event)).toEqual({ state: 'FAILED', message: 'AWS Control Tower could not finish setting up the account.' });
+      expect(parseLifecycleEvent(event)).toEqual({
+        state: 'FAILED',
+        message: 'AWS Control Tower could not finish setting up the account.',
+      });
     });
 
     it.each<[string, (e: any) => void, object]>([
       ['a null account id', (e) => (status(e).account.accountId = null), { accountName: 'LifeCycle1', state: 'SUCCEEDED' }],
       ['no account id', (e) => delete status(e).account.accountId, { accountName: 'LifeCycle1', state: 'SUCCEEDED' }],
-      ['a masked account id (the record has the real one)', (e) => (status(e).account.accountId = 'XXXXXXXXXXXX'), { accountName: 'LifeCycle1', state: 'SUCCEEDED' }],
+      [
+        'a masked account id (the record has the real one)',
+        (e) => (status(e).account.accountId = 'XXXXXXXXXXXX'),
+        { accountName: 'LifeCycle1', state: 'SUCCEEDED' },
+      ],
       ['a null account name', (e) => (status(e).account.accountName = null), { state: 'SUCCEEDED', accountId: '444455556666' }],
       ['no account name', (e) => delete status(e).account.accountName, { state: 'SUCCEEDED', accountId: '444455556666' }],
       ['an empty account name', (e) => (status(e).account.accountName = '  '), { state: 'SUCCEEDED', accountId: '444455556666' }],
@@ -86,7 +96,7 @@ describe('Control Tower lifecycle events', () => {
   describe('anything else is not an outcome (undefined, never a throw)', () => {
     it.each([
       ['another Control Tower lifecycle event (EnableGuardrail)', enableGuardrail],
-      ['the reconciler\'s scheduled event', scheduled],
+      ["the reconciler's scheduled event", scheduled],
     ])('%s', (_what, event) => {
       expect(parseLifecycleEvent(event)).toBeUndefined();
     });
@@ -96,7 +106,7 @@ describe('Control Tower lifecycle events', () => {
       ['another detail-type', (e) => (e['detail-type'] = 'AWS API Call via CloudTrail')],
       ['no detail', (e) => delete e.detail],
       ['no service event details', (e) => delete e.detail.serviceEventDetails],
-      ['the status under the other event\'s key', (e) => (e.detail.eventName = 'UpdateManagedAccount')],
+      ["the status under the other event's key", (e) => (e.detail.eventName = 'UpdateManagedAccount')],
       ['a state that is not an outcome', (e) => (e.detail.serviceEventDetails.createManagedAccountStatus.state = 'IN_PROGRESS')],
       ['an account name that is not a string', (e) => (e.detail.serviceEventDetails.createManagedAccountStatus.account.accountName = 42)],
       ['an account that is not an object', (e) => (e.detail.serviceEventDetails.createManagedAccountStatus.account = 'LifeCycle1')],
@@ -112,7 +122,7 @@ describe('Control Tower lifecycle events', () => {
   });
 
   describe('the EventBridge rule pattern', () => {
-    it('is plain data the infra can use as the rule\'s EventPattern', () => {
+    it("is plain data the infra can use as the rule's EventPattern", () => {
       expect(JSON.parse(JSON.stringify(LIFECYCLE_EVENT_PATTERN))).toEqual({
         source: ['aws.controltower'],
         'detail-type': ['AWS Service Event via CloudTrail'],

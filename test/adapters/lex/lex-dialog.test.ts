@@ -1,22 +1,22 @@
+import { type AddressInfo, createServer } from 'node:net';
 import { LexRuntimeV2Client } from '@aws-sdk/client-lex-runtime-v2';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { type AddressInfo, createServer } from 'node:net';
 import nock from 'nock';
 import { LexDialog, lexSessionId } from '../../../app/adapters/lex/lex-dialog';
-import type { OrganizationalUnit } from '../../../app/core/request/account-request';
-import { type DialogUser } from '../../../app/core/ports/dialog';
 import { DialogUnavailableError } from '../../../app/core/errors';
+import type { DialogUser } from '../../../app/core/ports/dialog';
+import type { OrganizationalUnit } from '../../../app/core/request/account-request';
 import {
   BOT,
   CREDENTIALS,
   LEX_ENDPOINT,
-  VEND_SLOTS,
   lexClient,
   lexError,
   recognizeTextResponse,
   scriptLex,
   sessionPath,
   textPath,
+  VEND_SLOTS,
 } from '../../aws/fixtures/lex/lex-wire';
 import { RecordingLogger } from '../../aws/fixtures/lex/recording-logger';
 import { strictNock } from '../../support/wire';
@@ -27,7 +27,12 @@ const USER: DialogUser = { firstName: 'TestUser-Name', lastName: 'TestUser-LastN
 const SESSION = 'rest:user@yourdomain.com';
 const LEX_SESSION = lexSessionId(SESSION);
 /** What every turn carries, and what Lex echoes back. */
-const ATTRIBUTES = { firstName: 'TestUser-Name', lastName: 'TestUser-LastName', email: 'user@yourdomain.com', ouChoices: 'Experiment or Demos' };
+const ATTRIBUTES = {
+  firstName: 'TestUser-Name',
+  lastName: 'TestUser-LastName',
+  email: 'user@yourdomain.com',
+  ouChoices: 'Experiment or Demos',
+};
 
 function setup(maxAttempts = 1) {
   const log = new RecordingLogger();
@@ -76,9 +81,14 @@ describe('LexDialog: the Dialog port on Amazon Lex V2 (RecognizeText)', () => {
       lex.reply({
         intent: 'VendAccount',
         slotNames: VEND_SLOTS,
-        slots: { AccountType: { original: 'prod', interpreted: 'Production' }, AccountOU: { original: 'experiment', interpreted: 'Experiment' } },
+        slots: {
+          AccountType: { original: 'prod', interpreted: 'Production' },
+          AccountOU: { original: 'experiment', interpreted: 'Experiment' },
+        },
         dialogAction: { type: 'ElicitSlot', slotToElicit: 'RootEmail' },
-        messages: [{ content: "Thanks TestUser-Name. Which e-mail address should the new account's root user have?", contentType: 'PlainText' }],
+        messages: [
+          { content: "Thanks TestUser-Name. Which e-mail address should the new account's root user have?", contentType: 'PlainText' },
+        ],
         sessionAttributes: ATTRIBUTES,
       });
 
@@ -102,7 +112,12 @@ describe('LexDialog: the Dialog port on Amazon Lex V2 (RecognizeText)', () => {
           AccountOU: { original: 'Demos', interpreted: 'Demos' },
         },
         dialogAction: { type: 'ConfirmIntent' },
-        messages: [{ content: 'TestUser-Name, shall I request a Sandbox account named {AccountName} for ops@example.com in the Demos OU? (yes/no)', contentType: 'PlainText' }],
+        messages: [
+          {
+            content: 'TestUser-Name, shall I request a Sandbox account named {AccountName} for ops@example.com in the Demos OU? (yes/no)',
+            contentType: 'PlainText',
+          },
+        ],
         sessionAttributes: ATTRIBUTES,
       });
 
@@ -117,42 +132,54 @@ describe('LexDialog: the Dialog port on Amazon Lex V2 (RecognizeText)', () => {
       expect(r.slotToElicit).toBeUndefined();
     });
 
-    it.each(['ReadyForFulfillment', 'Fulfilled'] as const)('is ReadyForFulfillment after a yes (intent state %s), with no message: the caller creates the request', async (state) => {
-      const { say, lex } = setup();
-      lex.reply({
-        intent: 'VendAccount',
-        slotNames: VEND_SLOTS,
-        slots: {
-          AccountType: { original: 'sbx', interpreted: 'Sandbox' },
-          RootEmail: { original: 'ops@example.com' },
-          AccountOU: { original: 'demos', interpreted: 'Demos' },
-        },
-        // Without a fulfillment code hook Lex hands the intent over as ReadyForFulfillment; a bot whose
-        // code hook is merely disabled may report Fulfilled. Either way nothing has been done yet.
-        state,
-        confirmationState: 'Confirmed',
-        dialogAction: { type: 'Close' },
-        sessionAttributes: ATTRIBUTES,
-      });
+    it.each(['ReadyForFulfillment', 'Fulfilled'] as const)(
+      'is ReadyForFulfillment after a yes (intent state %s), with no message: the caller creates the request',
+      async (state) => {
+        const { say, lex } = setup();
+        lex.reply({
+          intent: 'VendAccount',
+          slotNames: VEND_SLOTS,
+          slots: {
+            AccountType: { original: 'sbx', interpreted: 'Sandbox' },
+            RootEmail: { original: 'ops@example.com' },
+            AccountOU: { original: 'demos', interpreted: 'Demos' },
+          },
+          // Without a fulfillment code hook Lex hands the intent over as ReadyForFulfillment; a bot whose
+          // code hook is merely disabled may report Fulfilled. Either way nothing has been done yet.
+          state,
+          confirmationState: 'Confirmed',
+          dialogAction: { type: 'Close' },
+          sessionAttributes: ATTRIBUTES,
+        });
 
-      expect(await say('yes')).toEqual({
-        intent: 'VendAccount',
-        state: 'ReadyForFulfillment',
-        slots: { AccountType: 'Sandbox', RootEmail: 'ops@example.com', AccountOU: 'Demos' },
-        message: '',
-      });
-    });
+        expect(await say('yes')).toEqual({
+          intent: 'VendAccount',
+          state: 'ReadyForFulfillment',
+          slots: { AccountType: 'Sandbox', RootEmail: 'ops@example.com', AccountOU: 'Demos' },
+          message: '',
+        });
+      },
+    );
 
     it('is Cancelled after a no, with the declination response', async () => {
       const { say, lex } = setup();
       lex.reply({
         intent: 'VendAccount',
         slotNames: VEND_SLOTS,
-        slots: { AccountType: { original: 'Sandbox', interpreted: 'Sandbox' }, RootEmail: { original: 'ops@example.com' }, AccountOU: { original: 'Demos', interpreted: 'Demos' } },
+        slots: {
+          AccountType: { original: 'Sandbox', interpreted: 'Sandbox' },
+          RootEmail: { original: 'ops@example.com' },
+          AccountOU: { original: 'Demos', interpreted: 'Demos' },
+        },
         state: 'Failed',
         confirmationState: 'Denied',
         dialogAction: { type: 'Close' },
-        messages: [{ content: 'OK TestUser-Name, I have not requested anything. Say "new account" whenever you want to start again.', contentType: 'PlainText' }],
+        messages: [
+          {
+            content: 'OK TestUser-Name, I have not requested anything. Say "new account" whenever you want to start again.',
+            contentType: 'PlainText',
+          },
+        ],
         sessionAttributes: ATTRIBUTES,
       });
 
@@ -173,7 +200,13 @@ describe('LexDialog: the Dialog port on Amazon Lex V2 (RecognizeText)', () => {
         state: 'Failed',
         confirmationState: 'None',
         dialogAction: { type: 'Close' },
-        messages: [{ content: 'Sorry TestUser-Name, I still could not use that answer, so I have stopped this request. Say "new account" to start again.', contentType: 'PlainText' }],
+        messages: [
+          {
+            content:
+              'Sorry TestUser-Name, I still could not use that answer, so I have stopped this request. Say "new account" to start again.',
+            contentType: 'PlainText',
+          },
+        ],
         sessionAttributes: ATTRIBUTES,
       });
 
@@ -181,7 +214,8 @@ describe('LexDialog: the Dialog port on Amazon Lex V2 (RecognizeText)', () => {
         intent: 'VendAccount',
         state: 'Failed',
         slots: { AccountType: 'Sandbox' },
-        message: 'Sorry TestUser-Name, I still could not use that answer, so I have stopped this request. Say "new account" to start again.',
+        message:
+          'Sorry TestUser-Name, I still could not use that answer, so I have stopped this request. Say "new account" to start again.',
       });
     });
 
@@ -194,7 +228,12 @@ describe('LexDialog: the Dialog port on Amazon Lex V2 (RecognizeText)', () => {
         messages: [{ content: 'OK TestUser-Name, I have stopped. Nothing was requested.', contentType: 'PlainText' }],
         sessionAttributes: ATTRIBUTES,
       });
-      expect(await say('never mind')).toEqual({ intent: null, state: 'Cancelled', slots: {}, message: 'OK TestUser-Name, I have stopped. Nothing was requested.' });
+      expect(await say('never mind')).toEqual({
+        intent: null,
+        state: 'Cancelled',
+        slots: {},
+        message: 'OK TestUser-Name, I have stopped. Nothing was requested.',
+      });
     });
   });
 
@@ -239,19 +278,37 @@ describe('LexDialog: the Dialog port on Amazon Lex V2 (RecognizeText)', () => {
       "the root user's e-mail and the organizational unit (Experiment or Demos); approvers then decide and I tell you when the account is ready. " +
       'Say "status" to see your requests, or "cancel" to stop a conversation.';
 
-    it.each(['Fulfilled', 'ReadyForFulfillment'] as const)('Help with its closing response (intent state %s) is Fulfilled', async (state) => {
-      const { say, lex } = setup();
-      lex.reply({ intent: 'Help', state, dialogAction: { type: 'Close' }, messages: [{ content: help, contentType: 'PlainText' }], sessionAttributes: ATTRIBUTES });
-      expect(await say('what can you do?')).toEqual({ intent: 'Help', state: 'Fulfilled', slots: {}, message: help });
-    });
+    it.each(['Fulfilled', 'ReadyForFulfillment'] as const)(
+      'Help with its closing response (intent state %s) is Fulfilled',
+      async (state) => {
+        const { say, lex } = setup();
+        lex.reply({
+          intent: 'Help',
+          state,
+          dialogAction: { type: 'Close' },
+          messages: [{ content: help, contentType: 'PlainText' }],
+          sessionAttributes: ATTRIBUTES,
+        });
+        expect(await say('what can you do?')).toEqual({ intent: 'Help', state: 'Fulfilled', slots: {}, message: help });
+      },
+    );
 
-    it.each(['ReadyForFulfillment', 'Fulfilled'] as const)('RequestStatus has no closing response (intent state %s): ReadyForFulfillment, the caller lists the requests', async (state) => {
-      const { say, lex } = setup();
-      lex.reply({ intent: 'RequestStatus', state, dialogAction: { type: 'Close' }, sessionAttributes: ATTRIBUTES });
-      expect(await say('is my account ready?')).toEqual({ intent: 'RequestStatus', state: 'ReadyForFulfillment', slots: {}, message: '' });
-    });
+    it.each(['ReadyForFulfillment', 'Fulfilled'] as const)(
+      'RequestStatus has no closing response (intent state %s): ReadyForFulfillment, the caller lists the requests',
+      async (state) => {
+        const { say, lex } = setup();
+        lex.reply({ intent: 'RequestStatus', state, dialogAction: { type: 'Close' }, sessionAttributes: ATTRIBUTES });
+        expect(await say('is my account ready?')).toEqual({
+          intent: 'RequestStatus',
+          state: 'ReadyForFulfillment',
+          slots: {},
+          message: '',
+        });
+      },
+    );
 
-    const fallback = 'Sorry TestUser-Name, I did not understand that. You can ask me for a new AWS account, for the status of your requests, or for help.';
+    const fallback =
+      'Sorry TestUser-Name, I did not understand that. You can ask me for a new AWS account, for the status of your requests, or for help.';
 
     it('FallbackIntent (closing response) is ElicitIntent with no intent', async () => {
       const { say, lex } = setup();
@@ -268,7 +325,11 @@ describe('LexDialog: the Dialog port on Amazon Lex V2 (RecognizeText)', () => {
 
     it('an ElicitIntent dialog action with no intent is ElicitIntent too', async () => {
       const { say, lex } = setup();
-      lex.reply({ dialogAction: { type: 'ElicitIntent' }, messages: [{ content: fallback, contentType: 'PlainText' }], sessionAttributes: ATTRIBUTES });
+      lex.reply({
+        dialogAction: { type: 'ElicitIntent' },
+        messages: [{ content: fallback, contentType: 'PlainText' }],
+        sessionAttributes: ATTRIBUTES,
+      });
       expect(await say('asdf')).toEqual({ intent: null, state: 'ElicitIntent', slots: {}, message: fallback });
     });
   });
@@ -276,7 +337,12 @@ describe('LexDialog: the Dialog port on Amazon Lex V2 (RecognizeText)', () => {
   it('asks again, and logs, on a dialog state only a code hook produces (Delegate)', async () => {
     const { say, lex, log } = setup();
     lex.reply({ intent: 'VendAccount', slotNames: VEND_SLOTS, dialogAction: { type: 'Delegate' }, sessionAttributes: ATTRIBUTES });
-    expect(await say('new account')).toEqual({ intent: null, state: 'ElicitIntent', slots: {}, message: 'Sorry, I did not understand that.' });
+    expect(await say('new account')).toEqual({
+      intent: null,
+      state: 'ElicitIntent',
+      slots: {},
+      message: 'Sorry, I did not understand that.',
+    });
     expect(log.at('warn')[0]).toMatchObject({ msg: 'unexpected Lex dialog state; asking again', obj: { dialogAction: 'Delegate' } });
   });
 
@@ -291,11 +357,16 @@ describe('LexDialog: the Dialog port on Amazon Lex V2 (RecognizeText)', () => {
         messages: [
           { content: 'A {AccountType} account for {RootEmail}, {firstName}.', contentType: 'PlainText' },
           { content: '<speak>Which organizational unit?</speak>', contentType: 'SSML' },
-          { contentType: 'ImageResponseCard', imageResponseCard: { title: 'Pick one of: [ouChoices]', buttons: [{ text: 'Demos', value: 'Demos' }] } },
+          {
+            contentType: 'ImageResponseCard',
+            imageResponseCard: { title: 'Pick one of: [ouChoices]', buttons: [{ text: 'Demos', value: 'Demos' }] },
+          },
         ],
         sessionAttributes: ATTRIBUTES,
       });
-      expect((await say('ops@example.com')).message).toBe('A Sandbox account for ops@example.com, TestUser-Name. Which organizational unit? Pick one of: Experiment or Demos');
+      expect((await say('ops@example.com')).message).toBe(
+        'A Sandbox account for ops@example.com, TestUser-Name. Which organizational unit? Pick one of: Experiment or Demos',
+      );
     });
   });
 
@@ -335,9 +406,17 @@ describe('LexDialog: the Dialog port on Amazon Lex V2 (RecognizeText)', () => {
       nock.enableNetConnect('127.0.0.1');
       try {
         const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-        const client = new LexRuntimeV2Client({ region: 'eu-west-1', credentials: CREDENTIALS, endpoint, maxAttempts: 1, requestHandler: new NodeHttpHandler() });
+        const client = new LexRuntimeV2Client({
+          region: 'eu-west-1',
+          credentials: CREDENTIALS,
+          endpoint,
+          maxAttempts: 1,
+          requestHandler: new NodeHttpHandler(),
+        });
         const dialog = new LexDialog({ client, ...BOT, organizationalUnits: OUS, log: new RecordingLogger() });
-        await expect(dialog.turn({ sessionId: SESSION, text: 'new account', user: USER })).rejects.toThrow(new DialogUnavailableError('Amazon Lex cannot be reached'));
+        await expect(dialog.turn({ sessionId: SESSION, text: 'new account', user: USER })).rejects.toThrow(
+          new DialogUnavailableError('Amazon Lex cannot be reached'),
+        );
       } finally {
         nock.disableNetConnect();
         await new Promise((resolve) => server.close(resolve));
@@ -350,7 +429,9 @@ describe('LexDialog: the Dialog port on Amazon Lex V2 (RecognizeText)', () => {
       nock(LEX_ENDPOINT).post(textPath(LEX_SESSION)).reply(e.status, e.body, e.headers);
       const err = await say('new account').catch((x: unknown) => x);
       expect(err).toBeInstanceOf(DialogUnavailableError);
-      expect((err as Error).message).toBe('the Amazon Lex bot is not set up correctly: ValidationException: Locale en_GB is not enabled for the bot');
+      expect((err as Error).message).toBe(
+        'the Amazon Lex bot is not set up correctly: ValidationException: Locale en_GB is not enabled for the bot',
+      );
       expect(log.at('error')).toHaveLength(1);
       expect(log.at('error')[0].msg).toMatch(/LEX_BOT_ID, LEX_BOT_ALIAS_ID, LEX_LOCALE_ID/);
     });
@@ -359,7 +440,9 @@ describe('LexDialog: the Dialog port on Amazon Lex V2 (RecognizeText)', () => {
       const { say } = setup(1);
       const e = lexError(404, 'ResourceNotFoundException', 'Could not find bot alias TSTALIASID');
       nock(LEX_ENDPOINT).post(textPath(LEX_SESSION)).reply(e.status, e.body, e.headers);
-      await expect(say('new account')).rejects.toThrow('not set up correctly: ResourceNotFoundException: Could not find bot alias TSTALIASID');
+      await expect(say('new account')).rejects.toThrow(
+        'not set up correctly: ResourceNotFoundException: Could not find bot alias TSTALIASID',
+      );
     });
   });
 
@@ -391,7 +474,17 @@ describe('LexDialog: the Dialog port on Amazon Lex V2 (RecognizeText)', () => {
   });
 
   describe('session ids', () => {
-    const ids = ['rest:jane@example.com', 'slack:U0123', 'rest:john@example.com', 'web:jane@example.com', 'slack:U0124', 'no-door', ':leading', 'x:' + 'ä'.repeat(500), 'a-door-name-far-longer-than-forty-characters-ever-needed:U1'];
+    const ids = [
+      'rest:jane@example.com',
+      'slack:U0123',
+      'rest:john@example.com',
+      'web:jane@example.com',
+      'slack:U0124',
+      'no-door',
+      ':leading',
+      `x:${'ä'.repeat(500)}`,
+      'a-door-name-far-longer-than-forty-characters-ever-needed:U1',
+    ];
 
     it.each(ids.map((id) => [id.length > 40 ? `${id.slice(0, 37)}...` : id, id]))('maps %s to a valid Lex session id', (_label, id) => {
       const lex = lexSessionId(id);
@@ -409,7 +502,11 @@ describe('LexDialog: the Dialog port on Amazon Lex V2 (RecognizeText)', () => {
     it('is what goes on the wire', async () => {
       const { say, lex } = setup();
       const other = scriptLex(lexSessionId('slack:U0123'));
-      other.reply({ dialogAction: { type: 'ElicitIntent' }, messages: [{ content: 'Sorry', contentType: 'PlainText' }], sessionAttributes: ATTRIBUTES });
+      other.reply({
+        dialogAction: { type: 'ElicitIntent' },
+        messages: [{ content: 'Sorry', contentType: 'PlainText' }],
+        sessionAttributes: ATTRIBUTES,
+      });
       await say('hm', 'slack:U0123');
       expect(other.requests).toHaveLength(1);
       expect(lex.requests).toHaveLength(0);
@@ -419,14 +516,23 @@ describe('LexDialog: the Dialog port on Amazon Lex V2 (RecognizeText)', () => {
   describe('SDK configuration', () => {
     const saved = { ...process.env };
     beforeEach(() => {
-      Object.assign(process.env, { AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey, AWS_REGION: 'us-east-1' });
+      Object.assign(process.env, {
+        AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+        AWS_REGION: 'us-east-1',
+      });
       delete process.env.AWS_PROFILE;
     });
     afterEach(() => {
       process.env = { ...saved };
     });
 
-    const reply = (sessionId: string) => recognizeTextResponse(sessionId, { dialogAction: { type: 'ElicitIntent' }, messages: [{ content: 'Sorry', contentType: 'PlainText' }], sessionAttributes: ATTRIBUTES });
+    const reply = (sessionId: string) =>
+      recognizeTextResponse(sessionId, {
+        dialogAction: { type: 'ElicitIntent' },
+        messages: [{ content: 'Sorry', contentType: 'PlainText' }],
+        sessionAttributes: ATTRIBUTES,
+      });
 
     it('honours AWS_ENDPOINT_URL_LEX_RUNTIME_V2', async () => {
       process.env.AWS_ENDPOINT_URL_LEX_RUNTIME_V2 = 'http://localhost:4010';

@@ -40,7 +40,12 @@ describe('OrganizationsDirectory against moto', () => {
 
   it('describes an account of the organization: its id, its e-mail as given, its name and status', async () => {
     const id = await createAccount('Team-A@example.com', 'team-a');
-    await expect(new OrganizationsDirectory({ client }).describeAccount(id)).resolves.toEqual({ id, email: 'Team-A@example.com', name: 'team-a', status: 'ACTIVE' });
+    await expect(new OrganizationsDirectory({ client }).describeAccount(id)).resolves.toEqual({
+      id,
+      email: 'Team-A@example.com',
+      name: 'team-a',
+      status: 'ACTIVE',
+    });
   });
 
   it('an id the organization does not have is undefined (moto answers AccountNotFoundException)', async () => {
@@ -62,6 +67,8 @@ describe('OrganizationsDirectory against moto', () => {
     const other = await matchOutcome({ accountId: theirs, accountName: 'payments', state: 'SUCCEEDED' }, [request], directory, log);
     expect(other).toMatchObject({ by: 'none' });
     expect(other.request).toBeUndefined();
-    await expect(matchOutcome({ accountId: ours, accountName: 'payments', state: 'SUCCEEDED' }, [request], directory, log)).resolves.toMatchObject({ request, by: 'email' });
+    await expect(
+      matchOutcome({ accountId: ours, accountName: 'payments', state: 'SUCCEEDED' }, [request], directory, log),
+    ).resolves.toMatchObject({ request, by: 'email' });
   });
 });

@@ -41,7 +41,10 @@ function answer(status: number, body: object, endpoint = ENDPOINT) {
   return asked;
 }
 
-const directory = () => new OrganizationsDirectory({ client: new OrganizationsClient({ region: 'eu-west-1', endpoint: ENDPOINT, credentials: CREDENTIALS, maxAttempts: 1 }) });
+const directory = () =>
+  new OrganizationsDirectory({
+    client: new OrganizationsClient({ region: 'eu-west-1', endpoint: ENDPOINT, credentials: CREDENTIALS, maxAttempts: 1 }),
+  });
 
 strictNock();
 
@@ -53,7 +56,12 @@ describe('OrganizationsDirectory: the AccountDirectory port on AWS Organizations
   it('asks DescribeAccount for the account id and returns its id, e-mail, name and status', async () => {
     const asked = answer(200, described);
 
-    await expect(directory().describeAccount('444455556666')).resolves.toEqual({ id: '444455556666', email: 'Team-A@example.com', name: 'team-a', status: 'ACTIVE' });
+    await expect(directory().describeAccount('444455556666')).resolves.toEqual({
+      id: '444455556666',
+      email: 'Team-A@example.com',
+      name: 'team-a',
+      status: 'ACTIVE',
+    });
 
     expect(asked).toHaveLength(1);
     expect(asked[0].headers['x-amz-target']).toBe('AWSOrganizationsV20161128.DescribeAccount');
@@ -72,24 +80,28 @@ describe('OrganizationsDirectory: the AccountDirectory port on AWS Organizations
   });
 
   it.each([
-    ['AccessDeniedException', 'You don\'t have permissions to access this resource.'],
+    ['AccessDeniedException', "You don't have permissions to access this resource."],
     ['AWSOrganizationsNotInUseException', 'Your account is not a member of an organization.'],
-    ['TooManyRequestsException', 'AWS Organizations can\'t complete your request because another request is already in progress.'],
-  ])('any other answer (%s) is an error for the caller, with the service\'s name and message', async (type, message) => {
+    ['TooManyRequestsException', "AWS Organizations can't complete your request because another request is already in progress."],
+  ])("any other answer (%s) is an error for the caller, with the service's name and message", async (type, message) => {
     answer(400, { __type: type, Message: message });
     await expect(directory().describeAccount('444455556666')).rejects.toMatchObject({ name: type, message });
   });
 
-  it('an answer without the account\'s e-mail is an error, not an account with no e-mail', async () => {
+  it("an answer without the account's e-mail is an error, not an account with no e-mail", async () => {
     const { Email: _email, ...withoutEmail } = described.Account;
     answer(200, { Account: withoutEmail });
     await expect(directory().describeAccount('444455556666')).rejects.toThrow('described account 444455556666 without its id or e-mail');
   });
 
-  describe('with the SDK\'s standard settings (no client given)', () => {
+  describe("with the SDK's standard settings (no client given)", () => {
     const saved = { ...process.env };
     beforeEach(() => {
-      Object.assign(process.env, { AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey, AWS_MAX_ATTEMPTS: '1' });
+      Object.assign(process.env, {
+        AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+        AWS_MAX_ATTEMPTS: '1',
+      });
       delete process.env.AWS_ENDPOINT_URL_ORGANIZATIONS;
       delete process.env.AWS_ENDPOINT_URL;
       delete process.env.AWS_PROFILE;
@@ -110,7 +122,9 @@ describe('OrganizationsDirectory: the AccountDirectory port on AWS Organizations
       process.env.AWS_REGION = 'eu-west-1';
       const asked = answer(200, described, 'https://organizations.us-east-1.amazonaws.com');
       await expect(new OrganizationsDirectory().describeAccount('444455556666')).resolves.toMatchObject({ id: '444455556666' });
-      expect(String(asked[0].headers.authorization)).toMatch(/Credential=AKIAIOSFODNN7EXAMPLE\/\d{8}\/us-east-1\/organizations\/aws4_request/);
+      expect(String(asked[0].headers.authorization)).toMatch(
+        /Credential=AKIAIOSFODNN7EXAMPLE\/\d{8}\/us-east-1\/organizations\/aws4_request/,
+      );
     });
   });
 });

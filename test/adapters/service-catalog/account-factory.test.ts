@@ -1,9 +1,9 @@
 import { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
 import nock from 'nock';
 import { provisionedProductName, ServiceCatalogAccountFactory } from '../../../app/adapters/service-catalog/account-factory';
-import type { AccountRequest } from '../../../app/core/request/account-request';
 import { FactoryBusyError, FactoryRejectedError } from '../../../app/core/errors';
 import type { Logger } from '../../../app/core/ports/logger';
+import type { AccountRequest } from '../../../app/core/request/account-request';
 import { strictNock } from '../../support/wire';
 
 /*
@@ -38,10 +38,14 @@ class ServiceCatalogApi {
     nock(ENDPOINT)
       .post('/')
       .matchHeader('x-amz-target', `${TARGET}.${operation}`)
-      .reply(status, (_uri, sent) => {
-        this.calls.push({ operation, body: typeof sent === 'string' ? JSON.parse(sent) : sent });
-        return body;
-      }, { 'content-type': 'application/x-amz-json-1.1' });
+      .reply(
+        status,
+        (_uri, sent) => {
+          this.calls.push({ operation, body: typeof sent === 'string' ? JSON.parse(sent) : sent });
+          return body;
+        },
+        { 'content-type': 'application/x-amz-json-1.1' },
+      );
     return this;
   }
 
@@ -64,8 +68,20 @@ class ServiceCatalogApi {
 }
 
 const productVersions = () => [
-  { Id: 'pa-old5fz2n3lq6w', Name: 'AWS Control Tower Account Factory Template', Description: 'AWS Control Tower Account Factory Template', CreatedTime: 1_650_000_000, Guidance: 'DEPRECATED' },
-  { Id: CURRENT_VERSION, Name: 'AWS Control Tower Account Factory Template', Description: 'AWS Control Tower Account Factory Template', CreatedTime: 1_700_000_000, Guidance: 'DEFAULT' },
+  {
+    Id: 'pa-old5fz2n3lq6w',
+    Name: 'AWS Control Tower Account Factory Template',
+    Description: 'AWS Control Tower Account Factory Template',
+    CreatedTime: 1_650_000_000,
+    Guidance: 'DEPRECATED',
+  },
+  {
+    Id: CURRENT_VERSION,
+    Name: 'AWS Control Tower Account Factory Template',
+    Description: 'AWS Control Tower Account Factory Template',
+    CreatedTime: 1_700_000_000,
+    Guidance: 'DEFAULT',
+  },
 ];
 
 const describeProduct = (versions: object[]) => ({
@@ -87,7 +103,16 @@ const describeProduct = (versions: object[]) => ({
   LaunchPaths: [{ Id: PATH_ID, Name: 'AWS Control Tower Account Factory Portfolio' }],
 });
 
-const launchPaths = (summaries = [{ Id: PATH_ID, Name: 'AWS Control Tower Account Factory Portfolio', ConstraintSummaries: [{ Type: 'LAUNCH', Description: '' }], Tags: [] }]) => ({
+const launchPaths = (
+  summaries = [
+    {
+      Id: PATH_ID,
+      Name: 'AWS Control Tower Account Factory Portfolio',
+      ConstraintSummaries: [{ Type: 'LAUNCH', Description: '' }],
+      Tags: [],
+    },
+  ],
+) => ({
   LaunchPathSummaries: summaries,
 });
 
@@ -176,7 +201,11 @@ describe('ServiceCatalogAccountFactory.provision', () => {
     await factory.provision(accountRequest());
 
     expect(api.sent('DescribeProduct')).toEqual([{ Id: PRODUCT_ID }]);
-    expect(api.sent('ProvisionProduct')[0]).toMatchObject({ ProductId: PRODUCT_ID, ProvisioningArtifactId: CURRENT_VERSION, PathId: PATH_ID });
+    expect(api.sent('ProvisionProduct')[0]).toMatchObject({
+      ProductId: PRODUCT_ID,
+      ProvisioningArtifactId: CURRENT_VERSION,
+      PathId: PATH_ID,
+    });
   });
 
   it('names the OU alone when its id is not known', async () => {
@@ -213,12 +242,22 @@ describe('ServiceCatalogAccountFactory.provision', () => {
       .answer('ProvisionProduct', { RecordDetail: recordDetail('rec-2', 'CREATED') });
 
     await expect(factory.provision({ ...accountRequest({ name: 'Team B' }), id: 'req-b' })).resolves.toEqual({ recordId: 'rec-2' });
-    expect(api.sent('ProvisionProduct').map((b) => b.ProvisioningArtifactId)).toEqual([CURRENT_VERSION, CURRENT_VERSION, 'pa-new8k2m4n6p8q']);
+    expect(api.sent('ProvisionProduct').map((b) => b.ProvisioningArtifactId)).toEqual([
+      CURRENT_VERSION,
+      CURRENT_VERSION,
+      'pa-new8k2m4n6p8q',
+    ]);
   });
 
   describe('a busy factory is retried later, not a failure', () => {
     it('ResourceInUseException (Control Tower runs at most 5 account operations) is FactoryBusyError', async () => {
-      api.accountFactory().fail('ProvisionProduct', 'ResourceInUseException', 'AWS Control Tower is already running the maximum number of concurrent account operations.');
+      api
+        .accountFactory()
+        .fail(
+          'ProvisionProduct',
+          'ResourceInUseException',
+          'AWS Control Tower is already running the maximum number of concurrent account operations.',
+        );
       const factory = new ServiceCatalogAccountFactory({ client: client(), log: silent });
 
       const err = await factory.provision(accountRequest()).catch((e) => e);
@@ -227,7 +266,7 @@ describe('ServiceCatalogAccountFactory.provision', () => {
       expect(err.message).toMatch(/busy.*at most 5.*maximum number of concurrent account operations/);
     });
 
-    it('throttling that outlasts the SDK\'s own retries is FactoryBusyError', async () => {
+    it("throttling that outlasts the SDK's own retries is FactoryBusyError", async () => {
       api
         .accountFactory()
         .fail('ProvisionProduct', 'ThrottlingException', 'Rate exceeded')
@@ -243,17 +282,25 @@ describe('ServiceCatalogAccountFactory.provision', () => {
   });
 
   describe('a refusal fails the request with a reason people can act on', () => {
-    it('InvalidParametersException carries the service\'s message', async () => {
-      api.accountFactory().fail('ProvisionProduct', 'InvalidParametersException', 'The AccountEmail aws+team-a-prod@example.com is already used by another AWS account.');
+    it("InvalidParametersException carries the service's message", async () => {
+      api
+        .accountFactory()
+        .fail(
+          'ProvisionProduct',
+          'InvalidParametersException',
+          'The AccountEmail aws+team-a-prod@example.com is already used by another AWS account.',
+        );
       const factory = new ServiceCatalogAccountFactory({ client: client(), log: silent });
 
       const err = await factory.provision(accountRequest()).catch((e) => e);
 
       expect(err).toBeInstanceOf(FactoryRejectedError);
-      expect(err.message).toBe('Account Factory refused the request: The AccountEmail aws+team-a-prod@example.com is already used by another AWS account.');
+      expect(err.message).toBe(
+        'Account Factory refused the request: The AccountEmail aws+team-a-prod@example.com is already used by another AWS account.',
+      );
     });
 
-    it('no launch path means the bot\'s role is not associated with the Account Factory portfolio', async () => {
+    it("no launch path means the bot's role is not associated with the Account Factory portfolio", async () => {
       api.answer('DescribeProduct', describeProduct(productVersions())).answer('ListLaunchPaths', launchPaths([]));
       const factory = new ServiceCatalogAccountFactory({ client: client(), log: silent });
 
@@ -265,7 +312,9 @@ describe('ServiceCatalogAccountFactory.provision', () => {
     });
 
     it('a launch path that cannot be found says the same', async () => {
-      api.answer('DescribeProduct', describeProduct(productVersions())).fail('ListLaunchPaths', 'ResourceNotFoundException', 'Product not found.');
+      api
+        .answer('DescribeProduct', describeProduct(productVersions()))
+        .fail('ListLaunchPaths', 'ResourceNotFoundException', 'Product not found.');
       const factory = new ServiceCatalogAccountFactory({ client: client(), log: silent });
 
       const err = await factory.provision(accountRequest()).catch((e) => e);
@@ -333,7 +382,7 @@ describe('ServiceCatalogAccountFactory.provision', () => {
   });
 
   describe('a provisioned product that already has the name', () => {
-    it('is this request\'s own earlier launch (its answer was lost): the launch follows its record', async () => {
+    it("is this request's own earlier launch (its answer was lost): the launch follows its record", async () => {
       api
         .accountFactory()
         .fail('ProvisionProduct', 'DuplicateResourceException', 'A provisioned product with the name Team-A-prod already exists.')
@@ -364,7 +413,14 @@ describe('ServiceCatalogAccountFactory.provision', () => {
         .accountFactory()
         .fail('ProvisionProduct', 'DuplicateResourceException', 'A provisioned product with the name Team-A-prod already exists.')
         .answer('DescribeProvisionedProduct', {
-          ProvisionedProductDetail: { Name: 'Team-A-prod', Id: 'pp-other', Status: 'AVAILABLE', IdempotencyToken: 'someone-else', LastRecordId: 'rec-other', LastProvisioningRecordId: 'rec-other' },
+          ProvisionedProductDetail: {
+            Name: 'Team-A-prod',
+            Id: 'pp-other',
+            Status: 'AVAILABLE',
+            IdempotencyToken: 'someone-else',
+            LastRecordId: 'rec-other',
+            LastProvisioningRecordId: 'rec-other',
+          },
         });
       const factory = new ServiceCatalogAccountFactory({ client: client(), log: silent });
 
@@ -377,7 +433,10 @@ describe('ServiceCatalogAccountFactory.provision', () => {
 
   it('any other failure (network, outage) propagates unchanged, so the Provisioner retries later', async () => {
     api.accountFactory();
-    nock(ENDPOINT).post('/').matchHeader('x-amz-target', `${TARGET}.ProvisionProduct`).replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+    nock(ENDPOINT)
+      .post('/')
+      .matchHeader('x-amz-target', `${TARGET}.ProvisionProduct`)
+      .replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
     const factory = new ServiceCatalogAccountFactory({ client: client(), log: silent });
 
     const err = await factory.provision(accountRequest()).catch((e) => e);
@@ -416,7 +475,10 @@ describe('ServiceCatalogAccountFactory.describe', () => {
     api.answer('DescribeRecord', {
       RecordDetail: recordDetail('rec-1', 'FAILED', {
         RecordErrors: [
-          { Code: 'ProvisioningFailed', Description: 'AWS Control Tower cannot create an account because the email address is already in use.' },
+          {
+            Code: 'ProvisioningFailed',
+            Description: 'AWS Control Tower cannot create an account because the email address is already in use.',
+          },
           { Code: 'ProvisioningFailed', Description: 'The account was not enrolled.' },
         ],
       }),
@@ -434,7 +496,10 @@ describe('ServiceCatalogAccountFactory.describe', () => {
     api.answer('DescribeRecord', { RecordDetail: recordDetail('rec-1', 'FAILED'), RecordOutputs: [] });
     const factory = new ServiceCatalogAccountFactory({ client: client(), log: silent });
 
-    await expect(factory.describe('rec-1')).resolves.toEqual({ state: 'FAILED', message: 'Account Factory reported a failure without a reason (record rec-1).' });
+    await expect(factory.describe('rec-1')).resolves.toEqual({
+      state: 'FAILED',
+      message: 'Account Factory reported a failure without a reason (record rec-1).',
+    });
   });
 });
 

@@ -51,18 +51,22 @@ function acceptPublish(endpoint = SNS_ENDPOINT, messageId = '567910cd-659e-55d4-
   const published: Published[] = [];
   const scope = nock(endpoint)
     .post('/')
-    .reply(200, (_path: string, body: nock.Body) => {
-      const params = new URLSearchParams(typeof body === 'string' ? body : String(body));
-      const attributes: Published['attributes'] = {};
-      for (let i = 1; params.has(`MessageAttributes.entry.${i}.Name`); i++) {
-        attributes[params.get(`MessageAttributes.entry.${i}.Name`)!] = {
-          DataType: params.get(`MessageAttributes.entry.${i}.Value.DataType`)!,
-          StringValue: params.get(`MessageAttributes.entry.${i}.Value.StringValue`)!,
-        };
-      }
-      published.push({ params, attributes });
-      return publishResponse(messageId);
-    }, { 'Content-Type': 'text/xml' });
+    .reply(
+      200,
+      (_path: string, body: nock.Body) => {
+        const params = new URLSearchParams(typeof body === 'string' ? body : String(body));
+        const attributes: Published['attributes'] = {};
+        for (let i = 1; params.has(`MessageAttributes.entry.${i}.Name`); i++) {
+          attributes[params.get(`MessageAttributes.entry.${i}.Name`)!] = {
+            DataType: params.get(`MessageAttributes.entry.${i}.Value.DataType`)!,
+            StringValue: params.get(`MessageAttributes.entry.${i}.Value.StringValue`)!,
+          };
+        }
+        published.push({ params, attributes });
+        return publishResponse(messageId);
+      },
+      { 'Content-Type': 'text/xml' },
+    );
   return { scope, published };
 }
 
@@ -99,7 +103,9 @@ describe('SnsNotifier: the Notifier port on Amazon SNS (Publish)', () => {
       kind: { DataType: 'String', StringValue: 'approval-request' },
       requestId: { DataType: 'String', StringValue: 'req-m1abc-1234abcd' },
     });
-    expect(log.at('info')[0]).toMatchObject({ obj: { messageId: '567910cd-659e-55d4-8ccb-5aaf14679dc0', requestId: 'req-m1abc-1234abcd' } });
+    expect(log.at('info')[0]).toMatchObject({
+      obj: { messageId: '567910cd-659e-55d4-8ccb-5aaf14679dc0', requestId: 'req-m1abc-1234abcd' },
+    });
   });
 
   it('makes the subject fit an e-mail subject: at most 100 ASCII characters, no line breaks', async () => {
@@ -119,13 +125,19 @@ describe('SnsNotifier: the Notifier port on Amazon SNS (Publish)', () => {
   it('keeps a message under the 256 KB limit, shortened with a note', async () => {
     const { notifier, log } = setup();
     const { published } = acceptPublish();
-    const text = 'Audit trail:\n' + 'é approved by someone@example.com\n'.repeat(10_000);
+    const text = `Audit trail:\n${'é approved by someone@example.com\n'.repeat(10_000)}`;
 
     await notifier.send({ ...APPROVAL, text });
 
     const sent = published[0].params.get('Message')!;
-    const attributeBytes = ['to', 'kind', 'requestId'].reduce((n, name) => n + name.length + 'String'.length, 0) + APPROVAL.to.length + APPROVAL.kind.length + APPROVAL.requestId.length;
-    expect(Buffer.byteLength(sent) + Buffer.byteLength(published[0].params.get('Subject')!) + attributeBytes).toBeLessThanOrEqual(SNS_MAX_BYTES);
+    const attributeBytes =
+      ['to', 'kind', 'requestId'].reduce((n, name) => n + name.length + 'String'.length, 0) +
+      APPROVAL.to.length +
+      APPROVAL.kind.length +
+      APPROVAL.requestId.length;
+    expect(Buffer.byteLength(sent) + Buffer.byteLength(published[0].params.get('Subject')!) + attributeBytes).toBeLessThanOrEqual(
+      SNS_MAX_BYTES,
+    );
     expect(sent.endsWith(TRUNCATION_NOTE)).toBe(true);
     expect(text.startsWith(sent.slice(0, -TRUNCATION_NOTE.length))).toBe(true);
     expect(log.at('warn')[0].msg).toMatch(/too long/);
@@ -133,8 +145,13 @@ describe('SnsNotifier: the Notifier port on Amazon SNS (Publish)', () => {
 
   it('lets an error propagate, for the effects dispatcher to retry (400 InvalidParameter)', async () => {
     const { notifier } = setup();
-    nock(SNS_ENDPOINT).post('/').reply(400, errorResponse('Sender', 'InvalidParameter', 'Invalid parameter: TopicArn'), { 'Content-Type': 'text/xml' });
-    await expect(notifier.send(APPROVAL)).rejects.toMatchObject({ name: 'InvalidParameterException', message: 'Invalid parameter: TopicArn' });
+    nock(SNS_ENDPOINT)
+      .post('/')
+      .reply(400, errorResponse('Sender', 'InvalidParameter', 'Invalid parameter: TopicArn'), { 'Content-Type': 'text/xml' });
+    await expect(notifier.send(APPROVAL)).rejects.toMatchObject({
+      name: 'InvalidParameterException',
+      message: 'Invalid parameter: TopicArn',
+    });
   });
 
   it('lets a missing topic (404 NotFound) and a server error propagate too', async () => {
@@ -151,7 +168,11 @@ describe('SnsNotifier: the Notifier port on Amazon SNS (Publish)', () => {
   describe('SDK configuration', () => {
     const saved = { ...process.env };
     beforeEach(() => {
-      Object.assign(process.env, { AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey, AWS_REGION: REGION });
+      Object.assign(process.env, {
+        AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+        AWS_REGION: REGION,
+      });
       delete process.env.AWS_PROFILE;
     });
     afterEach(() => {

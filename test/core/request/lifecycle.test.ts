@@ -1,6 +1,6 @@
+import { deriveAccountName } from '../../../app/core/request/account-name';
 import { isOpen, STATUSES } from '../../../app/core/request/account-request';
 import { actionsFrom, isTerminal, TRANSITIONS } from '../../../app/core/request/lifecycle';
-import { deriveAccountName } from '../../../app/core/request/account-name';
 
 describe('the request lifecycle', () => {
   it('follows the design: pending is decided, cancelled or expired; approved requests provision', () => {

@@ -1,5 +1,6 @@
-import { accountNameSchema, accountTypeSchema, check, emailSchema, isRequestId, parseOuLabel, reasonSchema, resolveOu } from '../../../app/core/request/validation';
 import { ValidationError } from '../../../app/core/errors';
+import { parseOuLabel, resolveOu } from '../../../app/core/request/organizational-units';
+import { accountNameSchema, accountTypeSchema, check, emailSchema, isRequestId, reasonSchema } from '../../../app/core/request/validation';
 
 const OUS = [{ name: 'Experiment' }, { name: 'Demos', id: 'ou-abcd-12345678' }];
 const ok = (schema: Parameters<typeof check>[0], v: string) => schema.safeParse(v).success;
@@ -19,12 +20,12 @@ describe('account name', () => {
 });
 
 describe('e-mail addresses', () => {
-  it.each(['a@b.co', 'team-aws+prod@example.com', 'x'.repeat(52) + '@example.com'])('accepts %s', (e) => {
+  it.each(['a@b.co', 'team-aws+prod@example.com', `${'x'.repeat(52)}@example.com`])('accepts %s', (e) => {
     expect(ok(emailSchema, e)).toBe(true);
   });
   it.each([
     ['a@b.c', 'at least 6'],
-    ['x'.repeat(53) + '@example.com', 'at most 64'],
+    [`${'x'.repeat(53)}@example.com`, 'at most 64'],
     ['ops@example', 'dot in the domain'],
     ['ops@@example.com', 'exactly one @'],
     ['a@b@example.com', 'exactly one @'],

@@ -1,7 +1,7 @@
-import type { AccountRequest, Actor } from '../../../app/core/request/account-request';
 import { TransitionConflictError } from '../../../app/core/errors';
-import { type Action, TRANSITIONS } from '../../../app/core/request/lifecycle';
 import type { RequestStore } from '../../../app/core/ports/requests';
+import type { AccountRequest, Actor } from '../../../app/core/request/account-request';
+import { type Action, TRANSITIONS } from '../../../app/core/request/lifecycle';
 import { Provisioner } from '../../../app/core/use-cases/provisioning';
 import type { Transitions } from '../../../app/core/use-cases/transitions';
 import { RecordingLogger } from '../../aws/fixtures/lex/recording-logger';
@@ -48,7 +48,14 @@ function lifecycle(store: MemoryRequests, clock: TestClock) {
       const current = store.items.get(request.id)!;
       const { from, to } = TRANSITIONS[action];
       if (!(from as readonly string[]).includes(current.status)) throw new TransitionConflictError(current, from);
-      const event = { at: clock.now().toISOString(), actor, action, from: current.status, to, ...(opts.reason ? { reason: opts.reason } : {}) };
+      const event = {
+        at: clock.now().toISOString(),
+        actor,
+        action,
+        from: current.status,
+        to,
+        ...(opts.reason ? { reason: opts.reason } : {}),
+      };
       const updated = { ...current, ...opts.patch, status: to, audit: [...current.audit, event] } as AccountRequest;
       store.items.set(request.id, updated);
       return structuredClone(updated);
@@ -67,7 +74,13 @@ function provisioningRequest(id: string, name: string, email: string): AccountRe
     updatedAt: '2026-03-02T09:00:00.000Z',
     expiresAt: '2026-03-04T08:00:00.000Z',
     requester: { id: 'jane@example.com', email: 'jane@example.com', firstName: 'Jane', lastName: 'Doe' },
-    account: { name, email, type: 'Sandbox', ou: { name: 'Demos' }, sso: { email: 'jane@example.com', firstName: 'Jane', lastName: 'Doe' } },
+    account: {
+      name,
+      email,
+      type: 'Sandbox',
+      ou: { name: 'Demos' },
+      sso: { email: 'jane@example.com', firstName: 'Jane', lastName: 'Doe' },
+    },
     provisioning: { factory: 'scripted', recordId: `rec-${id}`, attempts: 1, startedAt: '2026-03-02T09:00:00.000Z' },
     audit: [],
   } as AccountRequest;
@@ -78,10 +91,23 @@ function setup(directory?: FakeDirectory) {
   const store = new MemoryRequests();
   const factory = new ScriptedFactory();
   const log = new RecordingLogger();
-  for (const r of [provisioningRequest('req-a', 'team-a', 'team-a@example.com'), provisioningRequest('req-b', 'team-b', 'team-b@example.com')]) store.items.set(r.id, r);
+  for (const r of [
+    provisioningRequest('req-a', 'team-a', 'team-a@example.com'),
+    provisioningRequest('req-b', 'team-b', 'team-b@example.com'),
+  ])
+    store.items.set(r.id, r);
   const policy = { maxConcurrent: 5, busyBaseDelayMs: 30_000, busyMaxDelayMs: 900_000, relaunchAfterMs: 60_000 };
   const slots = new MemorySlots();
-  const provisioner = new Provisioner(store as unknown as RequestStore, slots, factory, lifecycle(store, clock) as unknown as Transitions, clock, policy, log, directory);
+  const provisioner = new Provisioner(
+    store as unknown as RequestStore,
+    slots,
+    factory,
+    lifecycle(store, clock) as unknown as Transitions,
+    clock,
+    policy,
+    log,
+    directory,
+  );
   const stored = (id: string) => store.items.get(id)!;
   return { provisioner, store, slots, factory, log, stored };
 }
@@ -91,10 +117,16 @@ describe('completing a request from a Control Tower event', () => {
     const { provisioner, factory, slots, stored } = setup();
     factory.outcomes.set('rec-req-b', { state: 'FAILED', message: 'The account e-mail is already used by another AWS account' });
 
-    const matched = await provisioner.complete({ state: 'FAILED', message: 'AWS Control Tower failed to create a managed account.' }, CONTROL_TOWER);
+    const matched = await provisioner.complete(
+      { state: 'FAILED', message: 'AWS Control Tower failed to create a managed account.' },
+      CONTROL_TOWER,
+    );
 
     expect(matched).toBeUndefined(); // the event itself matched nothing...
-    expect(stored('req-b')).toMatchObject({ status: 'FAILED', provisioning: { failureReason: 'The account e-mail is already used by another AWS account' } });
+    expect(stored('req-b')).toMatchObject({
+      status: 'FAILED',
+      provisioning: { failureReason: 'The account e-mail is already used by another AWS account' },
+    });
     expect(stored('req-b').audit.at(-1)).toMatchObject({ action: 'fail', actor: CONTROL_TOWER });
     expect(stored('req-a').status).toBe('PROVISIONING'); // ...and the request whose record is still running is left alone
     expect(slots.released).toEqual(['req-b']);
@@ -113,7 +145,10 @@ describe('completing a request from a Control Tower event', () => {
   it('while that record is still in progress the request stays PROVISIONING, and the reconciler finishes it later', async () => {
     const { provisioner, factory, stored } = setup();
 
-    await expect(provisioner.complete({ accountName: 'team-a', state: 'SUCCEEDED' }, CONTROL_TOWER)).resolves.toMatchObject({ id: 'req-a', status: 'PROVISIONING' });
+    await expect(provisioner.complete({ accountName: 'team-a', state: 'SUCCEEDED' }, CONTROL_TOWER)).resolves.toMatchObject({
+      id: 'req-a',
+      status: 'PROVISIONING',
+    });
     expect(stored('req-a').status).toBe('PROVISIONING');
 
     factory.outcomes.set('rec-req-a', { state: 'SUCCEEDED', accountId: '111122223333' });
@@ -123,12 +158,16 @@ describe('completing a request from a Control Tower event', () => {
 
   it('without a directory, a success with an account id is matched by its name, as before', async () => {
     const { provisioner, stored, log } = setup();
-    await expect(provisioner.complete({ accountName: 'team-b', accountId: '444455556666', state: 'SUCCEEDED' }, CONTROL_TOWER)).resolves.toMatchObject({ id: 'req-b', status: 'SUCCEEDED' });
+    await expect(
+      provisioner.complete({ accountName: 'team-b', accountId: '444455556666', state: 'SUCCEEDED' }, CONTROL_TOWER),
+    ).resolves.toMatchObject({ id: 'req-b', status: 'SUCCEEDED' });
     expect(stored('req-b').provisioning?.accountId).toBe('444455556666');
-    expect(log.at('warn').map((e) => e.msg)).toContainEqual(expect.stringContaining('matched by account name only: no account directory is configured'));
+    expect(log.at('warn').map((e) => e.msg)).toContainEqual(
+      expect.stringContaining('matched by account name only: no account directory is configured'),
+    );
   });
 
-  describe('with the organization\'s directory', () => {
+  describe("with the organization's directory", () => {
     const organization = () =>
       new FakeDirectory([
         { id: '111122223333', email: 'TEAM-A@example.com', name: 'team-a' },
@@ -137,26 +176,34 @@ describe('completing a request from a Control Tower event', () => {
 
     it('an event about an unrelated account with the same name as a request completes nothing', async () => {
       const { provisioner, stored } = setup(organization());
-      await expect(provisioner.complete({ accountName: 'team-a', accountId: '999988887777', state: 'SUCCEEDED' }, CONTROL_TOWER)).resolves.toBeUndefined();
+      await expect(
+        provisioner.complete({ accountName: 'team-a', accountId: '999988887777', state: 'SUCCEEDED' }, CONTROL_TOWER),
+      ).resolves.toBeUndefined();
       expect(stored('req-a').status).toBe('PROVISIONING');
       expect(stored('req-a').provisioning?.accountId).toBeUndefined();
     });
 
-    it('the account\'s e-mail completes the request it belongs to, with the event\'s account id', async () => {
+    it("the account's e-mail completes the request it belongs to, with the event's account id", async () => {
       const { provisioner, stored } = setup(organization());
-      await expect(provisioner.complete({ accountName: 'renamed-in-organizations', accountId: '111122223333', state: 'SUCCEEDED' }, CONTROL_TOWER)).resolves.toMatchObject({
+      await expect(
+        provisioner.complete({ accountName: 'renamed-in-organizations', accountId: '111122223333', state: 'SUCCEEDED' }, CONTROL_TOWER),
+      ).resolves.toMatchObject({
         id: 'req-a',
         status: 'SUCCEEDED',
       });
       expect(stored('req-a').provisioning?.accountId).toBe('111122223333');
     });
 
-    it('when the organization cannot be asked, nothing is completed by name: each request\'s record decides', async () => {
+    it("when the organization cannot be asked, nothing is completed by name: each request's record decides", async () => {
       const directory = organization();
-      directory.failure = Object.assign(new Error('User is not authorized to perform: organizations:DescribeAccount'), { name: 'AccessDeniedException' });
+      directory.failure = Object.assign(new Error('User is not authorized to perform: organizations:DescribeAccount'), {
+        name: 'AccessDeniedException',
+      });
       const { provisioner, factory, stored } = setup(directory);
 
-      await expect(provisioner.complete({ accountName: 'team-a', accountId: '111122223333', state: 'SUCCEEDED' }, CONTROL_TOWER)).resolves.toBeUndefined();
+      await expect(
+        provisioner.complete({ accountName: 'team-a', accountId: '111122223333', state: 'SUCCEEDED' }, CONTROL_TOWER),
+      ).resolves.toBeUndefined();
       expect(stored('req-a').status).toBe('PROVISIONING'); // its record is still in progress
 
       factory.outcomes.set('rec-req-a', { state: 'SUCCEEDED', accountId: '111122223333' });
@@ -170,7 +217,9 @@ describe('completing a request from a Control Tower event', () => {
     await provisioner.complete({ requestId: 'req-b', accountName: 'team-b', state: 'SUCCEEDED', accountId: '210987654321' });
     expect(stored('req-b')).toMatchObject({ status: 'SUCCEEDED', provisioning: { accountId: '210987654321' } });
     const audit = stored('req-b').audit.length;
-    await expect(provisioner.complete({ requestId: 'req-b', state: 'FAILED', message: 'late' })).resolves.toMatchObject({ status: 'SUCCEEDED' });
+    await expect(provisioner.complete({ requestId: 'req-b', state: 'FAILED', message: 'late' })).resolves.toMatchObject({
+      status: 'SUCCEEDED',
+    });
     expect(stored('req-b').audit).toHaveLength(audit);
   });
 });

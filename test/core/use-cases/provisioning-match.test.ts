@@ -1,6 +1,6 @@
 import type { AccountRequest } from '../../../app/core/request/account-request';
-import { matchOutcome } from '../../../app/core/use-cases/provisioning-match';
 import type { ProvisioningOutcome } from '../../../app/core/use-cases/provisioning';
+import { matchOutcome } from '../../../app/core/use-cases/provisioning-match';
 import { RecordingLogger } from '../../aws/fixtures/lex/recording-logger';
 import { FakeDirectory } from '../../support/account-directory';
 
@@ -20,7 +20,13 @@ function provisioning(id: string, name: string, email: string, accountId?: strin
     updatedAt: '2026-03-02T09:00:00.000Z',
     expiresAt: '2026-03-04T08:00:00.000Z',
     requester: { id: 'jane@example.com', email: 'jane@example.com', firstName: 'Jane', lastName: 'Doe' },
-    account: { name, email, type: 'Sandbox', ou: { name: 'Demos' }, sso: { email: 'jane@example.com', firstName: 'Jane', lastName: 'Doe' } },
+    account: {
+      name,
+      email,
+      type: 'Sandbox',
+      ou: { name: 'Demos' },
+      sso: { email: 'jane@example.com', firstName: 'Jane', lastName: 'Doe' },
+    },
     provisioning: { factory: 'service-catalog', recordId: `rec-${id}`, attempts: 1, ...(accountId ? { accountId } : {}) },
     audit: [],
   } as AccountRequest;
@@ -47,7 +53,10 @@ describe('matching a provisioning outcome to its request', () => {
   it('an outcome from the factory names its request: that request, whatever the account says', async () => {
     const match = await matchOutcome({ requestId: 'req-b', accountName: 'team-a', state: 'FAILED' }, candidates, organization(), log);
     expect(match).toMatchObject({ request: teamB, by: 'request-id' });
-    expect(await matchOutcome({ requestId: 'req-x', state: 'FAILED' }, candidates, organization(), log)).toEqual({ by: 'none', reason: 'request req-x is unknown' });
+    expect(await matchOutcome({ requestId: 'req-x', state: 'FAILED' }, candidates, organization(), log)).toEqual({
+      by: 'none',
+      reason: 'request req-x is unknown',
+    });
   });
 
   it('an account id a request already knows decides, without asking the organization', async () => {
@@ -58,7 +67,7 @@ describe('matching a provisioning outcome to its request', () => {
     expect(directory.asked).toEqual([]);
   });
 
-  it('otherwise the account\'s e-mail in the organization decides, in any letter case, whatever the name', async () => {
+  it("otherwise the account's e-mail in the organization decides, in any letter case, whatever the name", async () => {
     const directory = organization();
     // The account may be renamed in Organizations; its e-mail still says whose it is.
     const match = await matchOutcome(succeeded({ accountId: '111122223333', accountName: 'renamed' }), candidates, directory, log);
@@ -72,13 +81,21 @@ describe('matching a provisioning outcome to its request', () => {
     expect(match.by).toBe('none');
     expect(match.reason).toContain('999988887777 (someone-else@example.com, "team-a") belongs to no provisioning request');
     expect(log.at('warn')).toEqual([
-      expect.objectContaining({ obj: expect.objectContaining({ by: 'none', accountId: '999988887777', accountName: 'team-a' }), msg: expect.stringContaining('matches no request') }),
+      expect.objectContaining({
+        obj: expect.objectContaining({ by: 'none', accountId: '999988887777', accountName: 'team-a' }),
+        msg: expect.stringContaining('matches no request'),
+      }),
     ]);
   });
 
   it('a null account id (a failure event) falls back to the name, and the log says why', async () => {
     const directory = organization();
-    const match = await matchOutcome({ accountName: 'TEAM-A', state: 'FAILED', message: 'Could not create the account' }, candidates, directory, log);
+    const match = await matchOutcome(
+      { accountName: 'TEAM-A', state: 'FAILED', message: 'Could not create the account' },
+      candidates,
+      directory,
+      log,
+    );
     expect(match).toEqual({
       request: teamA,
       by: 'name',
@@ -86,7 +103,11 @@ describe('matching a provisioning outcome to its request', () => {
     });
     expect(directory.asked).toEqual([]);
     expect(log.at('warn')).toEqual([
-      { level: 'warn', obj: expect.objectContaining({ by: 'name', requestId: 'req-a' }), msg: `provisioning outcome matched by account name only: ${match.reason}` },
+      {
+        level: 'warn',
+        obj: expect.objectContaining({ by: 'name', requestId: 'req-a' }),
+        msg: `provisioning outcome matched by account name only: ${match.reason}`,
+      },
     ]);
   });
 
@@ -97,7 +118,12 @@ describe('matching a provisioning outcome to its request', () => {
   });
 
   it('an account the organization does not have (a failed creation leaves none) falls back to the name', async () => {
-    const match = await matchOutcome({ accountId: '123456789012', accountName: 'team-b', state: 'FAILED' }, candidates, organization(), log);
+    const match = await matchOutcome(
+      { accountId: '123456789012', accountName: 'team-b', state: 'FAILED' },
+      candidates,
+      organization(),
+      log,
+    );
     expect(match).toMatchObject({ request: teamB, by: 'name' });
     expect(match.reason).toMatch(/^the organization has no account 123456789012/);
   });
@@ -110,17 +136,27 @@ describe('matching a provisioning outcome to its request', () => {
     });
     expect(await matchOutcome({ accountName: 'team-z', state: 'FAILED' }, candidates, undefined, log)).toMatchObject({ by: 'none' });
     const elsewhere = provisioning('req-d', 'team-d', 'team-d@example.com', '555566667777');
-    expect(await matchOutcome(succeeded({ accountId: '111122223333', accountName: 'team-d' }), [elsewhere], undefined, log)).toMatchObject({ by: 'none' });
+    expect(await matchOutcome(succeeded({ accountId: '111122223333', accountName: 'team-d' }), [elsewhere], undefined, log)).toMatchObject({
+      by: 'none',
+    });
   });
 
-  it('an outcome with neither account id nor name matches nothing (the caller follows each request\'s record)', async () => {
-    const match = await matchOutcome({ state: 'FAILED', message: 'AWS Control Tower failed to create a managed account.' }, candidates, organization(), log);
+  it("an outcome with neither account id nor name matches nothing (the caller follows each request's record)", async () => {
+    const match = await matchOutcome(
+      { state: 'FAILED', message: 'AWS Control Tower failed to create a managed account.' },
+      candidates,
+      organization(),
+      log,
+    );
     expect(match).toEqual({ by: 'none', reason: 'the event carries no account id, and no account name' });
   });
 
   it.each([
     ['an outage', Object.assign(new Error('connect ETIMEDOUT 52.94.4.1:443'), { name: 'TimeoutError' })],
-    ['a missing permission', Object.assign(new Error('not authorized to perform: organizations:DescribeAccount'), { name: 'AccessDeniedException' })],
+    [
+      'a missing permission',
+      Object.assign(new Error('not authorized to perform: organizations:DescribeAccount'), { name: 'AccessDeniedException' }),
+    ],
   ])('when the organization cannot be asked (%s), nothing matches, not even by name, and the reason says why', async (_what, failure) => {
     const directory = organization();
     directory.failure = failure;

@@ -1,6 +1,6 @@
-import type { Actor, Requester } from '../../../app/core/request/account-request';
 import { DuplicateRequestError, ForbiddenError, RequestExpiredError, TransitionConflictError } from '../../../app/core/errors';
-import { startApp, type RunningApp } from '../../support/app';
+import type { Actor, Requester } from '../../../app/core/request/account-request';
+import { type RunningApp, startApp } from '../../support/app';
 import { RecordingNotifier, ScriptedFactory, TestClock } from '../../support/doubles';
 
 const jane: Requester = { id: 'jane@example.com', email: 'jane@example.com', firstName: 'Jane', lastName: 'Doe' };
@@ -20,7 +20,11 @@ describe('an account request, from asking to provisioning', () => {
     notifier = new RecordingNotifier();
     factory = new ScriptedFactory();
     running = await startApp(
-      { APPROVER_EMAILS: 'boss@example.com,deputy@example.com,jane@example.com', MAX_CONCURRENT_PROVISIONING: '2', APPROVAL_REMINDER_HOURS: '12' },
+      {
+        APPROVER_EMAILS: 'boss@example.com,deputy@example.com,jane@example.com',
+        MAX_CONCURRENT_PROVISIONING: '2',
+        APPROVAL_REMINDER_HOURS: '12',
+      },
       { clock, notifier, factory, retry: { baseDelayMs: 1000, maxDelayMs: 10_000, leaseMs: 30_000 } },
     );
   });
@@ -57,13 +61,18 @@ describe('an account request, from asking to provisioning', () => {
     const request = await ask();
     const self: Actor = { ...asJane, door: 'email-link' };
     await expect(service().decide(request.id, 'approve', self)).rejects.toThrow(ForbiddenError);
-    await expect(service().decide(request.id, 'approve', { ...boss, email: 'mallory@example.com', id: 'mallory@example.com' })).rejects.toThrow('not an approver');
+    await expect(
+      service().decide(request.id, 'approve', { ...boss, email: 'mallory@example.com', id: 'mallory@example.com' }),
+    ).rejects.toThrow('not an approver');
     expect((await service().lookUp(request.id)).status).toBe('PENDING_APPROVAL');
   });
 
   it('lets exactly one of two racing decisions win and tells the loser who won', async () => {
     const request = await ask();
-    const results = await Promise.allSettled([service().decide(request.id, 'approve', boss), service().decide(request.id, 'deny', deputy, 'No budget')]);
+    const results = await Promise.allSettled([
+      service().decide(request.id, 'approve', boss),
+      service().decide(request.id, 'deny', deputy, 'No budget'),
+    ]);
     const won = results.filter((r) => r.status === 'fulfilled');
     const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(won).toHaveLength(1);
@@ -174,7 +183,10 @@ describe('an account request, from asking to provisioning', () => {
     const r = await ask();
     await service().decide(r.id, 'approve', boss);
     await running.settle();
-    expect(await service().lookUp(r.id)).toMatchObject({ status: 'FAILED', provisioning: { failureReason: 'The account e-mail is already used by another AWS account' } });
+    expect(await service().lookUp(r.id)).toMatchObject({
+      status: 'FAILED',
+      provisioning: { failureReason: 'The account e-mail is already used by another AWS account' },
+    });
     const [failed] = notifier.to('jane@example.com', 'request-fail');
     expect(failed.text).toContain('already used by another AWS account');
   });

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { OrganizationalUnit } from '../../../core/request/account-request';
-import { render, type BotModel, type IntentModel } from '../../../core/bot-model';
-import type { Dialog, DialogState, DialogTurnInput, DialogTurnResult } from '../../../core/ports/dialog';
+import { type BotModel, type IntentModel, render } from '../../../core/bot-model';
 import type { Clock } from '../../../core/ports/clock';
+import type { Dialog, DialogState, DialogTurnInput, DialogTurnResult } from '../../../core/ports/dialog';
 import type { SessionStore } from '../../../core/ports/sessions';
+import type { OrganizationalUnit } from '../../../core/request/account-request';
 import { IntentRecognizer, withPlaceholders } from './nlu';
-import { SlotExtractor, retryMessage, type SlotFinding } from './slot-extraction';
+import { retryMessage, SlotExtractor, type SlotFinding } from './slot-extraction';
 import { cleanInput, joinOr, saysAny } from './text';
 
 /**
@@ -100,7 +100,11 @@ export class EmbeddedDialog implements Dialog {
       version,
       stored: live,
     };
-    if (convo?.phase === 'ReadyForFulfillment' && saysAny(t.text, this.model.vocabulary.yes) && !saysAny(t.text, this.model.vocabulary.no)) {
+    if (
+      convo?.phase === 'ReadyForFulfillment' &&
+      saysAny(t.text, this.model.vocabulary.yes) &&
+      !saysAny(t.text, this.model.vocabulary.no)
+    ) {
       return this.result(convo, 'ReadyForFulfillment', '');
     }
     if (convo && convo.phase !== 'ReadyForFulfillment') {
@@ -223,7 +227,9 @@ export class EmbeddedDialog implements Dialog {
 
   /** Lex's answer shape, slots in the model's order whatever order they were found in. */
   private result(convo: Conversation, state: DialogState, message: string): DialogTurnResult {
-    const order = this.intent(convo.intent).slots.map((s) => s.name).filter((n) => n in convo.slots);
+    const order = this.intent(convo.intent)
+      .slots.map((s) => s.name)
+      .filter((n) => n in convo.slots);
     const slots = Object.fromEntries(order.map((n) => [n, convo.slots[n]]));
     const result: DialogTurnResult = { intent: convo.intent, state, slots, message, conversationId: convo.id };
     if (state === 'ElicitSlot') result.slotToElicit = convo.slotToElicit;

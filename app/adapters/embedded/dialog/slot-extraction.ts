@@ -1,7 +1,8 @@
-import type { OrganizationalUnit } from '../../../core/request/account-request';
 import type { BotModel, SlotModel } from '../../../core/bot-model';
 import { ValidationError } from '../../../core/errors';
-import { emailSchema, resolveOu } from '../../../core/request/validation';
+import type { OrganizationalUnit } from '../../../core/request/account-request';
+import { resolveOu } from '../../../core/request/organizational-units';
+import { emailSchema } from '../../../core/request/validation';
 import { humanize, joinOr, sentence, wholeWords } from './text';
 
 /**

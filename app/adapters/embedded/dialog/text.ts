@@ -55,7 +55,11 @@ export const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]
  * letter or digit on either side.
  */
 export function wholeWords(phrase: string): string {
-  const body = phrase.trim().split(/[\s-]+/).map(escapeRegExp).join('[\\s-]+');
+  const body = phrase
+    .trim()
+    .split(/[\s-]+/)
+    .map(escapeRegExp)
+    .join('[\\s-]+');
   return `(?<![\\p{L}\\p{N}])${body}(?![\\p{L}\\p{N}])`;
 }
 

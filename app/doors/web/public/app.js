@@ -3,9 +3,7 @@
  * (request cards). No framework and no build step; loaded as /app.js because the CSP allows
  * scripts from this origin only.
  */
-(function () {
-  'use strict';
-
+(() => {
   var PROFILE_KEY = 'vending-bot.profile';
   var API_KEY_KEY = 'vending-bot.api-key';
   var POLL_EVERY_MS = 1500;
@@ -24,9 +22,7 @@
   /** Which profile input a server error about a body field belongs to. */
   var FIELD_INPUTS = { UserName: 'first-name', UserLastname: 'last-name', UserEmail: 'email' };
 
-  var $ = function (id) {
-    return document.getElementById(id);
-  };
+  var $ = (id) => document.getElementById(id);
   var inputs = { firstName: $('first-name'), lastName: $('last-name'), email: $('email') };
   var conversation = $('conversation');
   var composer = $('composer');
@@ -67,13 +63,13 @@
     } catch (e) {
       saved = {};
     }
-    Object.keys(inputs).forEach(function (k) {
+    Object.keys(inputs).forEach((k) => {
       if (typeof saved[k] === 'string') inputs[k].value = saved[k];
     });
   }
   function saveProfile() {
     var p = {};
-    Object.keys(inputs).forEach(function (k) {
+    Object.keys(inputs).forEach((k) => {
       p[k] = inputs[k].value;
     });
     save('localStorage', PROFILE_KEY, JSON.stringify(p));
@@ -91,7 +87,7 @@
 
   /** Ends a message with a full stop, so a sentence after it reads as its own. */
   function sentence(t) {
-    return /[.!?]$/.test(t) ? t : t + '.';
+    return /[.!?]$/.test(t) ? t : `${t}.`;
   }
 
   // ---- conversation ----
@@ -101,7 +97,7 @@
 
   function bubble(kind, text, testid) {
     var li = document.createElement('li');
-    li.className = 'bubble ' + kind;
+    li.className = `bubble ${kind}`;
     if (testid) li.setAttribute('data-testid', testid);
     var who = document.createElement('span');
     who.className = 'who';
@@ -127,14 +123,14 @@
 
   function showFieldError(inputId, text) {
     var input = $(inputId);
-    var err = $(inputId + '-error');
+    var err = $(`${inputId}-error`);
     input.setAttribute('aria-invalid', 'true');
     err.textContent = text;
     err.hidden = false;
     input.focus();
   }
   function clearFieldError(inputId) {
-    var err = $(inputId + '-error');
+    var err = $(`${inputId}-error`);
     $(inputId).removeAttribute('aria-invalid');
     err.textContent = '';
     err.hidden = true;
@@ -147,11 +143,11 @@
   }
 
   function readJson(res) {
-    return res.text().then(function (t) {
+    return res.text().then((t) => {
       try {
         return t ? JSON.parse(t) : {};
       } catch (e) {
-        return { error: 'The server answered HTTP ' + res.status + ' with something that is not JSON.' };
+        return { error: `The server answered HTTP ${res.status} with something that is not JSON.` };
       }
     });
   }
@@ -171,17 +167,17 @@
       body: JSON.stringify(body),
       cache: 'no-store',
     })
-      .then(function (res) {
-        return readJson(res).then(function (data) {
-          return { status: res.status, data: data };
-        });
-      })
-      .then(function (r) {
+      .then((res) => readJson(res).then((data) => ({ status: res.status, data: data })))
+      .then((r) => {
         if (r.status === 401) {
           awaitingKey = { text: text, bubble: userBubble };
           userBubble.classList.add('pending');
           var had = !!apiKey();
-          revealApiKey(had ? 'That API key was not accepted. Enter the right key to send your message.' : 'This server asks for an API key. Enter it to send your message; it is kept for this browser tab only.');
+          revealApiKey(
+            had
+              ? 'That API key was not accepted. Enter the right key to send your message.'
+              : 'This server asks for an API key. Enter it to send your message; it is kept for this browser tab only.',
+          );
           return;
         }
         if (r.status === 400) {
@@ -191,7 +187,7 @@
           if (inputId) {
             // Next to the field, the field's API name ("UserEmail: ") says nothing a person needs.
             showFieldError(inputId, msg.replace(/^\w+: /, ''));
-            bubble('problem', sentence(msg) + ' Fix it above and send your message again.', 'error-message');
+            bubble('problem', `${sentence(msg)} Fix it above and send your message again.`, 'error-message');
             message.value = message.value || text;
           } else {
             bubble('problem', sentence(msg), 'error-message');
@@ -206,22 +202,22 @@
         }
         if (r.status >= 300 || typeof r.data.response !== 'string') {
           userBubble.classList.add('failed');
-          bubble('problem', sentence(r.data.error || 'The server answered HTTP ' + r.status) + ' Please try again.', 'error-message');
+          bubble('problem', `${sentence(r.data.error || `The server answered HTTP ${r.status}`)} Please try again.`, 'error-message');
           return;
         }
         bubble('bot', r.data.response, 'bot-message');
         if (r.data.requestId) addRequestCard(r.data.requestId, r.data.request);
       })
-      .catch(function () {
+      .catch(() => {
         userBubble.classList.add('failed');
         bubble('problem', 'Could not reach the server. Check the connection and send the message again.', 'error-message');
       })
-      .then(function () {
+      .then(() => {
         setBusy(false);
       });
   }
 
-  composer.addEventListener('submit', function (e) {
+  composer.addEventListener('submit', (e) => {
     e.preventDefault();
     if (busy) return;
     var text = message.value.trim();
@@ -233,11 +229,9 @@
       ['first-name', inputs.firstName, 'Enter your first name.'],
       ['last-name', inputs.lastName, 'Enter your last name.'],
       ['email', inputs.email, 'Enter your e-mail address.'],
-    ].filter(function (f) {
-      return !f[1].value.trim();
-    });
+    ].filter((f) => !f[1].value.trim());
     if (missing.length) {
-      missing.forEach(function (f) {
+      missing.forEach((f) => {
         showFieldError(f[0], f[2]);
       });
       $(missing[0][0]).focus();
@@ -245,12 +239,12 @@
     }
     message.value = '';
     var mine = bubble('user', text, 'user-message');
-    sendTurn(text, mine).then(function () {
+    sendTurn(text, mine).then(() => {
       if (!awaitingKey) message.focus();
     });
   });
 
-  apiKeyForm.addEventListener('submit', function (e) {
+  apiKeyForm.addEventListener('submit', (e) => {
     e.preventDefault();
     var key = apiKeyInput.value.trim();
     if (!key) {
@@ -263,17 +257,17 @@
     awaitingKey = null;
     if (retry && !busy) {
       retry.bubble.classList.remove('pending');
-      sendTurn(retry.text, retry.bubble).then(function () {
+      sendTurn(retry.text, retry.bubble).then(() => {
         if (!awaitingKey) message.focus();
       });
     }
-    pollers.forEach(function (p) {
+    pollers.forEach((p) => {
       p.resume();
     });
   });
 
-  Object.keys(inputs).forEach(function (k) {
-    inputs[k].addEventListener('input', function () {
+  Object.keys(inputs).forEach((k) => {
+    inputs[k].addEventListener('input', () => {
       clearFieldError(inputs[k].id);
       saveProfile();
     });
@@ -281,11 +275,11 @@
 
   // ---- request cards ----
   function text(card, testid, value) {
-    var el = card.querySelector('[data-testid="' + testid + '"]');
+    var el = card.querySelector(`[data-testid="${testid}"]`);
     el.textContent = value == null || value === '' ? '—' : String(value);
   }
   function showRows(card, cls, on) {
-    Array.prototype.forEach.call(card.querySelectorAll('.' + cls), function (el) {
+    Array.prototype.forEach.call(card.querySelectorAll(`.${cls}`), (el) => {
       el.hidden = !on;
     });
   }
@@ -293,7 +287,7 @@
   function renderCard(card, r) {
     var status = r.status || 'UNKNOWN';
     var statusEl = card.querySelector('[data-testid="request-status"]');
-    statusEl.className = 'status status-' + status;
+    statusEl.className = `status status-${status}`;
     statusEl.textContent = status;
     card.setAttribute('data-status', status);
     var account = r.account || {};
@@ -301,14 +295,14 @@
     text(card, 'request-account-name', account.name);
     text(card, 'request-account-type', account.type);
     text(card, 'request-account-email', account.email);
-    text(card, 'request-ou', ou.id ? ou.name + ' (' + ou.id + ')' : ou.name);
+    text(card, 'request-ou', ou.id ? `${ou.name} (${ou.id})` : ou.name);
     text(card, 'request-id', r.id);
 
     var p = r.provisioning || {};
     var summary = STATUS_TEXT[status] || status;
     if (status === 'DENIED' && r.decision) {
       var by = r.decision.by && (r.decision.by.name || r.decision.by.id);
-      summary = 'Denied' + (by ? ' by ' + by : '') + '.';
+      summary = `Denied${by ? ` by ${by}` : ''}.`;
     }
     if (status === 'SUCCEEDED' && p.factory === 'sandbox') summary = 'The account is ready (simulated by the sandbox Account Factory).';
     text(card, 'request-summary', summary);
@@ -318,7 +312,7 @@
       text(card, 'account-id', p.accountId);
       card.querySelector('[data-testid="sandbox-badge"]').hidden = p.factory !== 'sandbox';
     }
-    var why = status === 'DENIED' ? r.decision && r.decision.reason : status === 'FAILED' ? p.failureReason : '';
+    var why = status === 'DENIED' ? r.decision?.reason : status === 'FAILED' ? p.failureReason : '';
     showRows(card, 'row-failure', !!why);
     if (why) text(card, 'request-failure', why);
   }
@@ -336,7 +330,7 @@
     var stopped = false;
     var waitingForKey = false;
     var poller = {
-      resume: function () {
+      resume: () => {
         if (waitingForKey && !stopped) {
           waitingForKey = false;
           schedule(0);
@@ -349,9 +343,7 @@
       stopped = true;
       clearTimeout(timer);
       note.textContent = why;
-      pollers = pollers.filter(function (p) {
-        return p !== poller;
-      });
+      pollers = pollers.filter((p) => p !== poller);
     }
     function schedule(ms) {
       clearTimeout(timer);
@@ -363,13 +355,9 @@
         stop('Stopped checking after 30 minutes. Say “status” to see where it is.');
         return;
       }
-      fetch('requests/' + encodeURIComponent(id), { headers: headers({ accept: 'application/json' }), cache: 'no-store' })
-        .then(function (res) {
-          return readJson(res).then(function (data) {
-            return { status: res.status, data: data };
-          });
-        })
-        .then(function (r) {
+      fetch(`requests/${encodeURIComponent(id)}`, { headers: headers({ accept: 'application/json' }), cache: 'no-store' })
+        .then((res) => readJson(res).then((data) => ({ status: res.status, data: data })))
+        .then((r) => {
           if (stopped) return;
           if (r.status === 401) {
             waitingForKey = true;
@@ -382,7 +370,7 @@
             return;
           }
           if (r.status !== 200) {
-            note.textContent = 'Could not check the request (HTTP ' + r.status + '); trying again…';
+            note.textContent = `Could not check the request (HTTP ${r.status}); trying again…`;
             schedule(POLL_EVERY_MS * 2);
             return;
           }
@@ -390,13 +378,13 @@
           renderCard(card, r.data);
           if (before !== r.data.status) scrollToEnd();
           if (TERMINAL.indexOf(r.data.status) >= 0) {
-            stop('Final status; updated ' + new Date().toLocaleTimeString() + '.');
+            stop(`Final status; updated ${new Date().toLocaleTimeString()}.`);
             return;
           }
-          note.textContent = 'Updates by itself · checked ' + new Date().toLocaleTimeString();
+          note.textContent = `Updates by itself · checked ${new Date().toLocaleTimeString()}`;
           schedule(POLL_EVERY_MS);
         })
-        .catch(function () {
+        .catch(() => {
           if (stopped) return;
           note.textContent = 'Connection lost; trying again…';
           schedule(POLL_EVERY_MS * 2);
@@ -410,18 +398,14 @@
   restoreProfile();
   if (apiKey()) apiKeyInput.value = apiKey();
   fetch('healthz', { cache: 'no-store' })
-    .then(function (res) {
-      return res.ok ? res.json() : {};
-    })
-    .then(function (h) {
-      var factory = (h && h.ports && h.ports.accountFactory) || '';
+    .then((res) => (res.ok ? res.json() : {}))
+    .then((h) => {
+      var factory = h?.ports?.accountFactory || '';
       if (/^SANDBOX/.test(factory)) $('sandbox-note').hidden = false;
     })
-    .catch(function () {
+    .catch(() => {
       /* no banner; nothing else depends on it */
     });
-  var firstEmpty = [inputs.firstName, inputs.lastName, inputs.email].filter(function (i) {
-    return !i.value.trim();
-  })[0];
+  var firstEmpty = [inputs.firstName, inputs.lastName, inputs.email].filter((i) => !i.value.trim())[0];
   (firstEmpty || message).focus();
 })();

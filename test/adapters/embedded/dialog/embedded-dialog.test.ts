@@ -1,13 +1,11 @@
 import { EmbeddedDialog } from '../../../../app/adapters/embedded/dialog/embedded-dialog';
 import { loadBotModel } from '../../../../app/boot/bot-model-file';
-import type { OrganizationalUnit } from '../../../../app/core/request/account-request';
-import { type DialogTurnResult, type DialogUser } from '../../../../app/core/ports/dialog';
-import type { DialogSession } from '../../../../app/core/ports/sessions';
 import { SessionConflictError } from '../../../../app/core/errors';
 import type { Clock } from '../../../../app/core/ports/clock';
-import type { SessionStore } from '../../../../app/core/ports/sessions';
+import type { DialogTurnResult, DialogUser } from '../../../../app/core/ports/dialog';
+import type { DialogSession, SessionStore } from '../../../../app/core/ports/sessions';
+import type { OrganizationalUnit } from '../../../../app/core/request/account-request';
 import { MemorySessions } from '../../../support/wire';
-
 
 class TestClock implements Clock {
   private t = Date.parse('2025-03-01T09:00:00Z');
@@ -93,18 +91,16 @@ describe('EmbeddedDialog', () => {
       expect(r.message).toContain('(Experiment or Demos)');
     });
 
-    it.each(['the weather is nice', 'asdf', 'hi', 'how are you?', 'tell me a joke', 'nothing'])(
-      'falls back on "%s"',
-      async (text) => {
-        const r = await setup().say(text);
-        expect(r).toEqual({
-          intent: null,
-          state: 'ElicitIntent',
-          slots: {},
-          message: 'Sorry TestUser-Name, I did not understand that. You can ask me for a new AWS account, for the status of your requests, or for help.',
-        });
-      },
-    );
+    it.each(['the weather is nice', 'asdf', 'hi', 'how are you?', 'tell me a joke', 'nothing'])('falls back on "%s"', async (text) => {
+      const r = await setup().say(text);
+      expect(r).toEqual({
+        intent: null,
+        state: 'ElicitIntent',
+        slots: {},
+        message:
+          'Sorry TestUser-Name, I did not understand that. You can ask me for a new AWS account, for the status of your requests, or for help.',
+      });
+    });
   });
 
   describe('asking for an account', () => {
@@ -170,7 +166,11 @@ describe('EmbeddedDialog', () => {
       const { say } = setup();
       await say('new account');
       const r = await say('prod, in the experiment OU please');
-      expect(r).toMatchObject({ state: 'ElicitSlot', slotToElicit: 'RootEmail', slots: { AccountType: 'Production', AccountOU: 'Experiment' } });
+      expect(r).toMatchObject({
+        state: 'ElicitSlot',
+        slotToElicit: 'RootEmail',
+        slots: { AccountType: 'Production', AccountOU: 'Experiment' },
+      });
     });
 
     it('accepts an OU with its id, in any case, and answers with the configured name', async () => {
@@ -183,7 +183,10 @@ describe('EmbeddedDialog', () => {
     it('takes an address that contains a cancel word as an address', async () => {
       const { say } = setup();
       await say('a sandbox account');
-      expect(await say('stop@example.com')).toMatchObject({ state: 'ElicitSlot', slots: { AccountType: 'Sandbox', RootEmail: 'stop@example.com' } });
+      expect(await say('stop@example.com')).toMatchObject({
+        state: 'ElicitSlot',
+        slots: { AccountType: 'Sandbox', RootEmail: 'stop@example.com' },
+      });
     });
 
     it('asks again rather than guess when one answer names two values', async () => {
@@ -256,7 +259,8 @@ describe('EmbeddedDialog', () => {
       expect(r).toMatchObject({
         intent: 'VendAccount',
         state: 'Failed',
-        message: 'Sorry TestUser-Name, I still could not use that answer, so I have stopped this request. Say "new account" to start again.',
+        message:
+          'Sorry TestUser-Name, I still could not use that answer, so I have stopped this request. Say "new account" to start again.',
       });
       expect(inProgress(sessions)).toBe(0);
     });
@@ -324,7 +328,11 @@ describe('EmbeddedDialog', () => {
       await say('new account');
       await say('sandbox');
       const r = await say('never mind');
-      expect(r).toMatchObject({ intent: 'VendAccount', state: 'Cancelled', message: 'OK TestUser-Name, I have stopped. Nothing was requested.' });
+      expect(r).toMatchObject({
+        intent: 'VendAccount',
+        state: 'Cancelled',
+        message: 'OK TestUser-Name, I have stopped. Nothing was requested.',
+      });
       expect(inProgress(sessions)).toBe(0);
     });
 
@@ -334,11 +342,21 @@ describe('EmbeddedDialog', () => {
       expect(await say('what can you do?')).toMatchObject({ intent: 'Help', state: 'Fulfilled', slots: {} });
       expect(inProgress(sessions)).toBe(0);
       await say('a production account');
-      expect(await say('is my account ready?')).toEqual({ intent: 'RequestStatus', state: 'ReadyForFulfillment', slots: {}, message: '', conversationId: expect.any(String) });
+      expect(await say('is my account ready?')).toEqual({
+        intent: 'RequestStatus',
+        state: 'ReadyForFulfillment',
+        slots: {},
+        message: '',
+        conversationId: expect.any(String),
+      });
     });
 
     it('treats a slot value alone as a request for that intent', async () => {
-      expect(await setup().say('sandbox')).toMatchObject({ intent: 'VendAccount', slotToElicit: 'RootEmail', slots: { AccountType: 'Sandbox' } });
+      expect(await setup().say('sandbox')).toMatchObject({
+        intent: 'VendAccount',
+        slotToElicit: 'RootEmail',
+        slots: { AccountType: 'Sandbox' },
+      });
     });
   });
 
@@ -349,7 +367,11 @@ describe('EmbeddedDialog', () => {
       await ctx.say('production');
       ctx.restart();
       const r = await ctx.say('ops@example.com');
-      expect(r).toMatchObject({ state: 'ElicitSlot', slotToElicit: 'AccountOU', slots: { AccountType: 'Production', RootEmail: 'ops@example.com' } });
+      expect(r).toMatchObject({
+        state: 'ElicitSlot',
+        slotToElicit: 'AccountOU',
+        slots: { AccountType: 'Production', RootEmail: 'ops@example.com' },
+      });
     });
 
     it('is saved with the idle timeout and kept apart per session id', async () => {
