@@ -1,11 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import { createVendingApp } from './boot/composition';
-import { loadConfig } from './boot/config';
+import { type Config, loadConfig } from './boot/config';
 import { ConfigError } from './core/errors';
 
 /** The local entry point: `npm start`. Everything it runs is built by the composition root. */
 async function main(): Promise<void> {
-  let config;
+  let config: Config;
   try {
     config = loadConfig();
   } catch (err) {

@@ -63,7 +63,10 @@ async function main(): Promise<void> {
           LOG_LEVEL: 'silent',
         },
       });
-      results.push({ ...JSON.parse(out.trim().split('\n').pop()!), processMs: performance.now() - started });
+      // The probe's figures are its last line of output.
+      const figures = out.trim().split('\n').pop();
+      if (!figures) throw new Error(`Cold-start probe run ${i + 1} printed nothing`);
+      results.push({ ...JSON.parse(figures), processMs: performance.now() - started });
     }
   } finally {
     await table.close();

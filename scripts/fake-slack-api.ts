@@ -173,7 +173,7 @@ function approveButtons(blocks: unknown): string[] {
   const list = typeof blocks === 'string' ? safeJson(blocks) : blocks;
   if (!Array.isArray(list)) return [];
   return list.flatMap((b: { type?: string; elements?: Array<{ action_id?: string; value?: string }> }) =>
-    b?.type === 'actions' ? (b.elements ?? []).filter((e) => e.action_id === 'approve_request' && e.value).map((e) => e.value!) : [],
+    b?.type === 'actions' ? (b.elements ?? []).flatMap((e) => (e.action_id === 'approve_request' && e.value ? [e.value] : [])) : [],
   );
 }
 

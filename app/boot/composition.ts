@@ -2,16 +2,17 @@ import { resolve } from 'node:path';
 import type express from 'express';
 import { loadOrCreateApprovalSecret, loadOrCreateNodeId } from '../adapters/embedded/data-dir-values';
 import type { RetryPolicy } from '../core/effects/dispatcher';
+import { ConfigError } from '../core/errors';
 import { type Clock, systemClock } from '../core/ports/clock';
 import { VendingCore } from '../core/vending-core';
 import type { Door } from '../doors/door';
 import { emailLinkDoor } from '../doors/email-link/routes';
 import { httpApp } from '../doors/http/app';
 import { restDoor } from '../doors/rest/routes';
-import { slackDoor } from '../doors/slack/slack-door';
+import { type SlackConnection, slackDoor } from '../doors/slack/slack-door';
 import { webDoor } from '../doors/web/routes';
 import { loadBotModel } from './bot-model-file';
-import type { Config } from './config';
+import type { Config, SlackMode } from './config';
 import { createLogger } from './logger';
 import { type PortOverrides, portsFromConfig } from './ports-from-config';
 
@@ -76,10 +77,7 @@ export async function createVendingApp(config: Config, opts: BuildOptions = {}):
       : slackDoor(
           core,
           {
-            mode: config.slackMode,
-            botToken: config.SLACK_BOT_TOKEN!,
-            signingSecret: config.SLACK_SIGNING_SECRET,
-            appToken: config.SLACK_APP_TOKEN,
+            ...slackConnection(config, config.slackMode),
             apiUrl: config.SLACK_API_URL,
             approvalChannel: config.SLACK_APPROVAL_CHANNEL,
             approvers: config.APPROVERS,
@@ -140,4 +138,12 @@ export async function createVendingApp(config: Config, opts: BuildOptions = {}):
       await ports.close();
     },
   };
+}
+
+/** The credentials of the Slack mode the configuration chose (see loadConfig's slackMode). */
+function slackConnection(config: Config, mode: Exclude<SlackMode, 'off'>): SlackConnection {
+  const { SLACK_BOT_TOKEN: botToken, SLACK_APP_TOKEN: appToken, SLACK_SIGNING_SECRET: signingSecret } = config;
+  if (mode === 'socket' && botToken && appToken) return { mode, botToken, appToken };
+  if (mode === 'http' && botToken && signingSecret) return { mode, botToken, signingSecret };
+  throw new ConfigError(`Slack ${mode} mode needs SLACK_BOT_TOKEN and ${mode === 'socket' ? 'SLACK_APP_TOKEN' : 'SLACK_SIGNING_SECRET'}`);
 }

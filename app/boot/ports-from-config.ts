@@ -94,12 +94,13 @@ export async function portsFromConfig(
     // The real Account Factory runs in the management account, the one place Organizations answers.
     directory = new OrganizationsDirectory();
   } else {
-    factory = sandboxFactory = new SandboxAccountFactory({
+    const sandbox = new SandboxAccountFactory({
       delayMs: config.SANDBOX_PROVISION_SECONDS * 1000,
       failPattern: new RegExp(config.SANDBOX_FAIL_PATTERN, 'i'),
       clock,
     });
-    closers.unshift(() => sandboxFactory!.close());
+    factory = sandboxFactory = sandbox;
+    closers.unshift(() => sandbox.close());
   }
 
   const dialog: Dialog =

@@ -170,7 +170,7 @@ export class VendingCore {
   async openApprovalLink(token: string): Promise<OpenedLink> {
     const check = this.tokens.verify(token, this.ports.clock.now());
     if (!check.ok && check.reason !== 'expired') return { ok: false, reason: check.reason };
-    const grant = check.grant!;
+    const { grant } = check;
     const request = await this.lookUp(grant.requestId).catch((err) => (err instanceof NotFoundError ? undefined : Promise.reject(err)));
     if (!request) return { ok: false, reason: 'unknown-request' };
     return check.ok ? { ok: true, grant, request } : { ok: false, reason: 'expired', grant, request };

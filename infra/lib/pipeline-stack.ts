@@ -151,7 +151,7 @@ export function smokeTestCommands(greeting = expectedGreeting()): string[] {
   const turn = `{"UserEmail":"smoke-$CODEBUILD_BUILD_NUMBER-$(date +%s)@example.com","UserName":"Smoke","UserLastname":"Test","UserInput":"Hi, I would like a new account please!"}`;
   return [
     'echo "Smoke test of $API_URL"; test -n "$API_URL"',
-    'code=$(curl -sS -o healthz.json -w "%{http_code}" --max-time 15 --retry 3 --retry-all-errors "${API_URL%/}/healthz"); echo "GET /healthz -> $code"; cat healthz.json; echo; test "$code" = 200',
+    `code=$(curl -sS -o healthz.json -w "%{http_code}" --max-time 15 --retry 3 --retry-all-errors "\${API_URL%/}/healthz"); echo "GET /healthz -> $code"; cat healthz.json; echo; test "$code" = 200`,
     `code=$(curl -sS -o turn.json -w "%{http_code}" --max-time 30 -H "content-type: application/json" --data "${turn.replace(/"/g, '\\"')}" "\${API_URL%/}/account"); echo "POST /account -> $code"; cat turn.json; echo; ` +
       `test "$code" = 200 && grep -q '"state":"ElicitSlot"' turn.json && grep -qF -- ${shellQuote(greeting)} turn.json`,
   ];

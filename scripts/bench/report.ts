@@ -79,13 +79,13 @@ export function printReport(summaries: Summary[], slackLatencyMs?: number): void
   );
   const notes = summaries.flatMap((s) => [...(s.note ? [s.note] : []), ...(s.remarks ?? [])].map((n) => `  ${s.scenario}: ${n}`));
   if (notes.length) console.log(`\nnotes:\n${notes.join('\n')}`);
-  const calls = summaries.filter((s) => s.slackCallsPerRequest);
+  const calls = summaries.flatMap((s) => (s.slackCallsPerRequest ? [{ scenario: s.scenario, perRequest: s.slackCallsPerRequest }] : []));
   if (calls.length) {
     console.log(
       `\nSlack Web API calls per measured request (fake API, ${slackLatencyMs ?? 0} ms per call; includes effects running meanwhile):`,
     );
     for (const s of calls) {
-      const list = Object.entries(s.slackCallsPerRequest!)
+      const list = Object.entries(s.perRequest)
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([method, n]) => `${method} ${fmt(n, 2)}`);
       console.log(`  ${s.scenario.padEnd(22)} ${list.join(', ') || 'none'}`);

@@ -108,7 +108,9 @@ export async function slackApproveClick(target: Target, o: Options, run: SlackRu
   // autocannon builds each connection's next request before sending it, so up to one click per
   // connection and run is built but never sent: the split below is exact to within `connections`.
   const sent = measurement.result.requests.total;
-  const fresh = Math.min(sent, Math.max(0, posts.length - starts.at(-1)!));
+  const measuredFrom = starts.at(-1);
+  if (measuredFrom === undefined) throw new Error('slack-approve-click: the measurement built no run, so no click was counted');
+  const fresh = Math.min(sent, Math.max(0, posts.length - measuredFrom));
   const warm = starts.length > 1 ? `warm-up sent ${starts[1]} clicks, ` : '';
   measurement.remarks = [
     `${posts.length} pending requests prepared; ${warm}measured run: ${fresh} clicks on pending requests` +

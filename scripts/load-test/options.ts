@@ -55,10 +55,10 @@ Exit status: 0 within thresholds, 1 a threshold exceeded (or the API unreachable
 /** A bad command line: the message says what is wrong; exit status 2. */
 export class UsageError extends Error {}
 
-export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): LoadTestOptions | 'help' {
-  let values;
+/** The flags of the command line; what parseArgs refuses (an unknown flag, a missing value) is a UsageError. */
+function parseCommandLine(argv: string[]) {
   try {
-    ({ values } = parseArgs({
+    return parseArgs({
       args: argv,
       options: {
         url: { type: 'string' },
@@ -76,10 +76,14 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
       },
       strict: true,
       allowPositionals: false,
-    }));
+    }).values;
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
+}
+
+export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): LoadTestOptions | 'help' {
+  const values = parseCommandLine(argv);
   if (values.help) return 'help';
   const rate = values.rate === undefined ? undefined : number('--rate', values.rate, ...LIMITS.rate, false);
   return {

@@ -3,9 +3,8 @@ import { EmbeddedDialog } from '../../app/adapters/embedded/dialog/embedded-dial
 import { LexDialog, lexSessionId } from '../../app/adapters/lex/lex-dialog';
 import { loadBotModel } from '../../app/boot/bot-model-file';
 import type { Dialog, DialogTurnResult, DialogUser } from '../../app/core/ports/dialog';
-import type { DialogSession, SessionStore } from '../../app/core/ports/sessions';
 import type { OrganizationalUnit, Requester } from '../../app/core/request/account-request';
-import { Conversation, type ConversationReply } from '../../app/core/use-cases/conversation';
+import type { ConversationReply } from '../../app/core/use-cases/conversation';
 import { type RunningApp, startApp } from '../support/app';
 import { RecordingNotifier, ScriptedFactory, TestClock } from '../support/doubles';
 import { MemorySessions, strictNock } from '../support/wire';
@@ -224,7 +223,9 @@ describe('dialog parity: the embedded engine and Lex V2 built from the same mani
     const local = await drive(embedded(), DETOURS);
     const remote = await drive(dialog, DETOURS);
 
-    DETOURS.forEach((step, i) => expect({ turn: step.say, ...remote[i] }).toEqual({ turn: step.say, ...local[i] }));
+    DETOURS.forEach((step, i) => {
+      expect({ turn: step.say, ...remote[i] }).toEqual({ turn: step.say, ...local[i] });
+    });
     expect(local.map((r) => [r.intent, r.state])).toEqual([
       ['Help', 'Fulfilled'],
       [null, 'ElicitIntent'],
@@ -274,9 +275,9 @@ describe('dialog parity: the embedded engine and Lex V2 built from the same mani
           audit: r.request.audit.map((a) => ({ ...a, at: '<at>' })),
         },
       });
-      WALK_THROUGH.forEach((step, i) =>
-        expect({ turn: step.say, ...comparable(remote[i]) }).toEqual({ turn: step.say, ...comparable(local[i]) }),
-      );
+      WALK_THROUGH.forEach((step, i) => {
+        expect({ turn: step.say, ...comparable(remote[i]) }).toEqual({ turn: step.say, ...comparable(local[i]) });
+      });
 
       expect(local[3].message).toBe(
         'TestUser-Name, shall I request a Sandbox account named sandbox-testuser-name-testuser-lastname for ops@example.com in the Demos OU? (yes/no)',

@@ -110,8 +110,9 @@ const sorted = (...lists: string[][]) => [...new Set(lists.flat())].sort();
 
 /** The resources and parameters a value refers to (Ref, Fn::GetAtt), deep; pseudo parameters left out. */
 function references(value: unknown, out = new Set<string>()): Set<string> {
-  if (Array.isArray(value)) value.forEach((v) => references(v, out));
-  else if (value && typeof value === 'object') {
+  if (Array.isArray(value)) {
+    for (const v of value) references(v, out);
+  } else if (value && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) {
       if (k === 'Ref' && typeof v === 'string') {
         if (!v.startsWith('AWS::')) out.add(v);

@@ -99,14 +99,19 @@ const sourceArtifact = () => {
   expect(out).toHaveLength(1);
   return out;
 };
+/** The logical id of the CodeBuild project a pipeline action runs (its ProjectName is a Ref to it). */
+const projectRefOf = (action: Action): string => {
+  const ref = action.Configuration?.ProjectName?.Ref;
+  if (typeof ref !== 'string') throw new Error(`Pipeline action ${action.Name} runs no CodeBuild project of this stack`);
+  return ref;
+};
 /** The commands of the CodeBuild project a pipeline action runs. */
 const buildSpecOf = (action: Action): { phases: Record<string, { commands: string[] }>; artifacts?: Record<string, unknown> } => {
-  const ref = (action.Configuration?.ProjectName as { Ref: string }).Ref;
-  const project = template.toJSON().Resources[ref];
+  const project = template.toJSON().Resources[projectRefOf(action)];
   expect(project?.Type).toBe('AWS::CodeBuild::Project');
   return JSON.parse(project.Properties.Source.BuildSpec);
 };
-const projectOf = (action: Action) => template.toJSON().Resources[(action.Configuration?.ProjectName as { Ref: string }).Ref].Properties;
+const projectOf = (action: Action) => template.toJSON().Resources[projectRefOf(action)].Properties;
 const envOf = (action: Action): Array<{ name: string; value: string }> => JSON.parse(action.Configuration?.EnvironmentVariables ?? '[]');
 const joined = (value: unknown): string => JSON.stringify(value);
 

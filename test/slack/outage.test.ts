@@ -93,11 +93,19 @@ describe('Slack outage: nothing lost, nothing twice, everything in order', () =>
   /** Puts Slack through an outage, one mode after another, and brings it back (at once when a test ends early). */
   let stopOutage = new AbortController();
   function outage(phases: Array<[SlackMode, number]>): Promise<void> {
-    const { signal } = (stopOutage = new AbortController());
+    stopOutage = new AbortController();
+    const { signal } = stopOutage;
     const wait = (ms: number) =>
       new Promise<void>((resolve) => {
         const t = setTimeout(resolve, ms);
-        signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+        signal.addEventListener(
+          'abort',
+          () => {
+            clearTimeout(t);
+            resolve();
+          },
+          { once: true },
+        );
       });
     return (async () => {
       for (const [mode, ms] of phases) {

@@ -32,13 +32,25 @@ function storesOn(config: ConstructorParameters<typeof DynamoDBClient>[0], table
 storeContract('DynamoDB adapter on dynalite (fenced single-item writes)', async () => {
   const server = await startEmbeddedDynamoDb();
   const stores = storesOn(server.clientConfig, server.tableName, { transactions: false });
-  return { ...stores, close: async () => (stores.db.destroy(), server.close()) };
+  return {
+    ...stores,
+    close: async () => {
+      stores.db.destroy();
+      await server.close();
+    },
+  };
 });
 
 storeContract('DynamoDB adapter on dynalite, transactions "auto" (falls back when the endpoint has none)', async () => {
   const server = await startEmbeddedDynamoDb();
   const stores = storesOn(server.clientConfig, server.tableName, { transactions: 'auto' });
-  return { ...stores, close: async () => (stores.db.destroy(), server.close()) };
+  return {
+    ...stores,
+    close: async () => {
+      stores.db.destroy();
+      await server.close();
+    },
+  };
 });
 
 if (motoAvailable) {
@@ -49,7 +61,13 @@ if (motoAvailable) {
     await client.send(new CreateTableCommand(createTableInput('vending-requests')));
     client.destroy();
     const stores = storesOn(config, 'vending-requests', { transactions: true });
-    return { ...stores, close: async () => (stores.db.destroy(), moto.stop()) };
+    return {
+      ...stores,
+      close: async () => {
+        stores.db.destroy();
+        await moto.stop();
+      },
+    };
   });
 } else {
   describe('store contract: DynamoDB adapter on moto', () => {

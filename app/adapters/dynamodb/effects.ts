@@ -3,7 +3,7 @@ import { inOrder, nextDue } from '../../core/effects/dispatcher';
 import type { Effect, EffectStore } from '../../core/ports/effects';
 import type { AccountRequest } from '../../core/request/account-request';
 import { isConditionFailed } from './client';
-import { effectsKey, effectsOf, isRequestScope, scopeKey, scopeOfItem, toRequest } from './items';
+import { effectsKey, effectsOf, type Item, isRequestScope, scopeKey, scopeOfItem, toRequest, writtenItem } from './items';
 
 /**
  * The effects still to carry out. A request's effects live on its own item (written in the same
@@ -104,7 +104,7 @@ export class DynamoDbEffectStore implements EffectStore {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return isRequestScope(scope) ? { request: toRequest(Attributes!) } : {};
+      return isRequestScope(scope) ? { request: toRequest(writtenItem(Attributes, effectsKey(scope))) } : {};
     } catch (err) {
       if (isConditionFailed(err)) return undefined;
       throw err;
@@ -136,7 +136,7 @@ export class DynamoDbEffectStore implements EffectStore {
    * changed the effects since (it then set the index itself). While effects remain and none was
    * postponed, the marker is already early enough: the sweep only looks at what is due.
    */
-  private async pointIndex(scope: string, item: Record<string, any> | undefined, postponed: boolean): Promise<void> {
+  private async pointIndex(scope: string, item: Item | undefined, postponed: boolean): Promise<void> {
     const remaining = effectsOf(item);
     if (remaining.length > 0 && !postponed) return;
     const rev = { ':rev': item?.effectsRev };

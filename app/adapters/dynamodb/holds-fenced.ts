@@ -45,7 +45,7 @@ export class FencedHolds implements HoldProtocol {
     const taken: LockedHold[] = [];
     try {
       for (const hold of holdsToTake(request, opts)) {
-        await this.take(hold, request, lease);
+        await this.take(hold, request);
         taken.push(hold);
       }
       await this.publish(request, effects, lease);
@@ -89,7 +89,7 @@ export class FencedHolds implements HoldProtocol {
     const took: LockedHold[] = [];
     try {
       for (const hold of retake) {
-        await this.take(hold, current, lease);
+        await this.take(hold, current);
         took.push(hold);
       }
       await this.db.send(
@@ -119,7 +119,7 @@ export class FencedHolds implements HoldProtocol {
   }
 
   /** Takes one hold for `request`, waiting (bounded) for holders that are still being written. */
-  private async take(hold: LockedHold, request: AccountRequest, lease: string): Promise<void> {
+  private async take(hold: LockedHold, request: AccountRequest): Promise<void> {
     const giveUpAt = Date.now() + this.leaseMs + 2_000;
     for (let round = 0; Date.now() < giveUpAt; round++) {
       if (await this.locks.put(hold.key, request.id)) return;
@@ -136,7 +136,7 @@ export class FencedHolds implements HoldProtocol {
       const refused = refusal(hold, request, holder);
       if (refused) throw refused;
       // Free to take: the holder never came to exist, or it closed (fence it against a reopen first).
-      if (holder && !(await this.fenceClosed(holderId, item!))) continue;
+      if (item && !(await this.fenceClosed(holderId, item))) continue;
       if (await this.locks.put(hold.key, request.id, holderId)) return;
     }
     throw new ContentionError(`Too many requests at once for ${hold.value}; nothing was stored. Try again.`);

@@ -78,7 +78,8 @@ export class TransactionalHolds implements HoldProtocol {
         await firstFailed(true);
         return;
       }
-      const hold = owners[failed[0]]!;
+      const hold = owners[failed[0]];
+      if (!hold) throw new Error(`Transaction item ${failed[0]} of ${items.length} failed its condition but belongs to no hold`);
       const holderId = await this.locks.holder(hold.key);
       if (!holderId) {
         takeovers.delete(hold.kind);

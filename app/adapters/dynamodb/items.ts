@@ -1,3 +1,4 @@
+import type { NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import { nextDue } from '../../core/effects/dispatcher';
 import type { Effect } from '../../core/ports/effects';
 import type { AccountRequest, Actor, Status } from '../../core/request/account-request';
@@ -6,7 +7,8 @@ import { INDEXES } from './table-schema';
 
 /** How the domain's records become items of the one table (key design in table-schema.ts). */
 
-export type Item = Record<string, any>;
+/** An item as the Document Client reads and writes it. */
+export type Item = Record<string, NativeAttributeValue>;
 export type Key = { pk: string; sk: string };
 
 /** Attributes of a request item that are bookkeeping, not the request. */
@@ -91,5 +93,14 @@ function withDoor(actor: Actor & { channel?: Actor['door'] }): Actor {
 
 /** A request item that is visible: written completely (not a draft that is still taking its locks). */
 export const isVisible = (item: Item | undefined): item is Item => !!item && !item.draft;
+
+/**
+ * The item an update with `ReturnValues: 'ALL_NEW'` wrote. DynamoDB always returns it when the
+ * update succeeded; its absence is a broken endpoint, not a state of the request.
+ */
+export function writtenItem(attributes: Item | undefined, key: Key): Item {
+  if (!attributes) throw new Error(`DynamoDB returned no attributes for the update of ${key.pk} (ReturnValues ALL_NEW)`);
+  return attributes;
+}
 
 export const effectsOf = (item: Item | undefined): Effect[] => Object.values((item?.effects ?? {}) as Record<string, Effect>);

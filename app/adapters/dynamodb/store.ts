@@ -8,7 +8,7 @@ import { isConditionFailed } from './client';
 import { type HoldProtocol, LockItems } from './holds';
 import { FencedHolds } from './holds-fenced';
 import { TransactionalHolds } from './holds-transactional';
-import { holdKey, type Item, isVisible, requestKey, toRequest } from './items';
+import { holdKey, type Item, isVisible, requestKey, toRequest, writtenItem } from './items';
 import { INDEXES } from './table-schema';
 import { conflictOf, transitionUpdate } from './transition';
 
@@ -59,12 +59,14 @@ export class DynamoDbRequestStore implements RequestStore {
       const current = await this.get(t.id);
       if (!current) throw conflictOf(t, undefined);
       await this.holds.reopen(t, current);
-      return (await this.get(t.id))!;
+      const reopened = await this.get(t.id);
+      if (!reopened) throw new Error(`Request ${t.id} is gone right after it was reopened`);
+      return reopened;
     }
     let updated: AccountRequest;
     try {
       const { Attributes } = await this.db.send(new UpdateCommand({ ...transitionUpdate(t, this.table), ReturnValues: 'ALL_NEW' }));
-      updated = toRequest(Attributes!);
+      updated = toRequest(writtenItem(Attributes, requestKey(t.id)));
     } catch (err) {
       if (!isConditionFailed(err)) throw err;
       throw conflictOf(t, await this.get(t.id));

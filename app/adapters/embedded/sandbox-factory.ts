@@ -33,11 +33,15 @@ export class SandboxAccountFactory implements AccountFactory {
   }
 
   async provision(request: AccountRequest): Promise<ProvisionResult> {
-    const fails = this.opts.failPattern.test(request.account.email);
-    const recordId = `sandbox-rec-${this.opts.clock.now().getTime().toString(36)}-${fails ? 'f' : 's'}-${request.id}`;
+    const record: SandboxRecord = {
+      startedAt: this.opts.clock.now().getTime(),
+      fails: this.opts.failPattern.test(request.account.email),
+      requestId: request.id,
+    };
+    const recordId = `sandbox-rec-${record.startedAt.toString(36)}-${record.fails ? 'f' : 's'}-${record.requestId}`;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      this.listener?.({ requestId: request.id, accountName: request.account.name, ...this.outcome(recordId) });
+      this.listener?.({ requestId: request.id, accountName: request.account.name, ...this.outcome(record) });
     }, this.opts.delayMs);
     timer.unref();
     this.timers.add(timer);
@@ -48,7 +52,7 @@ export class SandboxAccountFactory implements AccountFactory {
     const parsed = parse(recordId);
     if (!parsed) return { state: 'FAILED', message: `Unknown sandbox record ${recordId}` };
     if (this.opts.clock.now().getTime() < parsed.startedAt + this.opts.delayMs) return { state: 'IN_PROGRESS' };
-    return this.outcome(recordId);
+    return this.outcome(parsed);
   }
 
   /** Stops pending simulated completions (shutdown). */
@@ -57,14 +61,13 @@ export class SandboxAccountFactory implements AccountFactory {
     this.timers.clear();
   }
 
-  private outcome(recordId: string): ProvisioningStatus & { state: 'SUCCEEDED' | 'FAILED' } {
-    const parsed = parse(recordId)!;
-    return parsed.fails
+  private outcome(record: SandboxRecord): ProvisioningStatus & { state: 'SUCCEEDED' | 'FAILED' } {
+    return record.fails
       ? {
           state: 'FAILED',
           message: `Sandbox Account Factory: the account e-mail matches the failure pattern ${this.opts.failPattern} (simulated failure)`,
         }
-      : { state: 'SUCCEEDED', accountId: sandboxAccountId(parsed.requestId) };
+      : { state: 'SUCCEEDED', accountId: sandboxAccountId(record.requestId) };
   }
 }
 
@@ -74,7 +77,14 @@ export function sandboxAccountId(requestId: string): string {
   return (n % 10n ** 12n).toString().padStart(12, '0');
 }
 
-function parse(recordId: string): { startedAt: number; fails: boolean; requestId: string } | undefined {
+/** What a sandbox record id carries: when provisioning started, whether it fails, and for which request. */
+interface SandboxRecord {
+  startedAt: number;
+  fails: boolean;
+  requestId: string;
+}
+
+function parse(recordId: string): SandboxRecord | undefined {
   const m = /^sandbox-rec-([0-9a-z]+)-([fs])-(.+)$/.exec(recordId);
   return m ? { startedAt: parseInt(m[1], 36), fails: m[2] === 'f', requestId: m[3] } : undefined;
 }

@@ -1,4 +1,4 @@
-import { DescribeAccountCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import { type Account, DescribeAccountCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { AccountDirectory, OrganizationAccount } from '../../core/ports/organization';
 
 /**
@@ -28,7 +28,7 @@ export class OrganizationsDirectory implements AccountDirectory {
   }
 
   async describeAccount(accountId: string): Promise<OrganizationAccount | undefined> {
-    let account;
+    let account: Account | undefined;
     try {
       ({ Account: account } = await this.client.send(new DescribeAccountCommand({ AccountId: accountId })));
     } catch (err) {

@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
 import {
   DescribeProductCommand,
+  type DescribeProductCommandOutput,
   DescribeProvisionedProductCommand,
   DescribeRecordCommand,
   ListLaunchPathsCommand,
+  type ListLaunchPathsCommandOutput,
+  type ProvisionedProductDetail,
   type ProvisioningArtifact,
   ProvisionProductCommand,
   ServiceCatalogClient,
@@ -137,7 +140,7 @@ export class ServiceCatalogAccountFactory implements AccountFactory {
     const taken = new FactoryRejectedError(
       `A Service Catalog provisioned product named "${name}" already exists and was not launched by this request. Choose another account name.`,
     );
-    let detail;
+    let detail: ProvisionedProductDetail | undefined;
     try {
       ({ ProvisionedProductDetail: detail } = await this.client.send(new DescribeProvisionedProductCommand({ Name: name })));
     } catch (err) {
@@ -166,7 +169,7 @@ export class ServiceCatalogAccountFactory implements AccountFactory {
 
   private async find(): Promise<LaunchTarget> {
     const { productId, productName = DEFAULT_PRODUCT_NAME } = this.opts;
-    let product;
+    let product: DescribeProductCommandOutput;
     try {
       product = await this.client.send(new DescribeProductCommand(productId ? { Id: productId } : { Name: productName }));
     } catch (err) {
@@ -179,7 +182,7 @@ export class ServiceCatalogAccountFactory implements AccountFactory {
     if (!artifact?.Id)
       throw new FactoryRejectedError(`The Account Factory product ${this.product} has no active version to launch in AWS Service Catalog.`);
 
-    let paths;
+    let paths: ListLaunchPathsCommandOutput;
     try {
       paths = await this.client.send(new ListLaunchPathsCommand({ ProductId: id }));
     } catch (err) {

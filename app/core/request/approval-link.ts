@@ -19,9 +19,11 @@ export interface ApprovalGrant {
   expiresAt: Date;
 }
 
+/** A valid token, an expired one (its grant still says which request), or one that grants nothing. */
 export type TokenCheck =
   | { ok: true; grant: ApprovalGrant }
-  | { ok: false; reason: 'malformed' | 'forged' | 'expired'; grant?: ApprovalGrant };
+  | { ok: false; reason: 'expired'; grant: ApprovalGrant }
+  | { ok: false; reason: 'malformed' | 'forged' };
 
 const b64 = (b: Buffer | string) => Buffer.from(b).toString('base64url');
 

@@ -6,7 +6,7 @@ import type { Logger } from '../ports/logger';
 import type { AccountDirectory } from '../ports/organization';
 import type { RequestStore } from '../ports/requests';
 import type { SlotStore } from '../ports/slots';
-import { type AccountRequest, type Actor, SYSTEM } from '../request/account-request';
+import { type AccountRequest, type Actor, type Provisioning, SYSTEM } from '../request/account-request';
 import { matchOutcome } from './provisioning-match';
 import type { Transitions } from './transitions';
 
@@ -112,7 +112,7 @@ export class Provisioner {
       const { recordId } = await this.factory.provision(request);
       await this.ignoreConflict(
         this.transitions.apply(request, 'record', SYSTEM, {
-          patch: (current) => ({ provisioning: { ...current.provisioning!, recordId } }),
+          patch: (current) => ({ provisioning: { ...provisioningOf(current), recordId } }),
           reason: `Account Factory record ${recordId}`,
         }),
       );
@@ -130,7 +130,7 @@ export class Provisioner {
         log.info({ notBefore, reason: err.message }, 'factory busy; request back in the queue');
         await this.ignoreConflict(
           this.transitions.apply(request, 'requeue', SYSTEM, {
-            patch: (current) => ({ provisioning: { ...current.provisioning!, notBefore: notBefore.toISOString() } }),
+            patch: (current) => ({ provisioning: { ...provisioningOf(current), notBefore: notBefore.toISOString() } }),
             reason: `Account Factory busy: ${err.message}`,
           }),
         );
@@ -150,10 +150,11 @@ export class Provisioner {
    * that matches none is not dropped: each of them is checked against its own Account Factory record.
    */
   async complete(outcome: ProvisioningOutcome, actor: Actor = SYSTEM): Promise<AccountRequest | undefined> {
-    const fromEvent = !outcome.requestId;
-    const candidates = fromEvent
-      ? await this.store.listByStatus('PROVISIONING', 200)
-      : [await this.store.get(outcome.requestId!)].filter((r): r is AccountRequest => r !== undefined);
+    const { requestId } = outcome;
+    const fromEvent = !requestId;
+    const candidates = requestId
+      ? [await this.store.get(requestId)].filter((r): r is AccountRequest => r !== undefined)
+      : await this.store.listByStatus('PROVISIONING', 200);
     const { request } = await matchOutcome(outcome, candidates, this.directory, this.log);
     if (!request) {
       if (fromEvent) await this.completeFinished(candidates, actor);
@@ -167,7 +168,7 @@ export class Provisioner {
     }
     const now = this.clock.now().toISOString();
     const provisioning = {
-      ...(request.provisioning ?? { attempts: 1 }),
+      ...provisioningOf(request),
       completedAt: now,
       ...(outcome.accountId ? { accountId: outcome.accountId } : {}),
       ...(outcome.state === 'FAILED' ? { failureReason: outcome.message ?? 'Account Factory reported a failure' } : {}),
@@ -245,3 +246,9 @@ export class Provisioner {
     }
   }
 }
+
+/**
+ * The provisioning record of a PROVISIONING request. `start`, the only way into PROVISIONING,
+ * writes it; a request without one reads as on its first attempt.
+ */
+const provisioningOf = (request: AccountRequest): Provisioning => request.provisioning ?? { attempts: 1 };

@@ -148,7 +148,8 @@ ${requestDetails(r)}`,
       );
   });
 
-  router.use((err: unknown, req: express.Request, res: Response, next: express.NextFunction) => {
+  // Four parameters, even if the request is not used: that is how Express tells an error handler.
+  router.use((err: unknown, _req: express.Request, res: Response, next: express.NextFunction) => {
     if (httpStatusOf(err) >= 500) return next(err);
     show(res, httpStatusOf(err), 'Error', html`<h1>Bad request</h1><p class="error">${(err as Error).message}</p>`);
   });

@@ -19,20 +19,20 @@ import {
   type SlackTurnPayload,
 } from './slack-effects';
 
+/** HTTP events on POST /slack/events (with the signing secret), or Socket Mode (with the app token). */
+export type SlackConnection =
+  | { mode: 'http'; botToken: string; signingSecret: string }
+  | { mode: 'socket'; botToken: string; appToken: string };
+
 /** What the Slack door needs to know: its credentials and where approvals go. */
-export interface SlackSettings {
-  /** HTTP events on POST /slack/events (with the signing secret), or Socket Mode (with the app token). */
-  mode: 'http' | 'socket';
-  botToken: string;
-  signingSecret?: string;
-  appToken?: string;
+export type SlackSettings = SlackConnection & {
   /** Only to send Web API calls elsewhere (a proxy, a test server). */
   apiUrl?: string;
   approvalChannel?: string;
   /** Slack user ids tagged on the approvers' message (who may decide is the core's rule). */
   approvers: readonly string[];
   organizationalUnits: readonly OrganizationalUnit[];
-}
+};
 
 export interface SlackDoor extends Door {
   readonly mode: 'http' | 'socket';
@@ -72,7 +72,7 @@ export function slackDoor(core: VendingCore, settings: SlackSettings, log: Logge
     app = new App({ token: botToken, appToken: settings.appToken, socketMode: true, logger, clientOptions });
   } else {
     receiver = new VendingReceiver(
-      { signingSecret: settings.signingSecret!, endpoints: '/slack/events', processBeforeResponse: true, router: Router(), logger },
+      { signingSecret: settings.signingSecret, endpoints: '/slack/events', processBeforeResponse: true, router: Router(), logger },
       log,
     );
     // Who the bot is (auth.test): asked at start, as Bolt does, and kept once known; a failed ask is

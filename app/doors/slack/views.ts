@@ -131,12 +131,13 @@ function decisionLine(r: AccountRequest): string | undefined {
 /** The approvers' message: the request, who is asked, and buttons while it is pending. */
 export function approvalMessage(r: AccountRequest, opts: { channel: string; approvers: readonly string[] }) {
   const pending = r.status === 'PENDING_APPROVAL';
+  const decision = decisionLine(r);
   return Message({ channel: opts.channel, text: `AWS account request ${r.account.name} by ${requesterName(r.requester)}: ${r.status}` })
     .blocks(
       Blocks.Header({ text: `AWS account request: ${r.account.name}`.slice(0, 150) }),
       Blocks.Section().fields(requestFields(r)),
       r.reason ? Blocks.Section({ text: `*Reason*\n${esc(r.reason)}` }) : undefined,
-      decisionLine(r) ? Blocks.Section({ text: decisionLine(r)! }) : undefined,
+      decision ? Blocks.Section({ text: decision }) : undefined,
       Blocks.Section({ text: statusLine(r) }),
       pending && opts.approvers.length
         ? Blocks.Context().elements(`Approvers: ${opts.approvers.map((u) => `<@${u}>`).join(' ')}`)

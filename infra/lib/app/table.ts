@@ -62,9 +62,10 @@ export function createRequestTable(scope: Construct, id: string, props: RequestT
     removalPolicy: props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
   });
   for (const gsi of input.GlobalSecondaryIndexes ?? []) {
+    if (!gsi.IndexName) throw new Error('The table schema has a global secondary index without a name');
     const projection = gsi.Projection?.ProjectionType ?? 'ALL';
     table.addGlobalSecondaryIndex({
-      indexName: gsi.IndexName!,
+      indexName: gsi.IndexName,
       ...keys(input, gsi.KeySchema),
       projectionType: PROJECTIONS[projection],
       ...(projection === 'INCLUDE' ? { nonKeyAttributes: gsi.Projection?.NonKeyAttributes ?? [] } : {}),

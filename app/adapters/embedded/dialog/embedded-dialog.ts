@@ -132,7 +132,8 @@ export class EmbeddedDialog implements Dialog {
 
   private async answerSlot(t: Turn, convo: Conversation): Promise<DialogTurnResult> {
     const intent = this.intent(convo.intent);
-    const slot = intent.slots.find((s) => s.name === convo.slotToElicit)!;
+    const slot = intent.slots.find((s) => s.name === convo.slotToElicit);
+    if (!slot) throw new Error(`Intent ${intent.name} has no slot ${convo.slotToElicit} to ask for`);
     const findings = this.extractor.find(t.text, intent.slots, slot.name);
     const { filled, errors } = this.merge(intent, convo, findings);
     // Any slot filled is progress, even if not the one asked: ask on without counting a failure.
@@ -149,7 +150,8 @@ export class EmbeddedDialog implements Dialog {
 
   private async answerConfirmation(t: Turn, convo: Conversation): Promise<DialogTurnResult> {
     const intent = this.intent(convo.intent);
-    const confirmation = intent.confirmation!;
+    const { confirmation } = intent;
+    if (!confirmation) throw new Error(`Intent ${intent.name} has no confirmation to answer`);
     const { filled, errors } = this.merge(intent, convo, this.extractor.find(t.text, intent.slots));
     // "Make it Production" / "no, use Experiment": a correction, to be confirmed again.
     if (filled > 0) {
@@ -276,7 +278,9 @@ export class EmbeddedDialog implements Dialog {
   }
 
   private intent(name: string): IntentModel {
-    return this.model.intents.find((i) => i.name === name)!;
+    const intent = this.model.intents.find((i) => i.name === name);
+    if (!intent) throw new Error(`The bot model has no intent ${name}`);
+    return intent;
   }
 
   private say(t: Turn, template: string, slots: Record<string, string> = {}): string {

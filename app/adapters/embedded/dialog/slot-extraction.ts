@@ -58,17 +58,17 @@ export class SlotExtractor {
     let free = text;
     const findings: SlotFinding[] = [];
     for (const slot of ordered) {
-      const candidates = this.matchers.get(slot.type)!(free);
+      const candidates = prepared(this.matchers, slot.type)(free);
       if (candidates.length === 0) continue;
       for (const c of candidates) free = free.slice(0, c.start) + ' '.repeat(c.end - c.start) + free.slice(c.end);
-      findings.push({ slot: slot.name, ...pick(slot, candidates) });
+      findings.push({ slot: slot.name, ...pick(candidates) });
     }
     return findings;
   }
 
   /** Why `text` is no answer for `slot`: the validator's message for it (not yet ending in a full stop). */
   explain(slot: SlotModel, text: string): string {
-    return this.explainers.get(slot.type)!(slot, text);
+    return prepared(this.explainers, slot.type)(slot, text);
   }
 
   private prepare(type: string): void {
@@ -99,11 +99,18 @@ export class SlotExtractor {
   }
 }
 
+/** The matcher or explainer built for a slot type (by the constructor, for every slot of the model). */
+function prepared<T>(built: ReadonlyMap<string, T>, type: string): T {
+  const found = built.get(type);
+  if (!found) throw new Error(`Slot type ${type} is not a slot type of the bot model this extractor was built for`);
+  return found;
+}
+
 /**
  * One finding from a slot's candidates: the one valid value, or an error. Two different valid
  * values ("production or sandbox") are ambiguous and fill nothing: guessing would be worse.
  */
-function pick(slot: SlotModel, candidates: Candidate[]): Omit<SlotFinding, 'slot'> {
+function pick(candidates: Candidate[]): Omit<SlotFinding, 'slot'> {
   const start = Math.min(...candidates.map((c) => c.start));
   const end = Math.max(...candidates.map((c) => c.end));
   const values = [...new Set(candidates.flatMap((c) => (c.value ? [c.value] : [])))];

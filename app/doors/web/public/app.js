@@ -43,7 +43,7 @@
   function load(storage, key) {
     try {
       return window[storage].getItem(key);
-    } catch (e) {
+    } catch {
       return null;
     }
   }
@@ -51,7 +51,7 @@
     try {
       if (value === null) window[storage].removeItem(key);
       else window[storage].setItem(key, value);
-    } catch (e) {
+    } catch {
       /* not remembered; the page still works */
     }
   }
@@ -60,7 +60,7 @@
     var saved;
     try {
       saved = JSON.parse(load('localStorage', PROFILE_KEY) || '{}') || {};
-    } catch (e) {
+    } catch {
       saved = {};
     }
     Object.keys(inputs).forEach((k) => {
@@ -146,10 +146,25 @@
     return res.text().then((t) => {
       try {
         return t ? JSON.parse(t) : {};
-      } catch (e) {
+      } catch {
         return { error: `The server answered HTTP ${res.status} with something that is not JSON.` };
       }
     });
+  }
+
+  /** A turn the server could not use (HTTP 400): why, next to the profile field it is about if any. */
+  function showRefusal(data, text, userBubble) {
+    var msg = data.error || 'The server could not use that message.';
+    var inputId = FIELD_INPUTS[data.field];
+    userBubble.classList.add('failed');
+    if (inputId) {
+      // Next to the field, the field's API name ("UserEmail: ") says nothing a person needs.
+      showFieldError(inputId, msg.replace(/^\w+: /, ''));
+      bubble('problem', `${sentence(msg)} Fix it above and send your message again.`, 'error-message');
+      message.value = message.value || text;
+    } else {
+      bubble('problem', sentence(msg), 'error-message');
+    }
   }
 
   /** Sends one turn; `userBubble` is the bubble already shown for it. */
@@ -172,26 +187,15 @@
         if (r.status === 401) {
           awaitingKey = { text: text, bubble: userBubble };
           userBubble.classList.add('pending');
-          var had = !!apiKey();
           revealApiKey(
-            had
+            apiKey()
               ? 'That API key was not accepted. Enter the right key to send your message.'
               : 'This server asks for an API key. Enter it to send your message; it is kept for this browser tab only.',
           );
           return;
         }
         if (r.status === 400) {
-          var msg = r.data.error || 'The server could not use that message.';
-          var inputId = FIELD_INPUTS[r.data.field];
-          userBubble.classList.add('failed');
-          if (inputId) {
-            // Next to the field, the field's API name ("UserEmail: ") says nothing a person needs.
-            showFieldError(inputId, msg.replace(/^\w+: /, ''));
-            bubble('problem', `${sentence(msg)} Fix it above and send your message again.`, 'error-message');
-            message.value = message.value || text;
-          } else {
-            bubble('problem', sentence(msg), 'error-message');
-          }
+          showRefusal(r.data, text, userBubble);
           return;
         }
         if (r.status === 409 && typeof r.data.response === 'string') {
@@ -284,6 +288,12 @@
     });
   }
 
+  /** "Denied by <name>." when the decision says who denied, else "Denied." */
+  function denial(decision) {
+    var by = decision.by && (decision.by.name || decision.by.id);
+    return `Denied${by ? ` by ${by}` : ''}.`;
+  }
+
   function renderCard(card, r) {
     var status = r.status || 'UNKNOWN';
     var statusEl = card.querySelector('[data-testid="request-status"]');
@@ -300,10 +310,7 @@
 
     var p = r.provisioning || {};
     var summary = STATUS_TEXT[status] || status;
-    if (status === 'DENIED' && r.decision) {
-      var by = r.decision.by && (r.decision.by.name || r.decision.by.id);
-      summary = `Denied${by ? ` by ${by}` : ''}.`;
-    }
+    if (status === 'DENIED' && r.decision) summary = denial(r.decision);
     if (status === 'SUCCEEDED' && p.factory === 'sandbox') summary = 'The account is ready (simulated by the sandbox Account Factory).';
     text(card, 'request-summary', summary);
 

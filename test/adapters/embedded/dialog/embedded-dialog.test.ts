@@ -3,7 +3,6 @@ import { loadBotModel } from '../../../../app/boot/bot-model-file';
 import { SessionConflictError } from '../../../../app/core/errors';
 import type { Clock } from '../../../../app/core/ports/clock';
 import type { DialogTurnResult, DialogUser } from '../../../../app/core/ports/dialog';
-import type { DialogSession, SessionStore } from '../../../../app/core/ports/sessions';
 import type { OrganizationalUnit } from '../../../../app/core/request/account-request';
 import { MemorySessions } from '../../../support/wire';
 
