@@ -50,16 +50,7 @@ export class FencedHolds implements HoldProtocol {
       }
       await this.publish(request, effects, lease);
     } catch (err) {
-      await this.ignoreConflict(
-        this.db.send(
-          new DeleteCommand({
-            TableName: this.table,
-            Key: requestKey(request.id),
-            ConditionExpression: 'acquiring = :lease',
-            ExpressionAttributeValues: { ':lease': lease },
-          }),
-        ),
-      );
+      await this.dropLease(requestKey(request.id), lease, true);
       for (const hold of taken) await this.locks.release(hold.key, request.id);
       throw err;
     }
@@ -98,17 +89,7 @@ export class FencedHolds implements HoldProtocol {
         ),
       );
     } catch (err) {
-      await this.ignoreConflict(
-        this.db.send(
-          new UpdateCommand({
-            TableName: this.table,
-            Key: requestKey(t.id),
-            UpdateExpression: 'REMOVE acquiring',
-            ConditionExpression: 'acquiring = :lease',
-            ExpressionAttributeValues: { ':lease': lease },
-          }),
-        ),
-      );
+      await this.dropLease(requestKey(t.id), lease, false);
       for (const hold of took) await this.locks.release(hold.key, t.id);
       if (!isConditionFailed(err)) throw err;
       const now = toRequestOrUndefined(await this.locks.requestItem(t.id));
@@ -143,26 +124,23 @@ export class FencedHolds implements HoldProtocol {
   }
 
   /** A holder whose lease ran out (it crashed while taking its locks): make its own last write fail. */
-  private async fenceExpired(item: Item): Promise<void> {
-    const values = { ':lease': item.acquiring };
-    const key = { pk: item.pk, sk: item.sk };
+  private fenceExpired(item: Item): Promise<void> {
+    return this.dropLease({ pk: item.pk, sk: item.sk }, item.acquiring, !!item.draft);
+  }
+
+  /**
+   * Ends a lease on a request item, if it is still that lease: a draft is deleted (it never
+   * became a request), a reopen's lease removed. Whoever holds the lease then fails its last write.
+   */
+  private async dropLease(key: { pk: string; sk: string }, lease: string, draft: boolean): Promise<void> {
+    const condition = {
+      TableName: this.table,
+      Key: key,
+      ConditionExpression: 'acquiring = :lease',
+      ExpressionAttributeValues: { ':lease': lease },
+    };
     await this.ignoreConflict(
-      this.db.send(
-        item.draft
-          ? new DeleteCommand({
-              TableName: this.table,
-              Key: key,
-              ConditionExpression: 'acquiring = :lease',
-              ExpressionAttributeValues: values,
-            })
-          : new UpdateCommand({
-              TableName: this.table,
-              Key: key,
-              UpdateExpression: 'REMOVE acquiring',
-              ConditionExpression: 'acquiring = :lease',
-              ExpressionAttributeValues: values,
-            }),
-      ),
+      this.db.send(draft ? new DeleteCommand(condition) : new UpdateCommand({ ...condition, UpdateExpression: 'REMOVE acquiring' })),
     );
   }
 

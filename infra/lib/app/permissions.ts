@@ -7,20 +7,16 @@ import type { Construct } from 'constructs';
  * which adapter calls it; the tests compare every role's policy with these lists.
  */
 
+/** `service:Action` for each action of one service. */
+const of = (service: string, ...actions: string[]) => actions.map((a) => `${service}:${a}`);
+
 /**
  * app/adapters/dynamodb/*.ts: GetCommand, PutCommand, UpdateCommand, DeleteCommand, QueryCommand,
  * and TransactWriteCommand (dynamodb-holds-transactional.ts). A transaction has no IAM action of its
  * own: it is allowed by the actions of its parts, Put/Update/Delete and ConditionCheckItem
  * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html). No scans or batches.
  */
-export const TABLE_ACTIONS = [
-  'dynamodb:GetItem',
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:Query',
-];
+export const TABLE_ACTIONS = of('dynamodb', 'GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem', 'Query');
 /** app/adapters/lex/lex-dialog.ts: RecognizeText and DeleteSession on the bot alias. */
 export const LEX_ACTIONS = ['lex:RecognizeText', 'lex:DeleteSession'];
 /** app/adapters/sns/sns-notifier.ts (the topic uses the AWS managed key alias/aws/sns, whose key policy lets SNS use it for publishers of this account). */
@@ -28,11 +24,7 @@ export const TOPIC_ACTIONS = ['sns:Publish'];
 /** app/boot/secrets.ts (Powertools SecretsProvider): GetSecretValue by name. */
 export const SECRET_ACTIONS = ['secretsmanager:GetSecretValue'];
 /** app/adapters/service-catalog/account-factory.ts: find the product, its launch path, launch it. */
-export const ACCOUNT_FACTORY_LAUNCH_ACTIONS = [
-  'servicecatalog:DescribeProduct',
-  'servicecatalog:ListLaunchPaths',
-  'servicecatalog:ProvisionProduct',
-];
+export const ACCOUNT_FACTORY_LAUNCH_ACTIONS = of('servicecatalog', 'DescribeProduct', 'ListLaunchPaths', 'ProvisionProduct');
 /** Same adapter: follow a launch (DescribeRecord) and find an earlier launch of the same request (DescribeProvisionedProduct). */
 export const ACCOUNT_FACTORY_RECORD_ACTIONS = ['servicecatalog:DescribeProvisionedProduct', 'servicecatalog:DescribeRecord'];
 /** app/adapters/organizations/directory.ts: whose account a Control Tower event is about (its e-mail, unique in the organization). */
