@@ -2,7 +2,7 @@ import type { BotModel } from './bot-model';
 import { DEFAULT_RETRY, EffectDispatcher, type EffectHandler, type RetryPolicy } from './effects/dispatcher';
 import { ApproverMail, QueueDrain, RequesterMail } from './effects/notifications';
 import { NotFoundError } from './errors';
-import type { AccountFactory } from './ports/account-factory';
+import type { AccountFactory, ProvisioningOutcome } from './ports/account-factory';
 import type { Clock } from './ports/clock';
 import type { Dialog } from './ports/dialog';
 import type { EffectFeed, EffectStore } from './ports/effects';
@@ -16,7 +16,7 @@ import type { AccountRequest, Actor, DoorName, OrganizationalUnit, Requester } f
 import { type ApprovalGrant, ApprovalTokens, approvalLink } from './request/approval-link';
 import { ApproverPolicy, isRequester } from './request/approvers';
 import { Conversation, type ConversationReply } from './use-cases/conversation';
-import { Provisioner, type ProvisioningOutcome } from './use-cases/provisioning';
+import { Provisioner } from './use-cases/provisioning';
 import { Transitions } from './use-cases/transitions';
 import { type NewAccountInput, VendingService } from './use-cases/vending-service';
 
@@ -209,9 +209,20 @@ export class VendingCore {
 
   // Provisioning
 
-  /** An outcome from the factory (a Control Tower event, a simulated completion). */
+  /** An outcome from the factory (a simulated completion, a Control Tower event's). */
   completeProvisioning(outcome: ProvisioningOutcome, actor?: Actor): Promise<AccountRequest | undefined> {
     return this.provisioner.complete(outcome, actor);
+  }
+
+  /**
+   * An event of the factory's own (a Control Tower lifecycle event on EventBridge): completes the
+   * request it is about. `matched` is false for any other event and for one about no request.
+   */
+  async completeFromFactoryEvent(event: unknown, actor: Actor): Promise<{ matched: boolean; request?: AccountRequest }> {
+    const outcome = this.ports.factory.outcomeOf?.(event);
+    if (!outcome) return { matched: false };
+    const request = await this.provisioner.complete(outcome, actor);
+    return request ? { matched: true, request } : { matched: false };
   }
 
   // Effects

@@ -20,9 +20,64 @@ const SECRETS = {
 const context = { awsRequestId: 'req-1', functionName: 'vending-http', getRemainingTimeInMillis: () => 29_000 } as unknown as Context;
 const fixture = (name: string) => JSON.parse(readFileSync(join(__dirname, 'fixtures', name), 'utf8'));
 
+/**
+ * Service Catalog (Account Factory) and Organizations, answering as the services document it
+ * (AWS JSON 1.1: POST / with x-amz-target), for the one account this file provisions.
+ */
+function accountFactoryAtTheWire(): void {
+  const answer = (host: string, target: string, body: object) =>
+    nock(host).persist().post('/').matchHeader('x-amz-target', target).reply(200, body, { 'content-type': 'application/x-amz-json-1.1' });
+  const sc = 'https://servicecatalog.test';
+  answer(sc, 'AWS242ServiceCatalogService.DescribeProduct', {
+    ProductViewSummary: {
+      Id: 'prodview-q2w3e4r5t6y7u',
+      ProductId: 'prod-abcd1234efgh5',
+      Name: 'AWS Control Tower Account Factory',
+      Owner: 'AWS Control Tower',
+      Type: 'CLOUD_FORMATION_TEMPLATE',
+    },
+    ProvisioningArtifacts: [
+      { Id: 'pa-cur7v2kq4x3hy', Name: 'AWS Control Tower Account Factory Template', CreatedTime: 1_700_000_000, Guidance: 'DEFAULT' },
+    ],
+  });
+  answer(sc, 'AWS242ServiceCatalogService.ListLaunchPaths', {
+    LaunchPathSummaries: [
+      { Id: 'lpv3-xyz9ab8cd7ef6', Name: 'AWS Control Tower Account Factory Portfolio', ConstraintSummaries: [], Tags: [] },
+    ],
+  });
+  answer(sc, 'AWS242ServiceCatalogService.ProvisionProduct', {
+    RecordDetail: {
+      RecordId: 'rec-ct5team6acct7',
+      ProvisionedProductName: 'ct-team-account',
+      Status: 'CREATED',
+      CreatedTime: 1_795_694_400,
+      RecordType: 'PROVISION_PRODUCT',
+      ProductId: 'prod-abcd1234efgh5',
+      ProvisioningArtifactId: 'pa-cur7v2kq4x3hy',
+      PathId: 'lpv3-xyz9ab8cd7ef6',
+    },
+  });
+  answer(sc, 'AWS242ServiceCatalogService.DescribeRecord', {
+    RecordDetail: { RecordId: 'rec-ct5team6acct7', Status: 'IN_PROGRESS' },
+    RecordOutputs: [],
+  });
+  // The event's account is the request's: its e-mail is the request's root e-mail.
+  answer('https://organizations.test', 'AWSOrganizationsV20161128.DescribeAccount', {
+    Account: {
+      Id: '210987654321',
+      Arn: 'arn:aws:organizations::123456789012:account/o-exampleorgid/210987654321',
+      Email: 'ct-team@example.com',
+      Name: 'ct-team-account',
+      Status: 'ACTIVE',
+      JoinedMethod: 'CREATED',
+      JoinedTimestamp: 1_795_696_200,
+    },
+  });
+}
+
 describe('Lambda handlers', () => {
   let table: EmbeddedDynamoDb;
-  let lambda: typeof import('../../app/doors/lambda/handlers');
+  let lambda: typeof import('../../app/lambda');
   const saved = { ...process.env };
   const dataDir = mkdtempSync(join(tmpdir(), 'vending-lambda-'));
   let secretReads = 0;
@@ -47,6 +102,7 @@ describe('Lambda handlers', () => {
         };
       });
     new FakeSlack({ UJANE: { email: 'jane@example.com', real_name: 'Jane Doe', first_name: 'Jane', last_name: 'Doe' } });
+    accountFactoryAtTheWire();
     Object.assign(process.env, {
       AWS_REGION: 'eu-west-1',
       AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
@@ -58,10 +114,13 @@ describe('Lambda handlers', () => {
       SECRETS_NAME: 'vending/prod',
       SLACK_API_URL: 'https://slack.test/api/',
       DATA_DIR: dataDir,
-      SANDBOX_PROVISION_SECONDS: '3600',
+      // The real Account Factory and Organizations adapters, at the wire (JSON 1.1 on fake endpoints).
+      ACCOUNT_FACTORY_PRODUCT_ID: 'prod-abcd1234efgh5',
+      AWS_ENDPOINT_URL_SERVICE_CATALOG: 'https://servicecatalog.test',
+      AWS_ENDPOINT_URL_ORGANIZATIONS: 'https://organizations.test',
       LOG_LEVEL: 'silent',
     });
-    lambda = await import('../../app/doors/lambda/handlers');
+    lambda = await import('../../app/lambda');
   });
   afterAll(async () => {
     const app = await lambda.vendingApp();

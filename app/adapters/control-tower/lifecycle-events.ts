@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ProvisioningOutcome } from '../../core/use-cases/provisioning';
+import type { ProvisioningOutcome } from '../../core/ports/account-factory';
 
 /**
  * Control Tower lifecycle events: how provisioning completes on AWS. Control Tower records one when

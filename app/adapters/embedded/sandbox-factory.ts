@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { AccountFactory, ProvisioningStatus, ProvisionResult } from '../../core/ports/account-factory';
+import type { AccountFactory, ProvisioningOutcome, ProvisioningStatus, ProvisionResult } from '../../core/ports/account-factory';
 import type { Clock } from '../../core/ports/clock';
 import type { AccountRequest } from '../../core/request/account-request';
-import type { ProvisioningOutcome } from '../../core/use-cases/provisioning';
 
 export interface SandboxOptions {
   /** How long simulated provisioning takes. */

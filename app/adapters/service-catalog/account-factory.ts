@@ -15,6 +15,7 @@ import { FactoryBusyError, FactoryRejectedError } from '../../core/errors';
 import type { AccountFactory, ProvisioningStatus, ProvisionResult } from '../../core/ports/account-factory';
 import type { Logger } from '../../core/ports/logger';
 import { type AccountRequest, ouLabel } from '../../core/request/account-request';
+import { parseLifecycleEvent } from '../control-tower/lifecycle-events';
 
 export const DEFAULT_PRODUCT_NAME = 'AWS Control Tower Account Factory';
 
@@ -53,6 +54,8 @@ const THROTTLING = new Set([
  */
 export class ServiceCatalogAccountFactory implements AccountFactory {
   readonly kind = 'service-catalog';
+  /** Control Tower reports the end of an Account Factory launch as a lifecycle event (EventBridge). */
+  readonly outcomeOf = parseLifecycleEvent;
   private readonly client: ServiceCatalogClient;
   private readonly product: string;
   private target?: Promise<LaunchTarget>;

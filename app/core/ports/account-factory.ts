@@ -12,10 +12,24 @@ export interface ProvisioningStatus {
   message?: string;
 }
 
+/**
+ * How a factory reports an outcome (sandbox timer, Control Tower event, DescribeRecord). A Control
+ * Tower event has no requestId, and its accountName and accountId may be absent (null in the event).
+ */
+export interface ProvisioningOutcome {
+  requestId?: string;
+  accountName?: string;
+  state: 'SUCCEEDED' | 'FAILED';
+  accountId?: string;
+  message?: string;
+}
+
 export interface AccountFactory {
   /** "sandbox" for the simulated factory; shown wherever its results appear. */
   readonly kind: string;
   /** Starts provisioning; idempotent on the request id. Throws FactoryBusyError or FactoryRejectedError. */
   provision(request: AccountRequest): Promise<ProvisionResult>;
   describe(recordId: string): Promise<ProvisioningStatus>;
+  /** The outcome an event of the factory's own reports (a Control Tower lifecycle event), or undefined for any other event. */
+  outcomeOf?(event: unknown): ProvisioningOutcome | undefined;
 }

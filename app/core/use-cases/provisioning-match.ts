@@ -1,7 +1,7 @@
+import type { ProvisioningOutcome } from '../ports/account-factory';
 import type { Logger } from '../ports/logger';
 import type { AccountDirectory, OrganizationAccount } from '../ports/organization';
 import type { AccountRequest } from '../request/account-request';
-import type { ProvisioningOutcome } from './provisioning';
 
 /** How an outcome was tied to a request, strongest first; 'none' when it was not. */
 export type MatchedBy = 'request-id' | 'account-id' | 'email' | 'name' | 'none';

@@ -1,6 +1,6 @@
 import { backoffMs } from '../effects/dispatcher';
 import { FactoryBusyError, FactoryRejectedError, TransitionConflictError } from '../errors';
-import type { AccountFactory, ProvisioningStatus } from '../ports/account-factory';
+import type { AccountFactory, ProvisioningOutcome, ProvisioningStatus } from '../ports/account-factory';
 import type { Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import type { AccountDirectory } from '../ports/organization';
@@ -23,18 +23,6 @@ export interface ProvisioningPolicy {
 /** When Control Tower is busy, the request waits in the queue: 30 s, doubling, at most 15 minutes. */
 export const BUSY_BACKOFF = { baseDelayMs: 30_000, maxDelayMs: 15 * 60_000 };
 const RELAUNCH_AFTER_MS = 60_000;
-
-/**
- * How a factory reports an outcome (sandbox timer, Control Tower event, DescribeRecord). A Control
- * Tower event has no requestId, and its accountName and accountId may be absent (null in the event).
- */
-export interface ProvisioningOutcome {
-  requestId?: string;
-  accountName?: string;
-  state: 'SUCCEEDED' | 'FAILED';
-  accountId?: string;
-  message?: string;
-}
 
 /**
  * Approved requests wait in a queue (APPROVED, oldest approval first) and start when a slot is

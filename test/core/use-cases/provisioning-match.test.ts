@@ -1,5 +1,5 @@
+import type { ProvisioningOutcome } from '../../../app/core/ports/account-factory';
 import type { AccountRequest } from '../../../app/core/request/account-request';
-import type { ProvisioningOutcome } from '../../../app/core/use-cases/provisioning';
 import { matchOutcome } from '../../../app/core/use-cases/provisioning-match';
 import { RecordingLogger } from '../../aws/fixtures/lex/recording-logger';
 import { FakeDirectory } from '../../support/account-directory';
