@@ -27,7 +27,9 @@ async function main(): Promise<void> {
   const started = performance.now();
   const dataDir = mkdtempSync(join(tmpdir(), 'vending-bench-'));
   const extra = JSON.parse(process.env.BENCH_APP_ENV || '{}') as Record<string, string>;
-  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...extra });
+  // EMBEDDED_STORE (native | dynalite) from the bench's own environment, to compare the embedded stores.
+  const store = process.env.EMBEDDED_STORE ? { EMBEDDED_STORE: process.env.EMBEDDED_STORE } : {};
+  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...store, ...extra });
   const app = await createVendingApp(config);
   const server = app.http.listen(0, '127.0.0.1');
   await new Promise<void>((resolve, reject) => {

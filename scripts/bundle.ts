@@ -30,12 +30,14 @@ export async function bundle(): Promise<{ sizes: Array<{ handler: string; bytes:
     minify: true,
     sourcemap: 'external',
     legalComments: 'none',
-    // dynalite (and its native LevelDB binding) serves only the embedded default, never Lambda:
-    // the composition root loads it lazily when TABLE_NAME is unset, which lambda.ts refuses.
-    external: ['dynalite'],
+    // dynalite and the native store (their LevelDB binding, classic-level) serve only the embedded
+    // default, never Lambda: the composition root loads them lazily when TABLE_NAME is unset, which lambda.ts refuses.
+    external: ['dynalite', 'classic-level'],
     logLevel: 'warning',
   });
   cpSync(join(root, 'manifest', 'bot.yml'), join(out, 'manifest', 'bot.yml'));
+  // The approval policy the functions run (and the stack subscribes the e-mails of).
+  cpSync(join(root, 'manifest', 'approval-policy.yml'), join(out, 'manifest', 'approval-policy.yml'));
   cpSync(join(root, 'app', 'doors', 'web', 'public'), join(out, 'public'), { recursive: true });
   // Which packages went in (to check that no dev dependency did).
   const packages = new Set(

@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
+import { WebClient } from '@slack/web-api';
 import type express from 'express';
 import { loadOrCreateApprovalSecret, loadOrCreateNodeId } from '../adapters/embedded/data-dir-values';
+import { SlackUsergroups } from '../adapters/slack/usergroups';
 import type { RetryPolicy } from '../core/effects/dispatcher';
 import { ConfigError } from '../core/errors';
 import { type Clock, systemClock } from '../core/ports/clock';
@@ -11,6 +13,7 @@ import { httpApp } from '../doors/http/app';
 import { restDoor } from '../doors/rest/routes';
 import { type SlackConnection, slackDoor } from '../doors/slack/slack-door';
 import { webDoor } from '../doors/web/routes';
+import { DEFAULT_POLICY_PATH, loadApprovalPolicy } from './approval-policy-file';
 import { loadBotModel } from './bot-model-file';
 import type { Config, SlackMode } from './config';
 import { createLogger } from './logger';
@@ -53,22 +56,35 @@ export async function createVendingApp(config: Config, opts: BuildOptions = {}):
   const model = loadBotModel();
   const ports = await portsFromConfig(config, { clock, log, model, overrides: opts });
   const dataDir = resolve(config.DATA_DIR);
-  const core = new VendingCore(ports, {
-    model,
-    approvers: { emails: config.APPROVER_EMAILS, slackUserIds: config.APPROVERS },
-    organizationalUnits: config.organizationalUnits,
-    pendingExpiryHours: config.PENDING_EXPIRY_HOURS,
-    reminderHours: config.APPROVAL_REMINDER_HOURS,
-    maxConcurrentProvisioning: config.MAX_CONCURRENT_PROVISIONING,
-    // Read when each link is made: a test server learns its port after the app is built.
-    get publicUrl() {
-      return config.publicUrl;
+  // Slack user groups the approval policy names are looked up in Slack (only when a group names one).
+  const teams =
+    config.slackMode === 'off' || !config.SLACK_BOT_TOKEN
+      ? undefined
+      : new SlackUsergroups(
+          new WebClient(config.SLACK_BOT_TOKEN, { ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}), timeout: 5_000 }),
+        );
+  const core = new VendingCore(
+    { ...ports, teams },
+    {
+      model,
+      policy: loadApprovalPolicy(config.APPROVAL_POLICY ?? DEFAULT_POLICY_PATH, {
+        emails: config.APPROVER_EMAILS,
+        slack: config.APPROVERS,
+      }),
+      organizationalUnits: config.organizationalUnits,
+      pendingExpiryHours: config.PENDING_EXPIRY_HOURS,
+      reminderHours: config.APPROVAL_REMINDER_HOURS,
+      maxConcurrentProvisioning: config.MAX_CONCURRENT_PROVISIONING,
+      // Read when each link is made: a test server learns its port after the app is built.
+      get publicUrl() {
+        return config.publicUrl;
+      },
+      approvalSecret: config.APPROVAL_SECRET ?? loadOrCreateApprovalSecret(dataDir),
+      retry: opts.retry,
+      inlineEffects: opts.inlineEffects ?? true,
+      nodeId: opts.nodeId ?? loadOrCreateNodeId(dataDir),
     },
-    approvalSecret: config.APPROVAL_SECRET ?? loadOrCreateApprovalSecret(dataDir),
-    retry: opts.retry,
-    inlineEffects: opts.inlineEffects ?? true,
-    nodeId: opts.nodeId ?? loadOrCreateNodeId(dataDir),
-  });
+  );
 
   const page = { sandbox: core.factoryKind === 'sandbox', base: config.basePath };
   const slack =

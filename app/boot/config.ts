@@ -44,6 +44,8 @@ export const configSchema = z.object({
     .pipe(z.array(z.any()).min(1, 'at least one OU is needed'))
     .default(DEFAULT_ORGANIZATIONAL_UNITS.map((name) => ({ name }))),
   APPROVER_EMAILS: emailList.default(['approvers@example.com']),
+  /** The approval policy file (YAML); default: manifest/approval-policy.yml beside the code. */
+  APPROVAL_POLICY: optionalString,
   PENDING_EXPIRY_HOURS: z.coerce
     .number()
     .positive()
@@ -64,6 +66,8 @@ export const configSchema = z.object({
       }
     }, 'must be a regular expression'),
   TABLE_NAME: optionalString,
+  // Without TABLE_NAME: the native embedded store, or the DynamoDB adapter on the in-process dynalite (parity checks).
+  EMBEDDED_STORE: z.enum(['native', 'dynalite']).default('native'),
   // AWS adapters: each switched on by its own setting, so any mix with the embedded defaults works.
   LEX_BOT_ID: optionalString.pipe(
     z

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { documentClient } from '../adapters/dynamodb/client';
 import { DynamoDbEffectStore } from '../adapters/dynamodb/effects';
@@ -17,9 +18,14 @@ import type { BotModel } from '../core/bot-model';
 import type { AccountFactory } from '../core/ports/account-factory';
 import type { Clock } from '../core/ports/clock';
 import type { Dialog } from '../core/ports/dialog';
+import type { EffectStore } from '../core/ports/effects';
+import type { IdempotencyStore } from '../core/ports/idempotency';
 import type { Logger } from '../core/ports/logger';
 import type { Notifier } from '../core/ports/notifier';
 import type { AccountDirectory } from '../core/ports/organization';
+import type { RequestStore } from '../core/ports/requests';
+import type { SessionStore } from '../core/ports/sessions';
+import type { SlotStore } from '../core/ports/slots';
 import type { CorePorts } from '../core/vending-core';
 import type { Config } from './config';
 
@@ -51,30 +57,16 @@ export async function portsFromConfig(
   const dataDir = resolve(config.DATA_DIR);
   const closers: Array<() => Promise<void> | void> = [];
 
-  let tableName = config.TABLE_NAME;
-  let db = documentClient();
-  let storeWords = `dynamodb (table ${tableName})`;
-  // DynamoDB and moto have transactions; the embedded dynalite has not, and gets the fenced protocol.
-  let transactions: boolean | 'auto' = 'auto';
-  if (!tableName) {
-    // Loaded only here: dynalite and its native LevelDB binding are not part of the Lambda bundle.
-    const { startEmbeddedDynamoDb } = await import('../adapters/embedded/dynalite');
-    const embedded = await startEmbeddedDynamoDb({ path: join(dataDir, 'dynamodb') });
-    closers.push(() => embedded.close());
-    tableName = embedded.tableName;
-    db = documentClient(embedded.clientConfig);
-    storeWords = `dynamodb (embedded dynalite, ${join(dataDir, 'dynamodb')})`;
-    transactions = false;
-  }
-  closers.unshift(() => db.destroy());
-  const requests = new DynamoDbRequestStore(db, tableName, {
-    transactions,
-    onFallback: (reason) => log.warn({ table: tableName }, reason),
-  });
-  const effects = new DynamoDbEffectStore(db, tableName);
-  const slots = new DynamoDbSlotStore(db, tableName);
-  const sessions = new DynamoDbSessionStore(db, tableName);
-  const idempotency = new DynamoDbIdempotencyStore(db, tableName, clock);
+  const {
+    requests,
+    effects,
+    slots,
+    sessions,
+    idempotency,
+    description: storeWords,
+    close: closeStore,
+  } = await storeFromConfig(config, dataDir, clock, log);
+  closers.push(closeStore);
 
   let notifier: Notifier;
   if (deps.overrides?.notifier) notifier = deps.overrides.notifier;
@@ -150,5 +142,99 @@ export async function portsFromConfig(
     async close() {
       for (const close of closers) await close();
     },
+  };
+}
+
+/** The store ports, on one store, with what it is in words. */
+interface StorePorts {
+  requests: RequestStore;
+  effects: EffectStore;
+  slots: SlotStore;
+  sessions: SessionStore;
+  idempotency: IdempotencyStore;
+  description: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The store: the DynamoDB table when TABLE_NAME is set; else, under DATA_DIR, the native embedded
+ * store (EMBEDDED_STORE=native, the default: LevelDB in DATA_DIR/store, into which the dynalite
+ * data of an earlier release, DATA_DIR/dynamodb, is migrated at start while the native store is
+ * empty), or the DynamoDB adapter on an in-process dynalite in DATA_DIR/dynamodb
+ * (EMBEDDED_STORE=dynalite: the earlier default, kept for parity checks).
+ */
+async function storeFromConfig(config: Config, dataDir: string, clock: Clock, log: Logger): Promise<StorePorts> {
+  if (config.TABLE_NAME) {
+    // DynamoDB and moto have transactions ('auto' finds out).
+    return dynamoDbStores(documentClient(), config.TABLE_NAME, 'auto', clock, log, `dynamodb (table ${config.TABLE_NAME})`);
+  }
+  if (config.EMBEDDED_STORE === 'dynalite') {
+    const path = join(dataDir, 'dynamodb');
+    if (existsSync(join(dataDir, 'store'))) {
+      log.warn(
+        { dataDir },
+        'EMBEDDED_STORE=dynalite: the native store in DATA_DIR/store is not used (its data is not visible in this mode)',
+      );
+    }
+    // Loaded only here: dynalite and its native LevelDB binding are not part of the Lambda bundle.
+    const { startEmbeddedDynamoDb } = await import('../adapters/embedded/dynalite');
+    const embedded = await startEmbeddedDynamoDb({ path });
+    // dynalite has no transactions: the fenced protocol.
+    const stores = dynamoDbStores(
+      documentClient(embedded.clientConfig),
+      embedded.tableName,
+      false,
+      clock,
+      log,
+      `dynamodb (embedded dynalite, ${path}; EMBEDDED_STORE=dynalite)`,
+    );
+    return {
+      ...stores,
+      close: async () => {
+        await stores.close();
+        await embedded.close();
+      },
+    };
+  }
+  // Loaded only here, like dynalite: the native store (classic-level's LevelDB binding) is not part of the Lambda bundle.
+  const { openNativeStore } = await import('../adapters/embedded/store/native-store');
+  const location = join(dataDir, 'store');
+  const store = await openNativeStore(location, { clock, onError: (err) => log.error({ err }, 'could not remove expired sessions') });
+  try {
+    const legacy = join(dataDir, 'dynamodb');
+    if (existsSync(legacy)) {
+      const { migrateDynaliteDataDir } = await import('../adapters/embedded/dynalite-migration');
+      const outcome = await migrateDynaliteDataDir(legacy, store, clock.now());
+      if (outcome.kind === 'migrated' || outcome.kind === 'finished') {
+        const { counts, skipped, renamedTo } = outcome.record;
+        log.info(
+          { from: legacy, to: location, counts, skipped, renamedTo },
+          'migrated the dynalite data of an earlier release into the native store',
+        );
+      } else if (outcome.kind === 'ignored') log.warn({ from: legacy, to: location }, outcome.reason);
+    }
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  return { ...store, description: `native (embedded LevelDB, ${location})`, close: () => store.close() };
+}
+
+function dynamoDbStores(
+  db: ReturnType<typeof documentClient>,
+  table: string,
+  transactions: boolean | 'auto',
+  clock: Clock,
+  log: Logger,
+  description: string,
+): StorePorts {
+  return {
+    requests: new DynamoDbRequestStore(db, table, { transactions, onFallback: (reason) => log.warn({ table }, reason) }),
+    effects: new DynamoDbEffectStore(db, table),
+    slots: new DynamoDbSlotStore(db, table),
+    sessions: new DynamoDbSessionStore(db, table),
+    idempotency: new DynamoDbIdempotencyStore(db, table, clock),
+    description,
+    close: async () => db.destroy(),
   };
 }

@@ -54,6 +54,9 @@ export class DuplicateConfirmationError extends DomainError {
   }
 }
 
+/** An approver of the request, but not now: their stage is done, or not begun, or they already counted. Nothing changes. */
+export class NotYourTurnError extends DomainError {}
+
 /** Too many writers at once for one e-mail or name: nothing was stored; trying again will work. */
 export class ContentionError extends DomainError {}
 

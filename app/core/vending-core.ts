@@ -12,10 +12,14 @@ import type { Notifier, SentMessage } from './ports/notifier';
 import type { AccountDirectory } from './ports/organization';
 import type { CreateOptions, RequestStore } from './ports/requests';
 import type { SlotStore } from './ports/slots';
+import type { TeamDirectory } from './ports/teams';
 import type { AccountRequest, Actor, DoorName, OrganizationalUnit, Requester } from './request/account-request';
 import { type ApprovalGrant, ApprovalTokens, approvalLink } from './request/approval-link';
-import { ApproverPolicy, isRequester } from './request/approvers';
+import { type ApprovalPolicy, describeRules, type UsergroupMembers } from './request/approval-policy';
+import { approvalSummary, stagesView } from './request/approval-stages';
+import { requestPageUrl } from './request/request-page';
 import { Conversation, type ConversationReply } from './use-cases/conversation';
+import { Deciding } from './use-cases/deciding';
 import { Provisioner } from './use-cases/provisioning';
 import { Transitions } from './use-cases/transitions';
 import { type NewAccountInput, VendingService } from './use-cases/vending-service';
@@ -33,6 +37,8 @@ export interface CorePorts {
   directory?: AccountDirectory;
   /** Where the store announces writes with effects (the table's stream), when it does. */
   feed?: EffectFeed;
+  /** Members of the Slack user groups the approval policy names, when Slack is on. */
+  teams?: TeamDirectory;
   clock: Clock;
   log: Logger;
 }
@@ -40,7 +46,8 @@ export interface CorePorts {
 /** The product's rules that come from configuration. */
 export interface CoreSettings {
   model: BotModel;
-  approvers: { emails: readonly string[]; slackUserIds: readonly string[] };
+  /** Who may ask, who approves in which stages, and what is approved by itself (APPROVAL_POLICY). */
+  policy: ApprovalPolicy;
   organizationalUnits: readonly OrganizationalUnit[];
   pendingExpiryHours: number;
   reminderHours: number;
@@ -71,7 +78,8 @@ export class VendingCore {
   private readonly service: VendingService;
   private readonly conversation: Conversation;
   private readonly provisioner: Provisioner;
-  private readonly approvers: ApproverPolicy;
+  private readonly deciding: Deciding;
+  private readonly usergroups?: UsergroupMembers;
   private readonly tokens: ApprovalTokens;
   private readonly doorHandlers: EffectHandler[] = [];
 
@@ -81,7 +89,6 @@ export class VendingCore {
   ) {
     const { requests, clock, log } = ports;
     this.tokens = new ApprovalTokens(settings.approvalSecret);
-    this.approvers = new ApproverPolicy({ emails: settings.approvers.emails, slackUserIds: settings.approvers.slackUserIds });
     this.dispatcher = new EffectDispatcher(
       ports.effects,
       clock,
@@ -91,8 +98,15 @@ export class VendingCore {
       settings.nodeId,
     );
     const transitions = new Transitions(requests, this.dispatcher, clock, log);
-    const policy = { pendingExpiryHours: settings.pendingExpiryHours, organizationalUnits: settings.organizationalUnits };
-    this.service = new VendingService(requests, transitions, this.dispatcher, this.approvers, clock, policy, log);
+    const teams = ports.teams;
+    this.usergroups = teams ? (usergroup: string) => teams.membersOf(usergroup) : undefined;
+    this.deciding = new Deciding(requests, transitions, settings.policy, clock, settings.pendingExpiryHours, log, this.usergroups);
+    const policy = {
+      pendingExpiryHours: settings.pendingExpiryHours,
+      organizationalUnits: settings.organizationalUnits,
+      approval: settings.policy,
+    };
+    this.service = new VendingService(requests, transitions, this.dispatcher, this.deciding, clock, policy, log, this.usergroups);
     this.provisioner = new Provisioner(
       requests,
       ports.slots,
@@ -118,14 +132,25 @@ export class VendingCore {
     const link = (request: AccountRequest, approver: string) =>
       approvalLink(this.settings.publicUrl, this.tokens.sign({ requestId: request.id, approver, expiresAt: new Date(request.expiresAt) }));
     this.dispatcher
-      .register(new ApproverMail(this.ports.notifier, this.approvers, link))
-      .register(new RequesterMail(this.ports.notifier, (r) => this.doorHandlers.some((h) => h.reachesRequester?.(r))))
+      .register(new ApproverMail(this.ports.notifier, (r) => this.deciding.approvalOf(r), link))
+      .register(
+        new RequesterMail(
+          this.ports.notifier,
+          (r) => this.doorHandlers.some((h) => h.reachesRequester?.(r)),
+          (r) => requestPageUrl(this.settings.publicUrl, r.id),
+        ),
+      )
       .register(new QueueDrain(this.provisioner));
   }
 
   /** "sandbox" when provisioning is simulated: doors say so wherever results show. */
   get factoryKind(): string {
     return this.ports.factory.kind;
+  }
+
+  /** Minutes of silence after which a conversation is forgotten (the bot model's): the chat page says so after a reload. */
+  get conversationIdleMinutes(): number {
+    return this.settings.model.idleSessionTtlMinutes;
   }
 
   // Asking
@@ -149,17 +174,37 @@ export class VendingCore {
 
   // Deciding
 
-  decide(id: string, outcome: 'approve' | 'deny', actor: Actor, reason?: string): Promise<AccountRequest> {
-    return this.service.decide(id, outcome, actor, reason);
+  /** An approver decides: counted in the current stage of the request's approvals; a deny denies at any stage. */
+  async decide(id: string, outcome: 'approve' | 'deny', actor: Actor, reason?: string): Promise<AccountRequest> {
+    return this.deciding.decide(await this.lookUp(id), outcome, actor, reason);
   }
 
-  /** Throws (ForbiddenError) unless the actor may decide on this request; returns the request. */
-  mayDecide(id: string, actor: Actor): Promise<AccountRequest> {
-    return this.service.assertMayDecide(id, actor);
+  /** Throws (ForbiddenError, NotYourTurnError, TransitionConflictError) unless the actor may decide now; returns the request. */
+  async mayDecide(id: string, actor: Actor): Promise<AccountRequest> {
+    const request = await this.lookUp(id);
+    await this.deciding.assertMayDecide(actor, request);
+    return request;
   }
 
-  isApprover(actor: Actor): boolean {
-    return this.approvers.isApprover(actor);
+  /** Whether the actor is in any group the policy asks to approve (doors show approver views with this). */
+  isApprover(actor: Actor): Promise<boolean> {
+    return this.deciding.couldApprove(actor);
+  }
+
+  /** The approval policy's rules in words, for people about to ask. */
+  approvalRules(): string[] {
+    return describeRules(this.settings.policy);
+  }
+
+  /** The stages of a request's approvals: who approved which, who is awaited (what GET /requests/:id shows). */
+  approvalProgress(request: AccountRequest) {
+    const record = this.deciding.approvalOf(request);
+    return {
+      rule: record.rule,
+      autoApproved: !!record.autoApproved,
+      summary: approvalSummary(record),
+      stages: stagesView(record, request.requester),
+    };
   }
 
   cancel(id: string, actor: Actor): Promise<AccountRequest> {
@@ -186,10 +231,9 @@ export class VendingCore {
     return this.service.listForRequester(email, limit);
   }
 
-  /** Requests waiting for this approver's decision (never their own), oldest first. */
-  async waitingFor(actor: Actor, limit = 50): Promise<AccountRequest[]> {
-    if (!this.isApprover(actor)) return [];
-    return (await this.service.listPending(limit)).filter((r) => !isRequester(actor, r));
+  /** Requests whose current stage waits for this approver (never their own), oldest first. */
+  waitingFor(actor: Actor, limit = 50): Promise<AccountRequest[]> {
+    return this.deciding.waitingFor(actor, limit);
   }
 
   /** What the notifier sent, newest first, where it keeps that (the outbox); undefined otherwise. */

@@ -5,85 +5,23 @@
  * Drives Debian's Chromium through playwright-core (no downloaded browsers). Screenshots go to a
  * temporary directory (printed when SCREENSHOTS=1) so a person can look at the pages.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { type RunningApp, startApp } from '../support/app';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const WAIT_MS = 10_000;
+import { type Browsing, introduce, launch, problemsOf, say } from '../support/browser';
 
 let app: RunningApp;
-let browser: Browser;
-let shots: string;
-const contexts: BrowserContext[] = [];
+let browsing: Browsing;
+const openPage = (): Promise<Page> => browsing.open();
+const shoot = (page: Page, name: string) => browsing.shoot(page, name);
 
 beforeAll(async () => {
-  shots = mkdtempSync(join(tmpdir(), 'vending-screens-'));
-  [app, browser] = await Promise.all([
-    startApp(),
-    chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-      timeout: 20_000,
-    }),
-  ]);
+  [app, browsing] = await Promise.all([startApp(), launch()]);
 });
 
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close().catch(() => undefined);
+  await browsing?.close();
   await app?.stop();
-  if (process.env.SCREENSHOTS) console.log(`screenshots in ${shots}`);
-  else rmSync(shots, { recursive: true, force: true });
 });
-
-async function openPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-  contexts.push(context);
-  context.setDefaultTimeout(WAIT_MS);
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (err) => problems.push(err.message));
-  page.on('console', (msg) => {
-    // Failed loads are reported by URL below; the server pages have no favicon, which is fine.
-    if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) problems.push(msg.text());
-  });
-  page.on('response', (res) => {
-    if (res.status() >= 400 && !res.url().endsWith('/favicon.ico')) problems.push(`${res.status()} ${res.request().method()} ${res.url()}`);
-  });
-  (page as Page & { problems: string[] }).problems = problems;
-  return page;
-}
-
-/** Errors the page logged (script errors, CSP violations, failed loads). */
-const problemsOf = (page: Page): string[] => (page as Page & { problems: string[] }).problems;
-
-const shoot = (page: Page, name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
-
-/** Types a message, sends it with Enter, and returns the bot's answer to it. */
-async function say(page: Page, text: string): Promise<string> {
-  const answers = page.getByTestId('bot-message');
-  const before = await answers.count();
-  await page.getByTestId('message').fill(text);
-  await page.getByTestId('message').press('Enter');
-  await answers.nth(before).waitFor();
-  return (await answers.nth(before).locator('.text').textContent()) ?? '';
-}
-
-async function introduce(page: Page, who: { first: string; last: string; email: string }) {
-  await page.getByTestId('first-name').fill(who.first);
-  await page.getByTestId('last-name').fill(who.last);
-  await page.getByTestId('email').fill(who.email);
-}
 
 describe('the chat page', () => {
   test('a person asks for a sandbox account, an approver approves it by e-mail link, and the account becomes ready', async () => {
@@ -105,7 +43,8 @@ describe('the chat page', () => {
     // The reply carries a request card, waiting for an approver.
     const card = chat.getByTestId('request-card');
     await card.waitFor();
-    expect(await card.getByTestId('request-status').textContent()).toBe('PENDING_APPROVAL');
+    expect(await card.getByTestId('request-status').textContent()).toBe('Waiting for approval');
+    expect(await card.getByTestId('request-status').getAttribute('data-status')).toBe('PENDING_APPROVAL');
     expect(await card.getByTestId('request-account-email').textContent()).toBe('team-aws@example.com');
     expect(await card.getByTestId('request-ou').textContent()).toBe('Demos');
     const requestId = await card.getAttribute('data-request-id');
@@ -128,19 +67,20 @@ describe('the chat page', () => {
     await shoot(approver, '03-outbox');
     await mail.locator('pre.text a').first().click();
     await approver.waitForURL(/\/account\/confirm\/[^/]+$/);
-    expect(await approver.getByTestId('status').textContent()).toBe('PENDING_APPROVAL');
-    expect(await approver.locator('dl.details').textContent()).toContain('team-aws@example.com');
+    expect(await approver.getByTestId('status').textContent()).toBe('Waiting for approval');
+    expect(await approver.locator('dl.details').first().textContent()).toContain('team-aws@example.com');
     await shoot(approver, '04-approval');
 
     // They approve; the result page refreshes itself until the sandbox factory has finished.
     await approver.locator('form.decision button.approve').click();
     await approver.waitForURL(/\/result$/);
-    await approver.locator('[data-testid="status"]', { hasText: 'SUCCEEDED' }).waitFor({ timeout: 15_000 });
+    await approver.locator('[data-testid="status"][data-status="SUCCEEDED"]').waitFor({ timeout: 15_000 });
+    expect(await approver.getByTestId('result').textContent()).toMatch(/^Approved by approvers@example\.com\./);
     expect(await approver.getByTestId('account-id').textContent()).toMatch(/^\d{12}$/);
     await shoot(approver, '05-result');
 
     // Back on the chat page, the card has followed the request to the end.
-    await card.locator('[data-testid="request-status"]', { hasText: 'SUCCEEDED' }).waitFor({ timeout: 15_000 });
+    await card.locator('[data-testid="request-status"][data-status="SUCCEEDED"]').waitFor({ timeout: 15_000 });
     const accountId = await card.getByTestId('account-id').textContent();
     expect(accountId).toMatch(/^\d{12}$/);
     expect(accountId).toBe(await approver.getByTestId('account-id').textContent());
@@ -220,6 +160,10 @@ describe('the chat page in front of a server that requires an API key', () => {
     expect(await keyField.isVisible()).toBe(false);
     expect(await chat.evaluate(() => sessionStorage.getItem('vending-bot.api-key'))).toBe(API_KEY);
     await shoot(chat, '09-chat-api-key');
-    expect(problemsOf(chat)).toEqual([`401 POST ${keyed.baseUrl}/account`, `401 POST ${keyed.baseUrl}/account`]);
+    // The two refused turns, and "My requests" asked without a key and with the wrong one.
+    const list = `401 GET ${keyed.baseUrl}/requests?email=kim.key%40example.com`;
+    expect(problemsOf(chat).sort()).toEqual([`401 POST ${keyed.baseUrl}/account`, `401 POST ${keyed.baseUrl}/account`, list, list].sort());
+    await chat.getByTestId('my-requests-empty').waitFor();
+    expect(await chat.getByTestId('my-requests-note').textContent()).toMatch(/Updates by itself/);
   });
 });

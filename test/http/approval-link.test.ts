@@ -41,7 +41,7 @@ describe('approval by e-mail link', () => {
     for (let i = 0; i < 2; i++) {
       const res = await fetch(links['boss@example.com']);
       expect(res.status).toBe(200);
-      const page = await res.text();
+      const page = (await res.text()).replace(/<wbr>/g, '');
       expect(page).toContain('link as <strong>boss@example.com</strong>');
       expect(page).toContain('get-only@example.com');
       expect(page).toMatch(/<form method="post"/);
@@ -56,11 +56,17 @@ describe('approval by e-mail link', () => {
     const res = await decide(links['boss@example.com'], { decision: 'approve' });
     expect(res.status).toBe(303);
     const result = `${running.baseUrl}${res.headers.get('location')}`;
+    const waiting = await (await fetch(result)).text();
+    // Who decided, by name, and no full-page refresh: the page's script updates the live region.
+    expect(waiting).toContain('Approved by <strong>boss@example.com</strong>');
+    expect(waiting).not.toContain('http-equiv="refresh"');
+    expect(waiting).toContain('<script src="request-page.js" defer></script>');
     const page = await eventually(async () => {
       const text = await (await fetch(result)).text();
-      return text.includes('data-testid="status">SUCCEEDED') && text;
+      return text.includes('data-status="SUCCEEDED">Ready') && text;
     });
     expect(page).toMatch(/data-testid="account-id">\d{12}<\/span> <span class="badge">sandbox/);
+    expect(page).toMatch(/data-live data-final="true"/);
     const stored = (await (await fetch(`${running.baseUrl}/requests/${requestId}`)).json()) as Record<string, any>;
     expect(stored.decision).toMatchObject({ outcome: 'approved', by: { email: 'boss@example.com', door: 'email-link' } });
   });

@@ -1,10 +1,8 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { documentClient } from '../../app/adapters/dynamodb/client';
-import { DynamoDbEffectStore } from '../../app/adapters/dynamodb/effects';
-import { startEmbeddedDynamoDb } from '../../app/adapters/embedded/dynalite';
 import { Outbox } from '../../app/adapters/embedded/outbox';
+import { openNativeStore } from '../../app/adapters/embedded/store/native-store';
 import { createLogger } from '../../app/boot/logger';
 import type { Clock } from '../../app/core/ports/clock';
 import type { Notifier } from '../../app/core/ports/notifier';
@@ -289,10 +287,9 @@ describe('what a crash (kill -9) can and cannot lose', () => {
 
     // Stage the crash in the stored state: this node had claimed every effect of `own`; another
     // node has just claimed the approval e-mail of `other` (its lease runs for 60 s).
-    const db = await startEmbeddedDynamoDb({ path: join(dataDir, 'dynamodb') });
-    const client = documentClient(db.clientConfig);
+    const store = await openNativeStore(join(dataDir, 'store'));
     try {
-      const effects = new DynamoDbEffectStore(client, db.tableName);
+      const effects = store.effects;
       const now = new Date();
       const ownEffects = await effects.pending(own);
       expect(ownEffects.map((e) => e.handler).sort()).toEqual(['approver-mail', 'requester-mail']);
@@ -302,8 +299,7 @@ describe('what a crash (kill -9) can and cannot lose', () => {
       // While claimed, nobody else gets it.
       expect(await effects.claim(other, otherApproval.id, nodeId, now, 60_000)).toBeUndefined();
     } finally {
-      client.destroy();
-      await db.close();
+      await store.close();
     }
 
     // Second life on the same data directory: same node id, the background sweep runs at start.

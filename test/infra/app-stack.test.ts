@@ -26,7 +26,7 @@ import {
   TEMPLATE_CHECK_ACTIONS,
   TOPIC_ACTIONS,
 } from '../../infra/lib/app/permissions';
-import { AppStack } from '../../infra/lib/app-stack';
+import { AppStack, policyEmails } from '../../infra/lib/app-stack';
 import { deploymentSchema, type StageName } from '../../infra/lib/config';
 import { applyNagChecks } from '../../infra/lib/nag';
 import { VendingStage } from '../../infra/lib/vending-stage';
@@ -595,6 +595,28 @@ describe('the application stack of an environment (Lex in the same region)', () 
         // app/adapters/sns/sns-notifier.ts sends each message with a `to` attribute.
         FilterPolicy: { to: [{ Ref: 'ApproverEmail' }] },
       });
+    });
+
+    it("subscribes every address of the approval policy's groups, each filtered on its own messages", () => {
+      const example = join(root, 'manifest', 'approval-policy.example.yml');
+      expect(policyEmails(example)).toEqual([
+        'ana.ccoe@example.com',
+        'ben.ccoe@example.com',
+        'pat.platform@example.com',
+        'sam.sec@example.com',
+        'sec@example.com',
+      ]);
+      const deployment = sampleDeployment(REGION);
+      const stack = new AppStack(new App({ context: featureFlags() }), 'PolicyStack', {
+        env: { account: ACCOUNTS.Dev, region: REGION },
+        stageName: 'Dev',
+        deployment,
+        settings: deployment.stages.dev,
+        approvalPolicyPath: example,
+      });
+      const subs = ofType(Template.fromStack(stack), 'AWS::SNS::Subscription').map(([, s]) => s.Properties);
+      expect(subs.map((s) => s.Endpoint)).toEqual([{ Ref: 'ApproverEmail' }, ...policyEmails(example)]);
+      for (const s of subs) expect(s.FilterPolicy).toEqual({ to: [s.Endpoint] });
     });
 
     it('encrypts the topic and refuses unencrypted publishing', () => {

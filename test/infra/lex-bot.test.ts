@@ -4,18 +4,19 @@
  * checked against the template as it is, and the conversion follows the rules the Lex adapter
  * relies on (app/adapters/lex/lex-dialog.ts, test/aws/dialog-parity.test.ts):
  * {firstName}/{lastName}/{ouChoices} become session attributes [firstName]..., {SlotName} stays a
- * slot reference, and {AccountName} (not a slot) becomes [AccountName], which the core re-renders.
+ * slot reference (the optional AccountName too; the core words the confirmation). Slot types:
+ * lex-bot-slot-types.test.ts.
  */
 import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { loadBotModel } from '../../app/boot/bot-model-file';
-import type { BotModel } from '../../app/core/bot-model';
+import { type BotModel, slotsOnce } from '../../app/core/bot-model';
 import { CANCEL_INTENT, FALLBACK_INTENT, LexBot, organizationalUnitNames, toLexMessage, toLexUtterance } from '../../infra/lib/lex-bot';
 
 const model = loadBotModel();
 const OUS = ['Experiment', 'Demos (ou-abcd-12345678)', 'Sandbox Workloads'];
-/** The placeholders that are not slots: session attributes at run time. */
-const ATTRIBUTES = ['firstName', 'lastName', 'ouChoices', 'AccountName'];
+/** The placeholders that are not slots: session attributes at run time (reasonPart: the core words the confirmation). */
+const ATTRIBUTES = ['firstName', 'lastName', 'ouChoices', 'reasonPart'];
 
 /** The bot builder's rule, written out: attribute placeholders → [name]; slot references stay. */
 const expected = (template: string) => template.replace(new RegExp(`\\{(${ATTRIBUTES.join('|')})\\}`, 'g'), '[$1]');
@@ -37,6 +38,8 @@ const [botResource] = ofType('AWS::Lex::Bot');
 const [locale] = botResource.Properties.BotLocales;
 const intent = (name: string) => locale.Intents.find((i: any) => i.Name === name);
 const messages = (spec: any): string[] => spec.MessageGroupsList.map((g: any) => g.Message.PlainTextMessage.Value);
+
+const escapeRegExp = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('the Lex bot built from manifest/bot.yml', () => {
   it("is one bot with one locale, the model's idle session TTL, not child-directed, built on every change", () => {
@@ -82,7 +85,7 @@ describe('the Lex bot built from manifest/bot.yml', () => {
       expect(lexIntent.SlotPriorities ?? []).toEqual(modelIntent.slots.map((s, i) => ({ Priority: i + 1, SlotName: s.name })));
       for (const slot of modelIntent.slots) {
         const setting = lexIntent.Slots.find((s: any) => s.Name === slot.name).ValueElicitationSetting;
-        expect(setting.SlotConstraint).toBe('Required');
+        expect(setting.SlotConstraint).toBe(slot.required ? 'Required' : 'Optional');
         const prompt = setting.PromptSpecification;
         // maxAttempts answers in all: the first ask and maxAttempts - 1 retries.
         expect(prompt.MaxRetries).toBe(model.maxAttempts - 1);
@@ -90,9 +93,15 @@ describe('the Lex bot built from manifest/bot.yml', () => {
         expect(messages(prompt)).toEqual([expected(slot.prompt)]);
         const retries = (prompt.MessageGroupsList[0].Variations ?? []).map((v: any) => v.PlainTextMessage.Value);
         expect(new Set(retries)).toEqual(new Set(slot.retryPrompt ? [expected(slot.retryPrompt)] : []));
-        // Out of retries: the model's give-up message, and the conversation ends.
-        expect(messages(setting.SlotCaptureSetting.FailureResponse)).toEqual([expected(model.messages.giveUp)]);
-        expect(setting.SlotCaptureSetting.FailureNextStep).toEqual({ DialogAction: { Type: 'EndConversation' } });
+        if (!slot.required) {
+          expect(setting.SlotCaptureSetting).toBeUndefined();
+          continue;
+        }
+        // Out of retries: what was kept and what is needed (the model's give-up), and the same slot again.
+        const [giveUp] = messages(setting.SlotCaptureSetting.FailureResponse);
+        expect(giveUp).toMatch(new RegExp(`^${escapeRegExp(expected(model.messages.giveUp).split('{progress}')[0])}`));
+        expect(giveUp).toContain(`I still need the ${slot.label}`);
+        expect(setting.SlotCaptureSetting.FailureNextStep).toEqual({ DialogAction: { Type: 'ElicitSlot', SlotToElicit: slot.name } });
       }
     });
 
@@ -106,16 +115,31 @@ describe('the Lex bot built from manifest/bot.yml', () => {
       expect(confirmation.PromptSpecification.MaxRetries).toBe(model.maxAttempts - 1);
       expect(messages(confirmation.DeclinationResponse)).toEqual([expected(modelIntent.confirmation.declined)]);
       expect(confirmation.DeclinationNextStep).toEqual({ DialogAction: { Type: 'EndConversation' } });
-      expect(messages(confirmation.FailureResponse)).toEqual([expected(model.messages.giveUp)]);
-      expect(confirmation.FailureNextStep).toEqual({ DialogAction: { Type: 'EndConversation' } });
+      expect(messages(confirmation.FailureResponse)[0]).toContain(`I still need ${modelIntent.confirmation.needs}`);
+      expect(confirmation.FailureNextStep).toEqual({ DialogAction: { Type: 'ConfirmIntent' } });
     });
 
-    it("closes with the model's response when the bot answers by itself, and says nothing otherwise", () => {
-      if (modelIntent.response) {
-        expect(lexIntent.IntentClosingSetting).toMatchObject({ IsActive: true });
-        expect(messages(lexIntent.IntentClosingSetting.ClosingResponse)).toEqual([expected(modelIntent.response)]);
+    it("closes with the model's response when the bot answers by itself, a jump when it stands for another intent, nothing otherwise", () => {
+      const closing = lexIntent.IntentClosingSetting;
+      if (modelIntent.explains === 'help' || modelIntent.explains === 'choices') {
+        // One answer per slot the question names; the model's response when it names none.
+        const branches = closing.Conditional.ConditionalBranches;
+        const helped = slotsOnce(model.intents.flatMap((i) => i.slots)).filter((x) => x.help);
+        expect(branches.map((b: any) => b.Condition.ExpressionString)).toEqual(helped.map((x) => `{Topic} = "${x.name}"`));
+        const said = branches.map((b: any) => messages(b.Response)[0]);
+        if (modelIntent.explains === 'help') expect(said).toEqual(helped.map((x) => expected(x.help!)));
+        else expect(said).toContain('You can choose Production or Sandbox.');
+        expect(messages(closing.Conditional.DefaultBranch.Response)).toEqual([expected(modelIntent.response!)]);
+      } else if (modelIntent.response) {
+        expect(closing).toMatchObject({ IsActive: true });
+        expect(messages(closing.ClosingResponse)).toEqual([expected(modelIntent.response)]);
+      } else if (modelIntent.startsOver ?? modelIntent.whenIdle) {
+        expect(closing.NextStep).toEqual({
+          DialogAction: { Type: 'StartIntent' },
+          Intent: { Name: modelIntent.startsOver ?? modelIntent.whenIdle },
+        });
       } else {
-        expect(lexIntent.IntentClosingSetting).toBeUndefined();
+        expect(closing).toBeUndefined();
       }
     });
 
@@ -129,11 +153,16 @@ describe('the Lex bot built from manifest/bot.yml', () => {
     });
   });
 
-  it("renders the confirmation's {AccountName}, which is no slot, as the session attribute [AccountName]", () => {
+  it("names the account with the optional AccountName slot in the confirmation; the reason part is the core's to word", () => {
     const vend = model.intents.find((i) => i.confirmation?.prompt.includes('{AccountName}'))!;
     const prompt = messages(intent(vend.name).IntentConfirmationSetting.PromptSpecification)[0];
-    expect(prompt).toContain('[AccountName]');
-    expect(prompt).not.toContain('{AccountName}');
+    expect(prompt).toContain('{AccountName}');
+    expect(prompt).toContain('[reasonPart]');
+  });
+
+  it('has every sample utterance once in the whole bot (Lex refuses duplicates)', () => {
+    const all = locale.Intents.flatMap((i: any) => (i.SampleUtterances ?? []).map((u: any) => u.Utterance.toLowerCase()));
+    expect(new Set(all).size).toBe(all.length);
   });
 
   it('cancels through AMAZON.CancelIntent with the model\'s "cancelled" message', () => {
@@ -148,49 +177,6 @@ describe('the Lex bot built from manifest/bot.yml', () => {
       IntentClosingSetting: { IsActive: true },
     });
     expect(messages(intent(FALLBACK_INTENT).IntentClosingSetting.ClosingResponse)).toEqual([expected(model.messages.fallback)]);
-  });
-
-  describe('slot types', () => {
-    const slotType = (name: string) => locale.SlotTypes.find((t: any) => t.Name === name);
-
-    it("defines every slot type the slots use, besides Lex's built-ins", () => {
-      const used = new Set(model.intents.flatMap((i) => i.slots.map((s) => s.type)));
-      for (const type of used) {
-        if (type.startsWith('AMAZON.')) continue;
-        expect(slotType(type)).toBeDefined();
-      }
-      expect(locale.SlotTypes.map((t: any) => t.Name)).toEqual(Object.keys(model.slotTypes));
-    });
-
-    it.each(Object.entries(model.slotTypes).filter(([, t]) => 'values' in t))(
-      "%s: the model's values and synonyms, resolved to the canonical value",
-      (name, type) => {
-        const lexType = slotType(name);
-        expect(lexType.Description).toBe(type.description);
-        expect(lexType.ValueSelectionSetting).toEqual({ ResolutionStrategy: 'TOP_RESOLUTION' });
-        const values = 'values' in type ? type.values : [];
-        expect(lexType.SlotTypeValues.map((v: any) => v.SampleValue.Value)).toEqual(values.map((v) => v.value));
-        for (const v of values) {
-          const synonyms: string[] = (lexType.SlotTypeValues.find((x: any) => x.SampleValue.Value === v.value).Synonyms ?? []).map(
-            (s: any) => s.Value,
-          );
-          // Every synonym of the model, except one that is the value itself (Lex matches the value anyway).
-          expect(synonyms.sort()).toEqual(v.synonyms.filter((s) => s.toLowerCase() !== v.value.toLowerCase()).sort());
-        }
-      },
-    );
-
-    it("takes the OrganizationalUnits values from the deployment's OU names, without the (ou-...) part", () => {
-      const [name] = Object.entries(model.slotTypes).find(([, t]) => 'valuesFrom' in t && t.valuesFrom === 'organizationalUnits')!;
-      const lexType = slotType(name);
-      expect(lexType.SlotTypeValues).toEqual([
-        { SampleValue: { Value: 'Experiment' } },
-        { SampleValue: { Value: 'Demos' } },
-        { SampleValue: { Value: 'Sandbox Workloads' } },
-      ]);
-      expect(lexType.ValueSelectionSetting).toEqual({ ResolutionStrategy: 'TOP_RESOLUTION' });
-      expect(JSON.stringify(lexType)).not.toContain('ou-');
-    });
   });
 
   describe('version and alias', () => {

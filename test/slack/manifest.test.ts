@@ -9,10 +9,13 @@ import { parse } from 'yaml';
  */
 const root = join(__dirname, '..', '..');
 const manifest = parse(readFileSync(join(root, 'slack-app-manifest.yml'), 'utf8'));
-const slackDir = join(root, 'app', 'doors', 'slack');
-const code = readdirSync(slackDir)
-  .filter((f) => f.endsWith('.ts'))
-  .map((f) => readFileSync(join(slackDir, f), 'utf8'))
+/** The code that talks to Slack: the door, and the Slack adapter (user groups). */
+const code = [join(root, 'app', 'doors', 'slack'), join(root, 'app', 'adapters', 'slack')]
+  .flatMap((dir) =>
+    readdirSync(dir)
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => readFileSync(join(dir, f), 'utf8')),
+  )
   .join('\n');
 
 /** Scopes each Web API method needs (Slack's method reference). */
@@ -24,6 +27,7 @@ const METHOD_SCOPES: Record<string, string[]> = {
   'views.open': [],
   'views.publish': [],
   'auth.test': [], // who the bot is, asked at start and again after a failure
+  'usergroups.users.list': ['usergroups:read'], // the approval policy's groups may name a Slack user group
 };
 /** The subscription and scopes behind each event a listener takes (message: DMs only). */
 const EVENT_SUBSCRIPTIONS: Record<string, { subscription: string; scopes: string[] }> = {
@@ -32,7 +36,7 @@ const EVENT_SUBSCRIPTIONS: Record<string, { subscription: string; scopes: string
   app_home_opened: { subscription: 'app_home_opened', scopes: [] },
 };
 
-const methods = [...new Set([...code.matchAll(/client\.(\w+)\.(\w+)\(/g)].map((m) => `${m[1]}.${m[2]}`))];
+const methods = [...new Set([...code.matchAll(/client\.(\w+(?:\.\w+)+)\(/g)].map((m) => m[1]))];
 const events = [...new Set([...code.matchAll(/\.event\('(\w+)'/g)].map((m) => m[1]))];
 const commands = [...new Set([...code.matchAll(/\.command\('([^']+)'/g)].map((m) => m[1]))];
 const scopes: string[] = manifest.oauth_config.scopes.bot;

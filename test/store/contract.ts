@@ -2,6 +2,7 @@ import {
   AccountNameTakenError,
   DuplicateConfirmationError,
   DuplicateRequestError,
+  NotFoundError,
   RequestExpiredError,
   SessionConflictError,
   TransitionConflictError,
@@ -95,9 +96,12 @@ const settled = async <T>(ps: Array<Promise<T>>) => {
   };
 };
 
-export function storeContract(name: string, open: () => Promise<Stores & { close(): Promise<void> }>): void {
+/** An implementation under test; a persistent one can be closed and opened again on the same data. */
+export type OpenStores = Stores & { close(): Promise<void>; reopen?(): Promise<OpenStores> };
+
+export function storeContract(name: string, open: () => Promise<OpenStores>, opts: { persistent?: boolean } = {}): void {
   describe(`store contract: ${name}`, () => {
-    let s: Stores & { close(): Promise<void> };
+    let s: OpenStores;
     beforeAll(async () => {
       s = await open();
     }, 60_000);
@@ -244,6 +248,39 @@ export function storeContract(name: string, open: () => Promise<Stores & { close
         expect(pending.indexOf(older.id)).toBeLessThan(pending.indexOf(newer.id));
       });
 
+      it('annotates a request without a version change, and refuses an unknown one', async () => {
+        const r = aRequest();
+        await s.requests.create(r, []);
+        await s.requests.annotate(r.id, 'slack', 'C0APPROVALS/1700000000.000100');
+        await s.requests.annotate(r.id, 'web', 'seen');
+        expect(await s.requests.get(r.id)).toEqual({ ...r, annotations: { slack: 'C0APPROVALS/1700000000.000100', web: 'seen' } });
+        await expect(s.requests.annotate('req-0-00000000', 'slack', 'x')).rejects.toThrow(NotFoundError);
+      });
+
+      it('stores nothing of a refused transition: not its status, not its effects', async () => {
+        const email = `refused-${seq}@example.com`;
+        const r = aRequest({ email, status: 'PROVISIONING' });
+        await s.requests.create(r, []);
+        const failed = await s.requests.transition(aTransition(r, 'fail', 'FAILED'));
+        await s.requests.create(aRequest({ email }), []);
+        const retry = aTransition(failed, 'retry', 'APPROVED', { effects: [anEffect({ seq: 'v00000003.000' })] });
+        await expect(s.requests.transition(retry)).rejects.toThrow(DuplicateRequestError);
+        const stale = aTransition(r, 'cancel', 'CANCELLED', { effects: [anEffect({ seq: 'v00000002.000' })] });
+        await expect(s.requests.transition(stale)).rejects.toThrow(TransitionConflictError);
+        expect(await s.requests.get(r.id)).toEqual(failed);
+        expect(await s.effects.pending(r.id)).toEqual([]);
+        expect((await s.requests.listByStatus('FAILED', 1000)).map((x) => x.id)).toContain(r.id);
+      });
+
+      it('finds requests by account name and by requester whatever the case', async () => {
+        const who = `Case-${seq}@Example.com`;
+        const r = aRequest({ requester: who });
+        await s.requests.create(r, []);
+        expect((await s.requests.findByAccountName(r.account.name.toUpperCase()))?.id).toBe(r.id);
+        expect((await s.requests.listByRequester(who.toLowerCase())).map((x) => x.id)).toEqual([r.id]);
+        expect(await s.requests.findByAccountName(`no-such-${seq}`)).toBeUndefined();
+      });
+
       it('gives at most `max` provisioning slots, also to concurrent claimers', async () => {
         const ids = Array.from({ length: 8 }, () => aRequest().id);
         const claimed = await Promise.all(ids.map((id) => s.slots.claim(id, 3, new Date())));
@@ -268,6 +305,46 @@ export function storeContract(name: string, open: () => Promise<Stores & { close
         await s.effects.settle(scope, effect.id);
         expect(await s.effects.pending(scope)).toEqual([]);
         expect(await s.effects.due(now, 1000)).not.toContain(scope);
+      });
+
+      it('lists a scope as due while the head of one of its streams is due, and not while all heads wait', async () => {
+        const scope = `slack-conversation:T1:D${seq}`;
+        const a1 = anEffect({ handler: 'a', seq: 't000000000000001.000001', dueAt: '2026-03-02T09:00:00.000Z' });
+        const a2 = anEffect({ handler: 'a', seq: 't000000000000001.000002', dueAt: '2026-03-02T09:00:00.000Z' });
+        const b1 = anEffect({ handler: 'b', seq: 't000000000000001.000003', dueAt: '2026-03-02T11:00:00.000Z' });
+        await s.effects.enqueue(scope, [a1, a2, b1]);
+        expect(await s.effects.due(now, 1000)).toContain(scope);
+        // The head of stream a fails until 12:00; a2 waits behind it; b1 is due at 11:00.
+        expect(await s.effects.claim(scope, a1.id, 'node-a', now, 60_000)).toEqual({});
+        await s.effects.settle(scope, a1.id, { attempts: 1, dueAt: '2026-03-02T12:00:00.000Z', lastError: 'down' });
+        expect(await s.effects.due(now, 1000)).not.toContain(scope);
+        expect(await s.effects.due(new Date('2026-03-02T11:00:00.000Z'), 1000)).toContain(scope);
+        const eleven = new Date('2026-03-02T11:00:00.000Z');
+        expect(await s.effects.claim(scope, b1.id, 'node-a', eleven, 60_000)).toEqual({});
+        await s.effects.settle(scope, b1.id, { attempts: 1, dueAt: '2026-03-02T13:00:00.000Z', lastError: 'down' });
+        expect(await s.effects.due(new Date('2026-03-02T11:30:00.000Z'), 1000)).not.toContain(scope);
+        expect(await s.effects.due(new Date('2026-03-02T12:00:00.000Z'), 1000)).toContain(scope);
+        expect((await s.effects.pending(scope)).map((e) => e.id)).toEqual([a1.id, a2.id, b1.id]);
+      });
+
+      it('keeps scopes apart whose names start alike, and their payloads exactly as given', async () => {
+        const base = `slack-conversation:T1:C${seq}`;
+        const payload = { text: 'héllo 👋 "quoted" \\ back', n: 1.5, none: null, list: [1, { nested: [] }], flag: false };
+        const one = anEffect({ seq: 't000000000000002.000001', payload });
+        const two = anEffect({ seq: 't000000000000002.000002' });
+        const three = anEffect({ seq: 't000000000000002.000003' });
+        await s.effects.enqueue(base, [one]);
+        await s.effects.enqueue(`${base}x`, [two]);
+        await s.effects.enqueue(`${base}:1`, [three]);
+        expect(await s.effects.pending(base)).toEqual([one]);
+        expect(await s.effects.pending(`${base}x`)).toEqual([two]);
+        expect(await s.effects.pending(`${base}:1`)).toEqual([three]);
+        await s.effects.claim(base, one.id, 'node-a', now, 60_000);
+        await s.effects.settle(base, one.id);
+        expect(await s.effects.pending(base)).toEqual([]);
+        const due = await s.effects.due(now, 1000);
+        expect(due).not.toContain(base);
+        expect(due).toEqual(expect.arrayContaining([`${base}x`, `${base}:1`]));
       });
 
       it('gives a claim to one dispatcher, back to the same owner at once, and to others only after the lease', async () => {
@@ -318,11 +395,67 @@ export function storeContract(name: string, open: () => Promise<Stores & { close
         expect(await s.sessions.load(id, later)).toBeUndefined();
       });
 
+      it('lets a conversation start afresh once its session expired', async () => {
+        const id = `slack:T1:U${seq}`;
+        await s.sessions.save({ id, updatedAt: now.toISOString(), state: { step: 1 }, version: 0 }, later, now);
+        const fresh = { id, updatedAt: later.toISOString(), state: { step: 'again', text: 'ünïcode ✓' }, version: 0 };
+        await s.sessions.save(fresh, new Date('2026-03-02T11:00:00.000Z'), later);
+        expect(await s.sessions.load(id, later)).toEqual({ ...fresh, version: 1 });
+        await s.sessions.delete(id);
+        expect(await s.sessions.load(id, later)).toBeUndefined();
+      });
+
+      it("lets a seen key be claimed again once it expired (the runners' clocks stand at 09:00)", async () => {
+        const key = `slack-event:Old${seq}`;
+        expect(await s.idempotency.claimOnce(key, new Date('2026-03-02T08:00:00.000Z'))).toBe(true);
+        expect(await s.idempotency.claimOnce(key, later)).toBe(true);
+        expect(await s.idempotency.claimOnce(key, later)).toBe(false);
+      });
+
       it('claims a seen key once', async () => {
         const key = `slack-event:Ev${seq}`;
         const results = await Promise.all([1, 2, 3].map(() => s.idempotency.claimOnce(key, later)));
         expect(results.filter(Boolean)).toHaveLength(1);
       });
     });
+
+    if (opts.persistent) {
+      it('gives back everything it acknowledged, as written, after it is closed and opened again', async () => {
+        const now = new Date('2026-03-02T09:00:01.000Z');
+        const later = new Date('2026-03-02T10:00:00.000Z');
+        const confirmationKey = `confirm-restart-${seq}`;
+        const r = aRequest();
+        await s.requests.create(r, [anEffect()], { confirmationKey });
+        const approved = await s.requests.transition(
+          aTransition(r, 'approve', 'APPROVED', { effects: [anEffect({ seq: 'v00000002.000' })] }),
+        );
+        await s.requests.annotate(r.id, 'slack', 'C1/1.2');
+        const scope = `slack-conversation:T1:R${seq}`;
+        const reply = anEffect({ seq: 't000000000000003.000001', payload: { text: 'hi' } });
+        await s.effects.enqueue(scope, [reply]);
+        await s.slots.claim(r.id, 5, now);
+        const session = `rest:restart-${seq}@example.com`;
+        await s.sessions.save({ id: session, updatedAt: now.toISOString(), state: { step: 3 }, version: 0 }, later, now);
+        const seen = `slack-event:Restart${seq}`;
+        await s.idempotency.claimOnce(seen, later);
+        const effectsBefore = await s.effects.pending(r.id);
+
+        s = await s.reopen!();
+
+        expect(await s.requests.get(r.id)).toEqual({ ...approved, annotations: { slack: 'C1/1.2' } });
+        expect(await s.effects.pending(r.id)).toEqual(effectsBefore);
+        expect(await s.effects.pending(scope)).toEqual([reply]);
+        expect(await s.effects.due(now, 1000)).toEqual(expect.arrayContaining([r.id, scope]));
+        expect((await s.requests.listByStatus('APPROVED', 1000)).map((x) => x.id)).toContain(r.id);
+        expect((await s.requests.listByRequester(r.requester.email, 1000)).map((x) => x.id)).toContain(r.id);
+        expect((await s.requests.findByAccountName(r.account.name))?.id).toBe(r.id);
+        await expect(s.requests.create(aRequest({ email: r.account.email }), [])).rejects.toThrow(DuplicateRequestError);
+        await expect(s.requests.create(aRequest(), [], { confirmationKey })).rejects.toThrow(DuplicateConfirmationError);
+        expect((await s.slots.holders()).map((h) => h.requestId)).toContain(r.id);
+        expect(await s.sessions.load(session, now)).toMatchObject({ state: { step: 3 }, version: 1 });
+        expect(await s.idempotency.claimOnce(seen, later)).toBe(false);
+        await s.slots.release(r.id);
+      });
+    }
   });
 }

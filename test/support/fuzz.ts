@@ -776,7 +776,9 @@ function getRequest(rng: Rng, c: FuzzCorpus): FuzzCase {
     c.requestIds.length && rng.chance(0.25)
       ? rng.pick(c.requestIds)
       : hostileSegment(rng, c.requestIds.length ? rng.pick(c.requestIds) : 'req-x');
-  return { route: 'GET /requests/:id', method: 'GET', path: `/requests/${id}`, headers: headersFor(rng, undefined, 0.1), json: true };
+  const headers = headersFor(rng, undefined, 0.1);
+  // A browser (Accept: text/html) gets the request page; everything else the JSON.
+  return { route: 'GET /requests/:id', method: 'GET', path: `/requests/${id}`, headers, json: headers.accept !== 'text/html' };
 }
 
 function listRequests(rng: Rng, c: FuzzCorpus): FuzzCase {

@@ -1,30 +1,32 @@
-import { createHash } from 'node:crypto';
 import {
   DeleteSessionCommand,
   LexRuntimeV2Client,
-  type Message,
   RecognizeTextCommand,
   type RecognizeTextCommandOutput,
   type Slot,
 } from '@aws-sdk/client-lex-runtime-v2';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { render } from '../../core/bot-model';
 import { DialogUnavailableError } from '../../core/errors';
 import type { Dialog, DialogState, DialogTurnInput, DialogTurnResult } from '../../core/ports/dialog';
 import type { Logger } from '../../core/ports/logger';
 import type { OrganizationalUnit } from '../../core/request/account-request';
+import { type ATTRIBUTES, fill, joinOr, lexSessionId, messageText, slotValue } from './lex-wire';
+
+export { lexSessionId } from './lex-wire';
 
 /**
  * The Dialog port on Amazon Lex V2: a bot built from manifest/bot.yml (infra) holds the
  * conversation, and this adapter translates one RecognizeText call into the same result the
  * embedded engine gives, so a door cannot tell them apart (test/aws/dialog-parity.test.ts).
  *
- * What the bot is expected to look like (it is built from the manifest):
+ * What the bot is expected to look like (it is built from the manifest, infra/lib/lex-bot-model.ts):
  * - prompts say `[firstName]`, `[lastName]`, `[ouChoices]` (session attributes, sent on every turn)
  *   and `{SlotName}` (slots);
- * - VendAccount (slots AccountType, RootEmail, AccountOU; confirmation prompt and declination
- *   response), RequestStatus, and Help with a closing response; FallbackIntent whose closing
- *   response is the manifest's fallback message; optionally a cancel intent (AMAZON.CancelIntent);
+ * - VendAccount (slots AccountType, RootEmail, AccountOU, optional AccountName and Reason;
+ *   confirmation prompt and declination response), RequestStatus, CancelRequest and RetryRequest
+ *   (optional RequestId), and the intents it answers itself with a closing response (help,
+ *   greetings, slot help per topic); FallbackIntent whose closing response is the manifest's
+ *   fallback message; optionally a cancel intent (AMAZON.CancelIntent);
  * - no fulfillment code hook: after confirmation Lex answers intent state ReadyForFulfillment with
  *   no message, and the caller (core/conversation.ts) fulfils. Only intents the bot answers by
  *   itself (the manifest's `response`: Help) may have a closing response: an unconfirmed intent
@@ -55,12 +57,12 @@ export interface LexDialogOptions {
 
 /** The slot that names the OU (core/conversation.ts reads it as `slots.AccountOU`). */
 const OU_SLOT = 'AccountOU';
+/** Request ids are lower case (validation.ts); Lex keeps what was typed. */
+const REQUEST_ID_SLOT = 'RequestId';
 /** Lex's built-in intent for utterances that match no intent. */
 const FALLBACK_INTENT = 'FallbackIntent';
 /** Names a bot may give its cancel intent (built on AMAZON.CancelIntent). */
 const CANCEL_INTENTS = new Set(['AMAZON.CancelIntent', 'CancelIntent', 'Cancel']);
-/** Session attributes the bot's prompts may reference as [name]. */
-const ATTRIBUTES = ['firstName', 'lastName', 'email', 'ouChoices'] as const;
 
 export class LexDialog implements Dialog {
   readonly kind = 'lex';
@@ -134,7 +136,8 @@ export class LexDialog implements Dialog {
     const message = fill(messageText(response.messages), { ...slots, ...attributes });
     const result = (dialogState: DialogState, name: string | null = intent?.name ?? null): DialogTurnResult => {
       if (name === null) return { intent: null, state: dialogState, slots: {}, message };
-      const r: DialogTurnResult = { intent: name, state: dialogState, slots, message };
+      // An intent the bot answered itself leaves nothing for the caller (a question's topic is no request detail).
+      const r: DialogTurnResult = { intent: name, state: dialogState, slots: dialogState === 'Fulfilled' ? {} : slots, message };
       if (dialogState === 'ElicitSlot' && action?.slotToElicit) r.slotToElicit = action.slotToElicit;
       return r;
     };
@@ -153,7 +156,7 @@ export class LexDialog implements Dialog {
       case 'FulfillmentInProgress':
         // The bot has no fulfillment code hook, so whichever of these Lex reports, nothing was done
         // yet. An intent the bot answers by itself (Help) says its closing response; one the caller
-        // fulfils (VendAccount after its confirmation, RequestStatus) is confirmed or says nothing.
+        // fulfils (VendAccount after its confirmation, RequestStatus...) is confirmed or says nothing.
         return intent.confirmationState !== 'Confirmed' && message ? result('Fulfilled') : result('ReadyForFulfillment');
       default:
         break;
@@ -182,7 +185,7 @@ export class LexDialog implements Dialog {
     const out: Record<string, string> = {};
     for (const [name, slot] of Object.entries(slots ?? {})) {
       const value = slotValue(slot);
-      if (value) out[name] = name === OU_SLOT ? this.ouName(value) : value;
+      if (value) out[name] = name === OU_SLOT ? this.ouName(value) : name === REQUEST_ID_SLOT ? value.toLowerCase() : value;
     }
     return out;
   }
@@ -233,68 +236,4 @@ export class LexDialog implements Dialog {
         return new DialogUnavailableError('Amazon Lex cannot be reached');
     }
   }
-}
-
-/**
- * A Lex session id for one of ours ("rest:jane@example.com", "slack:U0123"): Lex allows 2-100
- * characters of [0-9a-zA-Z._:-]. Keeps the door (readable in Lex's conversation logs) and hashes
- * the whole id, so it is deterministic, distinct for distinct ids, and carries no e-mail address.
- */
-export function lexSessionId(sessionId: string): string {
-  const colon = sessionId.indexOf(':');
-  const door =
-    colon > 0
-      ? sessionId
-          .slice(0, colon)
-          .replace(/[^0-9a-zA-Z._-]/g, '')
-          .slice(0, 40)
-      : '';
-  const hash = createHash('sha256').update(sessionId, 'utf8').digest('base64url');
-  return `${door || 'session'}:${hash}`;
-}
-
-/** The text of Lex's messages, in order, as one reply. */
-function messageText(messages: Message[] | undefined): string {
-  const parts = (messages ?? []).map((m) => {
-    switch (m.contentType) {
-      case 'ImageResponseCard': {
-        const card = m.imageResponseCard;
-        return [m.content, card?.title, card?.subtitle].filter(Boolean).join(' ');
-      }
-      case 'SSML':
-        return (m.content ?? '').replace(/<[^>]*>/g, '');
-      default:
-        // PlainText, and CustomPayload as the bot wrote it.
-        return m.content ?? '';
-    }
-  });
-  return parts
-    .map((p) => p.trim())
-    .filter(Boolean)
-    .join(' ');
-}
-
-/** A slot's interpreted value (a list slot's values joined), or undefined when not filled. */
-function slotValue(slot: Slot | null | undefined): string | undefined {
-  if (!slot) return undefined;
-  if (slot.values?.length) {
-    const values = slot.values.map(slotValue).filter((v): v is string => !!v);
-    return values.length ? values.join(', ') : undefined;
-  }
-  const v = slot.value;
-  return (v?.interpretedValue ?? v?.resolvedValues?.[0] ?? v?.originalValue)?.trim() || undefined;
-}
-
-/** Fills any placeholder Lex left as it was: {firstName}/{SlotName} (manifest style) and [firstName] (session attributes). */
-function fill(text: string, values: Record<string, string>): string {
-  const filled = render(text, values);
-  return filled.replace(/\[(\w+)\]/g, (whole, key: string) =>
-    (ATTRIBUTES as readonly string[]).includes(key) ? (values[key] ?? whole) : whole,
-  );
-}
-
-/** "A", "A or B", "A, B or C": as the embedded engine lists the OUs. */
-function joinOr(items: readonly string[]): string {
-  if (items.length <= 1) return items.join('');
-  return `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
 }

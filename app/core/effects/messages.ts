@@ -1,4 +1,5 @@
 import { type AccountRequest, ouLabel, requesterName, type Status } from '../request/account-request';
+import { approvalSummary } from '../request/approval-stages';
 
 /**
  * What the bot tells people about a request, in plain words, whatever carries it (outbox, SNS
@@ -24,8 +25,23 @@ export function summary(r: AccountRequest): string {
     `OU:             ${ouLabel(r.account.ou)}`,
     `SSO user:       ${r.account.sso.firstName} ${r.account.sso.lastName} <${r.account.sso.email}>`,
     ...(r.reason ? [`Reason:         ${r.reason}`] : []),
+    ...(r.approval ? [`Approvals:      ${approvalSummary(r.approval)} (rule ${r.approval.rule})`] : []),
     `Status:         ${r.status}`,
   ].join('\n');
+}
+
+/** Which stage an approver is asked for, in words: "Stage 2 of 2: security (all of them must approve)." */
+function stageLine(r: AccountRequest): string | undefined {
+  const a = r.approval;
+  const stage = a?.stages[a.current];
+  if (!a || !stage || a.stages.length < 2) return undefined;
+  const quorum =
+    stage.quorum === 'all'
+      ? 'all of them must approve'
+      : stage.quorum > 1
+        ? `${stage.quorum} of them must approve`
+        : 'one of them approves';
+  return `Stage ${a.current + 1} of ${a.stages.length}: ${stage.approvers.groups.join(' or ')} (${quorum}).`;
 }
 
 /** The approval request; `link` opens the page where an approver decides. */
@@ -38,12 +54,25 @@ export function approvalRequest(r: AccountRequest, link: string, reminder = fals
       reminder
         ? `${requesterName(r.requester)} is still waiting for a decision (asked ${r.createdAt}).`
         : `${requesterName(r.requester)} asks for a new AWS account.`,
+      ...(stageLine(r) ? [stageLine(r) as string] : []),
       '',
       summary(r),
       '',
       `Approve or deny: ${link}`,
       '',
       `The link is yours alone and works until ${r.expiresAt}, when the request expires.`,
+    ].join('\n'),
+  };
+}
+
+/** For the people the policy names to be told: a request it approved by itself (nothing to do). */
+export function approvedByPolicy(r: AccountRequest): MessageText {
+  return {
+    subject: truncate(`For your information: ${r.account.type} AWS account "${r.account.name}" approved by policy ${r.approval?.rule}`),
+    text: [
+      `${requesterName(r.requester)} asked for a new AWS account, and the approval policy approved it by itself (rule ${r.approval?.rule}). Nothing is needed from you.`,
+      '',
+      summary(r),
     ].join('\n'),
   };
 }
@@ -81,8 +110,10 @@ export const STATUS_WORDS: Record<Status, string> = {
  * message sent `late` (the request moved on before it could go out) says so and says what is
  * true now, so it never contradicts a later one.
  */
-export function requesterUpdate(event: string, r: AccountRequest, late = false): MessageText | undefined {
-  const message = requesterNews(event, r);
+export function requesterUpdate(event: string, r: AccountRequest, late = false, pageUrl?: string): MessageText | undefined {
+  const news = requesterNews(event, r);
+  // Where to follow the request, when the core knows its page.
+  const message = news && pageUrl ? { ...news, text: `${news.text}\n\nFollow your request here: ${pageUrl}` } : news;
   if (!message || !late) return message;
   return {
     subject: truncate(`(Delayed) ${message.subject}`),

@@ -1,27 +1,41 @@
 import type { Effect } from '../ports/effects';
 import type { Notifier } from '../ports/notifier';
 import type { AccountRequest } from '../request/account-request';
-import type { ApproverPolicy } from '../request/approvers';
+import { type ApprovalRecord, emailsToAsk } from '../request/approval-stages';
 import type { Provisioner } from '../use-cases/provisioning';
 import { type EffectHandler, isLate } from './dispatcher';
-import { approvalRequest, requesterUpdate } from './messages';
+import { approvalRequest, approvedByPolicy, requesterUpdate } from './messages';
 
-/** Asks each approver address for a decision, with a link of their own. */
+/** The events that start a stage of approvals (ask its people), or remind it. */
+const ASKS = new Set(['create', 'advance-stage', 'remind']);
+
+/**
+ * Asks each approver address of the stage being waited for, when it starts (and reminds it), with
+ * a link of their own; tells the informed group when the policy approved by itself.
+ */
 export class ApproverMail implements EffectHandler {
   readonly name = 'approver-mail';
   constructor(
     private readonly notifier: Notifier,
-    private readonly approvers: ApproverPolicy,
+    private readonly approvalOf: (request: AccountRequest) => ApprovalRecord,
     private readonly linkFor: (request: AccountRequest, approver: string) => string,
   ) {}
 
   targets(event: string, request: AccountRequest): Array<string | undefined> {
-    return event === 'create' || event === 'remind' ? this.approvers.approverEmailsFor(request) : [];
+    const approval = this.approvalOf(request);
+    if (event === 'approve' && approval.autoApproved)
+      return (approval.informed?.emails ?? []).filter((e) => e !== request.requester.email.toLowerCase());
+    return ASKS.has(event) ? emailsToAsk(approval, request.requester) : [];
   }
 
   async run(effect: Effect, request?: AccountRequest): Promise<void> {
-    // Asked, but decided (or expired) since: the approver need not hear about it any more.
-    if (request?.status !== 'PENDING_APPROVAL' || !effect.target) return;
+    if (!request || !effect.target) return;
+    if (effect.event === 'approve') {
+      const { subject, text } = approvedByPolicy(request);
+      return this.notifier.send({ to: effect.target, subject, text, requestId: request.id, kind: 'approval-info', key: effect.id });
+    }
+    // Asked, but decided (or expired, or their stage is over, or they approved) since: they need not hear about it any more.
+    if (request.status !== 'PENDING_APPROVAL' || !emailsToAsk(this.approvalOf(request), request.requester).includes(effect.target)) return;
     const { subject, text } = approvalRequest(request, this.linkFor(request, effect.target), effect.event === 'remind');
     await this.notifier.send({ to: effect.target, subject, text, requestId: request.id, kind: 'approval-request', key: effect.id });
   }
@@ -36,6 +50,8 @@ export class RequesterMail implements EffectHandler {
   constructor(
     private readonly notifier: Notifier,
     private readonly reachedElsewhere: (request: AccountRequest) => boolean = () => false,
+    /** The request's page, linked from every message. */
+    private readonly pageOf?: (request: AccountRequest) => string,
   ) {}
 
   targets(event: string, request: AccountRequest): Array<string | undefined> {
@@ -44,7 +60,7 @@ export class RequesterMail implements EffectHandler {
   }
 
   async run(effect: Effect, request?: AccountRequest): Promise<void> {
-    const message = request && requesterUpdate(effect.event, request, isLate(effect, request));
+    const message = request && requesterUpdate(effect.event, request, isLate(effect, request), this.pageOf?.(request));
     if (!message) return;
     await this.notifier.send({
       to: effect.target ?? request.requester.email,

@@ -42,6 +42,16 @@ export interface DialogTurnResult {
   /** What to say to the person. */
   message: string;
   /**
+   * What the message says before its question (an aside answered, something kept aside or
+   * refused), where the engine can tell: a caller that words the question itself keeps it.
+   */
+  notice?: string;
+  /**
+   * The conversation still in progress when this turn asked for something else on the way (a
+   * status mid-way): the caller answers, then asks its question again and keeps the conversation.
+   */
+  resume?: { intent: string; state: DialogState; slots: Record<string, string>; message: string };
+  /**
    * Names this conversation (from its first turn to its confirmation), where the engine can: a
    * confirmation creates at most one request per conversation id, however often it is repeated.
    */

@@ -1,3 +1,5 @@
+import type { ApprovalRecord } from './approval-stages';
+
 /**
  * The request: the one record every door, adapter and notification talks about. Every change
  * people ask the bot for is a request of a `kind`; all kinds share the lifecycle, the approvals,
@@ -99,6 +101,8 @@ interface RequestBase {
   requester: Requester;
   reason?: string;
   decision?: Decision;
+  /** Who approves, in which stages, and who already did (the rule of the approval policy that applied). */
+  approval?: ApprovalRecord;
   provisioning?: Provisioning;
   /** Reminders sent to approvers so far (they back off: each waits twice as long as the last). */
   reminders?: { count: number; lastAt: string };

@@ -5,7 +5,12 @@ import type { Status } from './account-request';
  * leads to. Every transition in the product goes through this table (see VendingService.transition).
  */
 export const TRANSITIONS = {
+  /** The last stage of approvals reached its quorum (or the policy approved by itself). */
   approve: { from: ['PENDING_APPROVAL'], to: 'APPROVED' },
+  /** One approval counted in a stage that still needs more. */
+  'approve-stage': { from: ['PENDING_APPROVAL'], to: 'PENDING_APPROVAL' },
+  /** A stage reached its quorum and the next stage's approvers are asked. */
+  'advance-stage': { from: ['PENDING_APPROVAL'], to: 'PENDING_APPROVAL' },
   deny: { from: ['PENDING_APPROVAL'], to: 'DENIED' },
   cancel: { from: ['PENDING_APPROVAL'], to: 'CANCELLED' },
   expire: { from: ['PENDING_APPROVAL'], to: 'EXPIRED' },

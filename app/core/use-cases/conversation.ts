@@ -1,21 +1,25 @@
 import { createHash } from 'node:crypto';
-import { type BotModel, render } from '../bot-model';
+import { type BotModel, render, renderParts } from '../bot-model';
 import {
   DialogUnavailableError,
   DomainError,
   DuplicateConfirmationError,
   DuplicateRequestError,
+  ForbiddenError,
   QueueFullError,
   SessionConflictError,
 } from '../errors';
 import type { Dialog, DialogState, DialogTurnResult } from '../ports/dialog';
 import { type AccountRequest, type DoorName, ouLabel, type Requester } from '../request/account-request';
 import { KeyedQueue } from './keyed-queue';
+import { RequestAnswers } from './request-answers';
 import type { VendingService } from './vending-service';
 
-/** The intents the bot model must define; the core fulfils these two. */
+/** The intents the bot model must define; the core fulfils these. */
 export const VEND_INTENT = 'VendAccount';
 export const STATUS_INTENT = 'RequestStatus';
+export const CANCEL_REQUEST_INTENT = 'CancelRequest';
+export const RETRY_INTENT = 'RetryRequest';
 
 export interface ConversationReply {
   message: string;
@@ -30,6 +34,8 @@ export interface ConversationReply {
   conflict?: { requestId: string };
   /** Too many of this person's messages at once: nothing was done with this one. */
   busy?: boolean;
+  /** The approval policy does not let this person ask for this: nothing was stored. */
+  refused?: boolean;
 }
 
 /** Turns that lose a race for the conversation's stored state are run again on the fresh state, this often. */
@@ -42,12 +48,15 @@ const SESSION_RETRIES = 3;
  */
 export class Conversation {
   private readonly queue = new KeyedQueue();
+  private readonly answers: RequestAnswers;
 
   constructor(
     private readonly dialog: Dialog,
     private readonly service: VendingService,
     private readonly model: BotModel,
-  ) {}
+  ) {
+    this.answers = new RequestAnswers(service);
+  }
 
   /**
    * One turn. Turns of one conversation run one at a time (a turn that arrives meanwhile waits);
@@ -82,22 +91,67 @@ export class Conversation {
         dialogUnavailable: true,
       };
     }
-    const reply: ConversationReply = { ...result };
+    const { notice, resume, ...reply }: DialogTurnResult & ConversationReply = { ...result };
 
     if (result.intent === VEND_INTENT && result.state === 'ConfirmIntent') {
-      const prompt = this.model.intents.find((i) => i.name === VEND_INTENT)?.confirmation?.prompt;
-      const accountName = await this.service.proposeAccountName(result.slots.AccountType ?? '', requester);
-      if (prompt) reply.message = render(prompt, { ...user, ...result.slots, AccountName: accountName });
+      reply.message = join(notice, await this.confirmationPrompt(result.slots, requester));
     }
+    if (result.state !== 'ReadyForFulfillment') return reply;
 
-    if (result.state === 'ReadyForFulfillment') {
-      await this.dialog.end(sessionId);
-      if (result.intent === VEND_INTENT)
-        return this.createRequest(door, requester, reply, result.conversationId && confirmationKey(sessionId, result.conversationId));
-      if (result.intent === STATUS_INTENT) reply.message = await this.statusOf(requester);
-      reply.state = 'Fulfilled';
+    // A question answered on the way (a status mid-way): the conversation in progress goes on.
+    if (resume) {
+      const again =
+        resume.intent === VEND_INTENT && resume.state === 'ConfirmIntent'
+          ? await this.confirmationPrompt(resume.slots, requester)
+          : resume.message;
+      const answer = await this.fulfil(door, requester, result.intent, result.slots);
+      return { ...reply, message: `${answer}\n\n${again}`, intent: resume.intent, state: resume.state, slots: resume.slots };
     }
-    return reply;
+    await this.dialog.end(sessionId);
+    if (result.intent === VEND_INTENT)
+      return this.createRequest(door, requester, reply, result.conversationId && confirmationKey(sessionId, result.conversationId));
+    return { ...reply, state: 'Fulfilled', message: (await this.fulfil(door, requester, result.intent, result.slots)) || reply.message };
+  }
+
+  /**
+   * The question before a request is made, as the person reads it: the chosen name or the one the
+   * core would give, and the parts the model says when their slots are filled (the reason).
+   */
+  private async confirmationPrompt(slots: Record<string, string>, requester: Requester): Promise<string> {
+    const confirmation = this.model.intents.find((i) => i.name === VEND_INTENT)?.confirmation;
+    if (!confirmation) return '';
+    const preview = await this.service.approvalPreview({
+      accountType: slots.AccountType ?? '',
+      accountOU: slots.AccountOU ?? '',
+      requester,
+    });
+    const person = { firstName: requester.firstName, lastName: requester.lastName };
+    // Refused by the policy: said now, before the person says yes to something that cannot be sent.
+    if (preview.refused && confirmation.refused) return render(confirmation.refused, { ...person, refusal: preview.refused });
+    const AccountName = slots.AccountName ?? (await this.service.proposeAccountName(slots.AccountType ?? '', requester));
+    const approval = preview.autoApproved ? `will be ${preview.summary}` : preview.summary;
+    const values = { ...person, ...slots, AccountName, ...(approval ? { approval } : {}) };
+    return render(confirmation.prompt, { ...values, ...renderParts(confirmation.parts, values) });
+  }
+
+  /** The intents about requests already made: status (all, or one by id), withdrawing, retrying. */
+  private fulfil(door: DoorName, requester: Requester, intent: string | null, slots: Record<string, string>): Promise<string> {
+    const id = slots.RequestId;
+    switch (intent) {
+      case STATUS_INTENT:
+        return id ? this.answers.statusOfOne(requester, id) : this.answers.statusOf(requester);
+      case CANCEL_REQUEST_INTENT:
+        return this.answers.withdraw(door, requester, id);
+      case RETRY_INTENT:
+        return this.retry(requester, id);
+      default:
+        return Promise.resolve('');
+    }
+  }
+
+  /** "Retry" said in a conversation: filled in when the retry use case exists (POST /requests/:id/retry). */
+  retry(requester: Requester, id?: string): Promise<string> {
+    return this.answers.retry(requester, id);
   }
 
   private async withRetries<T>(turn: () => Promise<T>): Promise<T> {
@@ -114,7 +168,14 @@ export class Conversation {
     const s = reply.slots;
     try {
       const request = await this.service.createRequest(
-        { requester, accountType: s.AccountType ?? '', accountEmail: s.RootEmail ?? '', accountOU: s.AccountOU ?? '' },
+        {
+          requester,
+          accountType: s.AccountType ?? '',
+          accountEmail: s.RootEmail ?? '',
+          accountOU: s.AccountOU ?? '',
+          ...(s.AccountName ? { accountName: s.AccountName } : {}),
+          ...(s.Reason ? { reason: s.Reason } : {}),
+        },
         { id: requester.id, name: `${requester.firstName} ${requester.lastName}`, email: requester.email, door },
         key ? { confirmationKey: key } : {},
       );
@@ -136,6 +197,14 @@ export class Conversation {
           message: `${requester.firstName}, you already confirmed this: it is request ${err.existingId}. Say "status" to see where it is.`,
         };
       }
+      if (err instanceof ForbiddenError) {
+        return {
+          ...reply,
+          state: 'Failed',
+          refused: true,
+          message: `I could not create the request: ${err.message} Say "new account" to start again.`,
+        };
+      }
       if (!(err instanceof DomainError)) throw err;
       const conflict = err instanceof DuplicateRequestError ? { conflict: { requestId: err.existingId } } : {};
       return {
@@ -148,16 +217,12 @@ export class Conversation {
   }
 
   /** The requester's requests and where they are, in words. */
-  async statusOf(requester: Requester): Promise<string> {
-    const requests = await this.service.listForRequester(requester.email, 10);
-    if (requests.length === 0) return `${requester.firstName}, you have no account requests yet. Say "new account" to ask for one.`;
-    const lines = requests.map((r) => {
-      const id = r.provisioning?.accountId ? `, account ${r.provisioning.accountId}` : '';
-      return `- ${r.account.name} (${r.account.type}, ${r.account.ou.name}): ${r.status}${id} [${r.id}]`;
-    });
-    return `${requester.firstName}, your requests:\n${lines.join('\n')}`;
+  statusOf(requester: Requester): Promise<string> {
+    return this.answers.statusOf(requester);
   }
 }
+
+const join = (...parts: Array<string | undefined>): string => parts.filter(Boolean).join(' ');
 
 /** Told to a person whose messages outran the bot: nothing was done with this one. */
 function busy(requester: Requester): ConversationReply {

@@ -12,10 +12,15 @@ export interface ApplyOptions {
   /** Fields that change with the status; a function is computed again from the current record when the write is retried. */
   patch?: Patch | ((current: AccountRequest) => Patch);
   reason?: string;
+  /** Do not apply again on a fresh record after a lost compare-and-set (the caller decides again). */
+  once?: boolean;
 }
 
 /** Decisions are refused once the request has expired, at the moment of the write. */
-const REFUSED_WHEN_EXPIRED: ReadonlySet<Action> = new Set(['approve', 'deny']);
+const REFUSED_WHEN_EXPIRED: ReadonlySet<Action> = new Set(['approve', 'approve-stage', 'advance-stage', 'deny']);
+
+/** Actions that keep the request's place in its queue (statusSince orders it). */
+const KEEPS_PLACE: ReadonlySet<Action> = new Set(['record', 'requeue', 'remind', 'approve-stage', 'advance-stage']);
 
 /**
  * The one way a request changes state: the lifecycle table says what is legal, the store applies
@@ -42,7 +47,7 @@ export class Transitions {
         return await this.applyOnce(current, action, actor, opts);
       } catch (err) {
         const fresh = err instanceof TransitionConflictError ? err.current : undefined;
-        if (!fresh || !from.includes(fresh.status) || fresh.version === current.version || attempt >= 5) throw err;
+        if (opts.once || !fresh || !from.includes(fresh.status) || fresh.version === current.version || attempt >= 5) throw err;
         current = fresh;
       }
     }
@@ -52,7 +57,7 @@ export class Transitions {
     const { from, to } = TRANSITIONS[action];
     const now = this.clock.now().toISOString();
     // Recording progress, reminding and going back to the queue keep the request's place (statusSince orders the queue).
-    const keepsPlace = action === 'record' || action === 'requeue' || action === 'remind';
+    const keepsPlace = KEEPS_PLACE.has(action);
     const given = typeof opts.patch === 'function' ? opts.patch(request) : opts.patch;
     const patch = { ...(keepsPlace ? {} : { statusSince: now }), ...given };
     const event: AuditEvent = { at: now, actor, action, from: request.status, to, ...(opts.reason ? { reason: opts.reason } : {}) };

@@ -1,19 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { EffectDispatcher } from '../effects/dispatcher';
-import {
-  AccountNameTakenError,
-  ForbiddenError,
-  NotFoundError,
-  RequestExpiredError,
-  TransitionConflictError,
-  ValidationError,
-} from '../errors';
+import { AccountNameTakenError, DomainError, ForbiddenError, NotFoundError } from '../errors';
 import type { Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import type { CreateOptions, RequestStore } from '../ports/requests';
 import { deriveAccountName, nameCandidates } from '../request/account-name';
 import { type AccountRequest, type Actor, type OrganizationalUnit, type Requester, SYSTEM } from '../request/account-request';
-import type { ApproverPolicy } from '../request/approvers';
+import type { ApprovalPolicy, UsergroupMembers } from '../request/approval-policy';
+import { approvalSummary } from '../request/approval-stages';
 import { isRequester } from '../request/approvers';
 import { resolveOu } from '../request/organizational-units';
 import {
@@ -25,6 +19,8 @@ import {
   personNameSchema,
   reasonSchema,
 } from '../request/validation';
+import { planApproval } from './approval-plan';
+import type { Deciding } from './deciding';
 import type { Transitions } from './transitions';
 
 /** What a door hands in to ask for an account; checked here, whatever the door. */
@@ -41,10 +37,16 @@ export interface NewAccountInput {
 }
 
 export interface VendingPolicy {
-  /** How long a request may wait for a decision (its approval links live as long). */
+  /** How long a request (or a stage of its approvals) may wait for a decision; its approval links live as long. */
   pendingExpiryHours: number;
   organizationalUnits: readonly OrganizationalUnit[];
+  approval: ApprovalPolicy;
 }
+
+/** Who would decide on a request before it is made, or why it would be refused. */
+export type ApprovalPreview =
+  | { summary: string; autoApproved: boolean; refused?: undefined }
+  | { refused: string; summary?: undefined; autoApproved?: undefined };
 
 /** The use cases every door shares: ask, look up, decide, cancel, expire. */
 export class VendingService {
@@ -52,11 +54,34 @@ export class VendingService {
     private readonly store: RequestStore,
     private readonly transitions: Transitions,
     private readonly dispatcher: EffectDispatcher,
-    private readonly approvers: ApproverPolicy,
+    private readonly deciding: Deciding,
     private readonly clock: Clock,
     private readonly policy: VendingPolicy,
     private readonly log: Logger,
+    private readonly usergroups?: UsergroupMembers,
   ) {}
+
+  /**
+   * Who will decide on a request like this, before it is made: the summary ("needs approval from
+   * ccoe, then all of security", "approved by policy …"), or why it would be refused.
+   */
+  async approvalPreview(input: { accountType: string; accountOU: string; requester: Requester }): Promise<ApprovalPreview> {
+    try {
+      const ou = resolveOu(input.accountOU, this.policy.organizationalUnits);
+      const type = check(accountTypeSchema, 'accountType', input.accountType);
+      const account = { name: '', email: input.requester.email, type, ou, sso: input.requester };
+      const record = await planApproval(
+        this.policy.approval,
+        { kind: 'new-account', account, requester: input.requester },
+        this.usergroups,
+      );
+      return { summary: approvalSummary(record), autoApproved: !!record.autoApproved };
+    } catch (err) {
+      if (err instanceof ForbiddenError) return { refused: err.message };
+      if (err instanceof DomainError) return { summary: err.message, autoApproved: false };
+      throw err;
+    }
+  }
 
   async createRequest(input: NewAccountInput, actor: Actor, opts: CreateOptions = {}): Promise<AccountRequest> {
     const requester: Requester = {
@@ -92,21 +117,38 @@ export class VendingService {
       lastName: check(personNameSchema('The SSO last name'), 'sso.lastName', sso.lastName),
     };
 
+    // Who will decide, from the policy, before anything is stored (a requester the rule does not let ask is refused here).
+    const approval = await planApproval(
+      this.policy.approval,
+      { kind: 'new-account', account: { name: '', email, type, ou, sso: ssoUser }, requester },
+      this.usergroups,
+    );
     // A chosen name must be free; a derived one takes the first free candidate.
     let lastError: unknown;
     for (const name of chosenName ? [chosenName] : nameCandidates(type, requester)) {
-      const request: AccountRequest = { ...base, account: { name, email, type, ou, sso: ssoUser } };
+      const request: AccountRequest = { ...base, approval, account: { name, email, type, ou, sso: ssoUser } };
       try {
         await this.store.create(request, this.dispatcher.plan('create', request), opts);
         this.dispatcher.kick(request.id);
-        this.log.info({ requestId: request.id, accountName: name, door: actor.door }, 'request created');
-        return request;
+        this.log.info({ requestId: request.id, accountName: name, door: actor.door, rule: approval.rule }, 'request created');
+        return approval.autoApproved ? this.approveByPolicy(request) : request;
       } catch (err) {
         if (!(err instanceof AccountNameTakenError)) throw err;
         lastError = err;
       }
     }
     throw lastError;
+  }
+
+  /** The rule approves by itself: approved at once, by the policy (named in the audit and every message). */
+  private approveByPolicy(request: AccountRequest): Promise<AccountRequest> {
+    const rule = request.approval?.rule ?? 'policy';
+    const policy: Actor = { id: `policy:${rule}`, name: `policy ${rule}`, door: 'system' };
+    const at = this.clock.now().toISOString();
+    return this.transitions.apply(request, 'approve', policy, {
+      patch: { decision: { outcome: 'approved', by: policy, at } },
+      reason: `Approved by policy ${rule}`,
+    });
   }
 
   /** The name a new request would get now (shown before confirming). */
@@ -136,57 +178,11 @@ export class VendingService {
     return this.store.listByStatus('PENDING_APPROVAL', limit);
   }
 
-  /** Throws (ForbiddenError) unless the actor may decide on this request; returns the request. */
-  async assertMayDecide(id: string, actor: Actor): Promise<AccountRequest> {
-    const request = await this.get(id);
-    this.approvers.assertMayDecide(actor, request);
-    return request;
-  }
-
-  /** Whether the actor is a configured approver (doors show approver-only views with this). */
-  isApprover(actor: Actor): boolean {
-    return this.approvers.isApprover(actor);
-  }
-
-  /**
-   * An approver decides. The compare-and-set makes exactly one of two racing decisions win, and
-   * a request past its expiry is refused at the moment of the write (and expired there and then).
-   */
-  async decide(id: string, outcome: 'approve' | 'deny', actor: Actor, reason?: string): Promise<AccountRequest> {
-    const request = await this.get(id);
-    this.approvers.assertMayDecide(actor, request);
-    const why = reason === undefined ? undefined : check(reasonSchema, 'reason', reason) || undefined;
-    if (outcome === 'deny' && !why) throw new ValidationError('reason', 'A reason is required to deny a request');
-    const at = this.clock.now().toISOString();
-    const decision = {
-      outcome: outcome === 'approve' ? ('approved' as const) : ('denied' as const),
-      by: actor,
-      at,
-      ...(why ? { reason: why } : {}),
-    };
-    try {
-      const updated = await this.transitions.apply(request, outcome, actor, { patch: { decision }, reason: why });
-      this.log.info({ requestId: id, outcome, by: actor.id, door: actor.door }, 'request decided');
-      return updated;
-    } catch (err) {
-      if (err instanceof RequestExpiredError) await this.expire(err.current);
-      throw err;
-    }
-  }
-
   /** The requester withdraws a request that is still waiting for approval. */
   async cancel(id: string, actor: Actor): Promise<AccountRequest> {
     const request = await this.get(id);
     if (!isRequester(actor, request)) throw new ForbiddenError('Only the requester can cancel a request');
     return this.transitions.apply(request, 'cancel', actor);
-  }
-
-  private async expire(request: AccountRequest): Promise<void> {
-    try {
-      await this.transitions.apply(request, 'expire', SYSTEM, { reason: 'No decision before the request expired' });
-    } catch (err) {
-      if (!(err instanceof TransitionConflictError)) throw err;
-    }
   }
 
   /** Expires pending requests past their time; returns how many. */
@@ -214,7 +210,7 @@ export class VendingService {
       try {
         if (request.expiresAt <= now.toISOString()) {
           if (!opts.expire) continue;
-          await this.expire(request);
+          await this.deciding.expire(request);
           done.expired++;
           continue;
         }

@@ -1,15 +1,15 @@
 import express, { type Response, Router } from 'express';
 import { z } from 'zod';
-import { ForbiddenError, RequestExpiredError, TransitionConflictError, ValidationError } from '../../core/errors';
+import { ForbiddenError, NotYourTurnError, RequestExpiredError, TransitionConflictError, ValidationError } from '../../core/errors';
 import type { AccountRequest, Actor } from '../../core/request/account-request';
 import { APPROVAL_LINK_PATH, type ApprovalGrant } from '../../core/request/approval-link';
-import { isTerminal } from '../../core/request/lifecycle';
 import { MAX_REASON_CHARACTERS } from '../../core/request/validation';
 import type { VendingCore } from '../../core/vending-core';
 import { type Door, routesOnly } from '../door';
 import { httpStatusOf, parseInput } from '../http/errors';
 import { html, type PageOptions, page, type SafeHtml } from '../web/html';
-import { lastChange, requestDetails } from '../web/request-view';
+import { LIVE_SCRIPT } from '../web/request-page';
+import { decidedBy, lastChange, liveRegion, requestDetails, statusWords, timeline } from '../web/request-view';
 
 /**
  * Approval by e-mail link. Opening the link (GET) only shows the request and a form; the form's
@@ -95,6 +95,19 @@ ${error ? html`<p class="error" role="alert" data-testid="form-error">${error}</
     const found = await grantOf(String(req.params.token), res);
     if (!found) return;
     if (found.request.status !== 'PENDING_APPROVAL') return void alreadyDecided(res, found.request);
+    // A link of a stage that is over (or of someone who already counted) shows why instead of a form.
+    try {
+      await core.mayDecide(found.request.id, linkActor(found.grant));
+    } catch (err) {
+      if (!(err instanceof NotYourTurnError || err instanceof ForbiddenError)) throw err;
+      return void show(
+        res,
+        httpStatusOf(err),
+        'Nothing to decide',
+        html`<h1>Nothing to decide now</h1>
+<p class="notice" data-testid="not-your-turn">${err.message}</p>${requestDetails(found.request)}`,
+      );
+    }
     show(res, 200, 'Decide', form(found.grant, found.request));
   });
 
@@ -102,7 +115,7 @@ ${error ? html`<p class="error" role="alert" data-testid="form-error">${error}</
     const token = String(req.params.token);
     const found = await grantOf(token, res);
     if (!found) return;
-    const actor: Actor = { id: found.grant.approver, email: found.grant.approver, name: found.grant.approver, door: 'email-link' };
+    const actor = linkActor(found.grant);
     try {
       const body = parseInput(decisionSchema, req.body ?? {});
       await core.decide(found.request.id, body.decision, actor, body.reason);
@@ -127,25 +140,25 @@ ${error ? html`<p class="error" role="alert" data-testid="form-error">${error}</
     }
   });
 
-  /** After deciding: the request as it goes on, refreshing itself until it settles. */
+  /** After deciding: who decided and the request as it goes on, updated in place until it is final. */
   router.get(`${APPROVAL_LINK_PATH}/:token/result`, async (req, res) => {
     const found = await grantOf(String(req.params.token), res);
     if (!found) return;
     const r = found.request;
-    const settled = isTerminal(r.status);
+    const by = decidedBy(r);
+    const outcome = r.decision?.outcome === 'denied' ? 'Denied' : 'Approved';
+    const body = html`<h1>Decision recorded</h1>
+${liveRegion(
+  r,
+  html`<p class="notice" data-testid="result">${by ? html`${outcome} by <strong>${by}</strong>. ` : ''}The request is now ${statusWords(r.status).toLowerCase()}.</p>
+${timeline(r)}
+${requestDetails(r)}`,
+)}`;
     res
       .status(200)
       .type('html')
-      .send(
-        page(
-          'Decision recorded',
-          html`${settled ? '' : html`<meta http-equiv="refresh" content="2">`}
-<h1>Decision recorded</h1>
-<p class="notice" data-testid="result">The request is now ${lastChange(r)}.${settled ? '' : ' This page refreshes until it settles.'}</p>
-${requestDetails(r)}`,
-          deps.page,
-        ),
-      );
+      .set('cache-control', 'no-store')
+      .send(page('Decision recorded', body, deps.page, [LIVE_SCRIPT]));
   });
 
   // Four parameters, even if the request is not used: that is how Express tells an error handler.
@@ -155,3 +168,11 @@ ${requestDetails(r)}`,
   });
   return router;
 }
+
+/** Who decides through a link: the approver it was sent to. */
+const linkActor = (grant: ApprovalGrant): Actor => ({
+  id: grant.approver,
+  email: grant.approver,
+  name: grant.approver,
+  door: 'email-link',
+});

@@ -8,6 +8,7 @@ import {
   DuplicateConfirmationError,
   ForbiddenError,
   NotFoundError,
+  NotYourTurnError,
   RequestExpiredError,
   TransitionConflictError,
   ValidationError,
@@ -23,7 +24,8 @@ export function httpStatusOf(err: unknown): number {
     err instanceof TransitionConflictError ||
     err instanceof RequestExpiredError ||
     err instanceof DuplicateConfirmationError ||
-    err instanceof ContentionError
+    err instanceof ContentionError ||
+    err instanceof NotYourTurnError
   )
     return 409;
   if (err instanceof DomainError) return 400;

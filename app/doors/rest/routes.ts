@@ -5,6 +5,7 @@ import { emailSchema, personNameSchema, turnTextSchema } from '../../core/reques
 import type { VendingCore } from '../../core/vending-core';
 import { type Door, routesOnly } from '../door';
 import { jsonErrors, parseInput, requireApiKey } from '../http/errors';
+import { wantsHtml } from '../web/html';
 
 /**
  * The REST door, compatible with the 2021 solution's POST /account: any portal that can call a
@@ -26,6 +27,16 @@ export const accountTurnSchema = z.object(
 );
 
 export const BODY_LIMIT = '64kb';
+
+/** Whether the request carries the configured API key (always true when none is configured). */
+function hasApiKey(apiKey: string | undefined, req: express.Request): boolean {
+  let ok = false;
+  const refuse = { status: () => ({ json: () => undefined }) } as unknown as express.Response;
+  requireApiKey(apiKey)(req, refuse, () => {
+    ok = true;
+  });
+  return ok;
+}
 
 export function restDoor(core: VendingCore, opts: { apiKey?: string }): Door {
   return routesOnly('rest', restRoutes(core, opts), `POST /account, GET /requests${opts.apiKey ? ' (API key required)' : ''}`);
@@ -61,7 +72,9 @@ function restRoutes(core: VendingCore, deps: { apiKey?: string }): Router {
     if (reply.conflict) res.status(409);
     // Messages of one conversation arriving faster than they are answered: told so, nothing done.
     if (reply.busy) res.status(429).set('retry-after', '1');
-    const failed = reply.dialogUnavailable || reply.conflict || reply.busy;
+    // The approval policy does not let this person ask for this: 403, with the rule that says so.
+    if (reply.refused) res.status(403);
+    const failed = reply.dialogUnavailable || reply.conflict || reply.busy || reply.refused;
     res.json({
       ...(failed ? { error: reply.message } : {}),
       ...(reply.conflict ? { conflictingRequestId: reply.conflict.requestId } : {}),
@@ -74,8 +87,16 @@ function restRoutes(core: VendingCore, deps: { apiKey?: string }): Router {
     });
   });
 
-  router.get('/requests/:id', auth, async (req, res) => {
-    res.json(await core.lookUp(String(req.params.id)));
+  // A browser gets the web door's request page, told whether the key check failed (a link cannot carry the key).
+  const toPage = (req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (!wantsHtml(req)) return next();
+    res.locals.apiKeyMissing = !hasApiKey(deps.apiKey, req);
+    next('router');
+  };
+  router.get('/requests/:id', toPage, auth, async (req, res) => {
+    const request = await core.lookUp(String(req.params.id));
+    // The approvals as people read them: each stage, who approved it, who is awaited.
+    res.json({ ...request, approval: core.approvalProgress(request) });
   });
 
   router.get('/requests', auth, async (req, res) => {

@@ -8,7 +8,7 @@ export function homePublisher(deps: Omit<SlackListenerDeps, 'publishHome'>, clie
     const actor = await deps.directory.actor(userId);
     const requester = await deps.directory.requester(userId).catch(() => undefined);
     const mine = requester ? await deps.core.requestsOf(requester.email, 20) : [];
-    const waiting = deps.core.isApprover(actor) ? await deps.core.waitingFor(actor) : undefined;
+    const waiting = (await deps.core.isApprover(actor)) ? await deps.core.waitingFor(actor) : undefined;
     await client.views.publish({ user_id: userId, view: homeTab({ mine, waiting, sandbox: deps.sandbox }) });
   };
 }

@@ -28,7 +28,12 @@ export function registerRequesting(deps: SlackListenerDeps): void {
     // The trigger id lives 3 s: views.open comes first, before anything slow.
     await client.views.open({
       trigger_id: triggerId,
-      view: requestModal({ suggestedName, organizationalUnits: deps.organizationalUnits, sandbox: deps.sandbox }),
+      view: requestModal({
+        suggestedName,
+        organizationalUnits: deps.organizationalUnits,
+        sandbox: deps.sandbox,
+        rules: core.approvalRules(),
+      }),
     });
   };
 

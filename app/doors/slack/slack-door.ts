@@ -130,7 +130,14 @@ export function slackDoor(core: VendingCore, settings: SlackSettings, log: Logge
     routes: receiver?.router as Router | undefined,
     handlers: [
       ...(approvalChannel
-        ? [new SlackApprovalMessage(effectsClient, approvalChannel, settings.approvers, (id, key, value) => core.annotate(id, key, value))]
+        ? [
+            new SlackApprovalMessage(
+              effectsClient,
+              approvalChannel,
+              (r) => core.approvalProgress(r),
+              (id, key, value) => core.annotate(id, key, value),
+            ),
+          ]
         : []),
       new SlackRequesterDm(effectsClient),
       new SlackReply(effectsClient),

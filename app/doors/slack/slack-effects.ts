@@ -8,7 +8,7 @@ import type { ConversationReply } from '../../core/use-cases/conversation';
 import type { VendingCore } from '../../core/vending-core';
 import type { SlackDirectory } from './directory';
 import { esc } from './format';
-import { approvalMessage, formFallback } from './views';
+import { type ApprovalProgress, approvalMessage, awaited, formFallback } from './views';
 
 /**
  * The approvers' channel message: posted when a request is created and updated in place (chat.update)
@@ -22,7 +22,7 @@ export class SlackApprovalMessage implements EffectHandler {
   constructor(
     private readonly client: WebClient,
     private readonly channel: string,
-    private readonly approvers: readonly string[],
+    private readonly progress: (request: AccountRequest) => ApprovalProgress,
     private readonly annotate: (requestId: string, key: string, value: string) => Promise<void>,
   ) {}
 
@@ -32,13 +32,14 @@ export class SlackApprovalMessage implements EffectHandler {
 
   async run(effect: Effect, request?: AccountRequest): Promise<void> {
     if (!request) return;
-    const message = approvalMessage(request, { channel: this.channel, approvers: this.approvers });
+    const progress = this.progress(request);
+    const message = approvalMessage(request, { channel: this.channel, progress });
     const [channel, ts] = (request.annotations?.[SlackApprovalMessage.ANNOTATION] ?? '').split(' ');
     // Requests of an earlier release kept it in a field of their own.
     const ref = channel && ts ? { channel, ts } : (request as { approvalMessage?: { channel: string; ts: string } }).approvalMessage;
     if (effect.event === 'remind' && ref && request.status === 'PENDING_APPROVAL') {
       // A reminder is a reply in the request's thread that tags the approvers again.
-      const tags = this.approvers.map((u) => `<@${u}>`).join(' ');
+      const tags = awaited(progress);
       await rateLimited(() =>
         this.client.chat.postMessage({
           channel: ref.channel,

@@ -25,13 +25,27 @@ export const ids = {
 export const REQUEST_FIELDS = ['accountName', 'accountType', 'accountEmail', 'accountOU', 'reason'] as const;
 export type RequestField = (typeof REQUEST_FIELDS)[number];
 
-export function requestModal(opts: { suggestedName: string; organizationalUnits: readonly OrganizationalUnit[]; sandbox: boolean }) {
+export function requestModal(opts: {
+  suggestedName: string;
+  organizationalUnits: readonly OrganizationalUnit[];
+  sandbox: boolean;
+  /** Who decides on what (the approval policy's rules, in words). */
+  rules?: readonly string[];
+}) {
   const option = (text: string) => Bits.Option({ text, value: text });
   return Modal({ title: 'New AWS account', submit: 'Request', close: 'Cancel', callbackId: ids.requestModal })
     .blocks(
       Blocks.Section({
         text: `Approvers decide on your request; I will message you at each step.${opts.sandbox ? '\n_Sandbox mode: provisioning is simulated._' : ''}`,
       }),
+      opts.rules?.length
+        ? Blocks.Context().elements(
+            `*Who decides*\n${opts.rules
+              .slice(0, 8)
+              .map((r) => `• ${esc(r)}`)
+              .join('\n')}`,
+          )
+        : undefined,
       Blocks.Input({
         label: 'Account name',
         blockId: 'accountName',
@@ -128,20 +142,70 @@ function decisionLine(r: AccountRequest): string | undefined {
   return `${verb} by ${who(d.by)} ${when(d.at)}${d.reason ? `: ${esc(d.reason)}` : ''}`;
 }
 
-/** The approvers' message: the request, who is asked, and buttons while it is pending. */
-export function approvalMessage(r: AccountRequest, opts: { channel: string; approvers: readonly string[] }) {
-  const pending = r.status === 'PENDING_APPROVAL';
+/** How the core describes a request's approvals (VendingCore.approvalProgress). */
+export interface ApprovalProgress {
+  rule: string;
+  autoApproved: boolean;
+  summary: string;
+  stages: Array<{
+    stage: number;
+    groups: string[];
+    quorum: number | 'all';
+    state: 'done' | 'current' | 'waiting';
+    approvedBy: Array<{ person: string; id: string; name: string; door: string; at: string }>;
+    slackUsergroups: string[];
+    waitingFor?: string[];
+    waitingForSlack?: string[];
+  }>;
+}
+
+/** A person the policy names, as Slack shows them: a mention for a Slack user, the address otherwise. */
+const mention = (person: string) => (person.startsWith('slack:') ? `<@${person.slice(6)}>` : esc(person));
+
+/** The people the current stage waits for: its Slack users and user groups tagged, else its addresses. */
+export function awaited(progress: ApprovalProgress): string {
+  const current = progress.stages.find((s) => s.state === 'current');
+  if (!current) return '';
+  const tags = [...(current.waitingForSlack ?? []).map((id) => `<@${id}>`), ...current.slackUsergroups.map((g) => `<!subteam^${g}>`)];
+  return (tags.length ? tags : (current.waitingFor ?? []).map(mention)).join(' ');
+}
+
+/** One line per stage: done (and by whom), current (and who is awaited), waiting. */
+function stageLines(progress: ApprovalProgress, pending: boolean): string | undefined {
+  if (progress.autoApproved) return `:robot_face: Approved by policy *${esc(progress.rule)}*`;
+  if (progress.stages.length < 2 && pending) return undefined;
+  const icon = {
+    done: ':white_check_mark:',
+    current: pending ? ':hourglass_flowing_sand:' : ':heavy_minus_sign:',
+    waiting: ':white_circle:',
+  };
+  return progress.stages
+    .map((s) => {
+      const quorum = s.quorum === 'all' ? ' (all)' : s.quorum > 1 ? ` (${s.quorum})` : '';
+      const by = s.approvedBy.length
+        ? ` · approved by ${s.approvedBy.map((a) => (a.door === 'slack' ? `<@${a.id}>` : esc(a.name))).join(', ')}`
+        : '';
+      const wait = s.state === 'current' && pending ? ` · waiting for ${awaited(progress) || 'an approver'}` : '';
+      return `${icon[s.state]} Stage ${s.stage} · ${esc(s.groups.join(' or '))}${quorum}${by}${wait}`;
+    })
+    .join('\n');
+}
+
+/** The approvers' message: the request, its stages, who is asked now, and buttons while it is pending. */
+export function approvalMessage(r: AccountRequest, opts: { channel: string; progress: ApprovalProgress }) {
+  const pending = r.status === 'PENDING_APPROVAL' && !opts.progress.autoApproved;
   const decision = decisionLine(r);
+  const stages = stageLines(opts.progress, pending);
+  const tags = pending ? awaited(opts.progress) : '';
   return Message({ channel: opts.channel, text: `AWS account request ${r.account.name} by ${requesterName(r.requester)}: ${r.status}` })
     .blocks(
       Blocks.Header({ text: `AWS account request: ${r.account.name}`.slice(0, 150) }),
       Blocks.Section().fields(requestFields(r)),
       r.reason ? Blocks.Section({ text: `*Reason*\n${esc(r.reason)}` }) : undefined,
-      decision ? Blocks.Section({ text: decision }) : undefined,
+      stages ? Blocks.Section({ text: stages }) : undefined,
+      decision && !opts.progress.autoApproved ? Blocks.Section({ text: decision }) : undefined,
       Blocks.Section({ text: statusLine(r) }),
-      pending && opts.approvers.length
-        ? Blocks.Context().elements(`Approvers: ${opts.approvers.map((u) => `<@${u}>`).join(' ')}`)
-        : undefined,
+      tags ? Blocks.Context().elements(`Waiting for: ${tags}`) : undefined,
       pending ? decisionButtons(r) : undefined,
     )
     .buildToObject();

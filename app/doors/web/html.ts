@@ -1,4 +1,8 @@
 import escapeHtml from 'escape-html';
+import type { Request } from 'express';
+
+/** A browser asking for a page: it prefers text/html to JSON (API clients, and any other Accept, get JSON). */
+export const wantsHtml = (req: Request): boolean => req.accepts(['application/json', 'text/html']) === 'text/html';
 
 /** HTML that is already safe to emit. */
 export class SafeHtml {
@@ -26,6 +30,14 @@ function emit(v: Value): string {
   return escapeHtml(String(v));
 }
 
+/** Text with e-mail addresses breakable at sensible points: after the @ and before each dot of the domain. */
+export function breakable(text: string | undefined): SafeHtml {
+  const escaped = escapeHtml(text ?? '');
+  return new SafeHtml(
+    escaped.replace(/[^\s@<>&]+@[^\s@<>&]+/g, (email) => email.replace('@', '@<wbr>').replace(/\.(?=[^.]*$|[^.]+\.)/g, '<wbr>.')),
+  );
+}
+
 /** Escapes text and turns http(s) URLs into links. */
 export function linkify(text: string): SafeHtml {
   return new SafeHtml(escapeHtml(text).replace(/https?:\/\/[^\s<>"']+/g, (url) => `<a href="${url}">${url}</a>`));
@@ -38,8 +50,8 @@ export interface PageOptions {
   base?: string;
 }
 
-/** The shared page frame. */
-export function page(title: string, body: SafeHtml, opts: PageOptions = {}): string {
+/** The shared page frame; `scripts` are this origin's (the CSP allows no other). */
+export function page(title: string, body: SafeHtml, opts: PageOptions = {}, scripts: readonly string[] = []): string {
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -49,6 +61,9 @@ export function page(title: string, body: SafeHtml, opts: PageOptions = {}): str
 <base href="${opts.base ?? ''}/">
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="style.css">
+<link rel="stylesheet" href="controls.css">
+<link rel="stylesheet" href="pages.css">
+${scripts.map((src) => html`<script src="${src}" defer></script>`)}
 </head>
 <body>
 <header class="top"><a href="./" class="brand">☁ Account vending</a><nav><a href="./">Chat</a><a href="outbox">Outbox</a></nav></header>

@@ -2,30 +2,64 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import escapeHtml from 'escape-html';
 import express, { Router } from 'express';
+import { STATUS_WORDS } from '../../core/effects/messages';
+import { NotFoundError } from '../../core/errors';
+import { STATUSES } from '../../core/request/account-request';
+import { MAX_TURN_CHARACTERS } from '../../core/request/validation';
 import type { VendingCore } from '../../core/vending-core';
 import { type Door, routesOnly } from '../door';
-import { html, linkify, type PageOptions, page } from './html';
+import { html, linkify, type PageOptions, page, wantsHtml } from './html';
+import { keyRequiredPage, requestPage } from './request-page';
+import { isFinal } from './request-view';
 
 export const PUBLIC_DIR = join(__dirname, 'public');
 
-/** The browser door: the chat page (static, on top of POST /account) and the outbox page. */
+/** What the chat page's script reads from the core instead of keeping its own copy: the states in words, and which are final. */
+function pageData(): string {
+  const data = { statusWords: STATUS_WORDS, finalStatuses: STATUSES.filter(isFinal) };
+  return JSON.stringify(data).replace(/</g, '\\u003c');
+}
+
+/** The browser door: the chat page (static, on top of POST /account and GET /requests), the request page and the outbox page. */
 export function webDoor(core: VendingCore, page: PageOptions): Door {
-  return routesOnly('web', webRoutes(core, { page }), 'chat page /, outbox /outbox');
+  return routesOnly('web', webRoutes(core, { page }), 'chat page /, request pages /requests/<id>, outbox /outbox');
 }
 
 function webRoutes(core: VendingCore, deps: { page: PageOptions }): Router {
   const router = Router();
   // The chat page's links are relative to <base>, set to where the app is served (an API Gateway
-  // stage adds a path prefix), so the same files work locally and behind API Gateway.
-  const index = readFileSync(join(PUBLIC_DIR, 'index.html'), 'utf8').replace(
-    '<base href="/">',
-    `<base href="${escapeHtml(deps.page.base ?? '')}/">`,
-  );
+  // stage adds a path prefix), so the same files work locally and behind API Gateway. The limits
+  // it tells people about are the core's.
+  const index = readFileSync(join(PUBLIC_DIR, 'index.html'), 'utf8')
+    .replace('<base href="/">', `<base href="${escapeHtml(deps.page.base ?? '')}/">`)
+    .replace('data-max-message=""', `data-max-message="${MAX_TURN_CHARACTERS}"`)
+    .replace('data-idle-minutes=""', `data-idle-minutes="${core.conversationIdleMinutes}"`)
+    .replace(
+      '<script type="application/json" id="page-data">{}</script>',
+      `<script type="application/json" id="page-data">${pageData()}</script>`,
+    );
   router.get(['/', '/index.html'], (_req, res) => {
     res.type('html').set('cache-control', 'no-cache').send(index);
   });
   // Revalidate on every load so a deploy is seen at once; the files are small.
   router.use(express.static(PUBLIC_DIR, { index: false, maxAge: 0 }));
+
+  // Browsers only: the REST door answers API clients with JSON, and says here whether the key was missing.
+  router.get('/requests/:id', async (req, res, next) => {
+    if (!wantsHtml(req)) return next();
+    if (res.locals.apiKeyMissing === true) return void res.status(401).type('html').send(keyRequiredPage(deps.page));
+    try {
+      const request = await core.lookUp(String(req.params.id));
+      res.type('html').set('cache-control', 'no-store').send(requestPage(request, deps.page));
+    } catch (err) {
+      if (!(err instanceof NotFoundError)) throw err;
+      const body = html`<h1>No such request</h1><p class="error" data-testid="not-found">${err.message}. Check the link, or see your requests on the <a href="./">chat page</a>.</p>`;
+      res
+        .status(404)
+        .type('html')
+        .send(page('Unknown request', body, deps.page));
+    }
+  });
 
   router.get('/outbox', async (_req, res) => {
     const sent = core.sentMessages();
@@ -51,7 +85,7 @@ function webRoutes(core: VendingCore, deps: { page: PageOptions }): Router {
 ${entries.length === 0 ? html`<p class="empty">No messages yet.</p>` : ''}
 <ol class="outbox">${entries.map(
           (e) => html`<li class="message" data-kind="${e.kind}" data-request-id="${e.requestId}">
-<div class="meta"><span class="to">To: ${e.to}</span><time>${e.sentAt}</time></div>
+<div class="meta"><span class="to">To: ${e.to}</span><time datetime="${e.sentAt}">${e.sentAt}</time></div>
 <h2 class="subject">${e.subject}</h2>
 <pre class="text">${linkify(e.text)}</pre></li>`,
         )}</ol>`,

@@ -4,7 +4,15 @@ import { actionsFrom, isTerminal, TRANSITIONS } from '../../../app/core/request/
 
 describe('the request lifecycle', () => {
   it('follows the design: pending is decided, cancelled or expired; approved requests provision', () => {
-    expect(actionsFrom('PENDING_APPROVAL').sort()).toEqual(['approve', 'cancel', 'deny', 'expire', 'remind']);
+    expect(actionsFrom('PENDING_APPROVAL').sort()).toEqual([
+      'advance-stage',
+      'approve',
+      'approve-stage',
+      'cancel',
+      'deny',
+      'expire',
+      'remind',
+    ]);
     expect(actionsFrom('APPROVED')).toEqual(['start']);
     expect(actionsFrom('PROVISIONING').sort()).toEqual(['fail', 'record', 'requeue', 'succeed']);
     expect(actionsFrom('FAILED')).toEqual(['retry']);

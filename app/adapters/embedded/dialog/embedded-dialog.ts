@@ -1,12 +1,15 @@
-import { randomUUID } from 'node:crypto';
-import { type BotModel, type IntentModel, render } from '../../../core/bot-model';
+import type { BotModel, IntentModel, SlotModel } from '../../../core/bot-model';
 import type { Clock } from '../../../core/ports/clock';
-import type { Dialog, DialogState, DialogTurnInput, DialogTurnResult } from '../../../core/ports/dialog';
+import type { Dialog, DialogTurnInput, DialogTurnResult } from '../../../core/ports/dialog';
 import type { SessionStore } from '../../../core/ports/sessions';
 import type { OrganizationalUnit } from '../../../core/request/account-request';
+import { REQUEST_ID } from '../../../core/request/validation';
+import { Asides } from './asides';
+import { type Conversation, ENDED, newConversation, parseConversation } from './conversation-state';
 import { IntentRecognizer, withPlaceholders } from './nlu';
+import { type Hints, Replies, type Turn } from './replies';
 import { retryMessage, SlotExtractor, type SlotFinding } from './slot-extraction';
-import { cleanInput, joinOr, saysAny } from './text';
+import { cleanInput, joinOr, onlySays, saysAny } from './text';
 
 /**
  * The embedded dialog engine: runs the bot model (manifest/bot.yml) when Amazon Lex V2 is not
@@ -17,12 +20,13 @@ import { cleanInput, joinOr, saysAny } from './text';
  * per-session memory, so a restart or a second instance continues it.
  *
  * Conversation rules (where Lex leaves a choice, the simple one):
- * - Slots are asked in the model's order; one sentence may fill several, at any turn.
- * - An invalid answer to the slot asked gets the validator's message and the retry prompt;
- *   after `maxAttempts` of them, and as many unclear answers to a confirmation, the engine gives up.
- * - Cancel words stop a conversation in progress. With none in progress they are just text.
- * - While a slot is asked, an answer that fills no slot but clearly asks for another intent
- *   (help, status) switches to it and drops the conversation in progress.
+ * - Required slots are asked in the model's order; one sentence may fill several, optional ones
+ *   (a name, a reason) included, at any turn. Typos and loose answers are read when one value fits.
+ * - A question or a greeting instead of an answer is answered, and the question asked again
+ *   without counting a failed attempt; a status asked on the way is handed over with `resume`.
+ * - An invalid answer gets the validator's message and the retry prompt; after `maxAttempts` of
+ *   them the engine says what it kept and what it needs, and the next message continues there.
+ * - Cancel words stop a conversation in progress; "start over" begins it again.
  * - ReadyForFulfillment stays stored; the next turn starts afresh, except a repeated "yes",
  *   which confirms the same conversation again (same conversation id), so the caller can tell
  *   the person which request that confirmation already made. Its message is empty, as from Lex
@@ -41,31 +45,7 @@ export interface EmbeddedDialogOptions {
   idleMinutes?: number;
 }
 
-type Phase = 'ElicitSlot' | 'ConfirmIntent' | 'ReadyForFulfillment';
-
-/** Everything the engine knows about a conversation: it is DialogSession.state. */
-interface Conversation {
-  /** Made when the intent starts: names the conversation up to its confirmation. */
-  id: string;
-  intent: string;
-  phase: Phase;
-  slots: Record<string, string>;
-  slotToElicit?: string;
-  /** Unusable answers to the current question so far. */
-  attempts: number;
-}
-
-interface Turn {
-  sessionId: string;
-  now: Date;
-  text: string;
-  /** Template values that do not come from slots. */
-  values: Record<string, string>;
-  /** The stored session's version (0: none), for the compare-and-set of this turn's save. */
-  version: number;
-  /** A conversation is in progress and must be marked ended if this turn ends it. */
-  stored: boolean;
-}
+const MENTIONS_REQUEST_ID = new RegExp(REQUEST_ID.source.replace(/^\^|\$$/g, ''), 'i');
 
 export class EmbeddedDialog implements Dialog {
   readonly kind = 'embedded';
@@ -76,7 +56,9 @@ export class EmbeddedDialog implements Dialog {
   private readonly ouChoices: string;
   private readonly nlu: IntentRecognizer;
   private readonly extractor: SlotExtractor;
-  private readonly allSlots: IntentModel['slots'];
+  private readonly asides: Asides;
+  private readonly replies: Replies;
+  private readonly allSlots: SlotModel[];
 
   constructor(options: EmbeddedDialogOptions) {
     this.model = options.model;
@@ -85,7 +67,9 @@ export class EmbeddedDialog implements Dialog {
     this.idleMs = (options.idleMinutes ?? options.model.idleSessionTtlMinutes) * 60_000;
     this.ouChoices = joinOr(options.organizationalUnits.map((o) => o.name));
     this.nlu = new IntentRecognizer(options.model.intents);
-    this.extractor = new SlotExtractor(options.model, options.organizationalUnits);
+    this.extractor = new SlotExtractor(options.model, options.organizationalUnits, (w) => this.nlu.knows(w));
+    this.asides = new Asides(options.model, this.extractor);
+    this.replies = new Replies(options.model, this.asides, (t, state) => this.store(t, state));
     this.allSlots = options.model.intents.flatMap((i) => i.slots);
   }
 
@@ -94,153 +78,123 @@ export class EmbeddedDialog implements Dialog {
     const { convo, version, live } = await this.load(input.sessionId, now);
     const t: Turn = {
       sessionId: input.sessionId,
-      now,
       text: cleanInput(input.text),
       values: { firstName: input.user.firstName, lastName: input.user.lastName, ouChoices: this.ouChoices },
+      now,
       version,
       stored: live,
     };
-    if (
-      convo?.phase === 'ReadyForFulfillment' &&
-      saysAny(t.text, this.model.vocabulary.yes) &&
-      !saysAny(t.text, this.model.vocabulary.no)
-    ) {
-      return this.result(convo, 'ReadyForFulfillment', '');
+    const { vocabulary } = this.model;
+    if (convo?.phase === 'ReadyForFulfillment' && saysAny(t.text, vocabulary.yes) && !saysAny(t.text, vocabulary.no)) {
+      return this.replies.result(convo, 'ReadyForFulfillment', '');
     }
-    if (convo && convo.phase !== 'ReadyForFulfillment') {
-      if (saysAny(t.text, this.model.vocabulary.cancel)) {
-        return this.reply(t, convo, 'Cancelled', this.say(t, this.model.messages.cancelled, convo.slots));
-      }
-      return convo.phase === 'ElicitSlot' ? this.answerSlot(t, convo) : this.answerConfirmation(t, convo);
-    }
+    if (convo && convo.phase !== 'ReadyForFulfillment') return this.answer(t, convo);
     const findings = this.extractor.find(t.text, this.allSlots);
-    const match = this.nlu.recognise(withPlaceholders(t.text, findings));
-    if (!match) return this.replyWithoutIntent(t, this.say(t, this.model.messages.fallback));
-    return this.start(t, match.intent, findings);
+    const match = this.nlu.recognise(withPlaceholders(t.text, findings))?.intent;
+    // "cancel" with nothing in progress: never a withdrawal by accident.
+    if (saysAny(t.text, vocabulary.cancel) && (!match || onlySays(t.text, vocabulary.cancel))) {
+      return this.replies.withoutIntent(t, this.replies.say(t, this.model.messages.nothingToCancel));
+    }
+    if (!match) return this.replies.withoutIntent(t, this.replies.say(t, this.model.messages.fallback));
+    return this.start(t, match, findings);
   }
 
   /** Nothing to do: the fulfilled conversation stays stored (to recognise a repeated "yes") until it idles out. */
   async end(_sessionId: string): Promise<void> {}
 
   /** A recognised intent: answer it, hand it over, or start asking for its slots. */
-  private start(t: Turn, intent: IntentModel, findings: SlotFinding[]): Promise<DialogTurnResult> {
-    const convo: Conversation = { id: randomUUID().slice(0, 13), intent: intent.name, phase: 'ElicitSlot', slots: {}, attempts: 0 };
-    if (intent.response) return this.reply(t, convo, 'Fulfilled', this.say(t, intent.response));
-    if (intent.slots.length === 0) return this.ready(t, convo);
-    return this.next(t, intent, convo, this.merge(intent, convo, findings).errors);
-  }
-
-  private async answerSlot(t: Turn, convo: Conversation): Promise<DialogTurnResult> {
-    const intent = this.intent(convo.intent);
-    const slot = intent.slots.find((s) => s.name === convo.slotToElicit);
-    if (!slot) throw new Error(`Intent ${intent.name} has no slot ${convo.slotToElicit} to ask for`);
-    const findings = this.extractor.find(t.text, intent.slots, slot.name);
-    const { filled, errors } = this.merge(intent, convo, findings);
-    // Any slot filled is progress, even if not the one asked: ask on without counting a failure.
-    if (filled > 0) return this.next(t, intent, convo, errors);
-    if (!errors[slot.name]) {
-      const match = this.nlu.recognise(withPlaceholders(t.text, findings));
-      // Another intent, or "I would like a new account" again: the person starts over, as Lex does
-      // when an utterance matches an intent instead of the slot asked for.
-      if (match) return this.start(t, match.intent, findings);
+  private start(t: Turn, recognised: IntentModel, findings: SlotFinding[]): Promise<DialogTurnResult> {
+    const intent = this.intent(recognised.startsOver ?? recognised.whenIdle ?? recognised.name);
+    const convo = newConversation(intent.name);
+    if (this.asides.isAside(intent)) {
+      return this.replies.reply(t, convo, 'Fulfilled', this.asides.answer(intent, findings, undefined, t.values));
     }
-    const hint = errors[slot.name] ?? this.extractor.explain(slot, t.text);
-    return this.retry(t, convo, retryMessage(hint, this.say(t, slot.retryPrompt ?? slot.prompt, convo.slots)));
+    const { hints } = this.merge(intent, convo, findings);
+    if (!intent.slots.some((s) => s.required)) return this.replies.ready(t, convo);
+    return this.replies.next(t, intent, convo, hints, this.asides.oneAtATime(t.text, findings, t.values));
   }
 
-  private async answerConfirmation(t: Turn, convo: Conversation): Promise<DialogTurnResult> {
+  /** A turn of a conversation in progress: an answer, a correction, a question on the way, or a way out. */
+  private async answer(t: Turn, convo: Conversation): Promise<DialogTurnResult> {
+    const { vocabulary, messages } = this.model;
     const intent = this.intent(convo.intent);
-    const { confirmation } = intent;
-    if (!confirmation) throw new Error(`Intent ${intent.name} has no confirmation to answer`);
-    const { filled, errors } = this.merge(intent, convo, this.extractor.find(t.text, intent.slots));
-    // "Make it Production" / "no, use Experiment": a correction, to be confirmed again.
+    if (saysAny(t.text, vocabulary.cancel) && !MENTIONS_REQUEST_ID.test(t.text)) {
+      return this.replies.reply(t, convo, 'Cancelled', this.replies.say(t, messages.cancelled, convo.slots));
+    }
+    const asked = convo.phase === 'ElicitSlot' ? intent.slots.find((s) => s.name === convo.slotToElicit) : undefined;
+    let findings = this.extractor.find(t.text, [...intent.slots, ...this.allSlots], asked?.name);
+    const match = this.nlu.recognise(withPlaceholders(t.text, findings))?.intent;
+    const other = match && match.name !== intent.name ? match : undefined;
+
+    if (other?.startsOver === intent.name) {
+      Object.assign(convo, { slots: {}, attempts: 0, phase: 'ElicitSlot' });
+      delete convo.slotToElicit;
+      const { hints } = this.merge(intent, convo, findings);
+      return this.replies.next(t, intent, convo, hints, this.replies.say(t, messages.startedOver));
+    }
+    // A name or a reason asked for: the whole answer is it, unless it skips or asks for something else.
+    if (asked && this.extractor.takesAnything(asked) && !other) {
+      if (onlySays(t.text, vocabulary.skip)) {
+        delete convo.slotToElicit;
+        return this.replies.next(t, intent, convo, {});
+      }
+      if (!findings.some((f) => f.slot === asked.name)) findings = [this.extractor.whole(asked, t.text), ...findings];
+    }
+    const { filled, hints } = this.merge(intent, convo, findings);
+    const notice = this.asides.oneAtATime(t.text, findings, t.values);
     if (filled > 0) {
       convo.attempts = 0;
-      return this.next(t, intent, convo, errors);
+      return this.replies.next(t, intent, convo, hints, notice);
     }
-    // No before yes: "no, don't do it" contains the yes-phrase "do it".
-    if (saysAny(t.text, this.model.vocabulary.no)) {
-      return this.reply(t, convo, 'Cancelled', this.say(t, confirmation.declined, convo.slots));
+    if (convo.phase === 'ConfirmIntent') {
+      const topic = this.extractor.topic(findings);
+      // "change the OU": ask for it again (an optional one too), then confirm again.
+      if (topic && saysAny(t.text, vocabulary.change) && intent.slots.some((s) => s.name === topic)) {
+        delete convo.slots[topic];
+        Object.assign(convo, { phase: 'ElicitSlot', slotToElicit: topic, attempts: 0 });
+        return this.replies.next(t, intent, convo, {});
+      }
+      // "What happens if I say yes?" asks; it does not answer.
+      const asks = /\?\s*$/.test(t.text) && !onlySays(t.text, [...vocabulary.yes, ...vocabulary.no]);
+      // No before yes: "no, don't do it" contains the yes-phrase "do it".
+      if (!asks && saysAny(t.text, vocabulary.no)) {
+        return this.replies.reply(t, convo, 'Cancelled', this.replies.say(t, intent.confirmation?.declined ?? '', convo.slots));
+      }
+      if (!asks && saysAny(t.text, vocabulary.yes)) return this.replies.ready(t, convo);
     }
-    if (saysAny(t.text, this.model.vocabulary.yes)) return this.ready(t, convo);
-    const [hint = ''] = Object.values(errors);
-    return this.retry(t, convo, retryMessage(hint, this.say(t, confirmation.prompt, convo.slots)));
+    if (other && this.asides.isAside(other))
+      return this.replies.askAgain(t, intent, convo, this.asides.answer(other, findings, convo, t.values));
+    if (other && !other.slots.some((s) => s.required)) return this.replies.handOver(t, intent, convo, other, findings);
+    const hint = asked ? hints[asked.name] : Object.values(hints)[0];
+    if (hint && !hint.counts) return this.replies.askAgain(t, intent, convo, hint.text);
+    // "I would like a new account" again while a slot is asked: the person starts over, as Lex does
+    // when an utterance matches an intent instead of the slot asked for.
+    if (!hint && match && asked) return this.start(t, match, findings);
+    const why = hint?.text ?? (asked ? this.extractor.explain(asked, t.text) : '');
+    const question = asked
+      ? this.replies.say(t, asked.retryPrompt ?? asked.prompt, convo.slots)
+      : this.replies.confirmation(t, intent, convo);
+    return this.replies.retry(t, intent, convo, retryMessage(why, question));
   }
 
-  /** Asks for the first empty slot, or for confirmation when none is left. */
-  private next(t: Turn, intent: IntentModel, convo: Conversation, errors: Record<string, string>) {
-    const slot = intent.slots.find((s) => !(s.name in convo.slots));
-    if (!slot) {
-      if (!intent.confirmation) return this.ready(t, convo);
-      if (convo.phase !== 'ConfirmIntent') convo.attempts = 0;
-      convo.phase = 'ConfirmIntent';
-      delete convo.slotToElicit;
-      return this.reply(t, convo, 'ConfirmIntent', this.say(t, intent.confirmation.prompt, convo.slots));
-    }
-    if (convo.phase !== 'ElicitSlot' || convo.slotToElicit !== slot.name) convo.attempts = 0;
-    convo.phase = 'ElicitSlot';
-    convo.slotToElicit = slot.name;
-    const hint = errors[slot.name];
-    const message = hint
-      ? retryMessage(hint, this.say(t, slot.retryPrompt ?? slot.prompt, convo.slots))
-      : this.say(t, slot.prompt, convo.slots);
-    return this.reply(t, convo, 'ElicitSlot', message);
-  }
-
-  /** One more unusable answer to the current question: ask again, or give up at maxAttempts. */
-  private retry(t: Turn, convo: Conversation, message: string): Promise<DialogTurnResult> {
-    convo.attempts += 1;
-    if (convo.attempts >= this.model.maxAttempts) {
-      return this.reply(t, convo, 'Failed', this.say(t, this.model.messages.giveUp, convo.slots));
-    }
-    return this.reply(t, convo, convo.phase === 'ConfirmIntent' ? 'ConfirmIntent' : 'ElicitSlot', message);
-  }
-
-  private ready(t: Turn, convo: Conversation): Promise<DialogTurnResult> {
-    convo.phase = 'ReadyForFulfillment';
-    delete convo.slotToElicit;
-    return this.reply(t, convo, 'ReadyForFulfillment', '');
-  }
-
-  /** Takes the valid findings for this intent's slots into the conversation; returns how many changed and the errors. */
-  private merge(intent: IntentModel, convo: Conversation, findings: SlotFinding[]) {
+  /** Takes the valid findings for this intent's slots into the conversation; returns how many changed and the hints. */
+  private merge(intent: IntentModel, convo: Conversation, findings: SlotFinding[]): { filled: number; hints: Hints } {
     const names = new Set(intent.slots.map((s) => s.name));
-    const errors: Record<string, string> = {};
+    const hints: Hints = {};
     let filled = 0;
     for (const f of findings) {
       if (!names.has(f.slot)) continue;
-      if (f.value === undefined) {
-        if (f.error) errors[f.slot] = f.error;
+      if (f.askBack) {
+        const text = this.replies.say({ values: {} }, this.model.messages[f.askBack.why], { choices: joinOr(f.askBack.choices) });
+        hints[f.slot] = { text, counts: false };
+      } else if (f.value === undefined) {
+        if (f.error) hints[f.slot] = { text: f.error, counts: true };
       } else if (convo.slots[f.slot] !== f.value) {
         convo.slots[f.slot] = f.value;
         filled += 1;
       }
     }
-    return { filled, errors };
-  }
-
-  /** Stores the conversation while it goes on and forgets it when it ends; returns Lex's answer shape. */
-  private async reply(t: Turn, convo: Conversation, state: DialogState, message: string): Promise<DialogTurnResult> {
-    const goesOn = state === 'ElicitSlot' || state === 'ConfirmIntent' || state === 'ReadyForFulfillment';
-    if (goesOn) await this.store(t, { ...convo });
-    else if (t.stored) await this.store(t, ENDED);
-    return this.result(convo, state, message);
-  }
-
-  /** Lex's answer shape, slots in the model's order whatever order they were found in. */
-  private result(convo: Conversation, state: DialogState, message: string): DialogTurnResult {
-    const order = this.intent(convo.intent)
-      .slots.map((s) => s.name)
-      .filter((n) => n in convo.slots);
-    const slots = Object.fromEntries(order.map((n) => [n, convo.slots[n]]));
-    const result: DialogTurnResult = { intent: convo.intent, state, slots, message, conversationId: convo.id };
-    if (state === 'ElicitSlot') result.slotToElicit = convo.slotToElicit;
-    return result;
-  }
-
-  private async replyWithoutIntent(t: Turn, message: string): Promise<DialogTurnResult> {
-    if (t.stored) await this.store(t, ENDED);
-    return { intent: null, state: 'ElicitIntent', slots: {}, message };
+    return { filled, hints };
   }
 
   /** Saves this turn's outcome as the next version of the session (compare-and-set). */
@@ -258,23 +212,9 @@ export class EmbeddedDialog implements Dialog {
     if (!session) return { version: 0, live: false };
     const idle = now.getTime() - Date.parse(session.updatedAt);
     // `live`: stored and not marked ended, even if idle or unreadable; ending it is then written down.
-    const live = session.state.ended !== true;
-    return { convo: idle < this.idleMs && live ? this.parse(session.state) : undefined, version: session.version, live };
-  }
-
-  private parse(state: Record<string, unknown>): Conversation | undefined {
-    const { id, intent, phase, slots, slotToElicit, attempts } = state;
-    const model = this.model.intents.find((i) => i.name === intent);
-    if (!model || typeof attempts !== 'number') return undefined;
-    if (phase !== 'ElicitSlot' && phase !== 'ConfirmIntent' && phase !== 'ReadyForFulfillment') return undefined;
-    if (typeof slots !== 'object' || slots === null || Object.values(slots).some((v) => typeof v !== 'string')) return undefined;
-    if (phase === 'ElicitSlot' && !model.slots.some((s) => s.name === slotToElicit)) return undefined;
-    if (phase === 'ConfirmIntent' && !model.confirmation) return undefined;
-    // Sessions of an earlier release had no conversation id: they get one now.
-    const convoId = typeof id === 'string' ? id : randomUUID().slice(0, 13);
-    const convo: Conversation = { id: convoId, intent: model.name, phase, slots: { ...(slots as Record<string, string>) }, attempts };
-    if (phase === 'ElicitSlot') convo.slotToElicit = slotToElicit as string;
-    return convo;
+    const live = session.state.ended !== ENDED.ended;
+    const convo = idle < this.idleMs && live ? parseConversation(this.model, session.state) : undefined;
+    return { convo, version: session.version, live };
   }
 
   private intent(name: string): IntentModel {
@@ -282,11 +222,4 @@ export class EmbeddedDialog implements Dialog {
     if (!intent) throw new Error(`The bot model has no intent ${name}`);
     return intent;
   }
-
-  private say(t: Turn, template: string, slots: Record<string, string> = {}): string {
-    return render(template, { ...slots, ...t.values });
-  }
 }
-
-/** What an ended conversation is stored as: no conversation, but its version stays for the next compare-and-set. */
-const ENDED = { ended: true };

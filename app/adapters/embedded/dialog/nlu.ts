@@ -1,12 +1,14 @@
 import stem from 'wink-porter2-stemmer';
 import type { IntentModel } from '../../../core/bot-model';
+import { closest } from './fuzzy';
 
 /**
  * Intent recognition from the bot model's sample utterances, for phrasings never seen verbatim.
  *
  * Each text becomes a bag of stemmed content words: lower case, contractions and punctuation
- * dropped, filler words (greetings, pronouns, "would like", "please") removed, question words kept
- * at a low weight. Words are weighted by how specific they are to one intent (an IDF over intents,
+ * dropped, a word nobody uses read as the known word one typo away (fuzzy.ts), filler words
+ * (pronouns, "would like", "please") removed, question words, greetings and thanks kept at a low
+ * weight. Words are weighted by how specific they are to one intent (an IDF over intents,
  * so "new" says more than "account"). An intent scores the F1 of
  *   - recall: how much of its closest sample utterance the text covers, and
  *   - precision: how much of the text that intent's vocabulary explains,
@@ -22,24 +24,33 @@ import type { IntentModel } from '../../../core/bot-model';
  * algorithm, CommonJS, dependency-free, and the stemmer behind wink-nlp.
  */
 
-/** Carry no intent: greetings, politeness, pronouns, articles, and the ways of saying "I want". */
+/** Carry no intent: politeness, pronouns, articles, and the ways of saying "I want". */
 const STOP_WORDS = new Set(
   (
     'i me my mine myself we us our you your yours it its this that these those they them their ' +
     'a an the some any one to for of in on at by with from about into and or but so then just also too very really ' +
-    'please pls plz thanks thank thx hi hello hey hiya yo greetings good morning afternoon evening there dear bot ' +
+    'please pls plz dear ' +
     'is am are was were be been being would could should will shall may might must ' +
     'want wanna need like love get got give have has had not let lets id im ive'
   ).split(' '),
 );
 
 /** Question words and auxiliaries: they shape a question but say little about which one. */
-const WEAK_WORDS = new Set('what where how when which who why can do does did doing done'.split(' '));
+const WEAK_WORDS = new Set('what where how when which who why can do does did doing done there again'.split(' '));
 const WEAK = 0.3;
+/** Greetings and thanks: an intent of their own when said alone, little weight beside a request. */
+const SOCIAL_WORDS = new Set('hi hello hey hiya yo greetings good morning afternoon evening thanks thank thx cheers bot'.split(' '));
+const SOCIAL = 0.5;
+/** A word read through a typo counts a little less than one typed right. */
+const CORRECTED = 0.8;
 /** A word no utterance uses: it dilutes precision about as much as an ordinary intent word. */
 const UNKNOWN = 1;
 /** Weight of a placeholder matched on both sides. */
 const SLOT = 1;
+/** A value the intent cannot use counts against it like a word it does not know. */
+const UNUSED_SLOT = 1;
+/** An utterance's placeholder the text lacks counts against it, half as much. */
+const MISSING_SLOT = 0.5;
 
 const PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9_]*)\}/g;
 
@@ -65,18 +76,26 @@ export class IntentRecognizer {
   private readonly margin: number;
   private readonly idf = new Map<string, number>();
   private readonly intents: Array<{ intent: IntentModel; utterances: Bag[]; vocabulary: Set<string> }>;
+  /** Every word the utterances use, and the filler words: what a typo is read as. */
+  private readonly known = new Set<string>(STOP_WORDS);
 
   constructor(intents: readonly IntentModel[], options: RecognizerOptions = {}) {
     this.threshold = options.threshold ?? 0.55;
     this.margin = options.margin ?? 0.05;
+    for (const i of intents) for (const u of i.sampleUtterances) for (const w of plainWords(u.replace(PLACEHOLDER, ' '))) this.known.add(w);
     this.intents = intents.map((intent) => {
-      const utterances = intent.sampleUtterances.map(analyse);
+      const utterances = intent.sampleUtterances.map((u) => analyse(u));
       const vocabulary = new Set(utterances.flatMap((u) => [...u.words.keys()]));
       return { intent, utterances, vocabulary };
     });
     const df = new Map<string, number>();
     for (const { vocabulary } of this.intents) for (const w of vocabulary) df.set(w, (df.get(w) ?? 0) + 1);
     for (const [w, n] of df) this.idf.set(w, Math.log(1 + this.intents.length / n));
+  }
+
+  /** Whether a word is an ordinary one (an utterance's or a filler word), never a value read loosely. */
+  knows(word: string): boolean {
+    return this.known.has(word.toLowerCase());
   }
 
   /** The intent `text` asks for, or undefined. Slot values should already be placeholders. */
@@ -89,11 +108,18 @@ export class IntentRecognizer {
 
   /** Every intent's score for `text`, best first (useful to tune utterances). */
   scores(text: string): IntentScore[] {
-    const q = analyse(text);
+    const q = analyse(text, (word) => this.correct(word));
     if (q.words.size === 0 && q.slots.size === 0) return [];
     return this.intents
       .map(({ intent, utterances, vocabulary }) => ({ intent, score: this.score(q, utterances, vocabulary) }))
       .sort((a, b) => b.score - a.score);
+  }
+
+  /** A word no utterance knows, read as the one known word a typo away (none when several are as close). */
+  private correct(word: string): string | undefined {
+    if (this.known.has(word)) return word;
+    const near = closest(word, this.known);
+    return near.length === 1 ? near[0] : undefined;
   }
 
   private weight(word: string, factor: number): number {
@@ -102,19 +128,21 @@ export class IntentRecognizer {
 
   private score(q: Bag, utterances: Bag[], vocabulary: Set<string>): number {
     const slotNames = new Set(utterances.flatMap((u) => [...u.slots]));
-    // Placeholders the intent has no use for are neither evidence for nor against it.
-    const qSlots = [...q.slots].filter((s) => slotNames.has(s)).length * SLOT;
-    let qTotal = qSlots;
-    let explained = qSlots;
+    // A value the intent has no use for is evidence against it ("what is a {Topic}" is no "what are you").
+    const used = [...q.slots].filter((s) => slotNames.has(s)).length * SLOT;
+    let qTotal = used + (q.slots.size * SLOT - used) * UNUSED_SLOT;
+    let explained = used;
     for (const [w, f] of q.words) {
       qTotal += this.weight(w, f);
       if (vocabulary.has(w)) explained += this.weight(w, f);
     }
+    // Values alone ("sandbox", "the OU") speak only for an intent that can be answered with values alone.
+    if (explained === used && !utterances.some((u) => u.words.size === 0)) return 0;
     const precision = qTotal > 0 ? explained / qTotal : 0;
     let recall = 0;
     for (const u of utterances) {
       const slotsBoth = [...u.slots].filter((s) => q.slots.has(s)).length * SLOT;
-      let total = slotsBoth;
+      let total = slotsBoth + (u.slots.size * SLOT - slotsBoth) * MISSING_SLOT;
       let covered = slotsBoth;
       for (const [w, f] of u.words) {
         total += this.weight(w, f);
@@ -126,23 +154,33 @@ export class IntentRecognizer {
   }
 }
 
-/** Text to a bag of stemmed content words (with their weight factor) and placeholder names. */
-function analyse(text: string): Bag {
+/** Lower-case words, contractions and punctuation dropped. */
+function plainWords(text: string): string[] {
+  const plain = text
+    .toLowerCase()
+    .replace(/[’‘`]/g, "'")
+    .replace(/n't\b/g, ' not')
+    .replace(/'(s|d|ll|re|ve|m)\b/g, '')
+    .replace(/'/g, '');
+  return plain.match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+
+/**
+ * Text to a bag of stemmed content words (with their weight factor) and placeholder names.
+ * `correct` reads a word through a typo (undefined: a word nobody knows, kept as it is).
+ */
+function analyse(text: string, correct?: (word: string) => string | undefined): Bag {
   const slots = new Set<string>();
   const rest = text.replace(PLACEHOLDER, (_whole, name: string) => {
     slots.add(name);
     return ' ';
   });
   const words = new Map<string, number>();
-  const plain = rest
-    .toLowerCase()
-    .replace(/[’‘`]/g, "'")
-    .replace(/n't\b/g, ' not')
-    .replace(/'(s|d|ll|re|ve|m)\b/g, '')
-    .replace(/'/g, '');
-  for (const token of plain.match(/[\p{L}\p{N}]+/gu) ?? []) {
+  for (const typed of plainWords(rest)) {
+    const token = correct?.(typed) ?? typed;
     if (STOP_WORDS.has(token) || token.length < 2) continue;
-    words.set(stem(token), WEAK_WORDS.has(token) ? WEAK : 1);
+    const factor = WEAK_WORDS.has(token) ? WEAK : SOCIAL_WORDS.has(token) ? SOCIAL : 1;
+    words.set(stem(token), factor * (token === typed ? 1 : CORRECTED));
   }
   return { words, slots };
 }

@@ -1,177 +1,191 @@
-import type { BotModel, SlotModel } from '../../../core/bot-model';
+import { type BotModel, type SlotModel, slotLabel, slotsOnce } from '../../../core/bot-model';
 import { ValidationError } from '../../../core/errors';
 import type { OrganizationalUnit } from '../../../core/request/account-request';
 import { resolveOu } from '../../../core/request/organizational-units';
 import { emailSchema } from '../../../core/request/validation';
-import { humanize, joinOr, sentence, wholeWords } from './text';
+import { closest } from './fuzzy';
+import { blank, joinOr, sentence } from './text';
+import {
+  type AskBack,
+  type Candidate,
+  checkName,
+  emailFinder,
+  type Finder,
+  freeTextFinder,
+  nameFinder,
+  ouFinder,
+  type Phrase,
+  phraseFinder,
+  requestIdFinder,
+} from './value-finders';
 
 /**
  * Finds slot values in free text, the way Lex resolves slot types: a `values` type by its values
  * and synonyms, the OU type against the configured OUs, AMAZON.EmailAddress by an e-mail-like
- * token. The rules of what is valid stay in core/validation.ts: this file only finds candidates
- * and asks the validators, so a hint is the validator's own message.
+ * token, names and reasons after their cues, request ids by their shape, and the model's slots by
+ * the words people use for them. The rules of what is valid stay in the core's validators: this
+ * file finds candidates and asks them, so a hint is the validator's own message.
  */
 
-/** One candidate for a slot: a canonical `value`, or the validator's `error` for what was typed. */
-export interface SlotFinding {
+/** One candidate for a slot: a canonical `value`, the validator's `error`, or a question back. */
+export interface SlotFinding extends Omit<Candidate, 'loose'> {
   slot: string;
-  value?: string;
-  error?: string;
-  start: number;
-  end: number;
 }
-
-interface Candidate {
-  value?: string;
-  error?: string;
-  start: number;
-  end: number;
-}
-
-type Matcher = (text: string) => Candidate[];
 
 const EMAIL_TYPE = 'AMAZON.EmailAddress';
-/** Anything around an @ up to a space or bracket; trailing sentence punctuation is cut off below. */
-const EMAIL_LIKE = /[^\s<>()[\]{},;:"'|]*@[^\s<>()[\]{},;:"'|]*/g;
-const OU_ID_LIKE = /(?<![\p{L}\p{N}-])ou-[a-z0-9]+-[a-z0-9]+(?![\p{L}\p{N}-])/giu;
+/** Topics (the model's slots by their words) are read last, from what no value took. */
+const TOPIC_RANK = 5;
 
 export class SlotExtractor {
-  private readonly matchers = new Map<string, Matcher>();
+  private readonly finders = new Map<string, Finder>();
   private readonly explainers = new Map<string, (slot: SlotModel, text: string) => string>();
+  /** Extraction order by type: addresses first (they contain words), free text and topics last. */
+  private readonly rank = new Map<string, number>();
 
   constructor(
     private readonly model: BotModel,
     private readonly ous: readonly OrganizationalUnit[],
+    /** Ordinary words (the utterances' and filler words): never read loosely as a value. */
+    private readonly isCommon: (word: string) => boolean,
   ) {
-    // Build every slot type up front so an unsupported type stops start-up, not a conversation.
-    for (const slot of model.intents.flatMap((i) => i.slots)) this.prepare(slot.type);
+    // Build every slot up front so an unsupported type stops start-up, not a conversation.
+    for (const slot of model.intents.flatMap((i) => i.slots)) this.prepare(slot);
   }
 
   /**
-   * Candidates for `slots` in `text`. E-mail slots are read first and the `first` slot next: each
-   * finding takes its span, so "demos@example.com" never also reads as the OU Demos and, when an
-   * OU shares a name with an account type, the question just asked gets the word.
+   * Candidates for `slots` in `text`. Each finding takes its span, so "demos@example.com" never
+   * also reads as the OU Demos and, when an OU shares a name with an account type, the question
+   * just asked (`first`) gets the word; only that slot is read loosely (the start of a word).
    */
   find(text: string, slots: readonly SlotModel[], first?: string): SlotFinding[] {
-    const rank = (s: SlotModel) => (s.type === EMAIL_TYPE ? 0 : s.name === first ? 1 : 2);
-    const ordered = [...slots].sort((a, b) => rank(a) - rank(b));
+    const rank = (s: SlotModel) => (s.type === EMAIL_TYPE ? 0 : s.name === first ? 1 : (this.rank.get(s.name) ?? 2));
+    const ordered = [...new Map(slots.map((s) => [s.name, s])).values()].sort((a, b) => rank(a) - rank(b));
     let free = text;
     const findings: SlotFinding[] = [];
     for (const slot of ordered) {
-      const candidates = prepared(this.matchers, slot.type)(free);
+      // No other value is read inside an address ("bob-sbx@example.com" says nothing of Sandbox).
+      const input = slot.type === EMAIL_TYPE ? free : free.replace(/\S*@\S*/g, (m) => ' '.repeat(m.length));
+      const candidates = this.finderOf(slot)(input, { loose: slot.name === first });
       if (candidates.length === 0) continue;
-      for (const c of candidates) free = free.slice(0, c.start) + ' '.repeat(c.end - c.start) + free.slice(c.end);
+      for (const c of candidates) free = blank(free, c.start, c.end);
       findings.push({ slot: slot.name, ...pick(candidates) });
     }
     return findings;
   }
 
+  /** The whole answer as the value of a free slot that was asked for (a name, a reason). */
+  whole(slot: SlotModel, text: string): SlotFinding {
+    const value = text.trim();
+    if (this.model.slotTypes[slot.type] && 'valuesFrom' in this.model.slotTypes[slot.type]) {
+      return { slot: slot.name, ...checkName(value, 0, text.length) };
+    }
+    return { slot: slot.name, value, start: 0, end: text.length };
+  }
+
+  /** The slot a question or a correction is about (a finding of a slot whose values are the model's slots). */
+  topic(findings: readonly SlotFinding[]): string | undefined {
+    return findings.find((f) => this.rank.get(f.slot) === TOPIC_RANK && f.value)?.value;
+  }
+
+  /** Whether the slot takes free words (a name, a reason) rather than values of a list. */
+  takesAnything(slot: SlotModel): boolean {
+    const type = this.model.slotTypes[slot.type];
+    return !!type && ('freeText' in type || ('valuesFrom' in type && type.valuesFrom === 'accountNames'));
+  }
+
   /** Why `text` is no answer for `slot`: the validator's message for it (not yet ending in a full stop). */
   explain(slot: SlotModel, text: string): string {
-    return prepared(this.explainers, slot.type)(slot, text);
+    return this.explainers.get(slot.name)?.(slot, text) ?? '';
   }
 
-  private prepare(type: string): void {
-    if (this.matchers.has(type)) return;
-    if (type === EMAIL_TYPE) {
-      this.matchers.set(type, findEmails);
+  /** The values a slot takes, as the bot lists them ("Production or Sandbox"); undefined for open slots. */
+  choices(slot: SlotModel): string | undefined {
+    const type = this.model.slotTypes[slot.type];
+    if (type && 'values' in type) return joinOr(type.values.map((v) => v.value));
+    if (type && 'valuesFrom' in type && type.valuesFrom === 'organizationalUnits') return joinOr(this.ous.map((o) => o.name));
+    return undefined;
+  }
+
+  private finderOf(slot: SlotModel): Finder {
+    const finder = this.finders.get(slot.name);
+    if (!finder) throw new Error(`Slot ${slot.name} is not a slot of the bot model this extractor was built for`);
+    return finder;
+  }
+
+  private prepare(slot: SlotModel): void {
+    if (this.finders.has(slot.name)) return;
+    const [finder, rank, explain] = this.build(slot);
+    this.finders.set(slot.name, finder);
+    this.rank.set(slot.name, rank);
+    if (explain) this.explainers.set(slot.name, explain);
+  }
+
+  /** A slot's finder, its extraction rank, and what explains an answer it cannot take. */
+  private build(slot: SlotModel): [Finder, number, ((slot: SlotModel, text: string) => string)?] {
+    if (slot.type === EMAIL_TYPE) {
+      const v = this.model.vocabulary;
+      const leadIns = new Set([...v.beforeEmail, ...v.yes, ...v.no].map((w) => w.toLowerCase()));
       // No @ anywhere: the longest word is the likeliest attempt at an address ("ops.example.com").
-      this.explainers.set(type, (_slot, text) => {
+      const explain = (_slot: SlotModel, text: string) => {
         const attempt = text.split(/\s+/).reduce((a, b) => (b.length > a.length ? b : a), '');
         return emailSchema.safeParse(attempt).error?.issues[0]?.message ?? '';
-      });
-      return;
+      };
+      return [emailFinder(leadIns, (w) => this.isValue(w)), 0, explain];
     }
-    const def = this.model.slotTypes[type];
-    if (!def) throw new Error(`The embedded dialog does not support slot type ${type}`);
-    if ('valuesFrom' in def) {
-      this.matchers.set(type, (text) => findOus(text, this.ous));
-      this.explainers.set(type, (_slot, text) => ouError(text.trim(), this.ous));
-      return;
+    const def = this.model.slotTypes[slot.type];
+    if (!def) throw new Error(`The embedded dialog does not support slot type ${slot.type}`);
+    if ('freeText' in def) return [freeTextFinder(slot.cues), 4];
+    if ('values' in def) {
+      const phrases = def.values.flatMap((v) => [v.value, ...v.synonyms].map((text) => ({ value: v.value, text })));
+      const choices = joinOr(def.values.map((v) => v.value));
+      return [phraseFinder(phrases, this.isCommon), 2, (s) => `The ${slotLabel(s)} must be ${choices}`];
     }
-    const phrases = def.values
-      .flatMap((v) => [v.value, ...v.synonyms].map((p) => ({ value: v.value, re: new RegExp(wholeWords(p), 'giu') })))
-      // Longest phrases first so "sand box" is taken whole before a shorter synonym could match part of it.
-      .sort((a, b) => b.re.source.length - a.re.source.length);
-    this.matchers.set(type, (text) => findPhrases(text, phrases));
-    const choices = joinOr(def.values.map((v) => v.value));
-    this.explainers.set(type, (slot) => `The ${humanize(slot.name)} must be ${choices}`);
+    switch (def.valuesFrom) {
+      case 'organizationalUnits':
+        return [ouFinder(this.ous, this.isCommon), 2, (_s, text) => ouError(text.trim(), this.ous)];
+      case 'requestIds':
+        return [requestIdFinder, 3];
+      case 'accountNames':
+        return [nameFinder(slot.cues), 3];
+      case 'slots':
+        return [phraseFinder(this.topicPhrases(), this.isCommon), TOPIC_RANK];
+    }
   }
-}
 
-/** The matcher or explainer built for a slot type (by the constructor, for every slot of the model). */
-function prepared<T>(built: ReadonlyMap<string, T>, type: string): T {
-  const found = built.get(type);
-  if (!found) throw new Error(`Slot type ${type} is not a slot type of the bot model this extractor was built for`);
-  return found;
+  /** The model's slots by their labels and aliases: what a question or a correction is about. */
+  private topicPhrases(): Phrase[] {
+    return slotsOnce(this.model.intents.flatMap((i) => i.slots))
+      .filter((s) => s.help)
+      .flatMap((s) => [slotLabel(s), ...s.aliases].map((text) => ({ value: s.name, text })));
+  }
+
+  /** A value or synonym of a list slot, or an OU name: a word that may stand before an address. */
+  private isValue(word: string): boolean {
+    const w = word.toLowerCase();
+    const listed = Object.values(this.model.slotTypes).flatMap((t) =>
+      'values' in t ? t.values.flatMap((v) => [v.value, ...v.synonyms]) : [],
+    );
+    return [...listed, ...this.ous.map((o) => o.name)].some((v) => closest(w, [v.toLowerCase()]).length > 0);
+  }
 }
 
 /**
- * One finding from a slot's candidates: the one valid value, or an error. Two different valid
- * values ("production or sandbox") are ambiguous and fill nothing: guessing would be worse.
+ * One finding from a slot's candidates: the one valid value, or an error, or a question back.
+ * Two different valid values ("production or sandbox") are ambiguous and fill nothing: guessing
+ * would be worse. A loose reading gives way to an exact one elsewhere in the sentence.
  */
 function pick(candidates: Candidate[]): Omit<SlotFinding, 'slot'> {
   const start = Math.min(...candidates.map((c) => c.start));
   const end = Math.max(...candidates.map((c) => c.end));
-  const values = [...new Set(candidates.flatMap((c) => (c.value ? [c.value] : [])))];
-  if (values.length === 1) return { value: values[0], start, end };
-  if (values.length > 1) return { error: `You mentioned ${joinOr(values, 'and')}: which one?`, start, end };
-  return { error: candidates[0].error, start, end };
-}
-
-function findEmails(text: string): Candidate[] {
-  const out: Candidate[] = [];
-  for (const m of text.matchAll(EMAIL_LIKE)) {
-    // "Send it to ops@example.com." : the full stop ends the sentence, not the address.
-    const raw = m[0].replace(/[.!?]+$/, '');
-    if (raw === '@' || raw.length === 0) continue;
-    const parsed = emailSchema.safeParse(raw);
-    const span = { start: m.index, end: m.index + raw.length };
-    out.push(parsed.success ? { value: parsed.data, ...span } : { error: parsed.error.issues[0]?.message, ...span });
-  }
-  // A valid address wins over an invalid one elsewhere in the same sentence.
-  const valid = out.filter((c) => c.value);
-  return valid.length > 0 ? valid.slice(0, 1) : out.slice(0, 1);
-}
-
-function findPhrases(text: string, phrases: Array<{ value: string; re: RegExp }>): Candidate[] {
-  const out: Candidate[] = [];
-  let free = text;
-  for (const { value, re } of phrases) {
-    for (const m of free.matchAll(re)) {
-      out.push({ value, start: m.index, end: m.index + m[0].length });
-      free = free.slice(0, m.index) + ' '.repeat(m[0].length) + free.slice(m.index + m[0].length);
-    }
-  }
-  return out;
-}
-
-/**
- * An OU is named as `Name` or `Name (ou-...)`, or by its configured id alone. The matched text is
- * handed to resolveOu, which decides (and explains a wrong id); the value is the configured name.
- */
-function findOus(text: string, ous: readonly OrganizationalUnit[]): Candidate[] {
-  const out: Candidate[] = [];
-  let free = text;
-  const take = (start: number, end: number, label: string) => {
-    try {
-      out.push({ value: resolveOu(label, ous).name, start, end });
-    } catch (e) {
-      if (!(e instanceof ValidationError)) throw e;
-      out.push({ error: e.message, start, end });
-    }
-    free = free.slice(0, start) + ' '.repeat(end - start) + free.slice(end);
-  };
-  const byLength = [...ous].sort((a, b) => b.name.length - a.name.length);
-  for (const ou of byLength) {
-    const re = new RegExp(`${wholeWords(ou.name)}(?:\\s*\\(\\s*ou-[^)\\s]*\\s*\\))?`, 'giu');
-    for (const m of free.matchAll(re)) take(m.index, m.index + m[0].length, m[0]);
-  }
-  for (const m of free.matchAll(OU_ID_LIKE)) {
-    const ou = ous.find((o) => o.id?.toLowerCase() === m[0].toLowerCase());
-    if (ou) take(m.index, m.index + m[0].length, `${ou.name} (${m[0]})`);
-  }
-  return out;
+  const exact = candidates.filter((c) => !c.loose);
+  const pool = exact.length > 0 ? exact : candidates;
+  const values = [...new Set(pool.flatMap((c) => (c.value ? [c.value] : [])))];
+  const others = pool.find((c) => c.others)?.others;
+  if (values.length === 1) return { value: values[0], start, end, ...(others ? { others } : {}) };
+  if (values.length > 1) return { askBack: { why: 'ambiguous', choices: values }, start, end };
+  const askBack: AskBack | undefined = pool.find((c) => c.askBack)?.askBack;
+  if (askBack) return { askBack, start, end };
+  return { error: pool[0].error, start, end };
 }
 
 function ouError(text: string, ous: readonly OrganizationalUnit[]): string {

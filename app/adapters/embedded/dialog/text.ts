@@ -63,15 +63,48 @@ export function wholeWords(phrase: string): string {
   return `(?<![\\p{L}\\p{N}])${body}(?![\\p{L}\\p{N}])`;
 }
 
-/** "AccountType" -> "account type", "AccountOU" -> "account OU": a slot name as words for messages. */
-export function humanize(name: string): string {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .replace(/_/g, ' ')
-    .split(' ')
-    .map((w) => (w.length > 1 && w === w.toUpperCase() ? w : w.toLowerCase()))
-    .join(' ');
-}
-
 /** Ends a hint with a full stop so the retry prompt that follows reads as its own sentence. */
 export const sentence = (s: string): string => (/[.!?]$/.test(s.trim()) ? s.trim() : `${s.trim()}.`);
+
+/** What `…` stands for in a phrase of the model: a few words inside it, the rest of the sentence at its end. */
+const FEW_WORDS = '(?:[^\\s.!?;]+\\s+){0,3}[^\\s.!?;]+';
+const REST_OF_SENTENCE = '[^.!?;\\n]*[^\\s.!?;,]';
+
+/**
+ * Regex source for a phrase of the model with `…` wildcards ("for the … team", "because …"), as
+ * whole words, case-insensitive with the `iu` flags. An inner `…` may also stand for no word.
+ */
+export function phrasePattern(phrase: string): string {
+  const parts = phrase.trim().split('…');
+  const body = parts
+    .map((p, i) => {
+      const words = p.trim() ? wholeWords(p) : '';
+      if (i === parts.length - 1) return words;
+      const wild = i === parts.length - 2 && !parts[i + 1].trim() ? REST_OF_SENTENCE : `(?:${FEW_WORDS})?`;
+      return `${words}\\s*${wild}\\s*`;
+    })
+    .join('');
+  return body.replace(/\\s\*$/, '');
+}
+
+/** Blanks `text` between `start` and `end` (keeping offsets), so a span is read only once. */
+export const blank = (text: string, start: number, end: number): string => text.slice(0, start) + ' '.repeat(end - start) + text.slice(end);
+
+/** Lower-case words of `text` with their offsets (e-mail addresses included as one word). */
+export function tokens(text: string): Array<{ word: string; start: number; end: number }> {
+  return [...text.matchAll(/[\p{L}\p{N}][\p{L}\p{N}'’._@+-]*[\p{L}\p{N}]|[\p{L}\p{N}]/gu)].map((m) => ({
+    word: m[0].toLowerCase(),
+    start: m.index,
+    end: m.index + m[0].length,
+  }));
+}
+
+/** Words that may stand around an answer without changing it ("just cancel please"). */
+const FILLER = new Set('please pls plz ok okay just oh the it that this now all then well hey'.split(' '));
+
+/** True when `text` says nothing but the vocabulary phrases (and filler words). */
+export function onlySays(text: string, phrases: readonly string[]): boolean {
+  const said = words(text).filter((w) => !FILLER.has(w));
+  const known = new Set(phrases.flatMap((p) => words(p)));
+  return said.length > 0 && said.every((w) => known.has(w));
+}

@@ -1,116 +1,60 @@
 /*
- * The chat page: a thin client of POST /account (one turn per message) and GET /requests/:id
- * (request cards). No framework and no build step; loaded as /app.js because the CSP allows
- * scripts from this origin only.
+ * The chat page: a thin client of POST /account (one turn per message), with request cards and
+ * "My requests" (chat-requests.js) and what the browser keeps (chat-store.js). No framework and no
+ * build step; loaded from this origin because the CSP allows scripts from this origin only.
  */
 (() => {
-  var PROFILE_KEY = 'vending-bot.profile';
-  var API_KEY_KEY = 'vending-bot.api-key';
-  var POLL_EVERY_MS = 1500;
-  var POLL_FOR_MS = 30 * 60 * 1000;
-  var TERMINAL = ['SUCCEEDED', 'FAILED', 'DENIED', 'CANCELLED', 'EXPIRED'];
-  var STATUS_TEXT = {
-    PENDING_APPROVAL: 'Waiting for an approver to decide.',
-    APPROVED: 'Approved. Provisioning starts as soon as the Account Factory has room.',
-    PROVISIONING: 'The Account Factory is creating the account…',
-    SUCCEEDED: 'The account is ready.',
-    FAILED: 'Provisioning failed.',
-    DENIED: 'The request was denied.',
-    CANCELLED: 'The request was cancelled.',
-    EXPIRED: 'The request expired before an approver decided.',
-  };
+  var chat = window.VendingChat;
+  var store = chat.store;
   /** Which profile input a server error about a body field belongs to. */
   var FIELD_INPUTS = { UserName: 'first-name', UserLastname: 'last-name', UserEmail: 'email' };
 
   var $ = (id) => document.getElementById(id);
+  var main = $('chat');
   var inputs = { firstName: $('first-name'), lastName: $('last-name'), email: $('email') };
-  var conversation = $('conversation');
   var composer = $('composer');
   var message = $('message');
+  var messageHint = $('message-hint');
   var send = $('send');
   var typing = $('typing');
   var apiKeyForm = $('api-key-form');
   var apiKeyInput = $('api-key');
   var apiKeyNote = $('api-key-note');
-  var cardTemplate = $('request-card-template');
+  var maxMessage = Number(main.getAttribute('data-max-message')) || 1000;
+  var idleMinutes = Number(main.getAttribute('data-idle-minutes')) || 10;
+  var data = JSON.parse($('page-data').textContent || '{}');
 
   var busy = false;
   /** The message that met a 401, sent again once an API key is given. */
   var awaitingKey = null;
-  var pollers = [];
 
-  // ---- storage (either may be unavailable, e.g. in a locked-down browser) ----
-  function load(storage, key) {
-    try {
-      return window[storage].getItem(key);
-    } catch {
-      return null;
-    }
-  }
-  function save(storage, key, value) {
-    try {
-      if (value === null) window[storage].removeItem(key);
-      else window[storage].setItem(key, value);
-    } catch {
-      /* not remembered; the page still works */
-    }
-  }
-
-  function restoreProfile() {
-    var saved;
-    try {
-      saved = JSON.parse(load('localStorage', PROFILE_KEY) || '{}') || {};
-    } catch {
-      saved = {};
-    }
-    Object.keys(inputs).forEach((k) => {
-      if (typeof saved[k] === 'string') inputs[k].value = saved[k];
-    });
-  }
-  function saveProfile() {
-    var p = {};
-    Object.keys(inputs).forEach((k) => {
-      p[k] = inputs[k].value;
-    });
-    save('localStorage', PROFILE_KEY, JSON.stringify(p));
-  }
-
-  function apiKey() {
-    return load('sessionStorage', API_KEY_KEY) || '';
-  }
   function headers(extra) {
     var h = extra || {};
-    var key = apiKey();
+    var key = store.apiKey();
     if (key) h['x-api-key'] = key;
     return h;
   }
-
-  /** Ends a message with a full stop, so a sentence after it reads as its own. */
-  function sentence(t) {
-    return /[.!?]$/.test(t) ? t : `${t}.`;
+  function readJson(res) {
+    return res.text().then((t) => {
+      try {
+        return t ? JSON.parse(t) : {};
+      } catch {
+        return { error: `The server answered HTTP ${res.status} with something that is not JSON.` };
+      }
+    });
   }
+  var email = () => inputs.email.value.trim();
+  /** Ends a message with a full stop, so a sentence after it reads as its own. */
+  var sentence = (t) => (/[.!?]$/.test(t) ? t : `${t}.`);
 
   // ---- conversation ----
-  function scrollToEnd() {
-    conversation.scrollTop = conversation.scrollHeight;
-  }
+  var scrollToEnd = chat.bubbles.scrollToEnd;
+  var bubble = chat.bubbles.add;
 
-  function bubble(kind, text, testid) {
-    var li = document.createElement('li');
-    li.className = `bubble ${kind}`;
-    if (testid) li.setAttribute('data-testid', testid);
-    var who = document.createElement('span');
-    who.className = 'who';
-    who.textContent = kind === 'user' ? 'You' : kind === 'problem' ? 'Problem' : 'Bot';
-    var body = document.createElement('div');
-    body.className = 'text';
-    body.textContent = text; // CSS keeps the line breaks (white-space: pre-wrap)
-    li.appendChild(who);
-    li.appendChild(body);
-    if (kind === 'problem') li.setAttribute('role', 'alert');
-    conversation.appendChild(li);
-    scrollToEnd();
-    return li;
+  /** A line of the exchange: shown, and kept for a reload of this tab (problems are not kept: they are of the moment). */
+  function say(kind, text, testid, extra) {
+    store.remember(email(), Object.assign({ kind: kind, text: text, testid: testid }, extra));
+    return bubble(kind, text, testid);
   }
 
   function setBusy(on) {
@@ -127,6 +71,7 @@
     input.setAttribute('aria-invalid', 'true');
     err.textContent = text;
     err.hidden = false;
+    showProfile(true);
     input.focus();
   }
   function clearFieldError(inputId) {
@@ -137,25 +82,32 @@
   }
 
   function revealApiKey(text) {
+    showProfile(true);
     apiKeyForm.hidden = false;
     apiKeyNote.textContent = text;
     apiKeyInput.focus();
   }
 
-  function readJson(res) {
-    return res.text().then((t) => {
-      try {
-        return t ? JSON.parse(t) : {};
-      } catch {
-        return { error: `The server answered HTTP ${res.status} with something that is not JSON.` };
-      }
-    });
+  var requests = chat.requests({
+    data: data,
+    headers: headers,
+    readJson: readJson,
+    revealApiKey: revealApiKey,
+    scrollToEnd: scrollToEnd,
+    email: email,
+    usesKey: () => !!store.apiKey(),
+  });
+  /** A card in the conversation, kept for a reload too. */
+  function card(id, initial) {
+    store.remember(email(), { kind: 'card', id: id });
+    requests.addCard(id, initial);
+    requests.refreshList();
   }
 
   /** A turn the server could not use (HTTP 400): why, next to the profile field it is about if any. */
-  function showRefusal(data, text, userBubble) {
-    var msg = data.error || 'The server could not use that message.';
-    var inputId = FIELD_INPUTS[data.field];
+  function showRefusal(r, text, userBubble) {
+    var msg = r.error || 'The server could not use that message.';
+    var inputId = FIELD_INPUTS[r.field];
     userBubble.classList.add('failed');
     if (inputId) {
       // Next to the field, the field's API name ("UserEmail: ") says nothing a person needs.
@@ -163,18 +115,14 @@
       bubble('problem', `${sentence(msg)} Fix it above and send your message again.`, 'error-message');
       message.value = message.value || text;
     } else {
-      bubble('problem', sentence(msg), 'error-message');
+      bubble('problem', sentence(msg.replace(/^UserInput: /, '')), 'error-message');
+      if (r.field === 'UserInput') message.value = message.value || text;
     }
   }
 
   /** Sends one turn; `userBubble` is the bubble already shown for it. */
   function sendTurn(text, userBubble) {
-    var body = {
-      UserEmail: inputs.email.value.trim(),
-      UserName: inputs.firstName.value.trim(),
-      UserLastname: inputs.lastName.value.trim(),
-      UserInput: text,
-    };
+    var body = { UserEmail: email(), UserName: inputs.firstName.value.trim(), UserLastname: inputs.lastName.value.trim(), UserInput: text };
     setBusy(true);
     return fetch('account', {
       method: 'POST',
@@ -182,26 +130,24 @@
       body: JSON.stringify(body),
       cache: 'no-store',
     })
-      .then((res) => readJson(res).then((data) => ({ status: res.status, data: data })))
+      .then((res) => readJson(res).then((d) => ({ status: res.status, data: d })))
       .then((r) => {
         if (r.status === 401) {
           awaitingKey = { text: text, bubble: userBubble };
           userBubble.classList.add('pending');
           revealApiKey(
-            apiKey()
+            store.apiKey()
               ? 'That API key was not accepted. Enter the right key to send your message.'
               : 'This server asks for an API key. Enter it to send your message; it is kept for this browser tab only.',
           );
           return;
         }
-        if (r.status === 400) {
-          showRefusal(r.data, text, userBubble);
-          return;
-        }
+        if (r.status === 400) return showRefusal(r.data, text, userBubble);
         if (r.status === 409 && typeof r.data.response === 'string') {
           // Another message already made the request (or holds the e-mail): say so and show it.
-          bubble('bot', r.data.response, 'bot-message');
-          if (r.data.conflictingRequestId) addRequestCard(r.data.conflictingRequestId);
+          store.remember(email(), { kind: 'user', text: text, testid: 'user-message' });
+          say('bot', r.data.response, 'bot-message');
+          if (r.data.conflictingRequestId) card(r.data.conflictingRequestId);
           return;
         }
         if (r.status >= 300 || typeof r.data.response !== 'string') {
@@ -209,8 +155,11 @@
           bubble('problem', `${sentence(r.data.error || `The server answered HTTP ${r.status}`)} Please try again.`, 'error-message');
           return;
         }
-        bubble('bot', r.data.response, 'bot-message');
-        if (r.data.requestId) addRequestCard(r.data.requestId, r.data.request);
+        store.remember(email(), { kind: 'user', text: text, testid: 'user-message' });
+        say('bot', r.data.response, 'bot-message', { state: r.data.state });
+        collapseProfile();
+        if (r.data.requestId) card(r.data.requestId, r.data.request);
+        else if (r.data.intent === 'CancelRequest') requests.refreshList();
       })
       .catch(() => {
         userBubble.classList.add('failed');
@@ -221,14 +170,21 @@
       });
   }
 
+  function tooLong(text) {
+    if (text.length <= maxMessage) return false;
+    messageHint.hidden = false;
+    messageHint.textContent = `That message has ${text.length} characters; I read at most ${maxMessage} characters. Please shorten it.`;
+    message.setAttribute('aria-invalid', 'true');
+    message.focus();
+    return true;
+  }
+
   composer.addEventListener('submit', (e) => {
     e.preventDefault();
     if (busy) return;
     var text = message.value.trim();
-    if (!text) {
-      message.focus();
-      return;
-    }
+    if (!text) return void message.focus();
+    if (tooLong(text)) return;
     var missing = [
       ['first-name', inputs.firstName, 'Enter your first name.'],
       ['last-name', inputs.lastName, 'Enter your last name.'],
@@ -247,15 +203,18 @@
       if (!awaitingKey) message.focus();
     });
   });
+  message.addEventListener('input', () => {
+    if (message.value.length <= maxMessage) {
+      messageHint.hidden = true;
+      message.removeAttribute('aria-invalid');
+    }
+  });
 
   apiKeyForm.addEventListener('submit', (e) => {
     e.preventDefault();
     var key = apiKeyInput.value.trim();
-    if (!key) {
-      apiKeyInput.focus();
-      return;
-    }
-    save('sessionStorage', API_KEY_KEY, key);
+    if (!key) return void apiKeyInput.focus();
+    store.saveApiKey(key);
     apiKeyForm.hidden = true;
     var retry = awaitingKey;
     awaitingKey = null;
@@ -265,150 +224,66 @@
         if (!awaitingKey) message.focus();
       });
     }
-    pollers.forEach((p) => {
-      p.resume();
-    });
+    requests.resumeAll();
+    requests.refreshList();
   });
 
+  // ---- profile: collapsed to one line once filled, so on a phone the conversation comes first ----
+  var filled = () => Object.keys(inputs).every((k) => inputs[k].value.trim());
+  function showProfile(open) {
+    main.classList.toggle('profile-filled', !open && filled());
+    $('profile').hidden = !open;
+    $('profile-hint').hidden = !open;
+    $('profile-summary').hidden = open;
+    var summary = $('profile-panel').querySelector('[data-testid="profile-summary"]');
+    summary.replaceChildren();
+    chat.bubbles.withBreaks(summary, `${inputs.firstName.value.trim()} ${inputs.lastName.value.trim()} · ${email()}`);
+  }
+  function collapseProfile() {
+    if (filled() && !document.querySelector('[aria-invalid="true"]')) showProfile(false);
+  }
+  $('profile-edit').addEventListener('click', () => {
+    showProfile(true);
+    inputs.firstName.focus();
+  });
   Object.keys(inputs).forEach((k) => {
     inputs[k].addEventListener('input', () => {
       clearFieldError(inputs[k].id);
-      saveProfile();
+      var p = {};
+      Object.keys(inputs).forEach((j) => {
+        p[j] = inputs[j].value;
+      });
+      store.saveProfile(p);
     });
   });
+  inputs.email.addEventListener('change', () => requests.refreshList());
 
-  // ---- request cards ----
-  function text(card, testid, value) {
-    var el = card.querySelector(`[data-testid="${testid}"]`);
-    el.textContent = value == null || value === '' ? '—' : String(value);
+  // ---- start: the profile, this tab's conversation, the person's requests ----
+  var saved = store.profile();
+  Object.keys(inputs).forEach((k) => {
+    if (typeof saved[k] === 'string') inputs[k].value = saved[k];
+  });
+  if (store.apiKey()) apiKeyInput.value = store.apiKey();
+  var lines = email() ? store.transcript(email()) : [];
+  lines.forEach((line) => {
+    if (line.kind === 'card') requests.addCard(line.id);
+    else bubble(line.kind, line.text, line.testid);
+  });
+  var last = lines.filter((l) => l.kind === 'bot').pop();
+  // The server forgets a conversation left idle that long: say so instead of letting an old question stand.
+  if (last && (last.state === 'ElicitSlot' || last.state === 'ConfirmIntent') && Date.now() - Date.parse(last.at) > idleMinutes * 60000) {
+    bubble(
+      'bot',
+      `It has been more than ${idleMinutes} minutes, so I have forgotten where we were. Say "new account" to start again.`,
+      'bot-note',
+    );
   }
-  function showRows(card, cls, on) {
-    Array.prototype.forEach.call(card.querySelectorAll(`.${cls}`), (el) => {
-      el.hidden = !on;
-    });
-  }
-
-  /** "Denied by <name>." when the decision says who denied, else "Denied." */
-  function denial(decision) {
-    var by = decision.by && (decision.by.name || decision.by.id);
-    return `Denied${by ? ` by ${by}` : ''}.`;
-  }
-
-  function renderCard(card, r) {
-    var status = r.status || 'UNKNOWN';
-    var statusEl = card.querySelector('[data-testid="request-status"]');
-    statusEl.className = `status status-${status}`;
-    statusEl.textContent = status;
-    card.setAttribute('data-status', status);
-    var account = r.account || {};
-    var ou = account.ou || {};
-    text(card, 'request-account-name', account.name);
-    text(card, 'request-account-type', account.type);
-    text(card, 'request-account-email', account.email);
-    text(card, 'request-ou', ou.id ? `${ou.name} (${ou.id})` : ou.name);
-    text(card, 'request-id', r.id);
-
-    var p = r.provisioning || {};
-    var summary = STATUS_TEXT[status] || status;
-    if (status === 'DENIED' && r.decision) summary = denial(r.decision);
-    if (status === 'SUCCEEDED' && p.factory === 'sandbox') summary = 'The account is ready (simulated by the sandbox Account Factory).';
-    text(card, 'request-summary', summary);
-
-    showRows(card, 'row-account-id', !!p.accountId);
-    if (p.accountId) {
-      text(card, 'account-id', p.accountId);
-      card.querySelector('[data-testid="sandbox-badge"]').hidden = p.factory !== 'sandbox';
-    }
-    var why = status === 'DENIED' ? r.decision?.reason : status === 'FAILED' ? p.failureReason : '';
-    showRows(card, 'row-failure', !!why);
-    if (why) text(card, 'request-failure', why);
-  }
-
-  function addRequestCard(id, initial) {
-    var card = cardTemplate.content.firstElementChild.cloneNode(true);
-    card.setAttribute('data-request-id', id);
-    var note = card.querySelector('[data-testid="request-poll-note"]');
-    renderCard(card, initial && initial.id === id ? initial : { id: id, status: 'PENDING_APPROVAL' });
-    conversation.appendChild(card);
-    scrollToEnd();
-
-    var started = Date.now();
-    var timer = null;
-    var stopped = false;
-    var waitingForKey = false;
-    var poller = {
-      resume: () => {
-        if (waitingForKey && !stopped) {
-          waitingForKey = false;
-          schedule(0);
-        }
-      },
-    };
-    pollers.push(poller);
-
-    function stop(why) {
-      stopped = true;
-      clearTimeout(timer);
-      note.textContent = why;
-      pollers = pollers.filter((p) => p !== poller);
-    }
-    function schedule(ms) {
-      clearTimeout(timer);
-      timer = setTimeout(poll, ms);
-    }
-    function poll() {
-      if (stopped) return;
-      if (Date.now() - started > POLL_FOR_MS) {
-        stop('Stopped checking after 30 minutes. Say “status” to see where it is.');
-        return;
-      }
-      fetch(`requests/${encodeURIComponent(id)}`, { headers: headers({ accept: 'application/json' }), cache: 'no-store' })
-        .then((res) => readJson(res).then((data) => ({ status: res.status, data: data })))
-        .then((r) => {
-          if (stopped) return;
-          if (r.status === 401) {
-            waitingForKey = true;
-            note.textContent = 'Waiting for an API key to check this request.';
-            revealApiKey('This server asks for an API key. Enter it to keep following your request.');
-            return;
-          }
-          if (r.status === 404) {
-            stop('This request could not be found.');
-            return;
-          }
-          if (r.status !== 200) {
-            note.textContent = `Could not check the request (HTTP ${r.status}); trying again…`;
-            schedule(POLL_EVERY_MS * 2);
-            return;
-          }
-          var before = card.getAttribute('data-status');
-          renderCard(card, r.data);
-          if (before !== r.data.status) scrollToEnd();
-          if (TERMINAL.indexOf(r.data.status) >= 0) {
-            stop(`Final status; updated ${new Date().toLocaleTimeString()}.`);
-            return;
-          }
-          note.textContent = `Updates by itself · checked ${new Date().toLocaleTimeString()}`;
-          schedule(POLL_EVERY_MS);
-        })
-        .catch(() => {
-          if (stopped) return;
-          note.textContent = 'Connection lost; trying again…';
-          schedule(POLL_EVERY_MS * 2);
-        });
-    }
-    note.textContent = 'Updates by itself.';
-    schedule(POLL_EVERY_MS);
-  }
-
-  // ---- start ----
-  restoreProfile();
-  if (apiKey()) apiKeyInput.value = apiKey();
+  if (lines.length) collapseProfile();
+  requests.refreshList();
   fetch('healthz', { cache: 'no-store' })
     .then((res) => (res.ok ? res.json() : {}))
     .then((h) => {
-      var factory = h?.ports?.accountFactory || '';
-      if (/^SANDBOX/.test(factory)) $('sandbox-note').hidden = false;
+      if (/^SANDBOX/.test(h?.ports?.accountFactory || '')) $('sandbox-note').hidden = false;
     })
     .catch(() => {
       /* no banner; nothing else depends on it */

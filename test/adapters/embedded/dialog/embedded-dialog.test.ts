@@ -1,45 +1,5 @@
-import { EmbeddedDialog } from '../../../../app/adapters/embedded/dialog/embedded-dialog';
-import { loadBotModel } from '../../../../app/boot/bot-model-file';
 import { SessionConflictError } from '../../../../app/core/errors';
-import type { Clock } from '../../../../app/core/ports/clock';
-import type { DialogTurnResult, DialogUser } from '../../../../app/core/ports/dialog';
-import type { OrganizationalUnit } from '../../../../app/core/request/account-request';
-import { MemorySessions } from '../../../support/wire';
-
-class TestClock implements Clock {
-  private t = Date.parse('2025-03-01T09:00:00Z');
-  now = () => new Date(this.t);
-  advanceMinutes(m: number) {
-    this.t += m * 60_000;
-  }
-}
-
-const model = loadBotModel();
-/** Conversations stored and not ended. */
-const inProgress = (sessions: MemorySessions) => [...sessions.items.values()].filter((i) => i.session.state.ended !== true).length;
-const OUS: OrganizationalUnit[] = [{ name: 'Experiment' }, { name: 'Demos', id: 'ou-abcd-12345678' }];
-const USER: DialogUser = { firstName: 'TestUser-Name', lastName: 'Tester', email: 'tester@example.com' };
-
-function setup(options: { idleMinutes?: number; organizationalUnits?: OrganizationalUnit[] } = {}) {
-  const sessions = new MemorySessions();
-  const clock = new TestClock();
-  const make = () => new EmbeddedDialog({ model, sessions, clock, organizationalUnits: OUS, ...options });
-  let dialog = make();
-  const say = (text: string, sessionId = 'rest:tester@example.com'): Promise<DialogTurnResult> =>
-    dialog.turn({ sessionId, text, user: USER });
-  return {
-    sessions,
-    clock,
-    say,
-    get dialog() {
-      return dialog;
-    },
-    /** Replaces the engine with a new instance over the same store, as after a restart. */
-    restart: () => {
-      dialog = make();
-    },
-  };
-}
+import { inProgress, model, setup } from './engine-setup';
 
 describe('EmbeddedDialog', () => {
   it('is the embedded kind', () => {
@@ -64,33 +24,27 @@ describe('EmbeddedDialog', () => {
       'hey, could you set me up with an AWS account?',
       'can you make me a new aws account',
       "I'd like to request an account",
-      'Please create a new AWS account for me.',
-      'could I have an account for my team?',
+      'could I have an account?',
       'NEW ACCOUNT!!!',
     ])('understands "%s" as a new account request', async (text) => {
-      const r = await setup().say(text);
-      expect(r.intent).toBe('VendAccount');
-      expect(r.state).toBe('ElicitSlot');
-      expect(r.slotToElicit).toBe('AccountType');
+      expect(await setup().say(text)).toMatchObject({ intent: 'VendAccount', state: 'ElicitSlot', slotToElicit: 'AccountType' });
     });
 
     it.each(["what's the status of my request?", 'status', 'show me my requests', 'is my account ready yet?'])(
       'understands "%s" as a status question, ready for the caller to answer',
       async (text) => {
-        const r = await setup().say(text);
-        expect(r).toMatchObject({ intent: 'RequestStatus', state: 'ReadyForFulfillment', slots: {} });
+        expect(await setup().say(text)).toMatchObject({ intent: 'RequestStatus', state: 'ReadyForFulfillment', slots: {} });
       },
     );
 
-    it.each(['help me', 'what can you do?', 'how does this work?'])('answers "%s" with the help text', async (text) => {
-      const r = await setup().say(text);
-      expect(r.intent).toBe('Help');
-      expect(r.state).toBe('Fulfilled');
+    it('answers help with the help text, the OUs listed', async () => {
+      const r = await setup().say('what can you do?');
+      expect(r).toMatchObject({ intent: 'Help', state: 'Fulfilled' });
       expect(r.message).toMatch(/^Hi TestUser-Name! I vend AWS accounts/);
       expect(r.message).toContain('(Experiment or Demos)');
     });
 
-    it.each(['the weather is nice', 'asdf', 'hi', 'how are you?', 'tell me a joke', 'nothing'])('falls back on "%s"', async (text) => {
+    it.each(['asdf', 'nothing', 'blah blah blah'])('falls back on "%s"', async (text) => {
       const r = await setup().say(text);
       expect(r).toEqual({
         intent: null,
@@ -131,7 +85,7 @@ describe('EmbeddedDialog', () => {
       // A repeated "yes" confirms the same conversation again, so the caller can say which request it made.
       expect(await say('yes')).toEqual(r);
       // Anything else starts afresh, and the confirmed conversation ends.
-      expect((await say('hello')).state).toBe('ElicitIntent');
+      expect((await say('asdf')).state).toBe('ElicitIntent');
       expect(inProgress(sessions)).toBe(0);
       expect((await say('yes')).state).toBe('ElicitIntent');
     });
@@ -193,7 +147,7 @@ describe('EmbeddedDialog', () => {
       await say('new account');
       const r = await say('production or sandbox');
       expect(r).toMatchObject({ state: 'ElicitSlot', slotToElicit: 'AccountType', slots: {} });
-      expect(r.message).toBe('You mentioned Production and Sandbox: which one? TestUser-Name, please answer Production or Sandbox.');
+      expect(r.message).toBe('Did you mean Production or Sandbox? TestUser-Name, please answer Production or Sandbox.');
     });
 
     it('lists three or more OUs as "A, B or C"', async () => {
@@ -207,155 +161,6 @@ describe('EmbeddedDialog', () => {
       await say('new sandbox account');
       const r = await say('<mailto:ops@example.com|ops@example.com>');
       expect(r.slots.RootEmail).toBe('ops@example.com');
-    });
-  });
-
-  describe('invalid answers', () => {
-    async function askedFor(slot: 'AccountType' | 'RootEmail' | 'AccountOU') {
-      const ctx = setup();
-      const opener = { AccountType: 'new account', RootEmail: 'a sandbox account', AccountOU: 'a sandbox account for ops@example.com' };
-      const r = await ctx.say(opener[slot]);
-      expect(r.slotToElicit).toBe(slot);
-      return ctx;
-    }
-
-    it('explains an invalid e-mail address with the validator message and asks again', async () => {
-      const { say } = await askedFor('RootEmail');
-      const r = await say('ops@example');
-      expect(r).toMatchObject({ state: 'ElicitSlot', slotToElicit: 'RootEmail' });
-      expect(r.message).toBe(
-        'The e-mail address needs a name before the @ and a dot in the domain (like name@example.com). ' +
-          "Please give me the e-mail address for the account's root user, like team-aws@example.com.",
-      );
-    });
-
-    it('explains an OU that is not configured', async () => {
-      const { say } = await askedFor('AccountOU');
-      const r = await say('Marketing');
-      expect(r).toMatchObject({ state: 'ElicitSlot', slotToElicit: 'AccountOU' });
-      expect(r.message).toBe('The organizational unit must be one of: Experiment, Demos. Please pick one of: Experiment or Demos.');
-    });
-
-    it('explains an OU id that belongs to no such OU', async () => {
-      const { say } = await askedFor('AccountOU');
-      const r = await say('Demos (ou-ffff-99999999)');
-      expect(r.message).toBe('The OU id ou-ffff-99999999 does not belong to Demos. Please pick one of: Experiment or Demos.');
-    });
-
-    it('explains an unknown account type', async () => {
-      const { say } = await askedFor('AccountType');
-      const r = await say('medium');
-      expect(r).toMatchObject({ state: 'ElicitSlot', slotToElicit: 'AccountType' });
-      expect(r.message).toBe('The account type must be Production or Sandbox. TestUser-Name, please answer Production or Sandbox.');
-    });
-
-    it(`gives up after ${model.maxAttempts} invalid answers to the same question`, async () => {
-      const { say, sessions } = await askedFor('RootEmail');
-      const first = await say('not an address');
-      expect(first.message).toMatch(/^The e-mail address must contain exactly one @\. Please give me/);
-      for (let i = 2; i < model.maxAttempts; i++) expect((await say('ops.example.com')).state).toBe('ElicitSlot');
-      const r = await say('still@nothing');
-      expect(r).toMatchObject({
-        intent: 'VendAccount',
-        state: 'Failed',
-        message:
-          'Sorry TestUser-Name, I still could not use that answer, so I have stopped this request. Say "new account" to start again.',
-      });
-      expect(inProgress(sessions)).toBe(0);
-    });
-
-    it('counts attempts per question: a good answer starts the count again', async () => {
-      const { say } = await askedFor('AccountType');
-      for (let i = 1; i < model.maxAttempts; i++) await say('medium');
-      expect((await say('sandbox')).slotToElicit).toBe('RootEmail');
-      expect((await say('nope@nope')).state).toBe('ElicitSlot');
-    });
-  });
-
-  describe('confirmation', () => {
-    async function confirming() {
-      const ctx = setup();
-      expect((await ctx.say('a sandbox account in Demos for ops@example.com')).state).toBe('ConfirmIntent');
-      return ctx;
-    }
-
-    it('a no wins over a yes-phrase in the same answer', async () => {
-      const { say } = await confirming();
-      expect((await say("no, don't do it")).state).toBe('Cancelled');
-    });
-
-    it('a no cancels with the declined message and forgets the conversation', async () => {
-      const { say, sessions } = await confirming();
-      const r = await say('no');
-      expect(r).toMatchObject({
-        intent: 'VendAccount',
-        state: 'Cancelled',
-        message: 'OK TestUser-Name, I have not requested anything. Say "new account" whenever you want to start again.',
-      });
-      expect(inProgress(sessions)).toBe(0);
-    });
-
-    it('takes a correction and asks to confirm again', async () => {
-      const { say } = await confirming();
-      let r = await say('make it Production');
-      expect(r).toMatchObject({ state: 'ConfirmIntent', slots: { AccountType: 'Production', AccountOU: 'Demos' } });
-      expect(r.message).toContain('shall I request a Production account');
-      r = await say('use Experiment instead');
-      expect(r).toMatchObject({ state: 'ConfirmIntent', slots: { AccountType: 'Production', AccountOU: 'Experiment' } });
-      expect((await say('yes')).state).toBe('ReadyForFulfillment');
-    });
-
-    it('asks again on an unclear answer; "nothing" and "know" are not a no', async () => {
-      const { say } = await confirming();
-      for (const text of ['nothing', 'I know']) {
-        const r = await say(text);
-        expect(r.state).toBe('ConfirmIntent');
-        expect(r.message).toMatch(/^TestUser-Name, shall I request a Sandbox account/);
-      }
-    });
-
-    it('starts afresh after ReadyForFulfillment if the caller did not end the session', async () => {
-      const { say } = await confirming();
-      await say('go ahead');
-      expect(await say('help')).toMatchObject({ intent: 'Help', state: 'Fulfilled' });
-    });
-  });
-
-  describe('leaving a conversation', () => {
-    it('stops on a cancel word at any point', async () => {
-      const { say, sessions } = setup();
-      await say('new account');
-      await say('sandbox');
-      const r = await say('never mind');
-      expect(r).toMatchObject({
-        intent: 'VendAccount',
-        state: 'Cancelled',
-        message: 'OK TestUser-Name, I have stopped. Nothing was requested.',
-      });
-      expect(inProgress(sessions)).toBe(0);
-    });
-
-    it('switches to help or status when asked mid-way, dropping the account conversation', async () => {
-      const { say, sessions } = setup();
-      await say('a production account');
-      expect(await say('what can you do?')).toMatchObject({ intent: 'Help', state: 'Fulfilled', slots: {} });
-      expect(inProgress(sessions)).toBe(0);
-      await say('a production account');
-      expect(await say('is my account ready?')).toEqual({
-        intent: 'RequestStatus',
-        state: 'ReadyForFulfillment',
-        slots: {},
-        message: '',
-        conversationId: expect.any(String),
-      });
-    });
-
-    it('treats a slot value alone as a request for that intent', async () => {
-      expect(await setup().say('sandbox')).toMatchObject({
-        intent: 'VendAccount',
-        slotToElicit: 'RootEmail',
-        slots: { AccountType: 'Sandbox' },
-      });
     });
   });
 

@@ -1,0 +1,165 @@
+import { ClassicLevel } from 'classic-level';
+import { VendingError } from '../../../core/errors';
+import type { Range } from './keys';
+
+/**
+ * The one LevelDB database (classic-level) the native store keeps under DATA_DIR/store.
+ *
+ * - One process owns it: LevelDB locks the directory (fcntl on its LOCK file, released by the
+ *   kernel when the process dies, kill -9 included); a second process is refused (StoreInUseError).
+ * - Every write is one transaction: `write(work)` runs `work` alone among the writers of this
+ *   process (so, with the lock, alone among all writers), lets it read (its own writes included)
+ *   and collect puts and deletes, and commits them as one WriteBatch: all of it or nothing, also
+ *   across a crash (LevelDB logs a batch as one checksummed record and replays only whole ones).
+ *   A `work` that throws writes nothing.
+ * - Acknowledged means in the operating system: a batch returns once LevelDB has written its log
+ *   record with write(2), so a process crash (kill -9) loses no acknowledged write. `sync: true`
+ *   also waits for fdatasync, for machine crashes and power loss (slower: a disk flush per write).
+ * - Reads outside a write see whole batches only; `read(work)` gives several reads one snapshot.
+ */
+
+export class StoreInUseError extends VendingError {
+  constructor(readonly location: string) {
+    super(
+      `The data directory's store (${location}) is in use by another process (LevelDB holds its LOCK file): ` +
+        'stop the other server, or give this one its own DATA_DIR.',
+    );
+  }
+}
+
+export interface DatabaseOptions {
+  /** Flush each write to the disk before acknowledging it (power-loss durable); default false (process-crash durable). */
+  sync?: boolean;
+}
+
+type Db = ClassicLevel<string, string>;
+type Snapshot = ReturnType<Db['snapshot']>;
+export type Entry<T> = { key: string; value: T };
+
+/** What reads need: one key, or a range of keys. */
+export interface Reader {
+  get<T>(key: string): T | undefined;
+  range<T>(range: Range, opts?: { reverse?: boolean; limit?: number }): Promise<Array<Entry<T>>>;
+}
+
+export class StoreDatabase implements Reader {
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  private constructor(
+    private readonly db: Db,
+    readonly location: string,
+    private readonly sync: boolean,
+  ) {}
+
+  static async open(location: string, opts: DatabaseOptions = {}): Promise<StoreDatabase> {
+    const db: Db = new ClassicLevel<string, string>(location, { keyEncoding: 'utf8', valueEncoding: 'utf8' });
+    try {
+      await db.open();
+    } catch (err) {
+      if ((err as { cause?: { code?: string } }).cause?.code === 'LEVEL_LOCKED') throw new StoreInUseError(location);
+      throw err;
+    }
+    return new StoreDatabase(db, location, opts.sync ?? false);
+  }
+
+  get<T>(key: string, snapshot?: Snapshot): T | undefined {
+    const raw = snapshot ? this.db.getSync(key, { snapshot }) : this.db.getSync(key);
+    return raw === undefined ? undefined : (JSON.parse(raw) as T);
+  }
+
+  async range<T>(range: Range, opts: { reverse?: boolean; limit?: number; snapshot?: Snapshot } = {}): Promise<Array<Entry<T>>> {
+    const entries = await this.db
+      .iterator({
+        ...range,
+        reverse: opts.reverse ?? false,
+        limit: opts.limit ?? -1,
+        ...(opts.snapshot ? { snapshot: opts.snapshot } : {}),
+      })
+      .all();
+    return entries.map(([key, value]) => ({ key, value: JSON.parse(value) as T }));
+  }
+
+  /** Several reads from one point in time. */
+  async read<T>(work: (view: Reader) => Promise<T>): Promise<T> {
+    const snapshot = this.db.snapshot();
+    try {
+      return await work({
+        get: <V>(key: string) => this.get<V>(key, snapshot),
+        range: <V>(range: Range, opts: { reverse?: boolean; limit?: number } = {}) => this.range<V>(range, { ...opts, snapshot }),
+      });
+    } finally {
+      await snapshot.close();
+    }
+  }
+
+  /** Runs `work` alone among writers and commits what it wrote as one atomic batch (see above). */
+  write<T>(work: (tx: Transaction) => Promise<T> | T): Promise<T> {
+    const run = this.queue.then(async () => {
+      if (this.closed) throw new Error(`The store at ${this.location} is closed`);
+      const tx = new Transaction(this);
+      const result = await work(tx);
+      const ops = tx.operations();
+      if (ops.length > 0) await this.db.batch(ops, { sync: this.sync });
+      return result;
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Waits for the writes under way, then closes (and unlocks) the database. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    const last = this.queue;
+    this.closed = true;
+    await last;
+    await this.db.close();
+  }
+}
+
+/** LevelDB's order: UTF-8 bytes (JavaScript's own string order is by UTF-16 code units). */
+const bytewise = (a: string, b: string): number => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+
+type Op = { type: 'put'; key: string; value: string } | { type: 'del'; key: string };
+
+/** The writes of one `write`: read through (its own writes first), committed together. */
+export class Transaction implements Reader {
+  /** Key to JSON, or undefined for a delete. */
+  private readonly writes = new Map<string, string | undefined>();
+
+  constructor(private readonly db: StoreDatabase) {}
+
+  get<T>(key: string): T | undefined {
+    if (!this.writes.has(key)) return this.db.get<T>(key);
+    const raw = this.writes.get(key);
+    return raw === undefined ? undefined : (JSON.parse(raw) as T);
+  }
+
+  /** The stored range with this transaction's writes applied; `limit` counts after them. */
+  async range<T>(range: Range, opts: { reverse?: boolean; limit?: number } = {}): Promise<Array<Entry<T>>> {
+    const inRange = [...this.writes.keys()].filter((k) => bytewise(k, range.gte) >= 0 && bytewise(k, range.lt) < 0);
+    const stored = await this.db.range<T>(range, inRange.length > 0 ? { reverse: opts.reverse } : opts);
+    if (inRange.length === 0) return stored;
+    const merged = new Map(stored.map((e) => [e.key, e.value]));
+    for (const k of inRange) {
+      const raw = this.writes.get(k);
+      if (raw === undefined) merged.delete(k);
+      else merged.set(k, JSON.parse(raw) as T);
+    }
+    const keys = [...merged.keys()].sort(bytewise);
+    if (opts.reverse) keys.reverse();
+    return keys.slice(0, opts.limit ?? keys.length).map((k) => ({ key: k, value: merged.get(k) as T }));
+  }
+
+  put(key: string, value: unknown): void {
+    this.writes.set(key, JSON.stringify(value));
+  }
+
+  del(key: string): void {
+    this.writes.set(key, undefined);
+  }
+
+  operations(): Op[] {
+    return [...this.writes].map(([key, value]): Op => (value === undefined ? { type: 'del', key } : { type: 'put', key, value }));
+  }
+}

@@ -1,0 +1,85 @@
+import type { Hold } from '../../../core/request/holds';
+
+/**
+ * The native store's key design, in one place: one LevelDB database (DATA_DIR/store), keys are
+ * UTF-8 strings of parts joined by NUL (LevelDB sorts them bytewise), values are JSON.
+ *
+ * | record                     | key                                            | value                         |
+ * |----------------------------|------------------------------------------------|-------------------------------|
+ * | account request            | req · <id>                                     | the request, as written       |
+ * | by status (oldest first)   | status · <status> · <statusSince> · <id>       | request id                    |
+ * | by requester (newest last) | requester · <email, lower case> · <createdAt> · <id> | request id              |
+ * | hold (e-mail, name, conf.) | hold · <kind> · <value, lower case>            | holder's request id           |
+ * | effect (of any scope)      | effect · <scope> · <effect id>                 | the effect                    |
+ * | scope with effects         | due · <its next due time> · <scope>            | scope                         |
+ * | the scope's due entry      | due-of · <scope>                               | its next due time             |
+ * | provisioning slot          | slot · <n, 3 digits>                           | { requestId, since }          |
+ * | dialog session             | session · <id>                                 | { ...session, expiresAt (ms) }|
+ * | seen key (Slack event)     | seen · <key>                                   | { expiresAt (ms) }            |
+ * | expiry of the two above    | expiry · <at (ms, 15 digits)> · <record key>   | { key, at }                   |
+ * | about the store itself     | meta · <name>                                  | e.g. the migration it came from|
+ *
+ * A request's effects live beside it (its id is their scope) and are written in the same atomic
+ * batch as the transition that causes them; every write is one batch (store/database.ts).
+ */
+
+const SEP = '\u0000';
+/** Sorts right after SEP: the keys under a prefix P are [P + SEP, P + END). */
+const END = '\u0001';
+const ESC = '\u0002';
+
+/** Parts may hold any character: the three control characters the design uses are escaped (injectively). */
+function escapePart(part: string): string {
+  if (!part.includes(SEP) && !part.includes(END) && !part.includes(ESC)) return part;
+  let out = '';
+  for (const c of part) out += c === SEP || c === END || c === ESC ? `${ESC}${String.fromCharCode(0x30 + c.charCodeAt(0))}` : c;
+  return out;
+}
+
+export const key = (...parts: string[]): string => parts.map(escapePart).join(SEP);
+
+/** A range of keys, as LevelDB iterators take it. */
+export interface Range {
+  gte: string;
+  lt: string;
+}
+
+/** Every key that starts with these parts (and has more). */
+export const under = (...parts: string[]): Range => {
+  const prefix = key(...parts);
+  return { gte: prefix + SEP, lt: prefix + END };
+};
+
+/** Keys under `parts` whose next part is at most `upTo` (inclusive), or below it (`exclusive`). */
+export const upTo = (parts: string[], upTo: string, exclusive = false): Range => ({
+  gte: key(...parts) + SEP,
+  lt: key(...parts, upTo) + (exclusive ? '' : END),
+});
+
+export const K = {
+  request: (id: string) => key('req', id),
+  status: (status: string, since: string, id: string) => key('status', status, since, id),
+  statusRange: (status: string) => under('status', status),
+  requester: (email: string, createdAt: string, id: string) => key('requester', email.toLowerCase(), createdAt, id),
+  requesterRange: (email: string) => under('requester', email.toLowerCase()),
+  /** Holds are compared case-insensitively (core/request/holds.ts). */
+  hold: (hold: Pick<Hold, 'kind' | 'value'>) => key('hold', hold.kind, hold.value.toLowerCase()),
+  effect: (scope: string, effectId: string) => key('effect', scope, effectId),
+  effectsOf: (scope: string) => under('effect', scope),
+  due: (at: string, scope: string) => key('due', at, scope),
+  dueUntil: (nowIso: string) => upTo(['due'], nowIso),
+  dueOf: (scope: string) => key('due-of', scope),
+  slot: (n: number) => key('slot', String(n).padStart(3, '0')),
+  slots: () => under('slot'),
+  session: (id: string) => key('session', id),
+  seen: (k: string) => key('seen', k),
+  expiry: (at: number, recordKey: string) => key('expiry', String(at).padStart(15, '0'), recordKey),
+  expiredBefore: (now: number) => upTo(['expiry'], String(now).padStart(15, '0'), true),
+  meta: (name: string) => key('meta', name),
+} as const;
+
+/** The record kinds that make a store non-empty (meta records do not). */
+export const DATA_RANGES: Range[] = ['req', 'hold', 'effect', 'slot', 'session', 'seen'].map((p) => under(p));
+
+/** Request ids are the scope of their own effects (ids are "req-" + time + random: core/request/validation.ts). */
+export const isRequestScope = (scope: string): boolean => scope.startsWith('req-');
