@@ -21,6 +21,7 @@ import { requestPageUrl } from './request/request-page';
 import { Conversation, type ConversationReply } from './use-cases/conversation';
 import { Deciding } from './use-cases/deciding';
 import { Provisioner } from './use-cases/provisioning';
+import { type RetryChanges, Retrying, type RetryOutcome } from './use-cases/retrying';
 import { Transitions } from './use-cases/transitions';
 import { type NewAccountInput, VendingService } from './use-cases/vending-service';
 
@@ -77,6 +78,7 @@ export class VendingCore {
   private readonly dispatcher: EffectDispatcher;
   private readonly service: VendingService;
   private readonly conversation: Conversation;
+  private readonly retrying: Retrying;
   private readonly provisioner: Provisioner;
   private readonly deciding: Deciding;
   private readonly usergroups?: UsergroupMembers;
@@ -118,6 +120,7 @@ export class VendingCore {
       ports.directory,
     );
     this.conversation = new Conversation(ports.dialog, this.service, settings.model);
+    this.retrying = new Retrying(this.service, transitions, this.deciding, policy, log);
   }
 
   /**
@@ -207,8 +210,14 @@ export class VendingCore {
     };
   }
 
+  /** The requester withdraws a request still waiting for approval (the approvers' messages follow). */
   cancel(id: string, actor: Actor): Promise<AccountRequest> {
     return this.service.cancel(id, actor);
+  }
+
+  /** A FAILED request again: unchanged, as a new attempt; with changed details, as a new request through the policy. */
+  retry(id: string, actor: Actor, changes: RetryChanges = {}): Promise<RetryOutcome> {
+    return this.retrying.retry(id, actor, changes);
   }
 
   /** Checks the token of an approval link and finds its request. */

@@ -490,6 +490,8 @@ describe('the application stack of an environment (Lex in the same region)', () 
           'servicecatalog:ProvisionProduct',
           'servicecatalog:DescribeProvisionedProduct',
           'servicecatalog:DescribeRecord',
+          // a retry after a failure updates the failed provisioned product
+          'servicecatalog:UpdateProvisionedProduct',
         ].sort(),
       );
     });

@@ -8,13 +8,15 @@ import {
   type ListLaunchPathsCommandOutput,
   type ProvisionedProductDetail,
   type ProvisioningArtifact,
+  type ProvisioningParameter,
   ProvisionProductCommand,
   ServiceCatalogClient,
+  UpdateProvisionedProductCommand,
 } from '@aws-sdk/client-service-catalog';
 import { FactoryBusyError, FactoryRejectedError } from '../../core/errors';
 import type { AccountFactory, ProvisioningStatus, ProvisionResult } from '../../core/ports/account-factory';
 import type { Logger } from '../../core/ports/logger';
-import { type AccountRequest, ouLabel } from '../../core/request/account-request';
+import { type AccountRequest, ouLabel, provisionTokenOf } from '../../core/request/account-request';
 import { parseLifecycleEvent } from '../control-tower/lifecycle-events';
 
 export const DEFAULT_PRODUCT_NAME = 'AWS Control Tower Account Factory';
@@ -49,8 +51,10 @@ const THROTTLING = new Set([
 
 /**
  * The Account Factory on AWS: Control Tower's Service Catalog product, launched with ProvisionProduct.
- * The request id is the provision token, so a relaunch of the same request (after a lost answer or a
- * restart) is the same launch; the record id it returns is what `describe` follows.
+ * The attempt's token (the request id, then one per retry) is the provision token, so a relaunch of
+ * one attempt (after a lost answer or a restart) is the same launch; the record id it returns is
+ * what `describe` follows. A retry after a failure updates the failed provisioned product with
+ * the attempt's own token, as Control Tower recommends for a failed Account Factory launch.
  */
 export class ServiceCatalogAccountFactory implements AccountFactory {
   readonly kind = 'service-catalog';
@@ -110,8 +114,7 @@ export class ServiceCatalogAccountFactory implements AccountFactory {
   }
 
   private async launch(request: AccountRequest, target: LaunchTarget): Promise<ProvisionResult> {
-    const { account } = request;
-    const name = provisionedProductName(account.name);
+    const name = provisionedProductName(request.account.name);
     try {
       const { RecordDetail } = await this.client.send(
         new ProvisionProductCommand({
@@ -119,27 +122,23 @@ export class ServiceCatalogAccountFactory implements AccountFactory {
           ProvisioningArtifactId: target.artifactId,
           PathId: target.pathId,
           ProvisionedProductName: name,
-          ProvisionToken: request.id,
-          ProvisioningParameters: [
-            { Key: 'AccountName', Value: account.name },
-            { Key: 'AccountEmail', Value: account.email },
-            { Key: 'ManagedOrganizationalUnit', Value: ouLabel(account.ou) },
-            { Key: 'SSOUserEmail', Value: account.sso.email },
-            { Key: 'SSOUserFirstName', Value: account.sso.firstName },
-            { Key: 'SSOUserLastName', Value: account.sso.lastName },
-          ],
+          ProvisionToken: provisionTokenOf(request),
+          ProvisioningParameters: parametersOf(request),
         }),
       );
       if (!RecordDetail?.RecordId) throw new Error('Service Catalog accepted ProvisionProduct but returned no record id');
       return { recordId: RecordDetail.RecordId };
     } catch (err) {
       if (!isAny(err, 'DuplicateResourceException')) throw err;
-      return this.alreadyLaunched(request, name);
+      return this.alreadyLaunched(request, name, target);
     }
   }
 
-  /** The name exists: most likely this request's own launch whose answer was lost; pick up its record. */
-  private async alreadyLaunched(request: AccountRequest, name: string): Promise<ProvisionResult> {
+  /**
+   * The name exists: most likely this attempt's own launch whose answer was lost (pick up its
+   * record), or an earlier, failed attempt of this request (update it, as this attempt).
+   */
+  private async alreadyLaunched(request: AccountRequest, name: string, target: LaunchTarget): Promise<ProvisionResult> {
     const taken = new FactoryRejectedError(
       `A Service Catalog provisioned product named "${name}" already exists and was not launched by this request. Choose another account name.`,
     );
@@ -151,7 +150,13 @@ export class ServiceCatalogAccountFactory implements AccountFactory {
       if (isAny(err, 'ResourceNotFoundException')) throw taken;
       throw err;
     }
-    if (detail?.IdempotencyToken && detail.IdempotencyToken !== request.id) throw taken;
+    const token = provisionTokenOf(request);
+    const launchedBy = detail?.IdempotencyToken;
+    if (launchedBy && launchedBy !== token) {
+      // Tokens of one request all begin with its id; anything else is another request's product.
+      if (!launchedBy.startsWith(request.id) || !request.retries) throw taken;
+      return this.update(request, name, target, token);
+    }
     const recordId = detail?.LastProvisioningRecordId ?? detail?.LastRecordId;
     if (!recordId) throw new Error(`Provisioned product "${name}" exists but has no record yet`);
     this.opts.log.info(
@@ -159,6 +164,26 @@ export class ServiceCatalogAccountFactory implements AccountFactory {
       'Account Factory launch already made; following its record',
     );
     return { recordId };
+  }
+
+  /** A retry of a failed launch: the same provisioned product, updated with this attempt's token (idempotent on it). */
+  private async update(request: AccountRequest, name: string, target: LaunchTarget, token: string): Promise<ProvisionResult> {
+    const { RecordDetail } = await this.client.send(
+      new UpdateProvisionedProductCommand({
+        ProvisionedProductName: name,
+        ProductId: target.productId,
+        ProvisioningArtifactId: target.artifactId,
+        PathId: target.pathId,
+        UpdateToken: token,
+        ProvisioningParameters: parametersOf(request),
+      }),
+    );
+    if (!RecordDetail?.RecordId) throw new Error('Service Catalog accepted UpdateProvisionedProduct but returned no record id');
+    this.opts.log.info(
+      { requestId: request.id, recordId: RecordDetail.RecordId, provisionedProductName: name, attempt: (request.retries ?? 0) + 1 },
+      'retrying a failed Account Factory launch by updating its provisioned product',
+    );
+    return { recordId: RecordDetail.RecordId };
   }
 
   /** Looks the product up once per instance; concurrent launches share the lookup, a failed one is forgotten. */
@@ -243,6 +268,18 @@ export function provisionedProductName(accountName: string): string {
     .slice(0, 128)
     .replace(/[._-]+$/, '');
   return name || `account-${createHash('sha256').update(accountName).digest('hex').slice(0, 12)}`;
+}
+
+/** The Account Factory product's parameters, from the request. */
+function parametersOf({ account }: AccountRequest): ProvisioningParameter[] {
+  return [
+    { Key: 'AccountName', Value: account.name },
+    { Key: 'AccountEmail', Value: account.email },
+    { Key: 'ManagedOrganizationalUnit', Value: ouLabel(account.ou) },
+    { Key: 'SSOUserEmail', Value: account.sso.email },
+    { Key: 'SSOUserFirstName', Value: account.sso.firstName },
+    { Key: 'SSOUserLastName', Value: account.sso.lastName },
+  ];
 }
 
 /** The version Service Catalog recommends (DEFAULT guidance), newest first; DEPRECATED ones cannot be launched. */

@@ -84,6 +84,7 @@ const actorName = (a: { name?: string; email?: string; id: string }) => a.name ?
  * when, then where it is now), else the change that led to its state. What a late decider is told.
  */
 export function howItGotHere(r: AccountRequest): string {
+  if (r.retriedAs) return `retried as ${r.retriedAs}`;
   const d = r.decision;
   if (d) {
     const decided = d.outcome === 'approved' ? 'APPROVED' : 'DENIED';

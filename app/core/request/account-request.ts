@@ -108,6 +108,12 @@ interface RequestBase {
   reminders?: { count: number; lastAt: string };
   /** Doors' own notes on the request (e.g. where the approvers' chat message is), opaque to the core. */
   annotations?: Record<string, string>;
+  /** Times the request went back to provisioning unchanged after a failure (each attempt has its own provision token). */
+  retries?: number;
+  /** The failed request this one corrects (a retry with changed details)... */
+  retryOf?: string;
+  /** ...and, on the failed request, the one that corrected it. */
+  retriedAs?: string;
   audit: AuditEvent[];
 }
 
@@ -119,6 +125,13 @@ export interface NewAccountRequest extends RequestBase {
 
 /** A request of any kind (a union over the kinds; narrow on `kind`). */
 export type AccountRequest = NewAccountRequest;
+
+/**
+ * The idempotency token of the request's current provisioning attempt: a relaunch of one attempt
+ * is the same launch, and a retry after a failure is a new one (the old token would return the
+ * old, failed record).
+ */
+export const provisionTokenOf = (r: Pick<RequestBase, 'id' | 'retries'>): string => (r.retries ? `${r.id}-attempt-${r.retries + 1}` : r.id);
 
 /** The label the Account Factory expects: `Name (ou-...)` when the OU id is known. */
 export const ouLabel = (ou: OrganizationalUnit): string => (ou.id ? `${ou.name} (${ou.id})` : ou.name);

@@ -23,7 +23,10 @@ export const TRANSITIONS = {
   record: { from: ['PROVISIONING'], to: 'PROVISIONING' },
   succeed: { from: ['PROVISIONING'], to: 'SUCCEEDED' },
   fail: { from: ['PROVISIONING'], to: 'FAILED' },
+  /** A failed request goes back to the provisioning queue unchanged, as a new attempt (no new approval). */
   retry: { from: ['FAILED'], to: 'APPROVED' },
+  /** A failed request was corrected by a new request (changed details go through the policy again). */
+  'retried-as': { from: ['FAILED'], to: 'FAILED' },
 } as const satisfies Record<string, { from: readonly Status[]; to: Status }>;
 
 export type Action = keyof typeof TRANSITIONS;

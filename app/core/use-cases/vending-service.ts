@@ -34,6 +34,8 @@ export interface NewAccountInput {
   reason?: string;
   /** The IAM Identity Center user for the account; defaults to the requester. */
   sso?: { email: string; firstName: string; lastName: string };
+  /** The failed request this one corrects (a retry with changed details). */
+  retryOf?: string;
 }
 
 export interface VendingPolicy {
@@ -109,7 +111,16 @@ export class VendingService {
       expiresAt: new Date(now.getTime() + this.policy.pendingExpiryHours * 3_600_000).toISOString(),
       requester,
       ...(reason ? { reason } : {}),
-      audit: [{ at: now.toISOString(), actor, action: 'create', to: 'PENDING_APPROVAL' }],
+      ...(input.retryOf ? { retryOf: input.retryOf } : {}),
+      audit: [
+        {
+          at: now.toISOString(),
+          actor,
+          action: 'create',
+          to: 'PENDING_APPROVAL',
+          ...(input.retryOf ? { reason: `Corrects the failed request ${input.retryOf}` } : {}),
+        },
+      ],
     };
     const ssoUser = {
       email: check(emailSchema, 'sso.email', sso.email),

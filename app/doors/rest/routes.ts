@@ -1,7 +1,7 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
-import type { Requester } from '../../core/request/account-request';
-import { emailSchema, personNameSchema, turnTextSchema } from '../../core/request/validation';
+import type { Actor, Requester } from '../../core/request/account-request';
+import { accountNameSchema, emailSchema, personNameSchema, turnTextSchema } from '../../core/request/validation';
 import type { VendingCore } from '../../core/vending-core';
 import { type Door, routesOnly } from '../door';
 import { jsonErrors, parseInput, requireApiKey } from '../http/errors';
@@ -26,6 +26,19 @@ export const accountTurnSchema = z.object(
   { error: 'The body must be a JSON object with UserEmail, UserName, UserLastname and UserInput' },
 );
 
+/** Who acts on a request over REST: the portal names the person (the API key vouches for the portal). */
+const actingSchema = z.object(
+  { UserEmail: field('UserEmail', emailSchema), UserName: personNameSchema('UserName').optional() },
+  { error: 'The body must be a JSON object with UserEmail' },
+);
+
+/** What a retry may correct; anything absent stays as it was. */
+const retrySchema = actingSchema.extend({
+  accountEmail: emailSchema.optional(),
+  accountName: accountNameSchema.optional(),
+  ou: z.string().min(1).max(200).optional(),
+});
+
 export const BODY_LIMIT = '64kb';
 
 /** Whether the request carries the configured API key (always true when none is configured). */
@@ -39,7 +52,11 @@ function hasApiKey(apiKey: string | undefined, req: express.Request): boolean {
 }
 
 export function restDoor(core: VendingCore, opts: { apiKey?: string }): Door {
-  return routesOnly('rest', restRoutes(core, opts), `POST /account, GET /requests${opts.apiKey ? ' (API key required)' : ''}`);
+  return routesOnly(
+    'rest',
+    restRoutes(core, opts),
+    `POST /account, GET /requests, POST /requests/:id/cancel|retry${opts.apiKey ? ' (API key required)' : ''}`,
+  );
 }
 
 function restRoutes(core: VendingCore, deps: { apiKey?: string }): Router {
@@ -97,6 +114,25 @@ function restRoutes(core: VendingCore, deps: { apiKey?: string }): Router {
     const request = await core.lookUp(String(req.params.id));
     // The approvals as people read them: each stage, who approved it, who is awaited.
     res.json({ ...request, approval: core.approvalProgress(request) });
+  });
+
+  const actor = (body: z.output<typeof actingSchema>): Actor => ({
+    id: body.UserEmail.toLowerCase(),
+    email: body.UserEmail,
+    ...(body.UserName ? { name: body.UserName } : {}),
+    door: 'rest',
+  });
+  // The requester withdraws a request still waiting: 200 with it; 403 for anyone else; 409 once decided.
+  router.post('/requests/:id/cancel', auth, json, async (req, res) => {
+    const body = parseInput(actingSchema, req.body ?? {});
+    res.json({ request: await core.cancel(String(req.params.id), actor(body)) });
+  });
+  // A FAILED request again: 200 with the same request back in the queue, or 201 with the new request that corrects it.
+  router.post('/requests/:id/retry', auth, json, async (req, res) => {
+    const { accountEmail, accountName, ou, ...who } = parseInput(retrySchema, req.body ?? {});
+    const changes = { ...(accountEmail ? { accountEmail } : {}), ...(accountName ? { accountName } : {}), ...(ou ? { ou } : {}) };
+    const { request, created } = await core.retry(String(req.params.id), actor(who), changes);
+    res.status(created ? 201 : 200).json({ requestId: request.id, request });
   });
 
   router.get('/requests', auth, async (req, res) => {

@@ -25,8 +25,11 @@ export const TOPIC_ACTIONS = ['sns:Publish'];
 export const SECRET_ACTIONS = ['secretsmanager:GetSecretValue'];
 /** app/adapters/service-catalog/account-factory.ts: find the product, its launch path, launch it. */
 export const ACCOUNT_FACTORY_LAUNCH_ACTIONS = of('servicecatalog', 'DescribeProduct', 'ListLaunchPaths', 'ProvisionProduct');
-/** Same adapter: follow a launch (DescribeRecord) and find an earlier launch of the same request (DescribeProvisionedProduct). */
-export const ACCOUNT_FACTORY_RECORD_ACTIONS = ['servicecatalog:DescribeProvisionedProduct', 'servicecatalog:DescribeRecord'];
+/**
+ * Same adapter: follow a launch (DescribeRecord), find an earlier launch of the same request
+ * (DescribeProvisionedProduct), and retry a failed one (UpdateProvisionedProduct).
+ */
+export const ACCOUNT_FACTORY_RECORD_ACTIONS = of('servicecatalog', 'DescribeProvisionedProduct', 'DescribeRecord', 'UpdateProvisionedProduct');
 /** app/adapters/organizations/directory.ts: whose account a Control Tower event is about (its e-mail, unique in the organization). */
 export const ACCOUNT_DIRECTORY_ACTIONS = ['organizations:DescribeAccount'];
 /**

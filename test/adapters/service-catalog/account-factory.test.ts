@@ -408,6 +408,56 @@ describe('ServiceCatalogAccountFactory.provision', () => {
       expect(api.sent('DescribeProvisionedProduct')).toEqual([{ Name: 'Team-A-prod' }]);
     });
 
+    it("is this request's failed first attempt: a retry updates it with the attempt's own token and follows the new record", async () => {
+      const failed = {
+        Name: 'Team-A-prod',
+        Id: 'pp-4rnb7ut2wq6ko',
+        Type: 'CFN_STACK',
+        Status: 'ERROR',
+        StatusMessage: 'AccountEmail is already used by another account',
+        IdempotencyToken: '01JNK3Q8X7B2V5T9R4M6P0W1YZ',
+        LastRecordId: 'rec-failed',
+        LastProvisioningRecordId: 'rec-failed',
+        ProductId: PRODUCT_ID,
+        ProvisioningArtifactId: CURRENT_VERSION,
+      };
+      api
+        .accountFactory()
+        .fail('ProvisionProduct', 'DuplicateResourceException', 'A provisioned product with the name Team-A-prod already exists.')
+        .answer('DescribeProvisionedProduct', { ProvisionedProductDetail: failed, CloudWatchDashboards: [] })
+        .answer('UpdateProvisionedProduct', {
+          RecordDetail: recordDetail('rec-retry', 'CREATED', { RecordType: 'UPDATE_PROVISIONED_PRODUCT' }),
+        });
+      const factory = new ServiceCatalogAccountFactory({ client: client(), log: silent });
+      const retried = { ...accountRequest(), retries: 1 };
+
+      await expect(factory.provision(retried)).resolves.toEqual({ recordId: 'rec-retry' });
+      expect(api.sent('ProvisionProduct')[0]).toMatchObject({ ProvisionToken: '01JNK3Q8X7B2V5T9R4M6P0W1YZ-attempt-2' });
+      expect(api.sent('UpdateProvisionedProduct')).toEqual([
+        {
+          ProvisionedProductName: 'Team-A-prod',
+          ProductId: PRODUCT_ID,
+          ProvisioningArtifactId: CURRENT_VERSION,
+          PathId: PATH_ID,
+          UpdateToken: '01JNK3Q8X7B2V5T9R4M6P0W1YZ-attempt-2',
+          ProvisioningParameters: expect.arrayContaining([{ Key: 'AccountEmail', Value: 'aws+team-a-prod@example.com' }]),
+        },
+      ]);
+    });
+
+    it('is never updated on a first attempt: a product with an older token of the same id is not this launch', async () => {
+      api
+        .accountFactory()
+        .fail('ProvisionProduct', 'DuplicateResourceException', 'A provisioned product with the name Team-A-prod already exists.')
+        .answer('DescribeProvisionedProduct', {
+          ProvisionedProductDetail: { Name: 'Team-A-prod', Status: 'ERROR', IdempotencyToken: '01JNK3Q8X7B2V5T9R4M6P0W1YZ-attempt-3' },
+        });
+      const factory = new ServiceCatalogAccountFactory({ client: client(), log: silent });
+
+      await expect(factory.provision(accountRequest())).rejects.toBeInstanceOf(FactoryRejectedError);
+      expect(api.operations()).not.toContain('UpdateProvisionedProduct');
+    });
+
     it('launched by another request is a refusal that names the clash', async () => {
       api
         .accountFactory()
