@@ -15,8 +15,9 @@ describe('the request lifecycle', () => {
     ]);
     expect(actionsFrom('APPROVED')).toEqual(['start']);
     expect(actionsFrom('PROVISIONING').sort()).toEqual(['fail', 'record', 'requeue', 'succeed']);
-    expect(actionsFrom('FAILED')).toEqual(['retry']);
-    expect(TRANSITIONS.retry.to).toBe('APPROVED');
+    expect(actionsFrom('FAILED')).toEqual(['retry', 'retried-as']);
+    expect(TRANSITIONS.retry.to).toBe('APPROVED'); // unchanged: back to the queue
+    expect(TRANSITIONS['retried-as'].to).toBe('FAILED'); // corrected by a new request: this one stays as it failed
   });
 
   it('ends in SUCCEEDED, DENIED, CANCELLED and EXPIRED', () => {
