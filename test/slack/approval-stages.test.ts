@@ -63,7 +63,8 @@ describe('Slack door: approval stages', () => {
     interaction(running.baseUrl, buttonClick(user, 'approve_request', request.id, where));
   const messageAbout = (request: AccountRequest) =>
     [...slack.of('chat.postMessage'), ...slack.of('chat.update')]
-      .filter((m) => JSON.stringify(m.blocks ?? '').includes(request.id))
+      // The approvers' channel message, not the requester's DMs (posted to a user id).
+      .filter((m) => !String(m.channel).startsWith('U') && JSON.stringify(m.blocks ?? '').includes(request.id))
       .at(-1)!;
   const text = (m: Record<string, any>) => JSON.stringify(m.blocks);
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DomainError, TransitionConflictError, ValidationError } from '../../core/errors';
+import { type ClickBody, refreshHome, tellClicker } from './clicks';
 import type { SlackListenerDeps } from './context';
 import { esc } from './format';
 import { parseMetadata } from './payloads';
@@ -7,16 +8,6 @@ import { denyModal, ids, noticeModal } from './views';
 
 /** What the deny button puts in the deny modal's private_metadata. */
 const denyMetadata = z.object({ requestId: z.string().max(100), home: z.boolean().optional() });
-
-interface ClickBody {
-  user: { id: string };
-  trigger_id: string;
-  /** Unique per click: names the notice a click may cause, so it is posted once. */
-  action_ts?: string;
-  actions?: Array<{ action_ts?: string }>;
-  channel?: { id: string };
-  view?: { type: string };
-}
 
 /**
  * Approver buttons (in the approvers' channel and on the Home tab) and the deny-reason modal.
@@ -26,13 +17,7 @@ interface ClickBody {
 export function registerApproving(deps: SlackListenerDeps): void {
   const { app, core, directory } = deps;
 
-  /** Tells the clicker privately (durably): ephemeral in the channel, or a DM when clicked on the Home tab. */
-  const tell = async (body: ClickBody, text: string) => {
-    const click = body.actions?.[0]?.action_ts ?? body.trigger_id;
-    const where = body.channel?.id ? { channel: body.channel.id, user: body.user.id } : { channel: body.user.id };
-    await deps.reply(`slack-notice:${body.user.id}:${click}`, { ...where, text: esc(text) });
-  };
-  const refreshHome = (body: ClickBody) => (body.view?.type === 'home' ? deps.publishHome(body.user.id) : Promise.resolve());
+  const tell = (body: ClickBody, text: string) => tellClicker(deps, body, text);
 
   app.action(ids.approve, async ({ ack, body, action }) => {
     await ack();
@@ -44,7 +29,7 @@ export function registerApproving(deps: SlackListenerDeps): void {
       if (!(err instanceof DomainError)) throw err;
       await tell(click, err.message);
     }
-    await refreshHome(click);
+    await refreshHome(deps, click);
   });
 
   app.action(ids.deny, async ({ ack, body, action, client }) => {

@@ -18,6 +18,7 @@ import {
   SlackTurn,
   type SlackTurnPayload,
 } from './slack-effects';
+import { registerWithdrawing } from './withdrawing';
 
 /** HTTP events on POST /slack/events (with the signing secret), or Socket Mode (with the app token). */
 export type SlackConnection =
@@ -118,6 +119,7 @@ export function slackDoor(core: VendingCore, settings: SlackSettings, log: Logge
   const listenerDeps = { ...base, publishHome: homePublisher(base, client) };
   registerRequesting(listenerDeps);
   registerApproving(listenerDeps);
+  registerWithdrawing(listenerDeps);
   registerHome(listenerDeps);
   app.error(async (error) => {
     log.error({ err: error }, 'Slack listener failed');

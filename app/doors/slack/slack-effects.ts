@@ -8,7 +8,7 @@ import type { ConversationReply } from '../../core/use-cases/conversation';
 import type { VendingCore } from '../../core/vending-core';
 import type { SlackDirectory } from './directory';
 import { esc } from './format';
-import { type ApprovalProgress, approvalMessage, awaited, formFallback } from './views';
+import { type ApprovalProgress, approvalMessage, awaited, formFallback, requesterDm } from './views';
 
 /**
  * The approvers' channel message: posted when a request is created and updated in place (chat.update)
@@ -78,8 +78,11 @@ export class SlackRequesterDm implements EffectHandler {
     const update = request && requesterUpdate(effect.event, request, isLate(effect, request));
     const user = effect.target;
     if (!update || !user) return;
-    // Posting to a user id opens (or reuses) the app's DM with them.
-    await rateLimited(() => this.client.chat.postMessage({ channel: user, text: `*${esc(update.subject)}*\n${esc(update.text)}` }));
+    // Posting to a user id opens (or reuses) the app's DM with them. The button (Cancel, Retry) is
+    // for the request as it is now, and only on news that is not late.
+    const late = isLate(effect, request);
+    const message = late ? { channel: user, text: `*${esc(update.subject)}*\n${esc(update.text)}` } : requesterDm(user, update, request);
+    await rateLimited(() => this.client.chat.postMessage(message));
   }
 }
 

@@ -19,7 +19,16 @@ export const ids = {
   approve: 'approve_request',
   deny: 'deny_request',
   openModal: 'open_vend_modal',
+  cancel: 'cancel_request',
+  retry: 'retry_request',
 } as const;
+
+/** The requester's own button for a request, where it can still be acted on: Cancel while it waits, Retry once it failed. */
+export function requesterButton(r: AccountRequest) {
+  if (r.status === 'PENDING_APPROVAL') return Elements.Button({ text: 'Cancel', actionId: ids.cancel, value: r.id });
+  if (r.status === 'FAILED' && !r.retriedAs) return Elements.Button({ text: 'Retry', actionId: ids.retry, value: r.id }).primary();
+  return undefined;
+}
 
 /** Block ids of the request modal, named like the core's validation fields so errors land on their field. */
 export const REQUEST_FIELDS = ['accountName', 'accountType', 'accountEmail', 'accountOU', 'reason'] as const;
@@ -101,6 +110,16 @@ export function formFallback(text: string) {
       Blocks.Actions().elements(Elements.Button({ text: 'Open the request form', actionId: ids.openModal }).primary()),
     )
     .buildToObject().blocks;
+}
+
+/** A DM to the requester about a step of their request, with their button when the request can still be acted on. */
+export function requesterDm(channel: string, update: { subject: string; text: string }, request: AccountRequest) {
+  const text = `*${esc(update.subject)}*\n${esc(update.text)}`;
+  const button = requesterButton(request);
+  if (!button) return { channel, text };
+  return Message({ channel, text })
+    .blocks(Blocks.Section({ text }), Blocks.Actions({ blockId: `requester:${request.id}` }).elements(button))
+    .buildToObject();
 }
 
 /** A modal that just says something (used after a lost race or a refusal). */
@@ -220,8 +239,13 @@ function decisionButtons(r: AccountRequest) {
 
 /** The Home tab: the person's requests, and for approvers what waits for them. */
 export function homeTab(opts: { mine: AccountRequest[]; waiting?: AccountRequest[]; sandbox: boolean }) {
-  const line = (r: AccountRequest) =>
-    Blocks.Section({ text: `*${esc(r.account.name)}* · ${r.account.type} · ${esc(r.account.ou.name)}\n${statusLine(r)}\n\`${r.id}\`` });
+  const line = (r: AccountRequest) => {
+    const section = Blocks.Section({
+      text: `*${esc(r.account.name)}* · ${r.account.type} · ${esc(r.account.ou.name)}\n${statusLine(r)}\n\`${r.id}\``,
+    });
+    const button = requesterButton(r);
+    return button ? section.accessory(button) : section;
+  };
   return HomeTab()
     .blocks(
       Blocks.Header({ text: 'My account requests' }),
