@@ -1,5 +1,5 @@
-import { howItGotHere } from './effects/messages';
 import type { AccountRequest, Status } from './request/account-request';
+import { howItGotHere } from './request/history';
 
 /** The one base of every error the product raises on purpose; its name is its class's. */
 export class VendingError extends Error {
@@ -95,6 +95,9 @@ export class FactoryBusyError extends VendingError {}
 
 /** The factory refused this request for good; the message says why in plain words. */
 export class FactoryRejectedError extends VendingError {}
+
+/** A baseline step the service refused for a reason retrying cannot fix (a missing user, a bad permission set). */
+export class BaselineRejectedError extends VendingError {}
 
 /**
  * The dialog service cannot answer now (throttled, down, unreachable). Doors tell the person

@@ -2,6 +2,7 @@ import type { BotModel } from './bot-model';
 import { DEFAULT_RETRY, EffectDispatcher, type EffectHandler, type RetryPolicy } from './effects/dispatcher';
 import { ApproverMail, QueueDrain, RequesterMail } from './effects/notifications';
 import { NotFoundError } from './errors';
+import type { AccountBaseline } from './ports/account-baseline';
 import type { AccountFactory, ProvisioningOutcome } from './ports/account-factory';
 import type { Clock } from './ports/clock';
 import type { Dialog } from './ports/dialog';
@@ -13,11 +14,13 @@ import type { AccountDirectory } from './ports/organization';
 import type { CreateOptions, RequestStore } from './ports/requests';
 import type { SlotStore } from './ports/slots';
 import type { TeamDirectory } from './ports/teams';
+import type { BaselineConfig } from './request/account-baseline';
 import type { AccountRequest, Actor, DoorName, OrganizationalUnit, Requester } from './request/account-request';
 import { type ApprovalGrant, ApprovalTokens, approvalLink } from './request/approval-link';
 import { type ApprovalPolicy, describeRules, type UsergroupMembers } from './request/approval-policy';
 import { approvalSummary, stagesView } from './request/approval-stages';
 import { requestPageUrl } from './request/request-page';
+import { Baselining } from './use-cases/baselining';
 import { Conversation, type ConversationReply } from './use-cases/conversation';
 import { Deciding } from './use-cases/deciding';
 import { Provisioner } from './use-cases/provisioning';
@@ -40,6 +43,8 @@ export interface CorePorts {
   feed?: EffectFeed;
   /** Members of the Slack user groups the approval policy names, when Slack is on. */
   teams?: TeamDirectory;
+  /** What a vended account gets before it is ready (tags, contacts, access, budget); none: ready at once. */
+  baseline?: AccountBaseline;
   clock: Clock;
   log: Logger;
 }
@@ -49,6 +54,8 @@ export interface CoreSettings {
   model: BotModel;
   /** Who may ask, who approves in which stages, and what is approved by itself (APPROVAL_POLICY). */
   policy: ApprovalPolicy;
+  /** The baseline's parts (ACCOUNT_BASELINE); carried out through the `baseline` port. */
+  baseline?: BaselineConfig;
   organizationalUnits: readonly OrganizationalUnit[];
   pendingExpiryHours: number;
   reminderHours: number;
@@ -80,6 +87,7 @@ export class VendingCore {
   private readonly conversation: Conversation;
   private readonly retrying: Retrying;
   private readonly provisioner: Provisioner;
+  private readonly baselining?: Baselining;
   private readonly deciding: Deciding;
   private readonly usergroups?: UsergroupMembers;
   private readonly tokens: ApprovalTokens;
@@ -109,6 +117,8 @@ export class VendingCore {
       approval: settings.policy,
     };
     this.service = new VendingService(requests, transitions, this.dispatcher, this.deciding, clock, policy, log, this.usergroups);
+    const baselining = ports.baseline && new Baselining(settings.baseline ?? { tags: {} }, ports.baseline, transitions, clock, log);
+    this.baselining = baselining;
     this.provisioner = new Provisioner(
       requests,
       ports.slots,
@@ -118,6 +128,7 @@ export class VendingCore {
       { maxConcurrent: settings.maxConcurrentProvisioning },
       log,
       ports.directory,
+      baselining && ((request, accountId) => baselining.plan(request, accountId)),
     );
     this.conversation = new Conversation(ports.dialog, this.service, settings.model);
     this.retrying = new Retrying(this.service, transitions, this.deciding, policy, log);
@@ -144,6 +155,7 @@ export class VendingCore {
         ),
       )
       .register(new QueueDrain(this.provisioner));
+    if (this.baselining) this.dispatcher.register(this.baselining);
   }
 
   /** "sandbox" when provisioning is simulated: doors say so wherever results show. */

@@ -1,4 +1,5 @@
-import { FactoryBusyError, FactoryRejectedError } from '../../app/core/errors';
+import { BaselineRejectedError, FactoryBusyError, FactoryRejectedError } from '../../app/core/errors';
+import type { AccountBaseline } from '../../app/core/ports/account-baseline';
 import type { AccountFactory, ProvisioningStatus } from '../../app/core/ports/account-factory';
 import type { Clock } from '../../app/core/ports/clock';
 import type { Notifier, OutgoingMessage } from '../../app/core/ports/notifier';
@@ -51,5 +52,34 @@ export class ScriptedFactory implements AccountFactory {
 
   async describe(recordId: string): Promise<ProvisioningStatus> {
     return this.outcomes.get(recordId) ?? { state: 'IN_PROGRESS' };
+  }
+}
+
+/** A baseline the test drives: it records calls, and fails a step its script names (`transient` N times, or `rejected` always). */
+export class ScriptedBaseline implements AccountBaseline {
+  readonly kind = 'scripted';
+  readonly calls: Array<{ step: string; accountId: string; args: unknown }> = [];
+  readonly script = new Map<string, { transient?: number; rejected?: string }>();
+
+  private async call(step: string, accountId: string, args: unknown): Promise<void> {
+    const plan = this.script.get(step);
+    if (plan?.rejected) throw new BaselineRejectedError(plan.rejected);
+    if (plan?.transient) {
+      plan.transient--;
+      throw new Error(`${step}: service unavailable`);
+    }
+    this.calls.push({ step, accountId, args });
+  }
+  tagAccount(accountId: string, tags: Record<string, string>) {
+    return this.call('tags', accountId, tags);
+  }
+  putAlternateContact(accountId: string, type: string, contact: unknown) {
+    return this.call('alternate-contacts', accountId, { type, contact });
+  }
+  grantAccess(accountId: string, grant: unknown) {
+    return this.call('access', accountId, grant);
+  }
+  createBudget(accountId: string, budget: unknown) {
+    return this.call('budget', accountId, budget);
   }
 }

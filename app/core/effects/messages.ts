@@ -1,3 +1,4 @@
+import { failedSteps, STEP_WORDS } from '../request/account-baseline';
 import { type AccountRequest, ouLabel, requesterName, type Status } from '../request/account-request';
 import { approvalSummary } from '../request/approval-stages';
 
@@ -77,22 +78,40 @@ export function approvedByPolicy(r: AccountRequest): MessageText {
   };
 }
 
-const actorName = (a: { name?: string; email?: string; id: string }) => a.name ?? a.email ?? a.id;
-
-/**
- * How the request got where it is, in words: the decision when there is one (who decided and
- * when, then where it is now), else the change that led to its state. What a late decider is told.
- */
-export function howItGotHere(r: AccountRequest): string {
-  if (r.retriedAs) return `retried as ${r.retriedAs}`;
-  const d = r.decision;
-  if (d) {
-    const decided = d.outcome === 'approved' ? 'APPROVED' : 'DENIED';
-    return `${d.outcome} by ${actorName(d.by)} at ${d.at}${r.status !== decided ? `; it is now ${r.status}` : ''}`;
-  }
-  const last = [...r.audit].reverse().find((a) => a.to === r.status && a.from !== a.to);
-  return `${r.status}${last ? ` (${last.action} by ${actorName(last.actor)} at ${last.at})` : ''}`;
+/** What the account got after it was made, step by step ("simulated" for the sandbox baseline). */
+function baselineLines(r: AccountRequest): string[] {
+  const b = r.baseline;
+  if (!b?.steps.length) return [];
+  const simulated = b.kind === 'sandbox' ? ' (simulated)' : '';
+  return [
+    '',
+    `Set up for you${simulated}:`,
+    ...b.steps.map(
+      (s) =>
+        `- ${STEP_WORDS[s.step]}: ${s.state === 'done' ? 'done' : `not done (${s.detail ?? 'unknown reason'}); the platform team is told`}`,
+    ),
+  ];
 }
+
+/** Told to the approvers when an account is ready without part of its baseline: what is missing and why. */
+export function baselineIncomplete(r: AccountRequest): MessageText {
+  const missing = failedSteps(r.baseline);
+  return {
+    subject: truncate(
+      `Action needed: AWS account "${r.account.name}" (${r.provisioning?.accountId}) is ready without ${missing.map((s) => STEP_WORDS[s.step]).join(', ')}`,
+    ),
+    text: [
+      `The account of request ${r.id} is ready and usable, but these baseline steps could not be done:`,
+      ...missing.map((s) => `- ${STEP_WORDS[s.step]}: ${s.detail ?? 'unknown reason'}`),
+      '',
+      'Do them by hand, or fix the cause in the baseline configuration (ACCOUNT_BASELINE) for later accounts.',
+      '',
+      summary(r),
+    ].join('\n'),
+  };
+}
+
+export { howItGotHere } from '../request/history';
 
 /** A request's state in plain words. */
 export const STATUS_WORDS: Record<Status, string> = {
@@ -152,6 +171,7 @@ function requesterNews(event: string, r: AccountRequest): MessageText | undefine
           `Account name: ${r.account.name}`,
           `OU:           ${ouLabel(r.account.ou)}`,
           `Sign in through IAM Identity Center as ${r.account.sso.email}.`,
+          ...baselineLines(r),
           ...(isSimulated(r) ? ['', SANDBOX_NOTE] : []),
         ].join('\n'),
       };

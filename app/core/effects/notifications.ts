@@ -1,10 +1,11 @@
 import type { Effect } from '../ports/effects';
 import type { Notifier } from '../ports/notifier';
+import { failedSteps } from '../request/account-baseline';
 import type { AccountRequest } from '../request/account-request';
 import { type ApprovalRecord, emailsToAsk } from '../request/approval-stages';
 import type { Provisioner } from '../use-cases/provisioning';
 import { type EffectHandler, isLate } from './dispatcher';
-import { approvalRequest, approvedByPolicy, requesterUpdate } from './messages';
+import { approvalRequest, approvedByPolicy, baselineIncomplete, requesterUpdate } from './messages';
 
 /** The events that start a stage of approvals (ask its people), or remind it. */
 const ASKS = new Set(['create', 'advance-stage', 'remind']);
@@ -23,6 +24,8 @@ export class ApproverMail implements EffectHandler {
 
   targets(event: string, request: AccountRequest): Array<string | undefined> {
     const approval = this.approvalOf(request);
+    // Ready without part of its baseline: everyone the request's approvals named hears what is missing.
+    if (event === 'succeed' && failedSteps(request.baseline).length) return everyoneOf(approval, request);
     if (event === 'approve' && approval.autoApproved)
       return (approval.informed?.emails ?? []).filter((e) => e !== request.requester.email.toLowerCase());
     return ASKS.has(event) ? emailsToAsk(approval, request.requester) : [];
@@ -30,6 +33,10 @@ export class ApproverMail implements EffectHandler {
 
   async run(effect: Effect, request?: AccountRequest): Promise<void> {
     if (!request || !effect.target) return;
+    if (effect.event === 'succeed') {
+      const { subject, text } = baselineIncomplete(request);
+      return this.notifier.send({ to: effect.target, subject, text, requestId: request.id, kind: 'baseline-incomplete', key: effect.id });
+    }
     if (effect.event === 'approve') {
       const { subject, text } = approvedByPolicy(request);
       return this.notifier.send({ to: effect.target, subject, text, requestId: request.id, kind: 'approval-info', key: effect.id });
@@ -39,6 +46,12 @@ export class ApproverMail implements EffectHandler {
     const { subject, text } = approvalRequest(request, this.linkFor(request, effect.target), effect.event === 'remind');
     await this.notifier.send({ to: effect.target, subject, text, requestId: request.id, kind: 'approval-request', key: effect.id });
   }
+}
+
+/** Every address of the request's approvals (each stage, and the informed when the policy approved by itself), but the requester. */
+function everyoneOf(approval: ApprovalRecord, request: AccountRequest): string[] {
+  const emails = [...approval.stages.flatMap((s) => s.approvers.emails), ...(approval.informed?.emails ?? [])];
+  return [...new Set(emails)].filter((e) => e !== request.requester.email.toLowerCase());
 }
 
 /**

@@ -39,8 +39,9 @@ export interface EffectStore {
   /**
    * Takes an effect for `leaseMs` so that concurrent dispatchers do not both carry it out (a
    * claim by the same `owner` is taken again at once, e.g. after a restart). Returns the request
-   * as it stands for a request scope (for the handler to render), {} for other scopes, or
-   * undefined when someone else has it or it is gone.
+   * as it stands for a request scope (for the handler to render; a store may give it as read with
+   * the scope's effects by `pending` a moment before, never older than the transition that planned
+   * the effect), {} for other scopes, or undefined when someone else has it or it is gone.
    */
   claim(scope: string, effectId: string, owner: string, now: Date, leaseMs: number): Promise<{ request?: AccountRequest } | undefined>;
   /** Records the outcome of a claimed effect: done (removed) or rescheduled. */

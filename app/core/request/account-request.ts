@@ -1,3 +1,4 @@
+import type { BaselineRecord } from './account-baseline';
 import type { ApprovalRecord } from './approval-stages';
 
 /**
@@ -108,6 +109,8 @@ interface RequestBase {
   reminders?: { count: number; lastAt: string };
   /** Doors' own notes on the request (e.g. where the approvers' chat message is), opaque to the core. */
   annotations?: Record<string, string>;
+  /** What the account got after it was vended (tags, contacts, access, budget), step by step. */
+  baseline?: BaselineRecord;
   /** Times the request went back to provisioning unchanged after a failure (each attempt has its own provision token). */
   retries?: number;
   /** The failed request this one corrects (a retry with changed details)... */

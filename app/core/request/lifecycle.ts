@@ -21,6 +21,10 @@ export const TRANSITIONS = {
   requeue: { from: ['PROVISIONING'], to: 'APPROVED' },
   /** Progress inside PROVISIONING, e.g. the factory's record id; a self-transition so it is audited too. */
   record: { from: ['PROVISIONING'], to: 'PROVISIONING' },
+  /** The factory made the account; its baseline (tags, contacts, access, budget) runs before it is ready. */
+  provisioned: { from: ['PROVISIONING'], to: 'PROVISIONING' },
+  /** One baseline step done or given up. */
+  'baseline-step': { from: ['PROVISIONING'], to: 'PROVISIONING' },
   succeed: { from: ['PROVISIONING'], to: 'SUCCEEDED' },
   fail: { from: ['PROVISIONING'], to: 'FAILED' },
   /** A failed request goes back to the provisioning queue unchanged, as a new attempt (no new approval). */

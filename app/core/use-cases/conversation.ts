@@ -11,8 +11,9 @@ import {
 } from '../errors';
 import type { Dialog, DialogState, DialogTurnResult } from '../ports/dialog';
 import { type AccountRequest, type DoorName, ouLabel, type Requester } from '../request/account-request';
+import { MAX_TURN_CHARACTERS } from '../request/validation';
 import { KeyedQueue } from './keyed-queue';
-import { RequestAnswers } from './request-answers';
+import { RequestAnswers, type RetryRequests } from './request-answers';
 import type { VendingService } from './vending-service';
 
 /** The intents the bot model must define; the core fulfils these. */
@@ -54,8 +55,10 @@ export class Conversation {
     private readonly dialog: Dialog,
     private readonly service: VendingService,
     private readonly model: BotModel,
+    /** "Retry" in a conversation retries through it; without it the bot says how to retry instead. */
+    retrying?: RetryRequests,
   ) {
-    this.answers = new RequestAnswers(service);
+    this.answers = new RequestAnswers(service, retrying);
   }
 
   /**
@@ -76,6 +79,9 @@ export class Conversation {
   }
 
   private async turnOnce(door: DoorName, requester: Requester, text: string, sessionId: string): Promise<ConversationReply> {
+    // Every door's messages, whatever its own limits (Slack allows far more): said, never cut.
+    const length = text.trim().length;
+    if (length > MAX_TURN_CHARACTERS) return tooLong(length);
     const user = { firstName: requester.firstName, lastName: requester.lastName, email: requester.email };
     let result: DialogTurnResult;
     try {
@@ -143,15 +149,10 @@ export class Conversation {
       case CANCEL_REQUEST_INTENT:
         return this.answers.withdraw(door, requester, id);
       case RETRY_INTENT:
-        return this.retry(requester, id);
+        return this.answers.retry(door, requester, id);
       default:
         return Promise.resolve('');
     }
-  }
-
-  /** "Retry" said in a conversation: filled in when the retry use case exists (POST /requests/:id/retry). */
-  retry(requester: Requester, id?: string): Promise<string> {
-    return this.answers.retry(requester, id);
   }
 
   private async withRetries<T>(turn: () => Promise<T>): Promise<T> {
@@ -228,6 +229,12 @@ const join = (...parts: Array<string | undefined>): string => parts.filter(Boole
 function busy(requester: Requester): ConversationReply {
   const message = `${requester.firstName}, I am still working on your previous messages; please wait for my answer before sending more.`;
   return { message, state: 'Failed', intent: null, slots: {}, busy: true };
+}
+
+/** A message longer than the dialog reads: nothing was done with it, and the person is told the limit. */
+function tooLong(length: number): ConversationReply {
+  const message = `That message has ${length} characters; I read at most ${MAX_TURN_CHARACTERS} characters. Please shorten it.`;
+  return { message, state: 'Failed', intent: null, slots: {} };
 }
 
 /** The key that makes one conversation's confirmation create at most one request. */

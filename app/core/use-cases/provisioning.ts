@@ -6,6 +6,7 @@ import type { Logger } from '../ports/logger';
 import type { AccountDirectory } from '../ports/organization';
 import type { RequestStore } from '../ports/requests';
 import type { SlotStore } from '../ports/slots';
+import type { BaselineRecord } from '../request/account-baseline';
 import { type AccountRequest, type Actor, type Provisioning, SYSTEM } from '../request/account-request';
 import { matchOutcome } from './provisioning-match';
 import type { Transitions } from './transitions';
@@ -42,6 +43,8 @@ export class Provisioner {
     private readonly log: Logger,
     /** Confirms whose account an event is about (by its e-mail); without it, events are matched by name. */
     private readonly directory?: AccountDirectory,
+    /** The baseline a new account gets before it is ready (none: it is ready at once). */
+    private readonly baseline?: (request: AccountRequest, accountId: string) => BaselineRecord,
   ) {}
 
   /**
@@ -148,7 +151,8 @@ export class Provisioner {
       if (fromEvent) await this.completeFinished(candidates, actor);
       return undefined;
     }
-    if (request.status !== 'PROVISIONING') return request;
+    // Finished, or made and in its baseline (which completes it): a later report changes nothing.
+    if (request.status !== 'PROVISIONING' || request.baseline) return request;
     if (fromEvent && outcome.state === 'SUCCEEDED' && !outcome.accountId) {
       // The event has no account id; the record has it (and the reconciler finishes a record still in progress).
       const recordId = request.provisioning?.recordId;
@@ -161,11 +165,19 @@ export class Provisioner {
       ...(outcome.accountId ? { accountId: outcome.accountId } : {}),
       ...(outcome.state === 'FAILED' ? { failureReason: outcome.message ?? 'Account Factory reported a failure' } : {}),
     };
+    // The account exists: its baseline runs before it is ready (the slot is freed now: Control Tower is done).
+    const baseline = outcome.state === 'SUCCEEDED' && outcome.accountId ? this.baseline?.(request, outcome.accountId) : undefined;
     const updated = await this.ignoreConflict(
-      this.transitions.apply(request, outcome.state === 'SUCCEEDED' ? 'succeed' : 'fail', actor, {
-        patch: { provisioning },
-        reason: outcome.state === 'FAILED' ? provisioning.failureReason : `Account ${outcome.accountId ?? ''} ready`.replace('  ', ' '),
-      }),
+      baseline?.steps.length
+        ? this.transitions.apply(request, 'provisioned', actor, {
+            patch: { provisioning, baseline },
+            once: true,
+            reason: `Account ${outcome.accountId} made; baseline: ${baseline.steps.map((s) => s.step).join(', ')}`,
+          })
+        : this.transitions.apply(request, outcome.state === 'SUCCEEDED' ? 'succeed' : 'fail', actor, {
+            patch: { provisioning },
+            reason: outcome.state === 'FAILED' ? provisioning.failureReason : `Account ${outcome.accountId ?? ''} ready`.replace('  ', ' '),
+          }),
     );
     await this.slots.release(request.id);
     return updated;

@@ -1,6 +1,7 @@
 import { STATUS_WORDS } from '../effects/messages';
 import { DomainError, ForbiddenError, NotFoundError, TransitionConflictError } from '../errors';
 import type { AccountRequest, DoorName, Requester } from '../request/account-request';
+import type { Retrying } from './retrying';
 import type { VendingService } from './vending-service';
 
 /**
@@ -8,8 +9,14 @@ import type { VendingService } from './vending-service';
  * retrying a failed one, by id or (without one) the person's own latest. Every change goes
  * through the core's use cases, so the same rules hold as in every other door.
  */
+/** The retry use case (retrying.ts), as the conversation uses it: the same details once more. */
+export type RetryRequests = Pick<Retrying, 'retry'>;
+
 export class RequestAnswers {
-  constructor(private readonly service: VendingService) {}
+  constructor(
+    private readonly service: VendingService,
+    private readonly retrying?: RetryRequests,
+  ) {}
 
   /** The requester's requests and where they are, in words. */
   async statusOf(requester: Requester): Promise<string> {
@@ -69,20 +76,50 @@ export class RequestAnswers {
   }
 
   /**
-   * "Retry": the hook for retrying a failed request from the conversation. There is no retry use
-   * case yet (POST /requests/:id/retry comes with it), so this says so plainly and what to do
-   * now; nothing is retried behind the person's back.
+   * "Retry": the named request, or the person's one failed request, goes back to the Account
+   * Factory with the same details (the retry use case: a new attempt, no new approval). Without
+   * the use case (a core that does not offer it) this says so plainly; nothing is retried behind
+   * the person's back either way.
    */
-  async retry(requester: Requester, id?: string): Promise<string> {
+  async retry(door: DoorName, requester: Requester, id?: string): Promise<string> {
     const hi = requester.firstName;
-    const r = id ? await this.find(id) : (await this.service.listForRequester(requester.email, 1))[0];
-    if (!r) return id ? `${hi}, I found no request ${id}.` : `${hi}, you have no requests yet, so there is nothing to retry.`;
+    let target: AccountRequest | undefined;
+    if (id) {
+      target = await this.find(id);
+      if (!target) return `${hi}, I found no request ${id}, so nothing was retried. Say "status" to see your requests.`;
+    } else {
+      const mine = await this.service.listForRequester(requester.email, 50);
+      if (mine.length === 0) return `${hi}, you have no requests yet, so there is nothing to retry.`;
+      const failed = mine.filter((r) => r.status === 'FAILED' && !r.retriedAs);
+      if (failed.length > 1) {
+        const list = failed.map((r) => `- ${r.account.name} (${r.account.type}, ${r.account.ou.name}) [${r.id}]`).join('\n');
+        return `${hi}, ${failed.length} of your requests failed:\n${list}\nSay "retry <request id>" to retry one.`;
+      }
+      target = failed[0] ?? mine[0];
+    }
+    const r = target;
     if (r.status !== 'FAILED') return `Request ${r.id} (${r.account.name}) is ${STATUS_WORDS[r.status]}, ${hi}: there is nothing to retry.`;
-    return (
-      `Request ${r.id} (${r.account.name}) failed: ${r.provisioning?.failureReason ?? 'Account Factory reported a failure'}. ` +
-      'Retrying from the conversation comes with the retry feature; until then an operator can retry it, or you can ask again ' +
-      `with corrected details: say "new account".`
-    );
+    if (r.retriedAs) return `Request ${r.id} was already retried as ${r.retriedAs}, ${hi}. Say "status of ${r.retriedAs}" to see it.`;
+    const why = r.provisioning?.failureReason ?? 'Account Factory reported a failure';
+    if (!this.retrying) {
+      return (
+        `Request ${r.id} (${r.account.name}) failed: ${why}. ` +
+        'Retrying from the conversation comes with the retry feature; until then an operator can retry it, or you can ask again ' +
+        `with corrected details: say "new account".`
+      );
+    }
+    const actor = { id: requester.id, name: `${requester.firstName} ${requester.lastName}`, email: requester.email, door };
+    try {
+      const { request } = await this.retrying.retry(r.id, actor);
+      return `Done, ${hi}: request ${request.id} (${request.account.name}) is back in the queue for the Account Factory, with the same details. The last attempt failed: ${why}. I will tell you how it goes.`;
+    } catch (err) {
+      if (err instanceof ForbiddenError) return `Request ${r.id} is not yours, ${hi}, so I cannot retry it.`;
+      if (err instanceof TransitionConflictError) {
+        return `Request ${r.id} can no longer be retried, ${hi}: it is ${STATUS_WORDS[err.current.status]}.`;
+      }
+      if (err instanceof DomainError) return `I could not retry request ${r.id}: ${err.message}.`;
+      throw err;
+    }
   }
 
   private find(id: string): Promise<AccountRequest | undefined> {

@@ -20,7 +20,16 @@ export interface ApplyOptions {
 const REFUSED_WHEN_EXPIRED: ReadonlySet<Action> = new Set(['approve', 'approve-stage', 'advance-stage', 'deny']);
 
 /** Actions that keep the request's place in its queue (statusSince orders it). */
-const KEEPS_PLACE: ReadonlySet<Action> = new Set(['record', 'requeue', 'remind', 'approve-stage', 'advance-stage', 'retried-as']);
+const KEEPS_PLACE: ReadonlySet<Action> = new Set([
+  'record',
+  'requeue',
+  'remind',
+  'approve-stage',
+  'advance-stage',
+  'retried-as',
+  'provisioned',
+  'baseline-step',
+]);
 
 /**
  * The one way a request changes state: the lifecycle table says what is legal, the store applies

@@ -1,5 +1,6 @@
 import { Bits, Blocks, Elements, HomeTab, Message, Modal } from 'slack-block-builder';
 import { isSimulated } from '../../core/effects/messages';
+import { failedSteps, STEP_WORDS } from '../../core/request/account-baseline';
 import {
   ACCOUNT_TYPES,
   type AccountRequest,
@@ -129,8 +130,18 @@ export const noticeModal = (title: string, text: string) =>
 const STATUS_LINE: Record<Status, (r: AccountRequest) => string> = {
   PENDING_APPROVAL: (r) => `:hourglass_flowing_sand: Waiting for a decision (expires ${when(r.expiresAt)})`,
   APPROVED: () => ':white_check_mark: Approved; queued for provisioning',
-  PROVISIONING: () => ':gear: Provisioning through Account Factory…',
-  SUCCEEDED: (r) => `:tada: Account ready: *${r.provisioning?.accountId}*${isSimulated(r) ? ' _(sandbox: simulated)_' : ''}`,
+  PROVISIONING: (r) =>
+    r.baseline
+      ? `:gear: Account *${r.provisioning?.accountId}* made; setting it up: ${r.baseline.steps.map((s) => `${STEP_WORDS[s.step]} ${s.state === 'pending' ? '…' : s.state === 'done' ? ':white_check_mark:' : ':warning:'}`).join(', ')}`
+      : ':gear: Provisioning through Account Factory…',
+  SUCCEEDED: (r) =>
+    `:tada: Account ready: *${r.provisioning?.accountId}*${isSimulated(r) ? ' _(sandbox: simulated)_' : ''}${
+      failedSteps(r.baseline).length
+        ? `\n:warning: Not set up: ${failedSteps(r.baseline)
+            .map((s) => `${STEP_WORDS[s.step]} (${esc(s.detail ?? '')})`)
+            .join(', ')}`
+        : ''
+    }`,
   FAILED: (r) => `:x: Provisioning failed: ${esc(r.provisioning?.failureReason ?? 'unknown reason')}`,
   DENIED: () => ':no_entry: Denied',
   CANCELLED: () => ':no_entry_sign: Cancelled by the requester',

@@ -29,7 +29,12 @@ export const ACCOUNT_FACTORY_LAUNCH_ACTIONS = of('servicecatalog', 'DescribeProd
  * Same adapter: follow a launch (DescribeRecord), find an earlier launch of the same request
  * (DescribeProvisionedProduct), and retry a failed one (UpdateProvisionedProduct).
  */
-export const ACCOUNT_FACTORY_RECORD_ACTIONS = of('servicecatalog', 'DescribeProvisionedProduct', 'DescribeRecord', 'UpdateProvisionedProduct');
+export const ACCOUNT_FACTORY_RECORD_ACTIONS = of(
+  'servicecatalog',
+  'DescribeProvisionedProduct',
+  'DescribeRecord',
+  'UpdateProvisionedProduct',
+);
 /** app/adapters/organizations/directory.ts: whose account a Control Tower event is about (its e-mail, unique in the organization). */
 export const ACCOUNT_DIRECTORY_ACTIONS = ['organizations:DescribeAccount'];
 /**
@@ -189,3 +194,24 @@ export function accountFactoryStatements(scope: Construct): iam.PolicyStatement[
     new iam.PolicyStatement({ sid: 'AccountFactoryTemplateChecks', actions: TEMPLATE_CHECK_ACTIONS, resources: ['*'] }),
   ];
 }
+
+/**
+ * app/adapters/baseline/*.ts (AwsAccountBaseline): the baseline of a vended account, called from the
+ * management account. STS GetCallerIdentity (the payer account's id, when it is not configured)
+ * needs no permission. None of these grants more than its call; the resources are the lead's to narrow.
+ */
+export const BASELINE_ACTIONS = {
+  /** aws-baseline.ts tagAccount: TagResource on the account (organizations account ARN). */
+  organizations: of('organizations', 'TagResource'),
+  /** aws-baseline.ts putAlternateContact: with AccountId, which also needs trusted access for Account Management in the organization. */
+  account: of('account', 'PutAlternateContact'),
+  /** identity-center-access.ts: CreateAccountAssignment, then DescribeAccountAssignmentCreationStatus to follow it. */
+  identityCenter: of('sso', 'CreateAccountAssignment', 'DescribeAccountAssignmentCreationStatus'),
+  /** identity-center-access.ts: GetUserId, a user found by user name. */
+  identityStore: of('identitystore', 'GetUserId'),
+  /**
+   * aws-baseline.ts createBudget: CreateBudget (with its notification) is authorised by
+   * budgets:ModifyBudget (Service Authorization Reference); no ResourceTags, so no budgets:TagResource.
+   */
+  budgets: of('budgets', 'ModifyBudget'),
+};
