@@ -130,8 +130,8 @@ export class VendingCore {
       ports.directory,
       baselining && ((request, accountId) => baselining.plan(request, accountId)),
     );
-    this.conversation = new Conversation(ports.dialog, this.service, settings.model);
     this.retrying = new Retrying(this.service, transitions, this.deciding, policy, log);
+    this.conversation = new Conversation(ports.dialog, this.service, settings.model, this.retrying);
   }
 
   /**

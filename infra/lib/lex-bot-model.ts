@@ -5,7 +5,7 @@ import { slotTypesFromModel, uniqueSlots } from './lex-slot-types';
 /**
  * The bot model (manifest/bot.yml) as a Lex V2 bot locale: pure functions, wrapped in CfnBot by
  * lex-bot.ts. Everything the embedded engine says comes from the same model: utterances, synonyms,
- * slot help (a conditional closing response per topic), greetings, the give-up and the asides.
+ * slot help (conditional branches per topic, over the initial response and the closing), greetings, the give-up and the asides.
  *
  * What app/adapters/lex/lex-dialog.ts expects of the bot:
  * - prompts reference the person through session attributes ([firstName], [lastName], [ouChoices],
@@ -115,8 +115,21 @@ function slot(s: SlotModel, intent: IntentModel, model: BotModel): CfnBot.SlotPr
   };
 }
 
-/** The answer of an aside that explains a slot: one conditional branch per slot the Topic names, the response otherwise. */
-function explaining(i: IntentModel, model: BotModel): CfnBot.ConditionalSpecificationProperty | undefined {
+/** Lex V2 takes at most this many conditional branches in one step (ConditionalSpecification). */
+export const MAX_BRANCHES_PER_STEP = 4;
+const EVALUATE: CfnBot.DialogStateProperty = { dialogAction: { type: 'EvaluateConditional' } };
+const CLOSE_INTENT: CfnBot.DialogStateProperty = { dialogAction: { type: 'CloseIntent' } };
+
+/**
+ * The answer of an aside that explains a slot: one conditional branch per slot the Topic names, the
+ * response otherwise. Lex allows four branches per step, so the first four are the initial
+ * response's (whose default goes on to the closing step) and the others the closing's (whose
+ * default says the response): eight topics in all, an error beyond.
+ */
+function explaining(
+  i: IntentModel,
+  model: BotModel,
+): Pick<CfnBot.IntentProperty, 'initialResponseSetting' | 'intentClosingSetting'> | undefined {
   const topic = i.slots.find((s) => {
     const t = model.slotTypes[s.type];
     return !!t && 'valuesFrom' in t && t.valuesFrom === 'slots';
@@ -127,7 +140,7 @@ function explaining(i: IntentModel, model: BotModel): CfnBot.ConditionalSpecific
     if (t && 'values' in t) return t.values.map((v) => v.value).join(' or ');
     return t && 'valuesFrom' in t && t.valuesFrom === 'organizationalUnits' ? '{ouChoices}' : undefined;
   };
-  const branches = uniqueSlots(model)
+  const branches: CfnBot.ConditionalBranchProperty[] = uniqueSlots(model)
     .filter((s) => s.help)
     .map((s) => {
       const choices = i.explains === 'choices' ? choicesOf(s) : undefined;
@@ -139,19 +152,38 @@ function explaining(i: IntentModel, model: BotModel): CfnBot.ConditionalSpecific
         nextStep: END_CONVERSATION,
       };
     });
-  return {
+  if (branches.length > 2 * MAX_BRANCHES_PER_STEP) {
+    throw new Error(
+      `Intent ${i.name} explains ${branches.length} slots; a Lex intent can branch on ${2 * MAX_BRANCHES_PER_STEP} (${MAX_BRANCHES_PER_STEP} in its initial response, ${MAX_BRANCHES_PER_STEP} in its closing)`,
+    );
+  }
+  const otherwise: CfnBot.DefaultConditionalBranchProperty = {
+    response: response(i.response ?? model.messages.fallback),
+    nextStep: END_CONVERSATION,
+  };
+  const first = branches.slice(0, MAX_BRANCHES_PER_STEP);
+  const rest = branches.slice(MAX_BRANCHES_PER_STEP);
+  const closingOn = (conditionalBranches: CfnBot.ConditionalBranchProperty[]): CfnBot.IntentClosingSettingProperty => ({
     isActive: true,
-    conditionalBranches: branches,
-    defaultBranch: { response: response(i.response ?? model.messages.fallback), nextStep: END_CONVERSATION },
+    nextStep: EVALUATE,
+    conditional: { isActive: true, conditionalBranches, defaultBranch: otherwise },
+  });
+  if (!rest.length) return { intentClosingSetting: closingOn(first) };
+  return {
+    initialResponseSetting: {
+      nextStep: EVALUATE,
+      conditional: { isActive: true, conditionalBranches: first, defaultBranch: { nextStep: CLOSE_INTENT } },
+    },
+    intentClosingSetting: closingOn(rest),
   };
 }
 
-/** How an intent ends: its response (or per-topic answer), a jump to the intent it stands for, or nothing (the caller fulfils). */
-function closing(i: IntentModel, model: BotModel): Pick<CfnBot.IntentProperty, 'intentClosingSetting'> {
+/** How an intent ends: its per-topic answer (an aside), its response, a jump to the intent it stands for, or nothing (the caller fulfils). */
+function closing(i: IntentModel, model: BotModel): Pick<CfnBot.IntentProperty, 'initialResponseSetting' | 'intentClosingSetting'> {
   const slotNames = i.slots.map((s) => s.name);
-  const conditional = explaining(i, model);
   const jump = i.startsOver ?? i.whenIdle;
-  if (conditional) return { intentClosingSetting: { isActive: true, conditional } };
+  const explained = explaining(i, model);
+  if (explained) return explained;
   if (i.response) return { intentClosingSetting: { closingResponse: response(i.response, slotNames), isActive: true } };
   if (jump)
     return { intentClosingSetting: { isActive: true, nextStep: { dialogAction: { type: 'StartIntent' }, intent: { name: jump } } } };

@@ -192,7 +192,7 @@ async function drive(dialog: Dialog, steps: Step[]): Promise<Array<Omit<DialogTu
   const results: Array<Omit<DialogTurnResult, 'conversationId'>> = [];
   for (const step of steps) {
     const { conversationId: _engineOwn, ...seen } = await dialog.turn({ sessionId: SESSION, text: step.say, user: USER });
-    results.push(seen.state === 'ConfirmIntent' ? { ...seen, message: seen.message.replace(/ OU.*\?/, ' OU<worded by the core>?') } : seen);
+    results.push(seen.state === 'ConfirmIntent' ? { ...seen, message: seen.message.replace(/ OU.*$/, ' OU<worded by the core>') } : seen);
   }
   return results;
 }
@@ -281,7 +281,7 @@ describe('dialog parity: the embedded engine and Lex V2 built from the same mani
       });
 
       expect(local[3].message).toBe(
-        'TestUser-Name, shall I request a Sandbox account named sandbox-testuser-name-testuser-lastname for ops@example.com in the Demos OU? (yes/no)',
+        'TestUser-Name, shall I request a Sandbox account named sandbox-testuser-name-testuser-lastname for ops@example.com in the Demos OU? It needs approval from approvers. (yes/no)',
       );
       const created = remote[4].request!;
       expect(created).toMatchObject({

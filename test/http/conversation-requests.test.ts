@@ -34,7 +34,7 @@ describe('the conversation about requests', () => {
     );
     expect(confirm.response).toBe(
       'Pat, shall I request a Sandbox account named payments-dev for payments-dev@example.com in the Demos OU, ' +
-        'with the reason "because we test the new billing pipeline"? (yes/no)',
+        'with the reason "because we test the new billing pipeline"? It needs approval from approvers. (yes/no)',
     );
     const done = await say('yes');
     expect(done.request).toMatchObject({ account: { name: 'payments-dev' }, reason: 'because we test the new billing pipeline' });
@@ -99,10 +99,11 @@ describe('the conversation about requests', () => {
     const r = await say('can you try my failed request again?');
     expect(r.response).toMatch(
       new RegExp(
-        `^Request ${requestId} \\(sandbox-pat-talker(-\\d)?\\) failed: .+\\. Retrying from the conversation comes with the retry feature`,
+        `^Done, Pat: request ${requestId} \\(sandbox-pat-talker(-\\d)?\\) is back in the queue for the Account Factory, with the same details\\. The last attempt failed: .+`,
       ),
     );
-    expect(r.response).toContain('say "new account"');
-    expect(await statusOf(requestId)).toBe('FAILED');
+    // A new attempt of the same request: it is provisioned again (and, with the same e-mail, fails again).
+    await eventually(async () => (await running.app.core.lookUp(requestId)).retries === 1);
+    await eventually(async () => (await statusOf(requestId)) === 'FAILED');
   });
 });

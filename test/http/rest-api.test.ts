@@ -40,7 +40,7 @@ describe('REST door: POST /account, compatible with the 2021 solution', () => {
     expect((await turn('walk-team@example.com')).response).toContain('Experiment or Demos');
     const confirm = await turn('Demos');
     expect(confirm.response).toBe(
-      'TestUser-Name, shall I request a Sandbox account named sandbox-testuser-name-testuser-lastname for walk-team@example.com in the Demos OU? (yes/no)',
+      'TestUser-Name, shall I request a Sandbox account named sandbox-testuser-name-testuser-lastname for walk-team@example.com in the Demos OU? It needs approval from approvers. (yes/no)',
     );
     const done = await turn('yes');
     expect(done.response).toMatch(/^New account request created/);

@@ -11,12 +11,20 @@ import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { loadBotModel } from '../../app/boot/bot-model-file';
 import { type BotModel, slotsOnce } from '../../app/core/bot-model';
-import { CANCEL_INTENT, FALLBACK_INTENT, LexBot, organizationalUnitNames, toLexMessage, toLexUtterance } from '../../infra/lib/lex-bot';
+import {
+  CANCEL_INTENT,
+  FALLBACK_INTENT,
+  intentsFromModel,
+  LexBot,
+  organizationalUnitNames,
+  toLexMessage,
+  toLexUtterance,
+} from '../../infra/lib/lex-bot';
 
 const model = loadBotModel();
 const OUS = ['Experiment', 'Demos (ou-abcd-12345678)', 'Sandbox Workloads'];
-/** The placeholders that are not slots: session attributes at run time (reasonPart: the core words the confirmation). */
-const ATTRIBUTES = ['firstName', 'lastName', 'ouChoices', 'reasonPart'];
+/** The placeholders that are not slots: session attributes at run time (the confirmation's parts: the core words the confirmation). */
+const ATTRIBUTES = ['firstName', 'lastName', 'ouChoices', ...model.intents.flatMap((i) => Object.keys(i.confirmation?.parts ?? {}))];
 
 /** The bot builder's rule, written out: attribute placeholders → [name]; slot references stay. */
 const expected = (template: string) => template.replace(new RegExp(`\\{(${ATTRIBUTES.join('|')})\\}`, 'g'), '[$1]');
@@ -64,7 +72,7 @@ describe('the Lex bot built from manifest/bot.yml', () => {
     for (const i of locale.Intents) {
       expect(i.FulfillmentCodeHook).toBeUndefined();
       expect(i.DialogCodeHook).toBeUndefined();
-      expect(i.InitialResponseSetting).toBeUndefined();
+      expect(i.InitialResponseSetting?.CodeHook).toBeUndefined();
     }
   });
 
@@ -122,10 +130,20 @@ describe('the Lex bot built from manifest/bot.yml', () => {
     it("closes with the model's response when the bot answers by itself, a jump when it stands for another intent, nothing otherwise", () => {
       const closing = lexIntent.IntentClosingSetting;
       if (modelIntent.explains === 'help' || modelIntent.explains === 'choices') {
-        // One answer per slot the question names; the model's response when it names none.
-        const branches = closing.Conditional.ConditionalBranches;
+        // One answer per slot the question names, at most four per step (Lex's limit): the initial
+        // response's first, whose default goes on to the closing step; the model's response when it names none.
+        const initial = lexIntent.InitialResponseSetting;
+        const steps = [initial?.Conditional, closing.Conditional].filter(Boolean);
+        for (const step of steps) expect(step.ConditionalBranches.length).toBeLessThanOrEqual(4);
+        if (initial) {
+          expect(initial.NextStep).toEqual({ DialogAction: { Type: 'EvaluateConditional' } });
+          expect(initial.Conditional.DefaultBranch).toEqual({ NextStep: { DialogAction: { Type: 'CloseIntent' } } });
+        }
+        expect(closing.NextStep).toEqual({ DialogAction: { Type: 'EvaluateConditional' } });
+        const branches = steps.flatMap((step) => step.ConditionalBranches);
         const helped = slotsOnce(model.intents.flatMap((i) => i.slots)).filter((x) => x.help);
         expect(branches.map((b: any) => b.Condition.ExpressionString)).toEqual(helped.map((x) => `{Topic} = "${x.name}"`));
+        for (const b of branches) expect(b.NextStep).toEqual({ DialogAction: { Type: 'EndConversation' } });
         const said = branches.map((b: any) => messages(b.Response)[0]);
         if (modelIntent.explains === 'help') expect(said).toEqual(helped.map((x) => expected(x.help!)));
         else expect(said).toContain('You can choose Production or Sandbox.');
@@ -147,6 +165,7 @@ describe('the Lex bot built from manifest/bot.yml', () => {
       const text =
         JSON.stringify(lexIntent.Slots ?? []) +
         JSON.stringify(lexIntent.IntentConfirmationSetting ?? {}) +
+        JSON.stringify(lexIntent.InitialResponseSetting ?? {}) +
         JSON.stringify(lexIntent.IntentClosingSetting ?? {});
       for (const [, ref] of text.matchAll(/\{(\w+)\}/g)) expect(slotNames).toContain(ref);
       for (const [, ref] of text.matchAll(/\[(\w+)\]/g)) expect(ATTRIBUTES).toContain(ref);
@@ -238,6 +257,26 @@ describe('the conversion rules', () => {
   it("refuses a sample utterance that references anything but the intent's slots", () => {
     expect(toLexUtterance('A {AccountType} account', ['AccountType'])).toBe('A {AccountType} account');
     expect(() => toLexUtterance('Hello {firstName}', ['AccountType'])).toThrow(/\{firstName\}/);
+  });
+
+  it('branches on at most four topics per step: the closing alone for four, the initial response too for more, never over eight', () => {
+    const explainer = model.intents.find((i) => i.explains === 'help')!;
+    const withHelp = (count: number) => {
+      const changed = structuredClone(model);
+      const all = changed.intents.flatMap((i) => i.slots);
+      const kept = [...new Set(all.filter((s) => s.help).map((s) => s.name))].slice(0, count);
+      for (const s of all) if (!kept.includes(s.name)) delete s.help;
+      const vend = changed.intents.find((i) => i.name === 'VendAccount')!;
+      for (let n = kept.length; n < count; n++) vend.slots.push({ ...vend.slots[0], name: `Extra${n}`, help: `Extra help ${n}.` });
+      return intentsFromModel(changed).find((i) => i.name === explainer.name)!;
+    };
+    const four = withHelp(4);
+    expect(four.initialResponseSetting).toBeUndefined();
+    expect((four.intentClosingSetting as any).conditional.conditionalBranches).toHaveLength(4);
+    const eight = withHelp(8);
+    expect((eight.initialResponseSetting as any).conditional.conditionalBranches).toHaveLength(4);
+    expect((eight.intentClosingSetting as any).conditional.conditionalBranches).toHaveLength(4);
+    expect(() => withHelp(9)).toThrow(/explains 9 slots; a Lex intent can branch on 8/);
   });
 
   it('takes OU names from "Name" or "Name (ou-...)" labels, once each', () => {

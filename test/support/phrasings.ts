@@ -114,6 +114,22 @@ export const PHRASINGS: Phrasing[] = [
   { group: 'question', say: [confirming, 'what is an OU again?'], ...confirm(WITH_ALL), says: /organizational unit is the group/ },
   { group: 'question', say: ['new account', `status of ${ID}`], ...handedOver('RequestStatus', { RequestId: ID }) },
   { group: 'question', say: ['what is a root email?'], ...answered('SlotQuestion', /root user/), lex: true, heard: { Topic: 'RootEmail' } },
+  // The later topics are the Lex bot's closing branches (four per step): answered the same way.
+  {
+    group: 'question',
+    say: ['whats a request id?'],
+    ...answered('SlotQuestion', /id such as req-/),
+    lex: true,
+    heard: { Topic: 'RequestId' },
+  },
+  {
+    group: 'question',
+    say: ['why do you need a reason'],
+    ...answered('SlotQuestion', /tells the approvers why/),
+    lex: true,
+    heard: { Topic: 'Reason' },
+  },
+  { group: 'question', say: ['huh?'], ...answered('SlotQuestion', /Ask me "what is a root e-mail\?"/), lex: true },
   {
     group: 'question',
     say: ['which OUs can I use?'],
@@ -255,6 +271,8 @@ export const PHRASINGS: Phrasing[] = [
   { group: 'by-id', say: [`what's going on with ${ID.toUpperCase()}`], ...handedOver('RequestStatus', { RequestId: ID }) },
   { group: 'by-id', say: ['retry'], ...handedOver('RetryRequest'), lex: true },
   { group: 'by-id', say: ['can you try my failed request again?'], ...handedOver('RetryRequest') },
+  { group: 'by-id', say: [`retry ${ID} please`], ...handedOver('RetryRequest', { RequestId: ID }), lex: true },
+  { group: 'by-id', say: [`cancel ${ID}`], ...handedOver('CancelRequest', { RequestId: ID }) },
   { group: 'by-id', say: ['how far along is my request?'], ...handedOver('RequestStatus') },
 
   // After the last failed attempt: what was kept and what is needed, and the next message goes on from there.

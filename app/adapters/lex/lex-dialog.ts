@@ -31,7 +31,9 @@ export { lexSessionId } from './lex-wire';
  *   no message, and the caller (core/conversation.ts) fulfils. Only intents the bot answers by
  *   itself (the manifest's `response`: Help) may have a closing response: an unconfirmed intent
  *   that closes with a message is taken as answered (Fulfilled), one that closes without a message,
- *   or confirmed, as the caller's to fulfil (ReadyForFulfillment).
+ *   or confirmed, as the caller's to fulfil (ReadyForFulfillment). The asides that explain a slot
+ *   answer from their initial response when they can (Lex allows four branches per step), which
+ *   closes with the intent still InProgress: answered too.
  *
  * Lex keeps the conversation (it expires after the bot's idle session TTL); this adapter holds none.
  * IAM: lex:RecognizeText and lex:DeleteSession on the bot alias
@@ -167,6 +169,11 @@ export class LexDialog implements Dialog {
         break;
       case 'ConfirmIntent':
         return result('ConfirmIntent');
+      case 'Close':
+        // Ended from the initial response (an aside's answer, infra/lib/lex-bot-model.ts): the bot
+        // answered by itself and the intent never reached its closing step, so it is still InProgress.
+        if (message) return result('Fulfilled');
+        break;
       case 'ElicitIntent':
         return result('ElicitIntent', null);
       default:

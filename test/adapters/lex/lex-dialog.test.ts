@@ -307,6 +307,22 @@ describe('LexDialog: the Dialog port on Amazon Lex V2 (RecognizeText)', () => {
       },
     );
 
+    it('an aside ended from its initial response (Close, the intent still InProgress) is Fulfilled, its topic no request detail', async () => {
+      const { say, lex, log } = setup();
+      const help = 'Every AWS account has a root user with its own e-mail address.';
+      lex.reply({
+        intent: 'SlotQuestion',
+        slotNames: ['Topic'],
+        slots: { Topic: { original: 'root email', interpreted: 'RootEmail' } },
+        state: 'InProgress',
+        dialogAction: { type: 'Close' },
+        messages: [{ content: help, contentType: 'PlainText' }],
+        sessionAttributes: ATTRIBUTES,
+      });
+      expect(await say('what is a root email?')).toEqual({ intent: 'SlotQuestion', state: 'Fulfilled', slots: {}, message: help });
+      expect(log.at('warn')).toEqual([]);
+    });
+
     const fallback =
       'Sorry TestUser-Name, I did not understand that. You can ask me for a new AWS account, for the status of your requests, or for help.';
 

@@ -14,7 +14,7 @@ describe('the request lifecycle', () => {
       'remind',
     ]);
     expect(actionsFrom('APPROVED')).toEqual(['start']);
-    expect(actionsFrom('PROVISIONING').sort()).toEqual(['fail', 'record', 'requeue', 'succeed']);
+    expect(actionsFrom('PROVISIONING').sort()).toEqual(['baseline-step', 'fail', 'provisioned', 'record', 'requeue', 'succeed']);
     expect(actionsFrom('FAILED')).toEqual(['retry', 'retried-as']);
     expect(TRANSITIONS.retry.to).toBe('APPROVED'); // unchanged: back to the queue
     expect(TRANSITIONS['retried-as'].to).toBe('FAILED'); // corrected by a new request: this one stays as it failed
