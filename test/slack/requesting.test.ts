@@ -157,7 +157,7 @@ describe('Slack door: requesting an account', () => {
       const status = await slashCommand(running.baseUrl, 'UOMAR', 'status');
       expect(await status.json()).toEqual({
         response_type: 'ephemeral',
-        text: expect.stringMatching(/team-payments \(Production, Demos\): PENDING_APPROVAL/),
+        text: expect.stringMatching(/team-payments \(Production, Demos\): waiting for approval/),
       });
       const help = await slashCommand(running.baseUrl, 'UJANE', 'help');
       expect(((await help.json()) as { text: string }).text).toContain('/vend-account status');

@@ -24,7 +24,7 @@ export class RequestAnswers {
     if (requests.length === 0) return `${requester.firstName}, you have no account requests yet. Say "new account" to ask for one.`;
     const lines = requests.map((r) => {
       const id = r.provisioning?.accountId ? `, account ${r.provisioning.accountId}` : '';
-      return `- ${r.account.name} (${r.account.type}, ${r.account.ou.name}): ${r.status}${id} [${r.id}]`;
+      return `- ${r.account.name} (${r.account.type}, ${r.account.ou.name}): ${STATUS_WORDS[r.status]}${id} [${r.id}]`;
     });
     return `${requester.firstName}, your requests:\n${lines.join('\n')}`;
   }
