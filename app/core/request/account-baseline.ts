@@ -35,7 +35,16 @@ const arn = (kind: string, re: RegExp) => z.string().regex(re, `must be an IAM I
 
 export const baselineSchema = z
   .object({
-    tags: z.record(tagKey, tagValue).default({}),
+    tags: z
+      .record(z.string(), tagValue)
+      .superRefine((tags, ctx) => {
+        // Checked here rather than as the record's key schema, so the message says what is wrong with the key.
+        for (const key of Object.keys(tags)) {
+          const issue = tagKey.safeParse(key).error?.issues[0];
+          if (issue) ctx.addIssue({ code: 'custom', path: [key], message: issue.message });
+        }
+      })
+      .default({}),
     alternateContacts: z
       .object({ billing: contactSchema.optional(), operations: contactSchema.optional(), security: contactSchema.optional() })
       .strict()
