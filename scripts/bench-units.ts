@@ -33,6 +33,21 @@ import { type CallRecord, UnitsMeter } from './units/meter';
 import { tableShape } from './units/rules';
 
 const LIMITS = { wru: 60, rru: 20 };
+/**
+ * Per account, before the narrow indexes and the effect state items: issue 14's figures, and the
+ * same meter's on the release before (ALL projections, claims and settles on the request item;
+ * moto, 3 accounts per path).
+ */
+const BASELINES: Record<string, Array<{ what: string; calls: number; rru: number; wru: number }>> = {
+  'REST + link': [
+    { what: 'issue 14', calls: 52, rru: 20, wru: 184 },
+    { what: 'release before (c4b3d85)', calls: 48, rru: 19, wru: 216 },
+  ],
+  Slack: [
+    { what: 'issue 14', calls: 49, rru: 14, wru: 263 },
+    { what: 'release before (c4b3d85)', calls: 46, rru: 13, wru: 315 },
+  ],
+};
 
 interface Options {
   backend: 'moto' | 'dynalite';
@@ -190,6 +205,12 @@ function print(result: PathResult, listCalls: boolean): void {
       row('per account', result.perAccount),
     ]),
   );
+  for (const b of BASELINES[result.path] ?? []) {
+    const p = result.perAccount;
+    console.log(
+      `  baseline (${b.what}): ${b.calls} calls, ${b.rru} RRU, ${b.wru} WRU; now ${n(p.calls)} calls, ${n(p.rru)} RRU, ${n(p.wru)} WRU (WRU x${(p.wru / b.wru).toFixed(2)})`,
+    );
+  }
   const idx = Object.values(result.perAccount.wruIndex).reduce((a, b) => a + b, 0);
   console.log(
     `  index writes: ${n(idx)} of ${n(result.perAccount.wru)} WRU (${Math.round((100 * idx) / result.perAccount.wru)} %); ` +
@@ -284,7 +305,7 @@ async function main(): Promise<void> {
     await backend.stop();
   }
 
-  if (o.json) console.log(JSON.stringify({ backend: o.backend, limits: LIMITS, results }, null, 2));
+  if (o.json) console.log(JSON.stringify({ backend: o.backend, limits: LIMITS, baselines: BASELINES, results }, null, 2));
   else for (const r of results) print(r, o.calls);
   const rest = results.find((r) => r.path === 'REST + link');
   let ok = true;

@@ -5,8 +5,10 @@
  *   npm run bench -- -d 5 -c 50                # shorter, more connections
  *   npm run bench -- -s healthz,first-turn     # some scenarios only
  *   npm run bench -- -s healthz,slack-command,slack-approve-click --slack-latency 100
+ *   npm run bench -- -c 50 -s healthz,first-turn,conversation,bare-bolt-command,slack-command,slack-approve-click
  *   npm run bench -- --json                    # figures as JSON (for comparing runs)
  *   BENCH_DURATION=5 BENCH_CONNECTIONS=20 npm run bench
+ *   BENCH_CPU_PROF=/tmp/prof npm run bench -- -s slack-command   # a CPU profile of each server (node --cpu-prof)
  *
  * The app runs in a child process (scripts/bench-server.ts: the composition root with a temporary
  * data dir, logging off, on 127.0.0.1), so autocannon's load generation does not share its event
@@ -30,7 +32,7 @@
 
 import type { Measurement } from './bench/measure';
 import { type Options, parseOptions, usage } from './bench/options';
-import { fmt, machine, printReport, ratios, summarise } from './bench/report';
+import { fmt, machine, printReport, ratios, summarise, targets as targetsMet } from './bench/report';
 import { type RunContext, SCENARIOS } from './bench/scenarios';
 import { startTarget, type Target } from './bench/target';
 import { type FakeSlackProcess, startFakeSlackProcess } from './fake-slack-api';
@@ -89,13 +91,14 @@ async function main(): Promise<void> {
     const ctx: RunContext = { slack, log };
     for (const scenario of selected) {
       const env = scenario.env?.(ctx) ?? {};
-      const key = JSON.stringify(env);
+      const server = scenario.server ?? 'app';
+      const key = JSON.stringify({ server, env });
       let target = targets.get(key);
       if (!target) {
-        target = await startTarget(env);
+        target = await startTarget(env, undefined, server);
         targets.set(key, target);
         log(
-          `         app ready in ${fmt(target.readyMs)} ms from spawn (${fmt(target.startupMs)} ms to build and listen)${scenario.needsSlack ? ', Slack door on' : ''}`,
+          `         ${server === 'app' ? 'app' : 'bare Bolt app'} ready in ${fmt(target.readyMs)} ms from spawn (${fmt(target.startupMs)} ms to build and listen)${server === 'app' && scenario.needsSlack ? ', Slack door on' : ''}`,
         );
       }
       log(`running ${scenario.name}: ${o.warmupSec} s warm-up + ${o.durationSec} s ...`);
@@ -108,7 +111,21 @@ async function main(): Promise<void> {
   const summaries = results.map(summarise);
   if (o.json) {
     const options = { ...o, slackLatencyMs: needsSlack ? o.slackLatencyMs : undefined };
-    console.log(JSON.stringify({ command, options, machine: m, results: summaries, ratiosToHealthz: ratios(summaries) }, null, 2));
+    console.log(
+      JSON.stringify(
+        {
+          command,
+          options,
+          machine: m,
+          results: summaries,
+          ratiosToHealthz: ratios(summaries),
+          ratiosToBareBolt: ratios(summaries, 'bare-bolt-command', (s) => s.startsWith('slack-')),
+          targets: targetsMet(summaries),
+        },
+        null,
+        2,
+      ),
+    );
   } else {
     printReport(summaries, needsSlack ? o.slackLatencyMs : undefined);
   }

@@ -39,11 +39,14 @@ export function machine() {
   };
 }
 
-export function ratios(summaries: Summary[]) {
-  const base = summaries.find((s) => s.scenario === 'healthz');
+/** Baselines: GET /healthz of the app; the bare Bolt app for the Slack scenarios. */
+const BASELINES = ['healthz', 'bare-bolt-command'];
+
+export function ratios(summaries: Summary[], baseline = 'healthz', only: (scenario: string) => boolean = () => true) {
+  const base = summaries.find((s) => s.scenario === baseline);
   if (!base) return [];
   return summaries
-    .filter((s) => s.scenario !== 'healthz')
+    .filter((s) => !BASELINES.includes(s.scenario) && only(s.scenario))
     .map((s) => ({
       scenario: s.scenario,
       requestsPerSecRatio: s.requestsPerSec / base.requestsPerSec,
@@ -100,5 +103,48 @@ export function printReport(summaries: Summary[], slackLatencyMs?: number): void
       );
     }
   }
+  const bolt = ratios(summaries, 'bare-bolt-command', (s) => s.startsWith('slack-'));
+  if (bolt.length) {
+    console.log('\nrelative to the bare Bolt app (/vend-account: users.info + views.open, same fake Web API):');
+    for (const r of bolt) {
+      console.log(
+        `  ${r.scenario.padEnd(22)} req/s x${fmt(r.requestsPerSecRatio, 2)}   p50 x${fmt(r.p50Ratio, 2)}   p99 x${fmt(r.p99Ratio, 2)}`,
+      );
+    }
+  }
+  const goals = targets(summaries);
+  if (goals.length) {
+    console.log('\ntargets (issue 14):');
+    for (const g of goals) console.log(`  ${g.met ? 'met   ' : 'MISSED'} ${g.target}: ${g.measured}`);
+  }
   console.log('\nerrors = connection errors and timeouts; unexpected = 2xx with a reply the step did not expect.');
+}
+
+/** The targets of issue 14, each checked when its scenarios (and baseline) ran. */
+export function targets(summaries: Summary[]): Array<{ target: string; measured: string; met: boolean }> {
+  const by = (name: string) => summaries.find((s) => s.scenario === name);
+  const out: Array<{ target: string; measured: string; met: boolean }> = [];
+  const throughput = (name: string, baseline: string, min: number, maxP99?: number) => {
+    const s = by(name);
+    const b = by(baseline);
+    if (!s || !b) return;
+    const ratio = s.requestsPerSec / b.requestsPerSec;
+    out.push({
+      target: `${name} >= x${min} ${baseline} req/s${maxP99 ? `, p99 <= ${maxP99} ms` : ''}`,
+      measured: `x${fmt(ratio, 2)}, p99 ${fmt(s.latencyP99Ms)} ms`,
+      met: ratio >= min && (maxP99 === undefined || s.latencyP99Ms <= maxP99),
+    });
+  };
+  throughput('first-turn', 'healthz', 0.5, 50);
+  throughput('conversation', 'healthz', 0.3);
+  throughput('slack-command', 'bare-bolt-command', 0.8, 300);
+  const click = by('slack-approve-click');
+  if (click) {
+    out.push({
+      target: 'slack-approve-click p99 <= 300 ms',
+      measured: `p99 ${fmt(click.latencyP99Ms)} ms`,
+      met: click.latencyP99Ms <= 300,
+    });
+  }
+  return out;
 }

@@ -2,9 +2,9 @@ import type { FakeSlackProcess } from '../fake-slack-api';
 import type { Measurement } from './measure';
 import type { Options } from './options';
 import { conversation, firstTurn, healthz } from './rest-scenarios';
-import { approveSetupBoundSec, slackApproveClick, slackCommand, slackCommandStatus } from './slack-scenarios';
+import { approveSetupBoundSec, bareBoltCommand, slackApproveClick, slackCommand, slackCommandStatus } from './slack-scenarios';
 import { slackAppEnv } from './slack-wire';
-import type { Target } from './target';
+import type { ServerName, Target } from './target';
 
 /** What a scenario gets besides its app: the fake Slack Web API when it needs one. */
 export interface RunContext {
@@ -18,6 +18,8 @@ export interface Scenario {
   env?: (ctx: RunContext) => Record<string, string>;
   /** Whether the bench must start the fake Slack Web API (before the app) for this scenario. */
   needsSlack?: boolean;
+  /** Which server it measures: the app (default) or the bare Bolt app (a baseline). */
+  server?: ServerName;
   /** Seconds of set-up beyond warm-up + duration, for the bench's overall time bound. */
   setupBoundSec?: (o: Options) => number;
 }
@@ -39,6 +41,7 @@ export const SCENARIOS: Record<string, Scenario> = {
   healthz: { run: healthz },
   'first-turn': { run: firstTurn },
   conversation: { run: conversation },
+  'bare-bolt-command': slackScenario(bareBoltCommand, { server: 'bare-bolt' }),
   'slack-command': slackScenario(slackCommand),
   'slack-command-status': slackScenario(slackCommandStatus),
   'slack-approve-click': slackScenario(slackApproveClick, { setupBoundSec: approveSetupBoundSec }),

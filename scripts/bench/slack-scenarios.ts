@@ -22,12 +22,32 @@ const notEmptyAck = (status: number, body: string) => status === 200 && body !==
 
 /** /vend-account with no text: each request a new user, so users.info (not cached yet) + views.open. */
 export function slackCommand(target: Target, o: Options, run: SlackRun): Promise<Measurement> {
-  return measure(target, o, {
+  return vendAccountCommand(target, o, run, {
     scenario: 'slack-command',
     title: 'Slack /vend-account (opens modal), new user each',
+    note: 'ack after users.info (first use of each user) + store lookup + views.open; expects 200 with an empty body',
+  });
+}
+
+/** The same requests to the bare Bolt app (scripts/bench/bare-bolt-server.ts): users.info + views.open, nothing else. */
+export function bareBoltCommand(target: Target, o: Options, run: SlackRun): Promise<Measurement> {
+  return vendAccountCommand(target, o, run, {
+    scenario: 'bare-bolt-command',
+    title: 'bare Bolt app, /vend-account (baseline)',
+    note: 'a bare Bolt App (ExpressReceiver, processBeforeResponse): users.info + views.open, then ack; the baseline of slack-command',
+  });
+}
+
+function vendAccountCommand(
+  target: Target,
+  o: Options,
+  run: SlackRun,
+  what: { scenario: string; title: string; note: string },
+): Promise<Measurement> {
+  return measure(target, o, {
+    ...what,
     path: EVENTS,
     slack: run.slack,
-    note: 'ack after users.info (first use of each user) + store lookup + views.open; expects 200 with an empty body',
     build: (check) => ({
       method: 'POST',
       requests: [

@@ -12,11 +12,19 @@ export interface Target {
   stop(): Promise<void>;
 }
 
-/** Starts scripts/bench-server.ts as a child process and waits until it listens on 127.0.0.1. */
-export async function startTarget(env: Record<string, string> = {}, timeoutMs = 60_000): Promise<Target> {
+/** The app (scripts/bench-server.ts), or the bare Bolt app the Slack scenarios are compared with. */
+export const SERVERS = {
+  app: join(__dirname, '..', 'bench-server.ts'),
+  'bare-bolt': join(__dirname, 'bare-bolt-server.ts'),
+} as const;
+export type ServerName = keyof typeof SERVERS;
+
+/** Starts scripts/bench-server.ts (or another server of SERVERS) as a child process and waits until it listens on 127.0.0.1. */
+export async function startTarget(env: Record<string, string> = {}, timeoutMs = 60_000, server: ServerName = 'app'): Promise<Target> {
   const spawned = performance.now();
-  const child: ChildProcess = fork(join(__dirname, '..', 'bench-server.ts'), [], {
-    execArgv: ['--import', 'tsx'],
+  const child: ChildProcess = fork(SERVERS[server], [], {
+    // BENCH_CPU_PROF=<dir>: each server writes a V8 CPU profile there when it stops (node --cpu-prof).
+    execArgv: ['--import', 'tsx', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [])],
     env: { ...process.env, BENCH_APP_ENV: JSON.stringify(env), NODE_NO_WARNINGS: '1' },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });

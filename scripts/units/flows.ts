@@ -79,7 +79,10 @@ async function untilDone(meter: UnitsMeter, target: AppUnderMeter, requestId: st
   }
 }
 
-const json = async (res: Response) => (await res.json()) as Record<string, any>;
+/** 1 → a, 2 → b, ..., 27 → aa: a name part without digits. */
+const letters = (n: number): string => (n > 26 ? letters(Math.floor((n - 1) / 26)) : '') + String.fromCharCode(97 + ((n - 1) % 26));
+
+const json = async (res: Response) => (await res.json()) as { state?: string; requestId?: string };
 
 function expectStatus(res: Response, status: number, what: string): void {
   if (res.status !== status) throw new Error(`${what}: HTTP ${res.status}, expected ${status}`);
@@ -87,7 +90,9 @@ function expectStatus(res: Response, status: number, what: string): void {
 
 /** The 2021 REST conversation (five turns, as the bench's), the e-mail link (open, approve), the sandbox factory. */
 export async function restAndLink(meter: UnitsMeter, target: AppUnderMeter, n: number, tag: string): Promise<string> {
-  const who = { UserEmail: `units-${tag}-${n}@example.com`, UserName: 'Units', UserLastname: 'Counter' };
+  // A different person each time (as in life): the account name derived from the name is then free,
+  // and no account pays for another's name (names are unique for good).
+  const who = { UserEmail: `units-${tag}-${n}@example.com`, UserName: 'Units', UserLastname: `Counter${letters(n)}` };
   const turns = [
     ['Hi, I would like a new account please!', 'ElicitSlot'],
     ['Sandbox', 'ElicitSlot'],

@@ -52,6 +52,7 @@ const DATA_OPS = new Set([
   'TransactGetItems',
 ]);
 
+// biome-ignore lint/suspicious/noExplicitAny: DynamoDB's JSON wire format, read field by field as the API documents it
 type Body = Record<string, any>;
 
 export class UnitsMeter {
@@ -93,8 +94,9 @@ export class UnitsMeter {
         );
       });
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    const server = this.server;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }
 
   async stop(): Promise<void> {
@@ -278,7 +280,7 @@ function describe(op: string, input: Body): string {
     case 'DeleteItem':
       return kind(input.Key);
     case 'Query':
-      return `${input.IndexName ?? 'table'} ${JSON.stringify(Object.values(input.ExpressionAttributeValues ?? {}).map((v: any) => v.S ?? v.N)[0])}`;
+      return `${input.IndexName ?? 'table'} ${JSON.stringify((Object.values(input.ExpressionAttributeValues ?? {}) as Body[]).map((v) => v.S ?? v.N)[0])}`;
     case 'BatchGetItem':
       return Object.values(input.RequestItems as Record<string, Body>)
         .flatMap((r) => (r.Keys as Body[]).map(kind))

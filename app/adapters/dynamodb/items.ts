@@ -30,6 +30,32 @@ export const holdKey = (hold: Pick<Hold, 'kind' | 'value'>): Key => ({
   pk: `${LOCK_PREFIX[hold.kind]}#${hold.value.toLowerCase()}`,
   sk: 'LOCK',
 });
+/** The state of one effect of a request (claimed, rescheduled, done): beside the request item, in its partition. */
+export const effectStateKey = (requestId: string, effectId: string): Key => ({ pk: `REQ#${requestId}`, sk: `FX#${effectId}` });
+export const isEffectState = (item: { sk?: string }): boolean => (item.sk ?? '').startsWith('FX#');
+/**
+ * The latest effectsRev this process wrote or read per request (per client and table): a request
+ * store's transition tells the effect store, which then leaves finishing the request's effects to
+ * the dispatch round of that newer transition instead of a write that would fail its condition.
+ */
+const revisions = new WeakMap<object, Map<string, number>>();
+export function effectsRevisions(db: object): Map<string, number> {
+  let map = revisions.get(db);
+  if (!map) {
+    map = new Map();
+    revisions.set(db, map);
+  }
+  return map;
+}
+export function noteEffectsRev(db: object, table: string, item: Item): void {
+  if (typeof item.effectsRev !== 'number' || typeof item.pk !== 'string') return;
+  const map = effectsRevisions(db);
+  const key = `${table}\n${item.pk}`;
+  map.delete(key);
+  map.set(key, item.effectsRev);
+  if (map.size > 1_000) map.delete(map.keys().next().value as string);
+}
+export const knownEffectsRev = (db: object, table: string, pk: string): number | undefined => effectsRevisions(db).get(`${table}\n${pk}`);
 /** Deferred work that belongs to no request (e.g. a chat reply): its own small item. */
 export const scopeKey = (scope: string): Key => ({ pk: `SCOPE#${scope}`, sk: 'EFFECTS' });
 /** Request ids are the scope of their own effects. */

@@ -1,14 +1,14 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { NotFoundError } from '../../core/errors';
 import type { Effect } from '../../core/ports/effects';
 import type { CreateOptions, RequestStore, Transition } from '../../core/ports/requests';
 import { type AccountRequest, isOpen, type Status } from '../../core/request/account-request';
 import { holdsMoving } from '../../core/request/holds';
 import { isConditionFailed } from './client';
-import { type HoldProtocol, LockItems } from './holds';
+import { type HoldProtocol, LockItems, sleep } from './holds';
 import { FencedHolds } from './holds-fenced';
 import { TransactionalHolds } from './holds-transactional';
-import { holdKey, type Item, isVisible, requestKey, toRequest, writtenItem } from './items';
+import { holdKey, type Item, isVisible, noteEffectsRev, requestKey, toRequest, writtenItem } from './items';
 import { INDEXES } from './table-schema';
 import { conflictOf, transitionUpdate } from './transition';
 
@@ -66,7 +66,9 @@ export class DynamoDbRequestStore implements RequestStore {
     let updated: AccountRequest;
     try {
       const { Attributes } = await this.db.send(new UpdateCommand({ ...transitionUpdate(t, this.table), ReturnValues: 'ALL_NEW' }));
-      updated = toRequest(writtenItem(Attributes, requestKey(t.id)));
+      const item = writtenItem(Attributes, requestKey(t.id));
+      noteEffectsRev(this.db, this.table, item);
+      updated = toRequest(item);
     } catch (err) {
       if (!isConditionFailed(err)) throw err;
       throw conflictOf(t, await this.get(t.id));
@@ -78,7 +80,7 @@ export class DynamoDbRequestStore implements RequestStore {
   }
 
   listByStatus(status: Status, limit = 100): Promise<AccountRequest[]> {
-    return this.query('byStatus', `STATUS#${status}`, true, limit);
+    return this.query('byStatus', `STATUS#${status}`, true, limit, status);
   }
 
   listByRequester(requesterEmail: string, limit = 20): Promise<AccountRequest[]> {
@@ -120,8 +122,19 @@ export class DynamoDbRequestStore implements RequestStore {
     throw new NotFoundError(`No request with id ${requestId}`);
   }
 
-  private async query(index: keyof typeof INDEXES, pk: string, ascending: boolean, limit: number): Promise<AccountRequest[]> {
-    const out: AccountRequest[] = [];
+  /**
+   * The indexes project keys only: the keys found, in index order, then their items (one
+   * consistent BatchGetItem per 100). An item that changed since its index entry was read is
+   * given as it stands; by status, only if it is still in that status.
+   */
+  private async query(
+    index: keyof typeof INDEXES,
+    pk: string,
+    ascending: boolean,
+    limit: number,
+    status?: Status,
+  ): Promise<AccountRequest[]> {
+    const keys: Item[] = [];
     let start: Item | undefined;
     do {
       const page = await this.db.send(
@@ -132,14 +145,31 @@ export class DynamoDbRequestStore implements RequestStore {
           ExpressionAttributeNames: { '#pk': INDEXES[index].pk },
           ExpressionAttributeValues: { ':pk': pk },
           ScanIndexForward: ascending,
-          Limit: limit - out.length,
+          Limit: limit - keys.length,
           ExclusiveStartKey: start,
         }),
       );
-      out.push(...(page.Items ?? []).filter(isVisible).map(toRequest));
+      keys.push(...(page.Items ?? []).map((i) => ({ pk: i.pk, sk: i.sk })));
       start = page.LastEvaluatedKey;
-    } while (start && out.length < limit);
-    return out;
+    } while (start && keys.length < limit);
+    const items = new Map<string, Item>();
+    for (let i = 0; i < keys.length; i += 100) {
+      let wanted: Item[] | undefined = keys.slice(i, i + 100);
+      for (let attempt = 0; wanted?.length; attempt++) {
+        if (attempt > 0) await sleep(Math.min(1_000, 20 * 2 ** attempt));
+        if (attempt > 8) throw new Error(`DynamoDB left ${wanted.length} items of ${this.table} unread`);
+        const { Responses, UnprocessedKeys } = await this.db.send(
+          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: wanted, ConsistentRead: true } } }),
+        );
+        for (const item of Responses?.[this.table] ?? []) items.set(String(item.pk), item);
+        wanted = UnprocessedKeys?.[this.table]?.Keys as Item[] | undefined;
+      }
+    }
+    return keys
+      .map((k) => items.get(String(k.pk)))
+      .filter(isVisible)
+      .filter((item) => status === undefined || item.status === status)
+      .map(toRequest);
   }
 }
 

@@ -10,6 +10,8 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  * |                    |                       |              | byRequester (REQUESTER#<email>, created), |
  * |                    |                       |              | effectsDue (EFFECTS, next due), sparse;   |
  * |                    |                       |              | holds its effects (map) and its version   |
+ * | effect state       | REQ#<id>              | FX#<effect>  | a claim, a retry or done, of one effect   |
+ * |                    |                       |              | of the request; TTL once done             |
  * | e-mail lock        | EMAIL#<account email> | LOCK         | held while the request is open            |
  * | account name       | NAME#<name>           | LOCK         | names stay unique for good; lookup by name|
  * | confirmation       | CONFIRM#<key>         | LOCK         | one request per confirmed conversation    |
@@ -21,6 +23,13 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  *
  * Every write is a compare-and-set. Locks are taken with TransactWriteItems where the endpoint has
  * it (DynamoDB), else with fenced single-item writes (dynalite): see dynamodb-holds.ts.
+ *
+ * Write units: the indexes project keys only (KEYS_ONLY), so an index entry costs 1 unit and only
+ * a change of its keys writes it; readers of byStatus and byRequester fetch the items they find
+ * (BatchGetItem). A request's effects are written on its item with the transition that causes
+ * them (one atomic write, with or without transactions), but claiming and settling them writes
+ * the small effect-state items beside it (FX#), not the request item; the request item is written
+ * once more when all its effects are done (the effects and its effectsDue keys removed).
  */
 export const TTL_ATTRIBUTE = 'ttl';
 
@@ -46,7 +55,7 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
         { AttributeName: k.pk, KeyType: 'HASH' },
         { AttributeName: k.sk, KeyType: 'RANGE' },
       ],
-      Projection: { ProjectionType: 'ALL' },
+      Projection: { ProjectionType: 'KEYS_ONLY' },
     })),
   };
 }

@@ -12,6 +12,10 @@ import type { Range } from './keys';
  *   and collect puts and deletes, and commits them as one WriteBatch: all of it or nothing, also
  *   across a crash (LevelDB logs a batch as one checksummed record and replays only whole ones).
  *   A `work` that throws writes nothing.
+ * - Group commit: the transactions that queue up while a batch is being written run next, one
+ *   after the other, each reading what the ones before it wrote, and are committed together in
+ *   the next batch; each is acknowledged (or refused) only when that batch is written. One batch
+ *   per group instead of one per transaction: under load, far fewer trips to LevelDB's thread.
  * - Acknowledged means in the operating system: a batch returns once LevelDB has written its log
  *   record with write(2), so a process crash (kill -9) loses no acknowledged write. `sync: true`
  *   also waits for fdatasync, for machine crashes and power loss (slower: a disk flush per write).
@@ -42,8 +46,21 @@ export interface Reader {
   range<T>(range: Range, opts?: { reverse?: boolean; limit?: number }): Promise<Array<Entry<T>>>;
 }
 
+/** A transaction waiting for its turn, and who to tell how it went. */
+interface Job {
+  work: (tx: Transaction) => unknown;
+  resolve: (value: unknown) => void;
+  reject: (err: unknown) => void;
+}
+
+/** At most this many transactions in one batch (a bound on a batch's size and on a group's latency). */
+const GROUP_MAX = 64;
+
 export class StoreDatabase implements Reader {
-  private queue: Promise<unknown> = Promise.resolve();
+  private waiting: Job[] = [];
+  /** Whether a drain is under way (it may also finish synchronously, before `writing` is set). */
+  private draining = false;
+  private writing: Promise<void> = Promise.resolve();
   private closed = false;
 
   private constructor(
@@ -95,24 +112,61 @@ export class StoreDatabase implements Reader {
 
   /** Runs `work` alone among writers and commits what it wrote as one atomic batch (see above). */
   write<T>(work: (tx: Transaction) => Promise<T> | T): Promise<T> {
-    const run = this.queue.then(async () => {
-      if (this.closed) throw new Error(`The store at ${this.location} is closed`);
-      const tx = new Transaction(this);
-      const result = await work(tx);
-      const ops = tx.operations();
-      if (ops.length > 0) await this.db.batch(ops, { sync: this.sync });
-      return result;
+    if (this.closed) return Promise.reject(new Error(`The store at ${this.location} is closed`));
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.draining) this.writing = this.drain();
     });
-    this.queue = run.catch(() => undefined);
-    return run;
+  }
+
+  /** Groups the waiting transactions into batches until none waits. */
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      await this.drainGroups();
+    } finally {
+      this.draining = false;
+      // Transactions queued by those just told (their callers ran before this line): the next group.
+      if (this.waiting.length > 0) this.writing = this.drain();
+    }
+  }
+
+  private async drainGroups(): Promise<void> {
+    while (this.waiting.length > 0) {
+      const group = this.waiting.splice(0, GROUP_MAX);
+      // What the group has written so far: each transaction reads through it to the stored data.
+      const written = new Transaction(this);
+      const done: Array<{ job: Job; result: unknown }> = [];
+      for (const job of group) {
+        const tx = new Transaction(written);
+        try {
+          const result = await job.work(tx);
+          written.absorb(tx);
+          done.push({ job, result });
+        } catch (err) {
+          job.reject(err); // wrote nothing; the others of the group go on
+        }
+      }
+      const ops = written.operations();
+      try {
+        if (ops.length > 0) await this.db.batch(ops, { sync: this.sync });
+      } catch (err) {
+        for (const { job } of done) job.reject(err);
+        continue;
+      }
+      for (const { job, result } of done) job.resolve(result);
+    }
   }
 
   /** Waits for the writes under way, then closes (and unlocks) the database. */
   async close(): Promise<void> {
     if (this.closed) return;
-    const last = this.queue;
     this.closed = true;
-    await last;
+    // Every transaction queued before it closed is written (or refused) first.
+    while (this.draining || this.waiting.length > 0) {
+      if (!this.draining) this.writing = this.drain();
+      await this.writing;
+    }
     await this.db.close();
   }
 }
@@ -127,7 +181,16 @@ export class Transaction implements Reader {
   /** Key to JSON, or undefined for a delete. */
   private readonly writes = new Map<string, string | undefined>();
 
-  constructor(private readonly db: StoreDatabase) {}
+  /** Reads go to `db`: the stored data, or the writes of the transactions before it in its group. */
+  constructor(private readonly db: Reader) {}
+
+  /** Takes over the writes of `tx` (a transaction that read through this one), after its own. */
+  absorb(tx: Transaction): void {
+    for (const [key, value] of tx.writes) {
+      this.writes.delete(key); // a key keeps its place in the batch by its last write
+      this.writes.set(key, value);
+    }
+  }
 
   get<T>(key: string): T | undefined {
     if (!this.writes.has(key)) return this.db.get<T>(key);
