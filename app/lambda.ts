@@ -14,6 +14,9 @@ export function vendingApp(env: Record<string, string | undefined> = process.env
     const config = loadConfig({ ...env, ...(await loadSecrets(env)) });
     if (!config.TABLE_NAME) throw new Error('TABLE_NAME must name the DynamoDB table on Lambda (there is no embedded store there)');
     if (!config.PUBLIC_URL) throw new Error('PUBLIC_URL must be the API URL on Lambda (approval links point at it)');
+    // Socket Mode keeps a connection open, which a function cannot; the bundle leaves it out (scripts/bundle.ts).
+    if (config.slackMode === 'socket')
+      throw new Error('SLACK_APP_TOKEN must not be set on Lambda: Slack reaches the functions over HTTP (SLACK_SIGNING_SECRET)');
     // Effects ride the table's stream on Lambda: nothing may keep running after a response.
     return createVendingApp(config, { inlineEffects: false });
   })().catch((err) => {

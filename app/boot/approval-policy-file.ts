@@ -2,18 +2,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { ConfigError } from '../core/errors';
-import { type ApprovalPolicy, CONFIGURED_APPROVERS, policySchema, problemsOf } from '../core/request/approval-policy';
+import type { ApprovalPolicy } from '../core/request/approval-policy';
+import { type ConfiguredApprovers, checkApprovalPolicy } from './approval-policy-check';
+
+export type { ConfiguredApprovers } from './approval-policy-check';
 
 /** Beside the source tree (app/boot/../..) or, in a Lambda bundle, beside the bundle (npm run bundle copies it). */
 const SOURCE_TREE_POLICY = join(__dirname, '..', '..', 'manifest', 'approval-policy.yml');
 export const DEFAULT_POLICY_PATH =
   [SOURCE_TREE_POLICY, join(__dirname, 'manifest', 'approval-policy.yml')].find(existsSync) ?? SOURCE_TREE_POLICY;
-
-/** The approvers configured in the environment: the built-in group `approvers`. */
-export interface ConfiguredApprovers {
-  emails: readonly string[];
-  slack: readonly string[];
-}
 
 /**
  * Reads and checks the approval policy file. A bad file stops start-up with a message that names
@@ -38,14 +35,5 @@ export function loadApprovalPolicy(path: string, configured: ConfiguredApprovers
     const e = doc.errors[0];
     throw new ConfigError(`Invalid approval policy ${path}: line ${lines.linePos(e.pos[0]).line}: ${e.message.split('\n')[0]}`);
   }
-  const result = policySchema.safeParse(doc.toJS());
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new ConfigError(`Invalid approval policy ${path}: ${where(issue.path)}: ${issue.message}`);
-  }
-  const policy = result.data;
-  policy.groups[CONFIGURED_APPROVERS] ??= { emails: [...configured.emails], slack: [...configured.slack], domains: [] };
-  const [problem] = problemsOf(policy);
-  if (problem) throw new ConfigError(`Invalid approval policy ${path}: ${where(problem.path)}: ${problem.message}`);
-  return policy;
+  return checkApprovalPolicy(doc.toJS(), configured, path, where);
 }

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
-import { WebClient } from '@slack/web-api';
 import type express from 'express';
 import { loadOrCreateApprovalSecret, loadOrCreateNodeId } from '../adapters/embedded/data-dir-values';
+import { QuietWebClient } from '../adapters/slack/quiet-web-client';
 import { SlackUsergroups } from '../adapters/slack/usergroups';
 import type { RetryPolicy } from '../core/effects/dispatcher';
 import { ConfigError } from '../core/errors';
@@ -13,10 +13,9 @@ import { httpApp } from '../doors/http/app';
 import { restDoor } from '../doors/rest/routes';
 import { type SlackConnection, slackDoor } from '../doors/slack/slack-door';
 import { webDoor } from '../doors/web/routes';
-import { DEFAULT_POLICY_PATH, loadApprovalPolicy } from './approval-policy-file';
-import { loadBotModel } from './bot-model-file';
 import type { Config, SlackMode } from './config';
 import { createLogger } from './logger';
+import { loadManifests } from './manifests';
 import { type PortOverrides, portsFromConfig } from './ports-from-config';
 
 /**
@@ -53,7 +52,8 @@ export interface BuildOptions extends PortOverrides {
 export async function createVendingApp(config: Config, opts: BuildOptions = {}): Promise<VendingApp> {
   const clock = opts.clock ?? systemClock;
   const log = opts.logger ?? createLogger(config.LOG_LEVEL);
-  const model = loadBotModel();
+  // The bot model and the approval policy: pre-parsed JSON in a Lambda bundle, the YAML files elsewhere.
+  const { model, policy } = await loadManifests(config);
   const ports = await portsFromConfig(config, { clock, log, model, overrides: opts });
   const dataDir = resolve(config.DATA_DIR);
   // Slack user groups the approval policy names are looked up in Slack (only when a group names one).
@@ -61,16 +61,17 @@ export async function createVendingApp(config: Config, opts: BuildOptions = {}):
     config.slackMode === 'off' || !config.SLACK_BOT_TOKEN
       ? undefined
       : new SlackUsergroups(
-          new WebClient(config.SLACK_BOT_TOKEN, { ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}), timeout: 5_000 }),
+          () =>
+            new QuietWebClient(config.SLACK_BOT_TOKEN, {
+              ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
+              timeout: 5_000,
+            }),
         );
   const core = new VendingCore(
     { ...ports, teams },
     {
       model,
-      policy: loadApprovalPolicy(config.APPROVAL_POLICY ?? DEFAULT_POLICY_PATH, {
-        emails: config.APPROVER_EMAILS,
-        slack: config.APPROVERS,
-      }),
+      policy,
       organizationalUnits: config.organizationalUnits,
       pendingExpiryHours: config.PENDING_EXPIRY_HOURS,
       reminderHours: config.APPROVAL_REMINDER_HOURS,

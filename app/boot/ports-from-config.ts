@@ -7,13 +7,8 @@ import { DynamoDbSessionStore } from '../adapters/dynamodb/sessions';
 import { DynamoDbSlotStore } from '../adapters/dynamodb/slots';
 import { DynamoDbRequestStore } from '../adapters/dynamodb/store';
 import { dynamoDbStreamFeed } from '../adapters/dynamodb/stream-feed';
-import { EmbeddedDialog } from '../adapters/embedded/dialog/embedded-dialog';
 import { Outbox } from '../adapters/embedded/outbox';
 import { SandboxAccountFactory } from '../adapters/embedded/sandbox-factory';
-import { LexDialog } from '../adapters/lex/lex-dialog';
-import { OrganizationsDirectory } from '../adapters/organizations/directory';
-import { ServiceCatalogAccountFactory } from '../adapters/service-catalog/account-factory';
-import { SnsNotifier } from '../adapters/sns/sns-notifier';
 import type { BotModel } from '../core/bot-model';
 import type { AccountFactory } from '../core/ports/account-factory';
 import type { Clock } from '../core/ports/clock';
@@ -33,7 +28,9 @@ import type { Config } from './config';
  * Chooses each port's implementation from the configuration: the AWS adapter when its setting is
  * there (TABLE_NAME, LEX_BOT_ID, SNS_TOPIC_ARN, ACCOUNT_FACTORY_PRODUCT_ID/NAME), the embedded
  * default otherwise. Any mix works. AWS clients follow the SDK's standard settings (AWS_REGION,
- * credentials chain, AWS_ENDPOINT_URL_<SERVICE>).
+ * credentials chain, AWS_ENDPOINT_URL_<SERVICE>). Each AWS adapter (and its SDK client) is loaded
+ * only when its setting is there (a dynamic import, a chunk of its own in the Lambda bundle), so a
+ * process never loads the code of a service it does not use.
  */
 export interface Ports extends CorePorts {
   /** Set when the factory is the sandbox (its simulated completions need a listener). */
@@ -70,14 +67,20 @@ export async function portsFromConfig(
 
   let notifier: Notifier;
   if (deps.overrides?.notifier) notifier = deps.overrides.notifier;
-  else if (config.SNS_TOPIC_ARN) notifier = new SnsNotifier({ topicArn: config.SNS_TOPIC_ARN, log });
-  else notifier = new Outbox(join(dataDir, 'outbox.jsonl'), log);
+  else if (config.SNS_TOPIC_ARN) {
+    const { SnsNotifier } = await import('../adapters/sns/sns-notifier');
+    notifier = new SnsNotifier({ topicArn: config.SNS_TOPIC_ARN, log });
+  } else notifier = new Outbox(join(dataDir, 'outbox.jsonl'), log);
 
   let sandboxFactory: SandboxAccountFactory | undefined;
   let directory: AccountDirectory | undefined;
   let factory: AccountFactory;
   if (deps.overrides?.factory) factory = deps.overrides.factory;
   else if (config.ACCOUNT_FACTORY_PRODUCT_ID || config.ACCOUNT_FACTORY_PRODUCT_NAME) {
+    const [{ ServiceCatalogAccountFactory }, { OrganizationsDirectory }] = await Promise.all([
+      import('../adapters/service-catalog/account-factory'),
+      import('../adapters/organizations/directory'),
+    ]);
     factory = new ServiceCatalogAccountFactory({
       productId: config.ACCOUNT_FACTORY_PRODUCT_ID,
       productName: config.ACCOUNT_FACTORY_PRODUCT_NAME,
@@ -95,18 +98,26 @@ export async function portsFromConfig(
     closers.unshift(() => sandbox.close());
   }
 
-  const dialog: Dialog =
-    deps.overrides?.dialog ??
-    (config.LEX_BOT_ID && config.LEX_BOT_ALIAS_ID
-      ? new LexDialog({
-          region: config.LEX_REGION,
-          botId: config.LEX_BOT_ID,
-          botAliasId: config.LEX_BOT_ALIAS_ID,
-          localeId: config.LEX_LOCALE_ID,
-          organizationalUnits: config.organizationalUnits,
-          log,
-        })
-      : new EmbeddedDialog({ model, sessions, clock, organizationalUnits: config.organizationalUnits }));
+  let dialog: Dialog;
+  if (deps.overrides?.dialog) dialog = deps.overrides.dialog;
+  else if (config.LEX_BOT_ID && config.LEX_BOT_ALIAS_ID) {
+    const { LexDialog } = await import('../adapters/lex/lex-dialog');
+    dialog = new LexDialog({
+      region: config.LEX_REGION,
+      botId: config.LEX_BOT_ID,
+      botAliasId: config.LEX_BOT_ALIAS_ID,
+      localeId: config.LEX_LOCALE_ID,
+      organizationalUnits: config.organizationalUnits,
+      log,
+    });
+  } else {
+    // The embedded engine indexes the bot model as it is built: on the first turn, so that a process
+    // that never converses (a slash command's help, the table's stream) never loads nor builds it.
+    dialog = lazyDialog('embedded', async () => {
+      const { EmbeddedDialog } = await import('../adapters/embedded/dialog/embedded-dialog');
+      return new EmbeddedDialog({ model, sessions, clock, organizationalUnits: config.organizationalUnits });
+    });
+  }
 
   return {
     requests,
@@ -142,6 +153,21 @@ export async function portsFromConfig(
     async close() {
       for (const close of closers) await close();
     },
+  };
+}
+
+/** A dialog built when it is first used (a failed build is tried again on the next turn). */
+function lazyDialog(kind: string, build: () => Promise<Dialog>): Dialog {
+  let built: Promise<Dialog> | undefined;
+  const dialog = () =>
+    (built ??= build().catch((err) => {
+      built = undefined;
+      throw err;
+    }));
+  return {
+    kind,
+    turn: async (input) => (await dialog()).turn(input),
+    end: async (sessionId) => (await dialog()).end(sessionId),
   };
 }
 

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startEmbeddedDynamoDb } from '../../app/adapters/embedded/dynalite';
-import { bundle, HANDLERS } from '../../scripts/bundle';
+import { loadBotModel } from '../../app/boot/bot-model-file';
+import { analyse, type BundleSize, bundle, entryOf, HANDLERS, loadedAtStart } from '../../scripts/bundle';
 
 const root = join(__dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
@@ -12,14 +13,52 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { de
 /** npm run bundle: one self-contained file per handler that runs on its own. */
 describe('the Lambda bundle', () => {
   let packages: string[];
+  let sizes: BundleSize[];
+  let metafile: Awaited<ReturnType<typeof bundle>>['metafile'];
   beforeAll(async () => {
-    ({ packages } = await bundle());
+    ({ packages, sizes, metafile } = await bundle());
   }, 60_000);
 
   it('has one file per handler, with the bot model and web assets beside them', () => {
     for (const h of HANDLERS) expect(existsSync(join(root, 'dist', 'lambda', `${h}.js`))).toBe(true);
     expect(existsSync(join(root, 'dist', 'lambda', 'manifest', 'bot.yml'))).toBe(true);
     expect(existsSync(join(root, 'dist', 'lambda', 'public', 'index.html'))).toBe(true);
+  });
+
+  it('ships the bot model pre-parsed: the JSON beside the bundle is the checked model', () => {
+    const shipped = JSON.parse(readFileSync(join(root, 'dist', 'lambda', 'manifest', 'bot.json'), 'utf8'));
+    expect(shipped).toEqual(loadBotModel());
+    expect(existsSync(join(root, 'dist', 'lambda', 'manifest', 'approval-policy.json'))).toBe(true);
+  });
+
+  it('loads at most 1.5 MiB at start per function, and nothing the configuration does not use', () => {
+    for (const s of sizes) expect(s.bytes).toBeLessThanOrEqual(1.5 * 1024 * 1024);
+    for (const h of HANDLERS) {
+      const entry = entryOf(metafile, h);
+      expect(entry).toBeDefined();
+      const atStart = analyse(metafile, entry as string, 1_000).map((i) => i.input);
+      // Never on Lambda (Socket Mode, OAuth installs, the YAML parser, full charset tables), or only when configured (the other AWS clients).
+      for (const absent of [
+        '@slack/socket-mode',
+        'undici',
+        '@slack/oauth',
+        'yaml',
+        'iconv-lite',
+        '@aws-sdk/client-ssm',
+        '@aws-sdk/client-secrets-manager',
+        '@aws-sdk/client-lex-runtime-v2',
+        '@aws-sdk/client-sns',
+        '@aws-sdk/client-service-catalog',
+        '@aws-sdk/client-organizations',
+        // The API Gateway adapter: loaded by the HTTP function's first event only.
+        '@codegenie/serverless-express',
+      ])
+        expect(atStart).not.toContain(absent);
+      // The embedded dialog engine: built on the first conversation turn (never with Lex).
+      const sources = loadedAtStart(metafile, entry as string).flatMap((f) => Object.keys(metafile.outputs[f].inputs));
+      expect(sources.filter((f) => f.startsWith('app/adapters/embedded/dialog/'))).toEqual([]);
+      expect(sources).toContain('app/adapters/dynamodb/store.ts');
+    }
   });
 
   it('contains no dev dependency', () => {
@@ -32,10 +71,12 @@ describe('the Lambda bundle', () => {
     const alone = mkdtempSync(join(tmpdir(), 'vending-bundle-'));
     cpSync(join(root, 'dist', 'lambda'), alone, { recursive: true });
     const table = await startEmbeddedDynamoDb({ tableName: 'bundle-test' });
+    // The bundle is ES modules (package.json type: module beside it), as Lambda loads it.
     const probe = `
-      const { handler } = require(${JSON.stringify(join(alone, 'http.js'))});
       const event = require(${JSON.stringify(join(__dirname, 'fixtures', 'apigw-v1-account.json'))});
-      handler(event, { awsRequestId: 'x' }).then((r) => { console.log(JSON.stringify(r)); process.exit(0); }, (e) => { console.error(e); process.exit(1); });`;
+      import(${JSON.stringify(join(alone, 'http.js'))})
+        .then(({ handler }) => handler(event, { awsRequestId: 'x' }))
+        .then((r) => { console.log(JSON.stringify(r)); process.exit(0); }, (e) => { console.error(e); process.exit(1); });`;
     try {
       const { stdout } = await promisify(execFile)(process.execPath, ['-e', probe], {
         cwd: alone,

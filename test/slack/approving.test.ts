@@ -97,7 +97,11 @@ describe('Slack door: approving', () => {
     await click('UOMAR', 'approve_request', request, where);
     await running.settle();
     expect(slack.of('chat.postEphemeral')).toEqual([
-      expect.objectContaining({ channel: 'C0APPROVALS', user: 'UOMAR', text: 'Omar Haddad is not an approver of this request (rule default).' }),
+      expect.objectContaining({
+        channel: 'C0APPROVALS',
+        user: 'UOMAR',
+        text: 'Omar Haddad is not an approver of this request (rule default).',
+      }),
     ]);
     expect(slack.of('chat.update')).toEqual([]);
     expect((await running.app.core.lookUp(request.id)).status).toBe('PENDING_APPROVAL');

@@ -10,12 +10,17 @@ import type { TeamDirectory } from '../../core/ports/teams';
 export class SlackUsergroups implements TeamDirectory {
   private readonly cache = new LRUCache<string, Promise<readonly string[]>>({ max: 500, ttl: 5 * 60_000 });
 
-  constructor(private readonly client: WebClient) {}
+  private made?: WebClient;
+
+  /** `client` may be a function that makes it: the client is made on the first look-up (most policies name no user group). */
+  constructor(private readonly client: WebClient | (() => WebClient)) {}
 
   membersOf(usergroup: string): Promise<readonly string[]> {
     const cached = this.cache.get(usergroup);
     if (cached) return cached;
-    const members = this.client.usergroups.users.list({ usergroup }).then(
+    this.made ??= typeof this.client === 'function' ? this.client() : this.client;
+    const client = this.made;
+    const members = client.usergroups.users.list({ usergroup }).then(
       (r) => r.users ?? [],
       (err) => {
         this.cache.delete(usergroup); // ask again next time

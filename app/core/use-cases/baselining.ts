@@ -51,10 +51,10 @@ export class Baselining implements EffectHandler {
 
   async run(effect: Effect, request?: AccountRequest): Promise<void> {
     const accountId = request?.provisioning?.accountId;
-    if (!request || request.status !== 'PROVISIONING' || !request.baseline || !accountId) return;
+    if (request?.status !== 'PROVISIONING' || !request.baseline || !accountId) return;
     const step = request.baseline.steps.find((s) => s.step === effect.target);
     // Done already (a repeated effect): only the request's completion may be left.
-    if (!step || step.state !== 'pending') return void (await this.finish(request));
+    if (step?.state !== 'pending') return void (await this.finish(request));
     const work = baselineWork(this.config, request, accountId).find((w) => w.step === step.step);
     let outcome: BaselineStep;
     try {

@@ -1,4 +1,3 @@
-import serverlessExpress from '@vendia/serverless-express';
 import type { Context, DynamoDBStreamEvent, EventBridgeEvent, ScheduledEvent } from 'aws-lambda';
 import type express from 'express';
 import type { Actor } from '../../core/request/account-request';
@@ -26,7 +25,8 @@ export function lambdaHandlers(app: () => Promise<LambdaApp>) {
   return {
     async http(event: unknown, context: Context): Promise<unknown> {
       const built = await app();
-      httpHandler ??= serverlessExpress({ app: built.http }) as unknown as HttpHandler;
+      // Loaded by the one function that serves HTTP: the others never load the adapter.
+      httpHandler ??= (await import('@vendia/serverless-express')).default({ app: built.http }) as unknown as HttpHandler;
       return httpHandler(event, context);
     },
 

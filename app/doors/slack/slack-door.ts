@@ -1,6 +1,7 @@
 import { App, type Logger as BoltLogger, LogLevel } from '@slack/bolt';
-import { WebClient } from '@slack/web-api';
+import type { WebClient } from '@slack/web-api';
 import { Router } from 'express';
+import { QuietWebClient } from '../../adapters/slack/quiet-web-client';
 import type { Logger } from '../../core/ports/logger';
 import type { OrganizationalUnit } from '../../core/request/account-request';
 import type { VendingCore } from '../../core/vending-core';
@@ -49,7 +50,8 @@ export interface SlackDoor extends Door {
  * small; slow follow-ups run as effects.
  */
 export function slackDoor(core: VendingCore, settings: SlackSettings, log: Logger): SlackDoor {
-  const logger = boltLogger(log);
+  const debug = debugEnabled(log);
+  const logger = boltLogger(log, debug);
   // Calls made before an acknowledgement must not hang: a bounded timeout and few retries.
   const clientOptions = {
     ...(settings.apiUrl ? { slackApiUrl: settings.apiUrl.replace(/\/?$/, '/') } : {}),
@@ -58,11 +60,13 @@ export function slackDoor(core: VendingCore, settings: SlackSettings, log: Logge
     logger,
   };
   const { botToken } = settings;
-  // Calls made before Slack is answered (profiles, Home tab).
-  const client = new WebClient(botToken, clientOptions);
+  // The door's clients build no debug lines unless debug is on (QuietWebClient).
+  // Calls made before Slack is answered (profiles, Home tab, and the listeners' own calls: see withClient).
+  const client: WebClient = new QuietWebClient(botToken, { ...clientOptions, debug });
   // Calls made by effects: a rate limit is handed to the dispatcher (which waits Retry-After, durably)
   // instead of pausing this client, so the calls made before an acknowledgement never queue behind it.
-  const effectsClient = new WebClient(botToken, {
+  const effectsClient: WebClient = new QuietWebClient(botToken, {
+    debug,
     ...clientOptions,
     rejectRateLimitedCalls: true,
     retryConfig: { retries: 1, minTimeout: 200, maxTimeout: 500 },
@@ -116,7 +120,7 @@ export function slackDoor(core: VendingCore, settings: SlackSettings, log: Logge
     reply,
     turnLater: (scope: string, payload: SlackTurnPayload) => core.defer(scope, SlackTurn.NAME, { ...payload }),
   };
-  const listenerDeps = { ...base, publishHome: homePublisher(base, client) };
+  const listenerDeps = { ...base, app: withClient(app, client), publishHome: homePublisher(base, client) };
   registerRequesting(listenerDeps);
   registerApproving(listenerDeps);
   registerWithdrawing(listenerDeps);
@@ -156,15 +160,43 @@ export function slackDoor(core: VendingCore, settings: SlackSettings, log: Logge
   };
 }
 
-/** Bolt and the Web API client log through the product's structured logger. */
-function boltLogger(log: Logger): BoltLogger {
+/**
+ * The app the listeners register on: each listener is handed the door's client (a QuietWebClient,
+ * with the bot's one token) as `client`, in place of the WebClient Bolt keeps per workspace, whose
+ * every call would build its debug lines whatever the level.
+ */
+function withClient(app: App, client: WebClient): App {
+  const registering = new Set(['command', 'action', 'view', 'event', 'message', 'shortcut', 'options']);
+  return new Proxy(app, {
+    get(target, prop, receiver) {
+      const value: unknown = Reflect.get(target, prop, receiver);
+      if (typeof prop !== 'string' || !registering.has(prop) || typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        const listener = args.pop() as (listenerArgs: object) => unknown;
+        return value.call(target, ...args, (listenerArgs: object) => listener({ ...listenerArgs, client }));
+      };
+    },
+  });
+}
+
+/** Whether the product's logger writes debug lines (pino's isLevelEnabled; a logger without it is taken at its word). */
+function debugEnabled(log: Logger): () => boolean {
+  const pino = log as Logger & { isLevelEnabled?: (level: string) => boolean };
+  return () => pino.isLevelEnabled?.('debug') ?? true;
+}
+
+/** Bolt and the Web API client log through the product's structured logger; a debug line costs nothing while debug is off. */
+function boltLogger(log: Logger, debug: () => boolean): BoltLogger {
   let level = LogLevel.INFO;
   const line =
     (fn: 'debug' | 'info' | 'warn' | 'error') =>
     (...msg: unknown[]) =>
       log[fn]({ source: 'bolt' }, msg.map(String).join(' '));
+  const debugLine = line('debug');
   return {
-    debug: line('debug'),
+    debug: (...msg: unknown[]) => {
+      if (debug()) debugLine(...msg);
+    },
     info: line('info'),
     warn: line('warn'),
     error: line('error'),
