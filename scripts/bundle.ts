@@ -9,6 +9,7 @@
  *   dist/lambda/chunk-*.js              code shared by several entries, or loaded only when configured
  *   dist/lambda/manifest/bot.json       the bot model, checked here, read at start instead of bot.yml
  *   dist/lambda/manifest/approval-policy.json   the approval policy's data (checked at start with the approvers of the environment)
+ *   dist/lambda/manifest/account-baseline.json  the account baseline, checked here
  *
  * One entry point per function, each loading only what its handler needs: ES modules with code
  * splitting, so what is loaded with `await import()` (Lex, SNS, Service Catalog and Organizations
@@ -23,6 +24,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFil
 import { dirname, join } from 'node:path';
 import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
 import { parse } from 'yaml';
+import { DEFAULT_BASELINE_PATH, loadAccountBaseline } from '../app/boot/account-baseline-file';
 import { DEFAULT_POLICY_PATH, loadApprovalPolicy } from '../app/boot/approval-policy-file';
 import { DEFAULT_BOT_MODEL_PATH, loadBotModel } from '../app/boot/bot-model-file';
 import { PREBUILT_MANIFESTS } from '../app/boot/manifests';
@@ -232,9 +234,9 @@ function writeManifests(dir: string): void {
   writeFileSync(join(dir, PREBUILT_MANIFESTS.approvalPolicy), JSON.stringify(parse(readFileSync(DEFAULT_POLICY_PATH, 'utf8'))));
   cpSync(DEFAULT_BOT_MODEL_PATH, join(dir, 'bot.yml'));
   cpSync(DEFAULT_POLICY_PATH, join(dir, 'approval-policy.yml'));
-  // The account baseline (app/boot/account-baseline-file.ts looks for it beside the bundle).
-  const baseline = join(root, 'manifest', 'account-baseline.yml');
-  if (existsSync(baseline)) cpSync(baseline, join(dir, 'account-baseline.yml'));
+  // The account baseline, checked and as JSON (read at start), and as YAML (for ACCOUNT_BASELINE pointing at it).
+  writeFileSync(join(dir, PREBUILT_MANIFESTS.accountBaseline), JSON.stringify(loadAccountBaseline(DEFAULT_BASELINE_PATH)));
+  cpSync(DEFAULT_BASELINE_PATH, join(dir, 'account-baseline.yml'));
 }
 
 /** What each function loads at start, by package (largest first): the profile to trim from. */

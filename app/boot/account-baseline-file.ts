@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type BaselineConfig, baselineSchema } from '../core/request/account-baseline';
-import { checkData, readYamlFile } from './yaml-file';
+import { checkData } from './data-check';
+import { readYamlFile } from './yaml-file';
 
 /** Beside the source tree or, in a Lambda bundle, beside the bundle (npm run bundle copies it). */
 const SOURCE_TREE_BASELINE = join(__dirname, '..', '..', 'manifest', 'account-baseline.yml');

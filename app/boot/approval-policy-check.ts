@@ -1,15 +1,12 @@
 import { ConfigError } from '../core/errors';
 import { type ApprovalPolicy, CONFIGURED_APPROVERS, policySchema, problemsOf } from '../core/request/approval-policy';
+import { checkData, type KeyLocator, keyPath } from './data-check';
 
 /** The approvers configured in the environment: the built-in group `approvers`. */
 export interface ConfiguredApprovers {
   emails: readonly string[];
   slack: readonly string[];
 }
-
-/** Where a key is, as an error message says it ("rules.1.stages.0.quorum (line 14)" when the file's lines are known). */
-export type KeyLocator = (path: ReadonlyArray<PropertyKey>) => string;
-const keyPath: KeyLocator = (path) => path.map(String).join('.') || '(top)';
 
 /**
  * Checks an approval policy document (the file's data, YAML or the bundle's pre-parsed JSON)
@@ -24,12 +21,7 @@ export function checkApprovalPolicy(
   source: string,
   where: KeyLocator = keyPath,
 ): ApprovalPolicy {
-  const result = policySchema.safeParse(raw);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new ConfigError(`Invalid approval policy ${source}: ${where(issue.path)}: ${issue.message}`);
-  }
-  const policy = result.data;
+  const policy = checkData(policySchema, raw, 'approval policy', source, where);
   policy.groups[CONFIGURED_APPROVERS] ??= { emails: [...configured.emails], slack: [...configured.slack], domains: [] };
   const [problem] = problemsOf(policy);
   if (problem) throw new ConfigError(`Invalid approval policy ${source}: ${where(problem.path)}: ${problem.message}`);

@@ -52,8 +52,8 @@ export interface BuildOptions extends PortOverrides {
 export async function createVendingApp(config: Config, opts: BuildOptions = {}): Promise<VendingApp> {
   const clock = opts.clock ?? systemClock;
   const log = opts.logger ?? createLogger(config.LOG_LEVEL);
-  // The bot model and the approval policy: pre-parsed JSON in a Lambda bundle, the YAML files elsewhere.
-  const { model, policy } = await loadManifests(config);
+  // The bot model, the approval policy and the account baseline: pre-parsed JSON in a Lambda bundle, the YAML files elsewhere.
+  const { model, policy, baseline } = await loadManifests(config);
   const ports = await portsFromConfig(config, { clock, log, model, overrides: opts });
   const dataDir = resolve(config.DATA_DIR);
   // Slack user groups the approval policy names are looked up in Slack (only when a group names one).
@@ -72,6 +72,7 @@ export async function createVendingApp(config: Config, opts: BuildOptions = {}):
     {
       model,
       policy,
+      baseline,
       organizationalUnits: config.organizationalUnits,
       pendingExpiryHours: config.PENDING_EXPIRY_HOURS,
       reminderHours: config.APPROVAL_REMINDER_HOURS,

@@ -46,6 +46,10 @@ export const configSchema = z.object({
   APPROVER_EMAILS: emailList.default(['approvers@example.com']),
   /** The approval policy file (YAML); default: manifest/approval-policy.yml beside the code. */
   APPROVAL_POLICY: optionalString,
+  /** What every vended account gets before it is ready (YAML); default: manifest/account-baseline.yml beside the code. */
+  ACCOUNT_BASELINE: optionalString,
+  /** The region of IAM Identity Center, for the baseline's access step (default: AWS_REGION). */
+  IDENTITY_CENTER_REGION: optionalString,
   PENDING_EXPIRY_HOURS: z.coerce
     .number()
     .positive()

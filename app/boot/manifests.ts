@@ -1,27 +1,33 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BotModel } from '../core/bot-model';
+import { type BaselineConfig, baselineSchema } from '../core/request/account-baseline';
 import type { ApprovalPolicy } from '../core/request/approval-policy';
 import { checkApprovalPolicy } from './approval-policy-check';
 import type { Config } from './config';
+import { checkData } from './data-check';
 
 /**
- * The data files the app runs on: the bot model and the approval policy. A Lambda bundle ships
+ * The data files the app runs on: the bot model, the approval policy and the account baseline. A Lambda bundle ships
  * them pre-parsed: `npm run bundle` checks manifest/bot.yml and manifest/approval-policy.yml and
  * writes their data as JSON beside the bundle (dist/lambda/manifest/*.json), so a cold start reads
  * JSON instead of parsing YAML (and checking the bot model again) and never loads the YAML parser.
  * Anywhere else (the source tree, or BOT_MODEL_PATH / APPROVAL_POLICY naming a file) the YAML files
  * are read and checked (bot-model-file.ts, approval-policy-file.ts).
  */
-export const PREBUILT_MANIFESTS = { botModel: 'bot.json', approvalPolicy: 'approval-policy.json' } as const;
+export const PREBUILT_MANIFESTS = {
+  botModel: 'bot.json',
+  approvalPolicy: 'approval-policy.json',
+  accountBaseline: 'account-baseline.json',
+} as const;
 
 /** Beside the bundle: dist/lambda/manifest (in the source tree, app/boot/manifest, which does not exist). */
 const PREBUILT_DIR = join(__dirname, 'manifest');
 
 export async function loadManifests(
-  config: Pick<Config, 'APPROVAL_POLICY' | 'APPROVER_EMAILS' | 'APPROVERS'>,
+  config: Pick<Config, 'APPROVAL_POLICY' | 'ACCOUNT_BASELINE' | 'APPROVER_EMAILS' | 'APPROVERS'>,
   env: Record<string, string | undefined> = process.env,
-): Promise<{ model: BotModel; policy: ApprovalPolicy }> {
+): Promise<{ model: BotModel; policy: ApprovalPolicy; baseline: BaselineConfig }> {
   const configured = { emails: config.APPROVER_EMAILS, slack: config.APPROVERS };
   const prebuiltModel = join(PREBUILT_DIR, PREBUILT_MANIFESTS.botModel);
   const model: BotModel =
@@ -37,5 +43,10 @@ export async function loadManifests(
     const { DEFAULT_POLICY_PATH, loadApprovalPolicy } = await import('./approval-policy-file');
     policy = loadApprovalPolicy(config.APPROVAL_POLICY ?? DEFAULT_POLICY_PATH, configured);
   }
-  return { model, policy };
+  const prebuiltBaseline = join(PREBUILT_DIR, PREBUILT_MANIFESTS.accountBaseline);
+  const baseline: BaselineConfig =
+    !config.ACCOUNT_BASELINE && existsSync(prebuiltBaseline)
+      ? checkData(baselineSchema, JSON.parse(readFileSync(prebuiltBaseline, 'utf8')), 'account baseline', prebuiltBaseline)
+      : (await import('./account-baseline-file')).loadAccountBaseline(config.ACCOUNT_BASELINE);
+  return { model, policy, baseline };
 }

@@ -10,6 +10,7 @@ import { dynamoDbStreamFeed } from '../adapters/dynamodb/stream-feed';
 import { Outbox } from '../adapters/embedded/outbox';
 import { SandboxAccountFactory } from '../adapters/embedded/sandbox-factory';
 import type { BotModel } from '../core/bot-model';
+import type { AccountBaseline } from '../core/ports/account-baseline';
 import type { AccountFactory } from '../core/ports/account-factory';
 import type { Clock } from '../core/ports/clock';
 import type { Dialog } from '../core/ports/dialog';
@@ -44,6 +45,7 @@ export interface PortOverrides {
   notifier?: Notifier;
   factory?: AccountFactory;
   dialog?: Dialog;
+  baseline?: AccountBaseline;
 }
 
 export async function portsFromConfig(
@@ -98,6 +100,17 @@ export async function portsFromConfig(
     closers.unshift(() => sandbox.close());
   }
 
+  // The baseline goes where the factory goes: on AWS beside the real Account Factory (the
+  // management account), simulated beside the sandbox one.
+  let baseline: AccountBaseline;
+  if (deps.overrides?.baseline) baseline = deps.overrides.baseline;
+  else if (config.ACCOUNT_FACTORY_PRODUCT_ID || config.ACCOUNT_FACTORY_PRODUCT_NAME) {
+    const { AwsAccountBaseline } = await import('../adapters/baseline/aws-baseline');
+    baseline = new AwsAccountBaseline({
+      ...(config.IDENTITY_CENTER_REGION ? { identityCenterRegion: config.IDENTITY_CENTER_REGION } : {}),
+    });
+  } else baseline = new (await import('../adapters/embedded/sandbox-baseline')).SandboxAccountBaseline({ clock });
+
   let dialog: Dialog;
   if (deps.overrides?.dialog) dialog = deps.overrides.dialog;
   else if (config.LEX_BOT_ID && config.LEX_BOT_ALIAS_ID) {
@@ -128,6 +141,7 @@ export async function portsFromConfig(
     factory,
     sandboxFactory,
     directory,
+    baseline,
     dialog,
     feed: dynamoDbStreamFeed,
     clock,
@@ -149,6 +163,7 @@ export async function portsFromConfig(
         : factory.kind === 'service-catalog'
           ? `service-catalog (${config.ACCOUNT_FACTORY_PRODUCT_ID ?? config.ACCOUNT_FACTORY_PRODUCT_NAME})`
           : factory.kind,
+      baseline: baseline.kind === 'sandbox' ? 'SANDBOX (simulated; nothing is sent to AWS)' : baseline.kind,
     },
     async close() {
       for (const close of closers) await close();

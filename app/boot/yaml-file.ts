@@ -1,11 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
-import type { z } from 'zod';
 import { ConfigError } from '../core/errors';
-
-/** Where a key is, as an error message says it ("rules.1.stages.0.quorum (line 14)" when the file's lines are known). */
-export type KeyLocator = (path: ReadonlyArray<PropertyKey>) => string;
-export const keyPath: KeyLocator = (path) => path.map(String).join('.') || '(top)';
+import { type KeyLocator, keyPath } from './data-check';
 
 /**
  * Reads a YAML data file named by a setting: its data, and where each key is for error messages.
@@ -30,18 +26,4 @@ export function readYamlFile(path: string, setting: string, what: string): { dat
     return `${keyPath(keys)}${line ? ` (line ${line})` : ''}`;
   };
   return { data: doc.toJS(), where };
-}
-
-/** Checks data against a schema; the first issue stops start-up naming the key (and its line). */
-export function checkData<T extends z.ZodType>(
-  schema: T,
-  data: unknown,
-  what: string,
-  source: string,
-  where: KeyLocator = keyPath,
-): z.output<T> {
-  const result = schema.safeParse(data);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  throw new ConfigError(`Invalid ${what} ${source}: ${where(issue.path)}: ${issue.message}`);
 }

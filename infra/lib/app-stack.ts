@@ -22,6 +22,7 @@ import { AppFunctions } from './app/functions';
 import { Monitoring } from './app/monitoring';
 import {
   accountFactoryStatements,
+  baselineStatements,
   controlTowerEventStatements,
   lexStatement,
   secretStatement,
@@ -218,6 +219,8 @@ export class AppStack extends Stack {
     fns.provisionerRole.addToPolicy(secretStatement(this.secret.secretArn));
     if (realFactory) {
       for (const statement of accountFactoryStatements(this)) fns.provisionerRole.addToPolicy(statement);
+      // The baseline runs where the real Account Factory runs (app/boot/ports-from-config.ts), as an effect.
+      for (const statement of baselineStatements(this)) fns.provisionerRole.addToPolicy(statement);
       for (const statement of controlTowerEventStatements(this)) fns.eventRole.addToPolicy(statement);
       // The bot's role may launch the Account Factory product (without it: no launch path).
       new servicecatalog.CfnPortfolioPrincipalAssociation(this, 'AccountFactoryAccess', {

@@ -47,6 +47,10 @@ const REASONS = {
     'The Control Tower event function reads Account Factory records (servicecatalog:DescribeRecord has no resource-level permission; the records are the ' +
     "provisioner role's, so servicecatalog:accountLevel=self) and describes accounts of the organization (organizations:DescribeAccount on " +
     'account/o-*/*: the organization id is not known at deploy time).',
+  baseline:
+    'The baseline after vending tags and sets contacts on member accounts (account/o-*/*: the organization id is not known at deploy time), sets budgets ' +
+    'the bot names vending-<account id>, and assigns Identity Center access (CreateAccountAssignment acts on an instance, a permission set and an account ' +
+    'together, and GetUserId on the identity store and its users, none known at deploy time; app/adapters/baseline/*).',
   provisionedStacks:
     'Service Catalog names the CloudFormation stack of each provisioned product SC-<account>-pp-<id>, unknown in advance; limited to SC-* stacks in this account and region.',
 };
@@ -79,6 +83,13 @@ export function acknowledgeAppStack(stack: AppStack): void {
     `AwsSolutions-IAM5[Resource::arn:${partition}:organizations::${account}:account/o-*/*]`,
     REASONS.eventFunction,
   );
+  for (const resource of [
+    `organizations::${account}:account/o-*/*`,
+    `account::${account}:account/o-*/*`,
+    `budgets::${account}:budget/vending-*`,
+  ]) {
+    acknowledge(fns.provisionerRole, `AwsSolutions-IAM5[Resource::arn:${partition}:${resource}]`, REASONS.baseline);
+  }
   for (const type of ['stack', 'changeSet']) {
     acknowledge(
       fns.provisionerRole,

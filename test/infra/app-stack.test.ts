@@ -17,6 +17,7 @@ import {
   ACCOUNT_DIRECTORY_ACTIONS,
   ACCOUNT_FACTORY_LAUNCH_ACTIONS,
   ACCOUNT_FACTORY_RECORD_ACTIONS,
+  BASELINE_ACTIONS,
   CONTROL_TOWER_PROVISIONING_ACTIONS,
   EVENT_RECORD_ACTIONS,
   LEX_ACTIONS,
@@ -471,6 +472,8 @@ describe('the application stack of an environment (Lex in the same region)', () 
           ct.template,
           PROVISIONED_STACK_ACTIONS,
           TEMPLATE_CHECK_ACTIONS,
+          // the baseline after vending, carried out as effects by this role
+          ...Object.values(BASELINE_ACTIONS),
         ),
       );
       expect(TOPIC_ACTIONS).toEqual(['sns:Publish']);

@@ -215,3 +215,35 @@ export const BASELINE_ACTIONS = {
    */
   budgets: of('budgets', 'ModifyBudget'),
 };
+
+/**
+ * The baseline after vending (app/adapters/baseline/*), for the role that carries out effects:
+ * tags and alternate contacts on member accounts of the organization, budgets the bot names
+ * (vending-<account id>) in this (payer) account, and Identity Center assignments (on the
+ * instance, permission set and account together, none known at deploy time).
+ */
+export function baselineStatements(scope: Construct): iam.PolicyStatement[] {
+  const stack = Stack.of(scope);
+  return [
+    new iam.PolicyStatement({
+      sid: 'BaselineTags',
+      actions: BASELINE_ACTIONS.organizations,
+      resources: [stack.formatArn({ service: 'organizations', region: '', resource: 'account', resourceName: 'o-*/*' })],
+    }),
+    new iam.PolicyStatement({
+      sid: 'BaselineContacts',
+      actions: BASELINE_ACTIONS.account,
+      resources: [stack.formatArn({ service: 'account', region: '', resource: 'account', resourceName: 'o-*/*' })],
+    }),
+    new iam.PolicyStatement({
+      sid: 'BaselineBudget',
+      actions: BASELINE_ACTIONS.budgets,
+      resources: [stack.formatArn({ service: 'budgets', region: '', resource: 'budget', resourceName: 'vending-*' })],
+    }),
+    new iam.PolicyStatement({
+      sid: 'BaselineAccess',
+      actions: [...BASELINE_ACTIONS.identityCenter, ...BASELINE_ACTIONS.identityStore],
+      resources: ['*'],
+    }),
+  ];
+}
