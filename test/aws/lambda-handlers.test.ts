@@ -254,8 +254,19 @@ describe('Lambda handlers', () => {
         eventCategory: 'Management',
       },
     };
-    expect(await lambda.controlTowerEvent(ctEvent as never)).toEqual({ matched: true, requestId: request.id, status: 'SUCCEEDED' });
-    expect(await app.core.lookUp(request.id)).toMatchObject({ status: 'SUCCEEDED', provisioning: { accountId: '210987654321' } });
+    // The account is made; its baseline (tags and a budget, the shipped file) follows as effects on the stream before it is ready.
+    expect(await lambda.controlTowerEvent(ctEvent as never)).toEqual({ matched: true, requestId: request.id, status: 'PROVISIONING' });
+    expect(await app.core.lookUp(request.id)).toMatchObject({
+      status: 'PROVISIONING',
+      provisioning: { accountId: '210987654321' },
+      baseline: {
+        kind: 'aws',
+        steps: [
+          { step: 'tags', state: 'pending' },
+          { step: 'budget', state: 'pending' },
+        ],
+      },
+    });
     expect(await lambda.controlTowerEvent({ source: 'aws.s3', 'detail-type': 'Object Created', detail: {} } as never)).toEqual({
       matched: false,
     });

@@ -197,6 +197,7 @@ describe('an account request, from asking to provisioning', () => {
     await running.settle();
     factory.outcomes.set(`rec-${r.id}`, { state: 'SUCCEEDED', accountId: '444455556666' });
     await running.app.core.tend();
+    await running.settle(); // the account's baseline (simulated) runs before it is ready
     expect(await service().lookUp(r.id)).toMatchObject({ status: 'SUCCEEDED', provisioning: { accountId: '444455556666' } });
   });
 
