@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { App, ExpressReceiver, LogLevel } from '@slack/bolt';
+import { registerVendAccount } from '../bare-bolt/vend-account';
 import type { ReadyMessage } from '../bench-server';
 
 /**
@@ -27,27 +28,7 @@ async function main(): Promise<void> {
     logLevel: LogLevel.ERROR,
     clientOptions: { slackApiUrl: env.SLACK_API_URL.replace(/\/?$/, '/'), timeout: 5_000 },
   });
-  app.command('/vend-account', async ({ command, ack, client }) => {
-    const { user } = await client.users.info({ user: command.user_id });
-    await client.views.open({
-      trigger_id: command.trigger_id,
-      view: {
-        type: 'modal',
-        callback_id: 'request-account',
-        title: { type: 'plain_text', text: 'New AWS account' },
-        submit: { type: 'plain_text', text: 'Request' },
-        blocks: [
-          {
-            type: 'input',
-            block_id: 'name',
-            label: { type: 'plain_text', text: 'Account name' },
-            element: { type: 'plain_text_input', action_id: 'value', initial_value: `${user?.name ?? 'someone'}-sandbox` },
-          },
-        ],
-      },
-    });
-    await ack();
-  });
+  registerVendAccount(app);
   const server = receiver.app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);

@@ -9,6 +9,7 @@
  * the bare app of `npm run bench` does (scripts/bench/bare-bolt-server.ts). No store, no core.
  */
 import { App, AwsLambdaReceiver } from '@slack/bolt';
+import { registerVendAccount } from '../bare-bolt/vend-account';
 
 const receiver = new AwsLambdaReceiver({ signingSecret: process.env.SLACK_SIGNING_SECRET ?? '' });
 const app = new App({
@@ -17,31 +18,7 @@ const app = new App({
   ...(process.env.SLACK_API_URL ? { clientOptions: { slackApiUrl: process.env.SLACK_API_URL } } : {}),
 });
 
-app.command('/vend-account', async ({ command, ack, client }) => {
-  if (command.text.trim() === 'help') {
-    await ack({ response_type: 'ephemeral', text: 'Ask for an AWS account with */vend-account*, see yours with */vend-account status*.' });
-    return;
-  }
-  const { user } = await client.users.info({ user: command.user_id });
-  await client.views.open({
-    trigger_id: command.trigger_id,
-    view: {
-      type: 'modal',
-      callback_id: 'request-account',
-      title: { type: 'plain_text', text: 'New AWS account' },
-      submit: { type: 'plain_text', text: 'Request' },
-      blocks: [
-        {
-          type: 'input',
-          block_id: 'name',
-          label: { type: 'plain_text', text: 'Account name' },
-          element: { type: 'plain_text_input', action_id: 'value', initial_value: `${user?.name ?? 'someone'}-sandbox` },
-        },
-      ],
-    },
-  });
-  await ack();
-});
+registerVendAccount(app);
 
 type Handler = Awaited<ReturnType<AwsLambdaReceiver['start']>>;
 let started: Promise<Handler> | undefined;
