@@ -56,7 +56,7 @@ export class RequestAnswers {
       const waiting = (await this.service.listForRequester(requester.email, 50)).filter((r) => r.status === 'PENDING_APPROVAL');
       if (waiting.length === 0) return `${hi}, you have no request waiting for approval, so there is nothing to withdraw.`;
       if (waiting.length > 1) {
-        const list = waiting.map((r) => `- ${r.account.name} (${r.account.type}, ${r.account.ou.name}) [${r.id}]`).join('\n');
+        const list = listOf(waiting);
         return `${hi}, you have ${waiting.length} requests waiting for approval:\n${list}\nSay "cancel <request id>" to withdraw one.`;
       }
       target = waiting[0];
@@ -92,7 +92,7 @@ export class RequestAnswers {
       if (mine.length === 0) return `${hi}, you have no requests yet, so there is nothing to retry.`;
       const failed = mine.filter((r) => r.status === 'FAILED' && !r.retriedAs);
       if (failed.length > 1) {
-        const list = failed.map((r) => `- ${r.account.name} (${r.account.type}, ${r.account.ou.name}) [${r.id}]`).join('\n');
+        const list = listOf(failed);
         return `${hi}, ${failed.length} of your requests failed:\n${list}\nSay "retry <request id>" to retry one.`;
       }
       target = failed[0] ?? mine[0];
@@ -128,3 +128,7 @@ export class RequestAnswers {
 }
 
 const isTheirs = (requester: Requester, r: AccountRequest): boolean => r.requester.email.toLowerCase() === requester.email.toLowerCase();
+
+/** Requests to choose from, one line each with the id to name. */
+const listOf = (requests: AccountRequest[]): string =>
+  requests.map((r) => `- ${r.account.name} (${r.account.type}, ${r.account.ou.name}) [${r.id}]`).join('\n');
