@@ -77,6 +77,7 @@ export async function createVendingApp(config: Config, opts: BuildOptions = {}):
       pendingExpiryHours: config.PENDING_EXPIRY_HOURS,
       reminderHours: config.APPROVAL_REMINDER_HOURS,
       maxConcurrentProvisioning: config.MAX_CONCURRENT_PROVISIONING,
+      sandboxLeaseDays: config.SANDBOX_LEASE_DAYS,
       // Read when each link is made: a test server learns its port after the app is built.
       get publicUrl() {
         return config.publicUrl;

@@ -58,6 +58,10 @@ export const configSchema = z.object({
   MAX_CONCURRENT_PROVISIONING: int(1, 100).default(5),
   RECONCILE_INTERVAL_SECONDS: int(1, 3600).default(30),
   SANDBOX_PROVISION_SECONDS: z.coerce.number().min(0).max(3600).default(5),
+  /** Sandbox accounts get a lease of this many days (0: none); a rule of the approval policy may set its own (leaseDays). */
+  SANDBOX_LEASE_DAYS: int(0, 3650).default(0),
+  /** Closes the embedded Organizations allows in a rolling 30 days (AWS: 10 % of member accounts, at least 10). */
+  SANDBOX_CLOSE_QUOTA: int(1, 1000).default(10),
   SANDBOX_FAIL_PATTERN: z
     .string()
     .default('fail')

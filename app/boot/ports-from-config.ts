@@ -46,6 +46,7 @@ export interface PortOverrides {
   factory?: AccountFactory;
   dialog?: Dialog;
   baseline?: AccountBaseline;
+  directory?: AccountDirectory;
 }
 
 export async function portsFromConfig(
@@ -98,6 +99,16 @@ export async function portsFromConfig(
     });
     factory = sandboxFactory = sandbox;
     closers.unshift(() => sandbox.close());
+  }
+  // Accounts are closed where they were made: in Organizations beside the real factory, in its simulation beside the sandbox.
+  if (deps.overrides?.directory) directory = deps.overrides.directory;
+  else if (!directory) {
+    const { SandboxOrganization } = await import('../adapters/embedded/sandbox-organization');
+    directory = new SandboxOrganization({
+      clock,
+      closeDelayMs: config.SANDBOX_PROVISION_SECONDS * 1000,
+      closeQuota: config.SANDBOX_CLOSE_QUOTA,
+    });
   }
 
   // The baseline goes where the factory goes: on AWS beside the real Account Factory (the
@@ -164,6 +175,8 @@ export async function portsFromConfig(
           ? `service-catalog (${config.ACCOUNT_FACTORY_PRODUCT_ID ?? config.ACCOUNT_FACTORY_PRODUCT_NAME})`
           : factory.kind,
       baseline: baseline.kind === 'sandbox' ? 'SANDBOX (simulated; nothing is sent to AWS)' : baseline.kind,
+      organization:
+        directory.kind === 'sandbox' ? `SANDBOX (simulated closes; quota ${config.SANDBOX_CLOSE_QUOTA} in 30 days)` : directory.kind,
     },
     async close() {
       for (const close of closers) await close();

@@ -57,6 +57,9 @@ export class DuplicateConfirmationError extends DomainError {
 /** An approver of the request, but not now: their stage is done, or not begun, or they already counted. Nothing changes. */
 export class NotYourTurnError extends DomainError {}
 
+/** What is asked of an account cannot be done in its state: it is closed or closing, or another request about it is open. */
+export class AccountStateError extends DomainError {}
+
 /** Too many writers at once for one e-mail or name: nothing was stored; trying again will work. */
 export class ContentionError extends DomainError {}
 
@@ -95,6 +98,12 @@ export class FactoryBusyError extends VendingError {}
 
 /** The factory refused this request for good; the message says why in plain words. */
 export class FactoryRejectedError extends VendingError {}
+
+/**
+ * Organizations may not close more accounts now: its close quota (10 % of member accounts in a
+ * rolling 30 days) or its limit of closes in progress is reached. The close waits; it does not fail.
+ */
+export class CloseQuotaError extends VendingError {}
 
 /** A baseline step the service refused for a reason retrying cannot fix (a missing user, a bad permission set). */
 export class BaselineRejectedError extends VendingError {}

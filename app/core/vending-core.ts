@@ -16,13 +16,17 @@ import type { SlotStore } from './ports/slots';
 import type { TeamDirectory } from './ports/teams';
 import type { BaselineConfig } from './request/account-baseline';
 import type { AccountRequest, Actor, DoorName, OrganizationalUnit, Requester } from './request/account-request';
+import type { AccountView } from './request/account-view';
 import { type ApprovalGrant, ApprovalTokens, approvalLink } from './request/approval-link';
 import { type ApprovalPolicy, describeRules, type UsergroupMembers } from './request/approval-policy';
 import { approvalSummary, stagesView } from './request/approval-stages';
 import { requestPageUrl } from './request/request-page';
+import { type AccountAsk, type AccountChange, AccountLife } from './use-cases/account-life';
 import { Baselining } from './use-cases/baselining';
+import { Closing } from './use-cases/closing';
 import { Conversation, type ConversationReply } from './use-cases/conversation';
 import { Deciding } from './use-cases/deciding';
+import { Leases } from './use-cases/leases';
 import { Provisioner } from './use-cases/provisioning';
 import { type RetryChanges, Retrying, type RetryOutcome } from './use-cases/retrying';
 import { Transitions } from './use-cases/transitions';
@@ -37,7 +41,7 @@ export interface CorePorts {
   dialog: Dialog;
   notifier: Notifier;
   factory: AccountFactory;
-  /** Organizations, where the real Account Factory runs: whose account an event is about. */
+  /** Organizations (or the sandbox's stand-in): whose account an event is about, and where accounts are closed. */
   directory?: AccountDirectory;
   /** Where the store announces writes with effects (the table's stream), when it does. */
   feed?: EffectFeed;
@@ -60,6 +64,8 @@ export interface CoreSettings {
   pendingExpiryHours: number;
   reminderHours: number;
   maxConcurrentProvisioning: number;
+  /** Sandbox accounts get a lease of this many days (SANDBOX_LEASE_DAYS; 0: none), unless their approval rule sets one. */
+  sandboxLeaseDays?: number;
   /** Approval links point here (PUBLIC_URL). */
   publicUrl: string;
   approvalSecret: string;
@@ -89,6 +95,8 @@ export class VendingCore {
   private readonly provisioner: Provisioner;
   private readonly baselining?: Baselining;
   private readonly deciding: Deciding;
+  private readonly life: AccountLife;
+  private readonly leases: Leases;
   private readonly usergroups?: UsergroupMembers;
   private readonly tokens: ApprovalTokens;
   private readonly doorHandlers: EffectHandler[] = [];
@@ -115,8 +123,12 @@ export class VendingCore {
       pendingExpiryHours: settings.pendingExpiryHours,
       organizationalUnits: settings.organizationalUnits,
       approval: settings.policy,
+      sandboxLeaseDays: settings.sandboxLeaseDays ?? 0,
     };
     this.service = new VendingService(requests, transitions, this.dispatcher, this.deciding, clock, policy, log, this.usergroups);
+    this.life = new AccountLife(requests, this.service, this.deciding, policy, () => clock.now(), this.usergroups);
+    this.leases = new Leases(requests, transitions, this.life, clock, log);
+    const closing = new Closing(ports.directory, transitions, clock, log);
     const baselining = ports.baseline && new Baselining(settings.baseline ?? { tags: {} }, ports.baseline, transitions, clock, log);
     this.baselining = baselining;
     this.provisioner = new Provisioner(
@@ -129,6 +141,7 @@ export class VendingCore {
       log,
       ports.directory,
       baselining && ((request, accountId) => baselining.plan(request, accountId)),
+      { closing, leases: this.leases },
     );
     this.retrying = new Retrying(this.service, transitions, this.deciding, policy, log);
     this.conversation = new Conversation(ports.dialog, this.service, settings.model, this.retrying);
@@ -154,7 +167,8 @@ export class VendingCore {
           (r) => requestPageUrl(this.settings.publicUrl, r.id),
         ),
       )
-      .register(new QueueDrain(this.provisioner));
+      .register(new QueueDrain(this.provisioner))
+      .register(this.leases);
     if (this.baselining) this.dispatcher.register(this.baselining);
   }
 
@@ -230,6 +244,29 @@ export class VendingCore {
   /** A FAILED request again: unchanged, as a new attempt; with changed details, as a new request through the policy. */
   retry(id: string, actor: Actor, changes: RetryChanges = {}): Promise<RetryOutcome> {
     return this.retrying.retry(id, actor, changes);
+  }
+
+  // Accounts
+
+  /** The accounts the bot vended for an owner, as they are now. */
+  accountsOf(ownerEmail: string): Promise<AccountView[]> {
+    return this.life.accountsOf(ownerEmail);
+  }
+
+  /** One account the bot vended (NotFoundError for any other), with the requests about it. */
+  account(accountId: string): Promise<AccountView> {
+    return this.life.account(accountId);
+  }
+
+  /** A move, close or lease extension of an account, asked by its owner or an approver: a request through the policy. */
+  askAboutAccount(
+    accountId: string,
+    ask: AccountAsk,
+    change: AccountChange,
+    actor: Actor,
+    opts: CreateOptions = {},
+  ): Promise<AccountRequest> {
+    return this.life.ask(accountId, ask, change, actor, opts);
   }
 
   /** Checks the token of an approval link and finds its request. */

@@ -36,11 +36,12 @@ const literalOr = (value: string, pseudo: string) => (Token.isUnresolved(value) 
 
 const REASONS = {
   indexes:
-    "The app queries the table's three global secondary indexes (byStatus, byRequester, effectsDue: app/adapters/dynamodb/table-schema.ts); index ARNs are <table ARN>/index/<name>.",
+    "The app queries the table's four global secondary indexes (byStatus, byRequester, effectsDue, byAccount: app/adapters/dynamodb/table-schema.ts); index ARNs are <table ARN>/index/<name>.",
   noResourceLevel:
     'Resource "*" only where the action supports no resource-level permission or the resource is unknown at deploy time: Service Catalog DescribeProduct, ' +
     'ListLaunchPaths and ProvisionProduct (the Account Factory product is found by name, its id and launch path at run time), ' +
-    "DescribeRecord and DescribeProvisionedProduct (limited to this role's launches by servicecatalog:roleLevel=self); the IAM Identity Center, Control Tower and " +
+    "DescribeRecord, DescribeProvisionedProduct, UpdateProvisionedProduct and TerminateProvisionedProduct (limited to this role's launches by " +
+    'servicecatalog:roleLevel=self); the IAM Identity Center, Control Tower and ' +
     'Organizations actions Control Tower documents for programmatic Account Factory provisioning; s3:GetObject of the product template (limited to objects tagged ' +
     'servicecatalog:provisioning=true); CloudFormation GetTemplateSummary/ValidateTemplate; dynamodb:ListStreams of the stream event source.',
   eventFunction:
@@ -51,6 +52,9 @@ const REASONS = {
     'The baseline after vending tags and sets contacts on member accounts (account/o-*/*: the organization id is not known at deploy time), sets budgets ' +
     'the bot names vending-<account id>, and assigns Identity Center access (CreateAccountAssignment acts on an instance, a permission set and an account ' +
     'together, and GetUserId on the identity store and its users, none known at deploy time; app/adapters/baseline/*).',
+  accountClosure:
+    'A close request describes and closes the vended member account (organizations:DescribeAccount and CloseAccount on account/o-*/*: the organization id ' +
+    'is not known at deploy time; app/adapters/organizations/directory.ts), and the baseline tags member accounts on the same resource.',
   provisionedStacks:
     'Service Catalog names the CloudFormation stack of each provisioned product SC-<account>-pp-<id>, unknown in advance; limited to SC-* stacks in this account and region.',
 };
@@ -83,12 +87,12 @@ export function acknowledgeAppStack(stack: AppStack): void {
     `AwsSolutions-IAM5[Resource::arn:${partition}:organizations::${account}:account/o-*/*]`,
     REASONS.eventFunction,
   );
-  for (const resource of [
-    `organizations::${account}:account/o-*/*`,
-    `account::${account}:account/o-*/*`,
-    `budgets::${account}:budget/vending-*`,
+  for (const [resource, reason] of [
+    [`organizations::${account}:account/o-*/*`, REASONS.accountClosure],
+    [`account::${account}:account/o-*/*`, REASONS.baseline],
+    [`budgets::${account}:budget/vending-*`, REASONS.baseline],
   ]) {
-    acknowledge(fns.provisionerRole, `AwsSolutions-IAM5[Resource::arn:${partition}:${resource}]`, REASONS.baseline);
+    acknowledge(fns.provisionerRole, `AwsSolutions-IAM5[Resource::arn:${partition}:${resource}]`, reason);
   }
   for (const type of ['stack', 'changeSet']) {
     acknowledge(

@@ -14,6 +14,7 @@ import { LIFECYCLE_EVENT_PATTERN } from '../../app/adapters/control-tower/lifecy
 import { createTableInput, TTL_ATTRIBUTE } from '../../app/adapters/dynamodb/table-schema';
 import { ERROR_LOG_PATTERN } from '../../infra/lib/app/canary';
 import {
+  ACCOUNT_CLOSE_ACTIONS,
   ACCOUNT_DIRECTORY_ACTIONS,
   ACCOUNT_FACTORY_LAUNCH_ACTIONS,
   ACCOUNT_FACTORY_RECORD_ACTIONS,
@@ -369,7 +370,7 @@ describe('the application stack of an environment (Lex in the same region)', () 
       expect(p.KeySchema).toEqual(schema.KeySchema);
       expect(byName(p.AttributeDefinitions)).toEqual(byName(schema.AttributeDefinitions));
       expect(byName(p.GlobalSecondaryIndexes)).toEqual(byName(schema.GlobalSecondaryIndexes));
-      expect(p.GlobalSecondaryIndexes.map((g: any) => g.IndexName).sort()).toEqual(['byRequester', 'byStatus', 'effectsDue']);
+      expect(p.GlobalSecondaryIndexes.map((g: any) => g.IndexName).sort()).toEqual(['byAccount', 'byRequester', 'byStatus', 'effectsDue']);
     });
 
     it('is on-demand, with point-in-time recovery, the TTL attribute, and a NEW_IMAGE stream', () => {
@@ -466,6 +467,9 @@ describe('the application stack of an environment (Lex in the same region)', () 
           SECRET_ACTIONS,
           ACCOUNT_FACTORY_LAUNCH_ACTIONS,
           ACCOUNT_FACTORY_RECORD_ACTIONS,
+          // a close request: the account described and closed in Organizations
+          ACCOUNT_DIRECTORY_ACTIONS,
+          ACCOUNT_CLOSE_ACTIONS,
           ct.identityCenter,
           ct.controlTower,
           ct.organizations,
@@ -493,10 +497,36 @@ describe('the application stack of an environment (Lex in the same region)', () 
           'servicecatalog:ProvisionProduct',
           'servicecatalog:DescribeProvisionedProduct',
           'servicecatalog:DescribeRecord',
-          // a retry after a failure updates the failed provisioned product
+          // a retry after a failure updates the failed provisioned product, and a move updates the account's
           'servicecatalog:UpdateProvisionedProduct',
+          // a close first takes the account out of Control Tower
+          'servicecatalog:TerminateProvisionedProduct',
         ].sort(),
       );
+    });
+
+    it("lets the provisioner move and unmanage accounts it vended: Update and TerminateProvisionedProduct on this role's provisioned products only", () => {
+      const statements = statementsOf(t, dev.id(dev.stack.functions.provisionerRole));
+      for (const action of ['servicecatalog:UpdateProvisionedProduct', 'servicecatalog:TerminateProvisionedProduct']) {
+        const granting = statements.filter((s) => s.Action.includes(action));
+        expect(granting).toHaveLength(1);
+        expect(granting[0].Resource).toEqual(['*']);
+        expect(granting[0].Condition).toEqual({ StringEquals: { 'servicecatalog:roleLevel': 'self' } });
+      }
+    });
+
+    it('lets the provisioner close accounts of an organization this account manages (DescribeAccount, CloseAccount), and only the provisioner', () => {
+      expect(ACCOUNT_CLOSE_ACTIONS).toEqual(['organizations:CloseAccount']);
+      const statements = statementsOf(t, dev.id(dev.stack.functions.provisionerRole));
+      for (const action of ['organizations:DescribeAccount', 'organizations:CloseAccount']) {
+        const granting = statements.filter((s) => s.Action.includes(action));
+        expect(granting).toHaveLength(1);
+        expect(granting[0].Resource).toEqual([`arn:aws:organizations::${ACCOUNTS.Dev}:account/o-*/*`]);
+        expect(granting[0].Condition).toBeUndefined();
+      }
+      for (const role of [dev.stack.functions.httpRole, dev.stack.functions.eventRole]) {
+        expect(actionsOf(t, dev.id(role))).not.toContain('organizations:CloseAccount');
+      }
     });
 
     it("names every action: no wildcard in any function's actions, and no managed policy on their roles", () => {

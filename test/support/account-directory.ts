@@ -16,4 +16,9 @@ export class FakeDirectory implements AccountDirectory {
     if (this.failure) throw this.failure;
     return this.accounts.get(accountId);
   }
+
+  /** Closing is the business of account-life specs, which use the sandbox organization. */
+  async closeAccount(accountId: string): Promise<void> {
+    throw new Error(`FakeDirectory does not close accounts (${accountId})`);
+  }
 }

@@ -50,6 +50,15 @@ export class ScriptedFactory implements AccountFactory {
     return { recordId: `rec-${request.id}` };
   }
 
+  /** Moves and unmanages are launches of their own request here (their record is `rec-<id>` too). */
+  move(request: AccountRequest): Promise<{ recordId: string }> {
+    return this.provision(request);
+  }
+
+  unmanage(request: AccountRequest): Promise<{ recordId: string }> {
+    return this.provision(request);
+  }
+
   async describe(recordId: string): Promise<ProvisioningStatus> {
     return this.outcomes.get(recordId) ?? { state: 'IN_PROGRESS' };
   }

@@ -75,6 +75,9 @@ export const requesterIndex = (r: AccountRequest) => ({
   gsi2pk: `REQUESTER#${r.requester.email.toLowerCase()}`,
   gsi2sk: `${r.createdAt}#${r.id}`,
 });
+/** Request ids sort by creation time (validation.ts), so the id orders an account's requests. */
+export const accountIndex = (accountId: string | undefined, id: string): { gsi4pk?: string; gsi4sk?: string } =>
+  accountId ? { gsi4pk: `ACCOUNT#${accountId}`, gsi4sk: id } : {};
 export const dueIndex = (effects: Effect[]) => {
   const due = nextDue(effects);
   return due ? { gsi3pk: 'EFFECTS', gsi3sk: due } : {};
@@ -89,6 +92,7 @@ export function requestItem(request: AccountRequest, effects: Effect[]): Item {
     ...requestKey(request.id),
     ...statusIndex(request.status, request.statusSince, request.id),
     ...requesterIndex(request),
+    ...accountIndex(request.accountId, request.id),
     effects: Object.fromEntries(effects.map((e) => [e.id, e])),
     effectsRev: 0,
     ...dueIndex(effects),

@@ -87,6 +87,10 @@ export class DynamoDbRequestStore implements RequestStore {
     return this.query('byRequester', `REQUESTER#${requesterEmail.toLowerCase()}`, false, limit);
   }
 
+  listByAccount(accountId: string, limit = 50): Promise<AccountRequest[]> {
+    return this.query('byAccount', `ACCOUNT#${accountId}`, false, limit);
+  }
+
   async findByAccountName(name: string): Promise<AccountRequest | undefined> {
     const holder = await this.locks.holder(holdKey({ kind: 'account-name', value: name }));
     return holder ? this.get(holder) : undefined;

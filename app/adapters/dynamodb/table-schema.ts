@@ -9,6 +9,8 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  * | account request    | REQ#<id>              | REQ          | byStatus (STATUS#<s>, statusSince#id),    |
  * |                    |                       |              | byRequester (REQUESTER#<email>, created), |
  * |                    |                       |              | effectsDue (EFFECTS, next due), sparse;   |
+ * |                    |                       |              | byAccount (ACCOUNT#<id>, request id),     |
+ * |                    |                       |              | sparse: once the account id is known;     |
  * |                    |                       |              | holds its effects (map) and its version   |
  * | effect state       | REQ#<id>              | FX#<effect>  | a claim, a retry or done, of one effect   |
  * |                    |                       |              | of the request; TTL once done             |
@@ -37,6 +39,7 @@ export const INDEXES = {
   byStatus: { pk: 'gsi1pk', sk: 'gsi1sk' },
   byRequester: { pk: 'gsi2pk', sk: 'gsi2sk' },
   effectsDue: { pk: 'gsi3pk', sk: 'gsi3sk' },
+  byAccount: { pk: 'gsi4pk', sk: 'gsi4sk' },
 } as const;
 
 export function createTableInput(tableName: string): CreateTableCommandInput {

@@ -2,7 +2,7 @@ import type { Update } from '@aws-sdk/client-dynamodb';
 import { NotFoundError, RequestExpiredError, TransitionConflictError } from '../../core/errors';
 import type { Transition } from '../../core/ports/requests';
 import type { AccountRequest } from '../../core/request/account-request';
-import { dueIndex, requestKey } from './items';
+import { accountIndex, dueIndex, requestKey } from './items';
 
 /** An UpdateItem of a request item, in the shape both UpdateCommand and TransactWriteItems take. */
 export type RequestUpdate = Omit<Update, 'Key' | 'ExpressionAttributeValues'> & {
@@ -41,6 +41,12 @@ export function transitionUpdate(
   if (t.patch.statusSince) {
     values[':g1sk'] = `${t.patch.statusSince}#${t.id}`;
     sets.push('gsi1sk = :g1sk');
+  }
+  // The account id arrives once (a new account, when it is made): from then on the account's requests include it.
+  const { gsi4pk, gsi4sk } = accountIndex(t.patch.accountId, t.id);
+  if (gsi4pk) {
+    Object.assign(values, { ':g4pk': gsi4pk, ':g4sk': gsi4sk });
+    sets.push('gsi4pk = :g4pk', 'gsi4sk = :g4sk');
   }
   t.effects.forEach((e, i) => {
     names[`#e${i}`] = e.id;

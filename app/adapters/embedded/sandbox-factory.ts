@@ -31,7 +31,22 @@ export class SandboxAccountFactory implements AccountFactory {
     this.listener = listener;
   }
 
-  async provision(request: AccountRequest): Promise<ProvisionResult> {
+  /** A simulated launch: the account is "made" after the delay. */
+  provision(request: AccountRequest): Promise<ProvisionResult> {
+    return this.simulate(request);
+  }
+
+  /** A simulated move to the request's OU (UpdateProvisionedProduct on AWS). */
+  move(request: AccountRequest): Promise<ProvisionResult> {
+    return this.simulate(request);
+  }
+
+  /** A simulated unmanage before closing (TerminateProvisionedProduct on AWS). */
+  unmanage(request: AccountRequest): Promise<ProvisionResult> {
+    return this.simulate(request);
+  }
+
+  private async simulate(request: AccountRequest): Promise<ProvisionResult> {
     const record: SandboxRecord = {
       startedAt: this.opts.clock.now().getTime(),
       fails: this.opts.failPattern.test(request.account.email),
@@ -67,6 +82,7 @@ export class SandboxAccountFactory implements AccountFactory {
           message: `Sandbox Account Factory: the account e-mail matches the failure pattern ${this.opts.failPattern} (simulated failure)`,
         }
       : { state: 'SUCCEEDED', accountId: sandboxAccountId(record.requestId) };
+    // (For a move or an unmanage, the id is ignored: the request already names its account.)
   }
 }
 

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   DescribeProductCommand,
   type DescribeProductCommandOutput,
@@ -8,16 +7,26 @@ import {
   type ListLaunchPathsCommandOutput,
   type ProvisionedProductDetail,
   type ProvisioningArtifact,
-  type ProvisioningParameter,
   ProvisionProductCommand,
   ServiceCatalogClient,
-  UpdateProvisionedProductCommand,
 } from '@aws-sdk/client-service-catalog';
-import { FactoryBusyError, FactoryRejectedError } from '../../core/errors';
+import { FactoryRejectedError } from '../../core/errors';
 import type { AccountFactory, ProvisioningStatus, ProvisionResult } from '../../core/ports/account-factory';
 import type { Logger } from '../../core/ports/logger';
-import { type AccountRequest, ouLabel, provisionTokenOf } from '../../core/request/account-request';
+import { type AccountRequest, provisionTokenOf } from '../../core/request/account-request';
 import { parseLifecycleEvent } from '../control-tower/lifecycle-events';
+import {
+  explainFailure,
+  isAny,
+  type LaunchTarget,
+  moveAccount,
+  parametersOf,
+  provisionedProductName,
+  unmanageAccount,
+  updateProvisionedProduct,
+} from './account-operations';
+
+export { provisionedProductName } from './account-operations';
 
 export const DEFAULT_PRODUCT_NAME = 'AWS Control Tower Account Factory';
 
@@ -30,31 +39,14 @@ export interface ServiceCatalogFactoryOptions {
   log: Logger;
 }
 
-/** What a launch needs besides the request: which product, which version, through which portfolio. */
-interface LaunchTarget {
-  productId: string;
-  artifactId: string;
-  pathId: string;
-}
-
-/** Error codes the SDK gives up on after its own retries; the factory is busy, not broken. */
-const THROTTLING = new Set([
-  'ThrottlingException',
-  'Throttling',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-  'RequestThrottled',
-  'RequestThrottledException',
-  'ThrottledException',
-  'SlowDown',
-]);
-
 /**
  * The Account Factory on AWS: Control Tower's Service Catalog product, launched with ProvisionProduct.
  * The attempt's token (the request id, then one per retry) is the provision token, so a relaunch of
  * one attempt (after a lost answer or a restart) is the same launch; the record id it returns is
  * what `describe` follows. A retry after a failure updates the failed provisioned product with
  * the attempt's own token, as Control Tower recommends for a failed Account Factory launch.
+ * A move updates the account's provisioned product with the new OU, and unmanaging an account
+ * terminates it (account-operations.ts); each is idempotent on the request id.
  */
 export class ServiceCatalogAccountFactory implements AccountFactory {
   readonly kind = 'service-catalog';
@@ -71,28 +63,29 @@ export class ServiceCatalogAccountFactory implements AccountFactory {
 
   async provision(request: AccountRequest): Promise<ProvisionResult> {
     try {
-      const cached = this.target !== undefined;
-      const target = await this.lookup();
-      try {
-        return await this.launch(request, target);
-      } catch (err) {
-        // Updating the landing zone publishes a new Account Factory version and retires the old one:
-        // a cached artifact or path can go stale. Look again once; a fresh lookup is not retried.
-        if (!cached || !isAny(err, 'ResourceNotFoundException', 'InvalidParametersException')) throw err;
-        this.target = undefined;
-        const fresh = await this.lookup();
-        if (sameTarget(fresh, target)) throw err;
-        this.opts.log.warn(
-          { requestId: request.id, was: target, now: fresh },
-          'Account Factory product changed; launching the current version',
-        );
-        return await this.launch(request, fresh);
-      }
+      return await this.withTarget(request, (target) => this.launch(request, target));
     } catch (err) {
       throw this.explain(err);
     }
   }
 
+  async move(request: AccountRequest): Promise<ProvisionResult> {
+    try {
+      return await this.withTarget(request, (target) => moveAccount(this.client, request, target));
+    } catch (err) {
+      throw this.explain(err);
+    }
+  }
+
+  async unmanage(request: AccountRequest): Promise<ProvisionResult> {
+    try {
+      return await unmanageAccount(this.client, request);
+    } catch (err) {
+      throw this.explain(err);
+    }
+  }
+
+  /** Any record: a launch, an update (retry, move) or a termination (which has no AccountId output). */
   async describe(recordId: string): Promise<ProvisioningStatus> {
     const { RecordDetail: record, RecordOutputs: outputs = [] } = await this.client.send(new DescribeRecordCommand({ Id: recordId }));
     switch (record?.Status) {
@@ -110,6 +103,26 @@ export class ServiceCatalogAccountFactory implements AccountFactory {
       default:
         // CREATED, IN_PROGRESS and IN_PROGRESS_IN_ERROR (still rolling back) all end later in one of the above.
         return { state: 'IN_PROGRESS' };
+    }
+  }
+
+  /**
+   * Runs an operation on the current Account Factory version. Updating the landing zone publishes a
+   * new version and retires the old one: a cached artifact or path can go stale. Look again once;
+   * a fresh lookup is not retried.
+   */
+  private async withTarget(request: AccountRequest, run: (target: LaunchTarget) => Promise<ProvisionResult>): Promise<ProvisionResult> {
+    const cached = this.target !== undefined;
+    const target = await this.lookup();
+    try {
+      return await run(target);
+    } catch (err) {
+      if (!cached || !isAny(err, 'ResourceNotFoundException', 'InvalidParametersException')) throw err;
+      this.target = undefined;
+      const fresh = await this.lookup();
+      if (sameTarget(fresh, target)) throw err;
+      this.opts.log.warn({ requestId: request.id, was: target, now: fresh }, 'Account Factory product changed; using the current version');
+      return await run(fresh);
     }
   }
 
@@ -168,22 +181,12 @@ export class ServiceCatalogAccountFactory implements AccountFactory {
 
   /** A retry of a failed launch: the same provisioned product, updated with this attempt's token (idempotent on it). */
   private async update(request: AccountRequest, name: string, target: LaunchTarget, token: string): Promise<ProvisionResult> {
-    const { RecordDetail } = await this.client.send(
-      new UpdateProvisionedProductCommand({
-        ProvisionedProductName: name,
-        ProductId: target.productId,
-        ProvisioningArtifactId: target.artifactId,
-        PathId: target.pathId,
-        UpdateToken: token,
-        ProvisioningParameters: parametersOf(request),
-      }),
-    );
-    if (!RecordDetail?.RecordId) throw new Error('Service Catalog accepted UpdateProvisionedProduct but returned no record id');
+    const { recordId } = await updateProvisionedProduct(this.client, request, target, token);
     this.opts.log.info(
-      { requestId: request.id, recordId: RecordDetail.RecordId, provisionedProductName: name, attempt: (request.retries ?? 0) + 1 },
+      { requestId: request.id, recordId, provisionedProductName: name, attempt: (request.retries ?? 0) + 1 },
       'retrying a failed Account Factory launch by updating its provisioned product',
     );
-    return { recordId: RecordDetail.RecordId };
+    return { recordId };
   }
 
   /** Looks the product up once per instance; concurrent launches share the lookup, a failed one is forgotten. */
@@ -238,48 +241,13 @@ export class ServiceCatalogAccountFactory implements AccountFactory {
     );
   }
 
-  /** Turns what Service Catalog said into what the Provisioner acts on; anything else means "try again later". */
+  /**
+   * What Service Catalog's answer means (account-operations.ts). After a fresh lookup the product
+   * exists, and a move checked its provisioned product: a missing resource is the path the role cannot use.
+   */
   private explain(err: unknown): unknown {
-    if (err instanceof FactoryBusyError || err instanceof FactoryRejectedError) return err;
-    const message = (err as Error | undefined)?.message ?? '';
-    if (isAny(err, 'ResourceInUseException')) {
-      return new FactoryBusyError(`Control Tower is busy with other account operations (it runs at most 5 at once): ${message}`);
-    }
-    if (isThrottling(err)) return new FactoryBusyError(`AWS Service Catalog is throttling requests: ${message}`);
-    if (isAny(err, 'InvalidParametersException')) return new FactoryRejectedError(`Account Factory refused the request: ${message}`);
-    // After a fresh lookup the product exists, so a missing resource at launch is the path the role cannot use.
-    if (isAny(err, 'ResourceNotFoundException')) return this.noLaunchPath(message);
-    return err;
+    return explainFailure(err, (message) => this.noLaunchPath(message));
   }
-}
-
-/**
- * A name Service Catalog accepts (1-128 of `[a-zA-Z0-9][a-zA-Z0-9._-]*`), derived from the account
- * name and always the same for it: "Team A / prod" becomes "Team-A-prod", "Café" becomes "Cafe".
- * A name with nothing usable left gets a stable hash instead.
- */
-export function provisionedProductName(accountName: string): string {
-  const name = accountName
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[^a-zA-Z0-9._-]+/g, '-')
-    .replace(/-{2,}/g, '-')
-    .replace(/^[^a-zA-Z0-9]+/, '')
-    .slice(0, 128)
-    .replace(/[._-]+$/, '');
-  return name || `account-${createHash('sha256').update(accountName).digest('hex').slice(0, 12)}`;
-}
-
-/** The Account Factory product's parameters, from the request. */
-function parametersOf({ account }: AccountRequest): ProvisioningParameter[] {
-  return [
-    { Key: 'AccountName', Value: account.name },
-    { Key: 'AccountEmail', Value: account.email },
-    { Key: 'ManagedOrganizationalUnit', Value: ouLabel(account.ou) },
-    { Key: 'SSOUserEmail', Value: account.sso.email },
-    { Key: 'SSOUserFirstName', Value: account.sso.firstName },
-    { Key: 'SSOUserLastName', Value: account.sso.lastName },
-  ];
 }
 
 /** The version Service Catalog recommends (DEFAULT guidance), newest first; DEPRECATED ones cannot be launched. */
@@ -291,10 +259,3 @@ function currentVersion(artifacts: ProvisioningArtifact[]): ProvisioningArtifact
 
 const sameTarget = (a: LaunchTarget, b: LaunchTarget) =>
   a.productId === b.productId && a.artifactId === b.artifactId && a.pathId === b.pathId;
-
-const isAny = (err: unknown, ...names: string[]): boolean => names.includes((err as { name?: string })?.name ?? '');
-
-function isThrottling(err: unknown): boolean {
-  const e = err as { name?: string; $metadata?: { httpStatusCode?: number }; $retryable?: { throttling?: boolean } };
-  return THROTTLING.has(e?.name ?? '') || e?.$metadata?.httpStatusCode === 429 || e?.$retryable?.throttling === true;
-}

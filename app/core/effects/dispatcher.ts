@@ -25,6 +25,8 @@ export interface EffectHandler {
    * (e.g. one per approver address); [] for none, [undefined] for one without a target.
    */
   targets(event: string, request: AccountRequest): Array<string | undefined>;
+  /** When an effect for `target` is due, if not at once (a durable timer, e.g. a lease's end). */
+  dueAt?(event: string, request: AccountRequest, target: string | undefined): string | undefined;
   /** Carries the effect out; `request` is the request as it stands now (absent for other scopes). */
   run(effect: Effect, request?: AccountRequest): Promise<void>;
   /** True when this handler tells the requester of `request` about each step (so e-mail need not). */
@@ -102,7 +104,7 @@ export class EffectDispatcher {
       ...(target !== undefined ? { target } : {}),
       seq: `v${String(request.version).padStart(8, '0')}.${String(i).padStart(3, '0')}`,
       attempts: 0,
-      dueAt,
+      dueAt: h.dueAt?.(event, request, target) ?? dueAt,
     }));
   }
 

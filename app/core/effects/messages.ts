@@ -16,9 +16,38 @@ export interface MessageText {
 export const isSimulated = (r: AccountRequest): boolean => r.provisioning?.factory === 'sandbox';
 const SANDBOX_NOTE = 'Note: this account was provisioned by the SANDBOX Account Factory (simulated; no real AWS account exists).';
 
+/** What a request asks for, in a few words: the subject of every message about it. */
+export function askedFor(r: AccountRequest): string {
+  const account = `AWS account "${r.account.name}"${r.accountId ? ` (${r.accountId})` : ''}`;
+  switch (r.kind) {
+    case 'move-account':
+      return `move of ${account} to the OU ${r.account.ou.name}`;
+    case 'close-account':
+      return `closing of ${account}`;
+    case 'extend-lease':
+      return `lease extension of ${account} by ${r.extension?.days ?? '?'} days`;
+    default:
+      return `${r.account.type} AWS account "${r.account.name}"`;
+  }
+}
+
+/** The lines a kind adds to the summary. */
+function kindLines(r: AccountRequest): string[] {
+  if (r.kind === 'new-account')
+    return r.lease?.days ? [`Lease:          ${r.lease.days} days${r.lease.endsAt ? `, ends ${r.lease.endsAt}` : ''}`] : [];
+  return [
+    `Asks for:       ${askedFor(r)}`,
+    `Account id:     ${r.accountId}`,
+    ...(r.move ? [`From OU:        ${r.move.fromOu.name}`] : []),
+    ...(r.extension?.to ? [`Lease ends:     ${r.extension.to}`] : []),
+    ...(r.closure?.accountState ? [`In AWS:         ${r.closure.accountState}`] : []),
+  ];
+}
+
 export function summary(r: AccountRequest): string {
   return [
     `Request:        ${r.id}`,
+    ...kindLines(r),
     `Requested by:   ${requesterName(r.requester)} <${r.requester.email}>`,
     `Account name:   ${r.account.name}`,
     `Account type:   ${r.account.type}`,
@@ -48,13 +77,13 @@ function stageLine(r: AccountRequest): string | undefined {
 /** The approval request; `link` opens the page where an approver decides. */
 export function approvalRequest(r: AccountRequest, link: string, reminder = false): MessageText {
   return {
-    subject: truncate(
-      `${reminder ? 'Reminder: approval' : 'Approval'} needed: ${r.account.type} AWS account "${r.account.name}" for ${requesterName(r.requester)}`,
-    ),
+    subject: truncate(`${reminder ? 'Reminder: approval' : 'Approval'} needed: ${askedFor(r)} for ${requesterName(r.requester)}`),
     text: [
       reminder
         ? `${requesterName(r.requester)} is still waiting for a decision (asked ${r.createdAt}).`
-        : `${requesterName(r.requester)} asks for a new AWS account.`,
+        : r.kind === 'new-account'
+          ? `${requesterName(r.requester)} asks for a new AWS account.`
+          : `${opener(r)} asks for the ${askedFor(r)}.`,
       ...(stageLine(r) ? [stageLine(r) as string] : []),
       '',
       summary(r),
@@ -69,9 +98,9 @@ export function approvalRequest(r: AccountRequest, link: string, reminder = fals
 /** For the people the policy names to be told: a request it approved by itself (nothing to do). */
 export function approvedByPolicy(r: AccountRequest): MessageText {
   return {
-    subject: truncate(`For your information: ${r.account.type} AWS account "${r.account.name}" approved by policy ${r.approval?.rule}`),
+    subject: truncate(`For your information: ${askedFor(r)} approved by policy ${r.approval?.rule}`),
     text: [
-      `${requesterName(r.requester)} asked for a new AWS account, and the approval policy approved it by itself (rule ${r.approval?.rule}). Nothing is needed from you.`,
+      `${opener(r)} asked for the ${askedFor(r)}, and the approval policy approved it by itself (rule ${r.approval?.rule}). Nothing is needed from you.`,
       '',
       summary(r),
     ].join('\n'),
@@ -141,10 +170,20 @@ export function requesterUpdate(event: string, r: AccountRequest, late = false, 
   };
 }
 
+/** Who opened a request: the system for a lease that ended, else the requester. */
+const opener = (r: AccountRequest): string =>
+  r.audit[0]?.actor.door === 'system' ? 'The bot (the sandbox lease ended)' : requesterName(r.requester);
+
 function requesterNews(event: string, r: AccountRequest): MessageText | undefined {
+  if (r.kind !== 'new-account') return accountLifeNews(event, r);
   const hi = `Hi ${r.requester.firstName},`;
   const name = `"${r.account.name}"`;
   switch (event) {
+    case 'lease-reminder':
+      return {
+        subject: truncate(`Lease ending: AWS account ${name} (${r.accountId}) on ${r.lease?.reminder?.endsAt ?? r.lease?.endsAt}`),
+        text: `${hi}\n\nthe lease of your sandbox account ${name} (${r.accountId}) ends at ${r.lease?.reminder?.endsAt ?? r.lease?.endsAt}, in ${r.lease?.reminder?.daysLeft ?? '?'} day(s). Then the bot asks for it to be closed.\n\nNeed it longer? Ask for an extension: the Extend button in Slack (My accounts), or POST /accounts/${r.accountId}/extend.`,
+      };
     case 'create':
       return {
         subject: truncate(`Request ${r.id} received: AWS account ${name}`),
@@ -190,6 +229,53 @@ function requesterNews(event: string, r: AccountRequest): MessageText | undefine
         subject: truncate(`Cancelled: AWS account ${name}`),
         text: `${hi}\n\nyour request ${r.id} is cancelled. Nothing was provisioned.`,
       };
+    default:
+      return undefined;
+  }
+}
+
+/** What the requester of a move, close or extension hears. */
+function accountLifeNews(event: string, r: AccountRequest): MessageText | undefined {
+  const hi = `Hi ${r.requester.firstName},`;
+  const what = askedFor(r);
+  const sim = isSimulated(r) ? `\n\n${SANDBOX_NOTE}` : '';
+  switch (event) {
+    case 'create':
+      return {
+        subject: truncate(`Request ${r.id} received: ${what}`),
+        text: `${hi}\n\n${r.audit[0]?.actor.door === 'system' ? 'the sandbox lease ended, so I asked for the account to be closed. ' : ''}The request is waiting for an approver.\n\n${summary(r)}`,
+      };
+    case 'approve':
+      return { subject: truncate(`Approved: ${what}`), text: `${hi}\n\n${by(r)} approved the ${what} (request ${r.id}). I am on it.` };
+    case 'deny':
+      return {
+        subject: truncate(`Denied: ${what}`),
+        text: `${hi}\n\n${by(r)} denied the ${what} (request ${r.id}).\nReason: ${r.decision?.reason ?? 'none given'}`,
+      };
+    case 'requeue':
+      return r.kind === 'close-account'
+        ? {
+            subject: truncate(`Waiting: ${what}`),
+            text: `${hi}\n\nthe ${what} waits: ${r.audit.at(-1)?.reason ?? 'AWS Organizations cannot close more accounts now.'}`,
+          }
+        : undefined;
+    case 'succeed':
+      return {
+        subject: truncate(`Done: ${what}`),
+        text: `${hi}\n\n${r.audit.at(-1)?.reason ?? 'done'}.\n\n${summary(r)}${sim}`,
+      };
+    case 'fail':
+      return {
+        subject: truncate(`Failed: ${what}`),
+        text: `${hi}\n\nthe ${what} (request ${r.id}) failed.\nWhy: ${r.provisioning?.failureReason ?? 'Account Factory reported a failure'}${sim}`,
+      };
+    case 'expire':
+      return {
+        subject: truncate(`Expired: ${what}`),
+        text: `${hi}\n\nnobody decided on the ${what} (request ${r.id}) in time, so it was closed.`,
+      };
+    case 'cancel':
+      return { subject: truncate(`Cancelled: ${what}`), text: `${hi}\n\nthe ${what} (request ${r.id}) is cancelled. Nothing was changed.` };
     default:
       return undefined;
   }

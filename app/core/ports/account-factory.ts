@@ -29,6 +29,17 @@ export interface AccountFactory {
   readonly kind: string;
   /** Starts provisioning; idempotent on the request id. Throws FactoryBusyError or FactoryRejectedError. */
   provision(request: AccountRequest): Promise<ProvisionResult>;
+  /**
+   * Moves a vended account to the OU of a `move-account` request (Account Factory: the account's
+   * provisioned product updated with the new ManagedOrganizationalUnit; idempotent on the request id).
+   */
+  move(request: AccountRequest): Promise<ProvisionResult>;
+  /**
+   * Takes a vended account out of Control Tower before it is closed, as Control Tower requires
+   * (Account Factory: its provisioned product terminated; idempotent on the request id).
+   */
+  unmanage(request: AccountRequest): Promise<ProvisionResult>;
+  /** Where an operation's record stands (any of the above). */
   describe(recordId: string): Promise<ProvisioningStatus>;
   /** The outcome an event of the factory's own reports (a Control Tower lifecycle event), or undefined for any other event. */
   outcomeOf?(event: unknown): ProvisioningOutcome | undefined;

@@ -44,6 +44,8 @@ export interface RequestStore {
   listByStatus(status: Status, limit?: number): Promise<AccountRequest[]>;
   /** A requester's requests, newest first. */
   listByRequester(requesterEmail: string, limit?: number): Promise<AccountRequest[]>;
+  /** The requests about an account (its vending request once the account is made, then its moves, closes and extensions), newest first. */
+  listByAccount(accountId: string, limit?: number): Promise<AccountRequest[]>;
   findByAccountName(name: string): Promise<AccountRequest | undefined>;
   /** A door's own note on a request (e.g. where its chat message is), opaque to the core; not a lifecycle change. */
   annotate(requestId: string, key: string, value: string): Promise<void>;

@@ -84,6 +84,8 @@ export interface BaselineStep {
   /** What was done, or why it failed. */
   detail?: string;
   at?: string;
+  /** The tags step: the tags the account got. */
+  tags?: Record<string, string>;
 }
 
 /** A request's baseline: its steps and how each went (what GET /requests/:id shows). */
@@ -107,6 +109,8 @@ export function baselineWork(config: BaselineConfig, request: AccountRequest, ac
       step: 'tags',
       tags: {
         ...config.tags,
+        // Asked in the request (e.g. a cost centre); the bot's own tags cannot be overridden.
+        ...request.tags,
         'vending:request-id': request.id,
         'vending:owner': request.requester.email,
         'vending:account-type': request.account.type,

@@ -7,8 +7,11 @@ import type { ApprovalRecord } from './approval-stages';
  * the audit trail and the effects, and each carries its own details.
  */
 
-/** The kinds of request there are (more follow: moving, closing, leases, products). */
-export const REQUEST_KINDS = ['new-account'] as const;
+/**
+ * The kinds of request there are: a new account, and what comes after for an account the bot
+ * vended (move it to another OU, close it, extend its sandbox lease).
+ */
+export const REQUEST_KINDS = ['new-account', 'move-account', 'close-account', 'extend-lease'] as const;
 export type RequestKind = (typeof REQUEST_KINDS)[number];
 
 export const STATUSES = ['PENDING_APPROVAL', 'APPROVED', 'PROVISIONING', 'SUCCEEDED', 'FAILED', 'DENIED', 'CANCELLED', 'EXPIRED'] as const;
@@ -117,17 +120,51 @@ interface RequestBase {
   retryOf?: string;
   /** ...and, on the failed request, the one that corrected it. */
   retriedAs?: string;
+  /**
+   * The account the request is about: a new account's once it is made, the account to move, close
+   * or extend from the start (the store finds an account's requests by it).
+   */
+  accountId?: string;
+  /** Tags the requester asked for (e.g. a cost centre); the baseline puts them on the account with its own. */
+  tags?: Record<string, string>;
+  /** A sandbox account's lease: its length, and (once the account is ready) its end. */
+  lease?: Lease;
+  /** A move: where the account was. */
+  move?: { fromOu: OrganizationalUnit };
+  /** A close: how far it got (unmanaged in Control Tower, closed in Organizations, the state there). */
+  closure?: Closure;
+  /** An extension of a lease: by how many days (and, once done, the lease's end before and after). */
+  extension?: { days: number; from?: string; to?: string };
   audit: AuditEvent[];
 }
 
-/** A new AWS account through Account Factory. */
-export interface NewAccountRequest extends RequestBase {
-  kind: 'new-account';
+export interface Lease {
+  days: number;
+  endsAt?: string;
+  /** The last reminder the owner got: for which end, and how many days before it. */
+  reminder?: { endsAt: string; daysLeft: number };
+}
+
+export interface Closure {
+  /** Account Factory's provisioned product was terminated: Control Tower no longer manages the account. */
+  unmanagedAt?: string;
+  /** Organizations CloseAccount was accepted. */
+  closeRequestedAt?: string;
+  /** As Organizations last reported it: PENDING_CLOSURE, then SUSPENDED (closed, reopenable for 90 days), CLOSED. */
+  accountState?: string;
+}
+
+/**
+ * A request of any kind. Every kind carries the account's details: for a new account what will be
+ * made; for a move, the account with the OU it goes to; for a close or an extension, the account
+ * as it is. So every message, policy rule and door reads one shape, and `kind` says what is asked.
+ */
+export interface AccountRequest extends RequestBase {
   account: AccountDetails;
 }
 
-/** A request of any kind (a union over the kinds; narrow on `kind`). */
-export type AccountRequest = NewAccountRequest;
+/** The kinds that concern an account the bot vended before. */
+export const ACCOUNT_LIFE_KINDS: ReadonlySet<RequestKind> = new Set(['move-account', 'close-account', 'extend-lease']);
 
 /**
  * The idempotency token of the request's current provisioning attempt: a relaunch of one attempt

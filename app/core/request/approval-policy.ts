@@ -53,6 +53,8 @@ const ruleSchema = z
     /** For auto-approved requests: who is told, for information (default: the first stage of the last rule that has stages). */
     inform: names.optional(),
     stages: z.array(stageSchema).default([]),
+    /** Sandbox accounts this rule approves get a lease of this many days (0: none); default SANDBOX_LEASE_DAYS. */
+    leaseDays: z.number().int().min(0).max(3650).optional(),
   })
   .strict()
   .refine((r) => r.autoApprove !== r.stages.length > 0, {

@@ -29,6 +29,8 @@ export interface ApprovalRecord {
   /** Told for information when the policy approved by itself. */
   informed?: Approvers;
   stages: Stage[];
+  /** The rule's lease for sandbox accounts, in days (0: none), when it sets one (else SANDBOX_LEASE_DAYS). */
+  leaseDays?: number;
   /** The stage being waited for; stages.length once all are done. */
   current: number;
 }

@@ -18,10 +18,12 @@ export interface Hold {
 
 export function holdsOf(request: AccountRequest, confirmationKey?: string): Hold[] {
   return [
-    // One open request per account e-mail: Organizations refuses a second account for it anyway.
+    // One open request per account e-mail: Organizations refuses a second account for it anyway, and
+    // an account the bot vended has one open move, close or extension at a time (its e-mail is its own).
     { kind: 'account-email', value: request.account.email, whileOpen: true },
-    // Account names stay unique for good: people and Control Tower events tell accounts apart by them.
-    { kind: 'account-name', value: request.account.name, whileOpen: false },
+    // Account names stay unique for good: people and Control Tower events tell accounts apart by them
+    // (taken by the request that makes the account; later requests about it name it, they do not take it).
+    ...(request.kind === 'new-account' ? [{ kind: 'account-name' as const, value: request.account.name, whileOpen: false }] : []),
     // One request per confirmed conversation: a repeated or concurrent "yes" makes no second one.
     ...(confirmationKey ? [{ kind: 'confirmation' as const, value: confirmationKey, whileOpen: false }] : []),
   ];

@@ -31,12 +31,15 @@ export const TRANSITIONS = {
   retry: { from: ['FAILED'], to: 'APPROVED' },
   /** A failed request was corrected by a new request (changed details go through the policy again). */
   'retried-as': { from: ['FAILED'], to: 'FAILED' },
+  /** The owner of a leased sandbox account is reminded that its lease ends soon (audited on the request that made it). */
+  'lease-reminder': { from: ['SUCCEEDED'], to: 'SUCCEEDED' },
 } as const satisfies Record<string, { from: readonly Status[]; to: Status }>;
 
 export type Action = keyof typeof TRANSITIONS;
 
+/** No action leads out of it (notes on a finished request, like a lease reminder, keep it where it is). */
 export const isTerminal = (status: Status): boolean =>
-  !Object.values(TRANSITIONS).some((t) => (t.from as readonly Status[]).includes(status));
+  !Object.values(TRANSITIONS).some((t) => t.to !== status && (t.from as readonly Status[]).includes(status));
 
 /** Which actions are possible from a status: the table read the other way round. */
 export const actionsFrom = (status: Status): Action[] =>

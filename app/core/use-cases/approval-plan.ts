@@ -19,8 +19,16 @@ export async function planApproval(
   if (rule.requesters && !(await isAmong(requester, approversOf(policy, rule.requesters), usergroups))) {
     throw new ForbiddenError(`Only ${rule.requesters.join(' or ')} may ask for this (approval rule ${rule.name}).`);
   }
+  const lease = rule.leaseDays !== undefined ? { leaseDays: rule.leaseDays } : {};
   if (rule.autoApprove)
-    return { rule: rule.name, autoApproved: true, informed: approversOf(policy, informedOf(policy, rule)), stages: [], current: 0 };
+    return {
+      rule: rule.name,
+      autoApproved: true,
+      informed: approversOf(policy, informedOf(policy, rule)),
+      stages: [],
+      current: 0,
+      ...lease,
+    };
   const me = request.requester.email.toLowerCase();
   const stages = rule.stages.map((s, i) => {
     const approvers = approversOf(policy, s.approvers);
@@ -36,5 +44,5 @@ export async function planApproval(
     }
     return { approvers, quorum: s.quorum, approvals: [] };
   });
-  return { rule: rule.name, stages, current: 0 };
+  return { rule: rule.name, stages, current: 0, ...lease };
 }

@@ -17,6 +17,7 @@ import {
   withStep,
 } from '../request/account-baseline';
 import { type AccountRequest, SYSTEM } from '../request/account-request';
+import { readyPatch } from '../request/lease';
 import type { Transitions } from './transitions';
 
 /** A step that keeps failing is given up after this many tries; the account stays usable without it. */
@@ -58,7 +59,12 @@ export class Baselining implements EffectHandler {
     const work = baselineWork(this.config, request, accountId).find((w) => w.step === step.step);
     let outcome: BaselineStep;
     try {
-      outcome = { step: step.step, state: 'done', detail: work ? await this.carryOut(accountId, work) : 'nothing to do' };
+      outcome = {
+        step: step.step,
+        state: 'done',
+        detail: work ? await this.carryOut(accountId, work) : 'nothing to do',
+        ...(work?.step === 'tags' ? { tags: work.tags } : {}),
+      };
     } catch (err) {
       const tries = effect.attempts + 1;
       if (!(err instanceof BaselineRejectedError) && tries < STEP_TRIES) throw err; // retried with backoff
@@ -107,6 +113,7 @@ export class Baselining implements EffectHandler {
     const missing = failedSteps(request.baseline).map((s) => STEP_WORDS[s.step]);
     try {
       await this.transitions.apply(request, 'succeed', SYSTEM, {
+        patch: readyPatch(request, this.clock.now()),
         reason: `Account ${request.provisioning?.accountId} ready${missing.length ? `; baseline incomplete: ${missing.join(', ')}` : ''}`,
       });
     } catch (err) {

@@ -15,6 +15,9 @@ export interface OutcomeMatch {
 
 const lower = (s: string) => s.trim().toLowerCase();
 
+/** What matching asks of the organization: whose account an id is. */
+type Directory = Pick<AccountDirectory, 'kind' | 'describeAccount'>;
+
 /**
  * Finds the request an outcome is about among `candidates` (the PROVISIONING requests: at most
  * MAX_CONCURRENT_PROVISIONING of them). A Control Tower event names the account, not the request,
@@ -24,7 +27,7 @@ const lower = (s: string) => s.trim().toLowerCase();
 export async function matchOutcome(
   outcome: ProvisioningOutcome,
   candidates: AccountRequest[],
-  directory: AccountDirectory | undefined,
+  directory: Directory | undefined,
   log: Logger,
 ): Promise<OutcomeMatch> {
   const result = await decide(outcome, candidates, directory, log);
@@ -45,7 +48,7 @@ export async function matchOutcome(
 async function decide(
   outcome: ProvisioningOutcome,
   candidates: AccountRequest[],
-  directory: AccountDirectory | undefined,
+  directory: Directory | undefined,
   log: Logger,
 ): Promise<OutcomeMatch> {
   const { requestId, accountId } = outcome;
@@ -57,7 +60,8 @@ async function decide(
   }
 
   if (accountId) {
-    const known = candidates.find((r) => r.provisioning?.accountId === accountId);
+    // A move names its account from the start (its Account Factory update ends in an UpdateManagedAccount event).
+    const known = candidates.find((r) => (r.accountId ?? r.provisioning?.accountId) === accountId);
     if (known) return { request: known, by: 'account-id', reason: `request ${known.id} already knows account ${accountId}` };
   }
 

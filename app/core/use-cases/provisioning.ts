@@ -8,6 +8,9 @@ import type { RequestStore } from '../ports/requests';
 import type { SlotStore } from '../ports/slots';
 import type { BaselineRecord } from '../request/account-baseline';
 import { type AccountRequest, type Actor, type Provisioning, SYSTEM } from '../request/account-request';
+import { readyPatch } from '../request/lease';
+import type { Closing } from './closing';
+import type { Leases } from './leases';
 import { matchOutcome } from './provisioning-match';
 import type { Transitions } from './transitions';
 
@@ -45,6 +48,8 @@ export class Provisioner {
     private readonly directory?: AccountDirectory,
     /** The baseline a new account gets before it is ready (none: it is ready at once). */
     private readonly baseline?: (request: AccountRequest, accountId: string) => BaselineRecord,
+    /** What follows for the kinds that are not a launch: a close's part in Organizations, a lease's extension. */
+    private readonly life?: { closing: Closing; leases: Leases },
   ) {}
 
   /**
@@ -75,6 +80,11 @@ export class Provisioner {
     if ((await this.slots.holders()).length >= this.policy.maxConcurrent) return;
     for (const request of await this.store.listByStatus('APPROVED', 100)) {
       if (request.provisioning?.notBefore && new Date(request.provisioning.notBefore) > now) continue;
+      // Work outside Control Tower (an extension, a close once unmanaged) takes none of its slots.
+      if (!usesFactory(request)) {
+        await this.startOutsideFactory(request);
+        continue;
+      }
       if (!(await this.slots.claim(request.id, this.policy.maxConcurrent, now))) return;
       let started: AccountRequest;
       try {
@@ -96,11 +106,27 @@ export class Provisioner {
     }
   }
 
-  /** Asks the factory to provision; idempotent on the request id, so a relaunch is safe. */
+  private async startOutsideFactory(request: AccountRequest): Promise<void> {
+    let started: AccountRequest;
+    const { notBefore: _waited, ...provisioning } = provisioningOf(request);
+    try {
+      started = await this.transitions.apply(request, 'start', SYSTEM, {
+        patch: { provisioning: { ...provisioning, startedAt: this.clock.now().toISOString() } },
+      });
+    } catch (err) {
+      if (err instanceof TransitionConflictError) return;
+      throw err;
+    }
+    if (started.kind === 'extend-lease') await this.life?.leases.extend(started);
+    else await this.life?.closing.requestClose(started);
+  }
+
+  /** Asks the factory to launch, move or unmanage; idempotent on the request id, so a relaunch is safe. */
   private async launch(request: AccountRequest): Promise<void> {
     const log = this.log.child({ requestId: request.id });
     try {
-      const { recordId } = await this.factory.provision(request);
+      const operation = request.kind === 'move-account' ? 'move' : request.kind === 'close-account' ? 'unmanage' : 'provision';
+      const { recordId } = await this.factory[operation](request);
       await this.ignoreConflict(
         this.transitions.apply(request, 'record', SYSTEM, {
           patch: (current) => ({ provisioning: { ...provisioningOf(current), recordId } }),
@@ -151,9 +177,9 @@ export class Provisioner {
       if (fromEvent) await this.completeFinished(candidates, actor);
       return undefined;
     }
-    // Finished, or made and in its baseline (which completes it): a later report changes nothing.
-    if (request.status !== 'PROVISIONING' || request.baseline) return request;
-    if (fromEvent && outcome.state === 'SUCCEEDED' && !outcome.accountId) {
+    // Finished, made and in its baseline, or unmanaged and closing (which completes it): a later report changes nothing.
+    if (request.status !== 'PROVISIONING' || request.baseline || request.closure?.unmanagedAt) return request;
+    if (fromEvent && outcome.state === 'SUCCEEDED' && !outcome.accountId && request.kind === 'new-account') {
       // The event has no account id; the record has it (and the reconciler finishes a record still in progress).
       const recordId = request.provisioning?.recordId;
       return (recordId && (await this.completeFromRecord(request, recordId, actor))) || request;
@@ -165,21 +191,39 @@ export class Provisioner {
       ...(outcome.accountId ? { accountId: outcome.accountId } : {}),
       ...(outcome.state === 'FAILED' ? { failureReason: outcome.message ?? 'Account Factory reported a failure' } : {}),
     };
+    const succeeded = outcome.state === 'SUCCEEDED';
+    const made = request.kind === 'new-account' && succeeded && outcome.accountId ? { accountId: outcome.accountId } : {};
     // The account exists: its baseline runs before it is ready (the slot is freed now: Control Tower is done).
-    const baseline = outcome.state === 'SUCCEEDED' && outcome.accountId ? this.baseline?.(request, outcome.accountId) : undefined;
-    const updated = await this.ignoreConflict(
-      baseline?.steps.length
-        ? this.transitions.apply(request, 'provisioned', actor, {
-            patch: { provisioning, baseline },
-            once: true,
-            reason: `Account ${outcome.accountId} made; baseline: ${baseline.steps.map((s) => s.step).join(', ')}`,
-          })
-        : this.transitions.apply(request, outcome.state === 'SUCCEEDED' ? 'succeed' : 'fail', actor, {
-            patch: { provisioning },
-            reason: outcome.state === 'FAILED' ? provisioning.failureReason : `Account ${outcome.accountId ?? ''} ready`.replace('  ', ' '),
-          }),
-    );
+    const baseline = made.accountId ? this.baseline?.(request, made.accountId) : undefined;
+    let updated: AccountRequest | undefined;
+    if (baseline?.steps.length) {
+      updated = await this.ignoreConflict(
+        this.transitions.apply(request, 'provisioned', actor, {
+          patch: { provisioning, ...made, baseline },
+          once: true,
+          reason: `Account ${outcome.accountId} made; baseline: ${baseline.steps.map((s) => s.step).join(', ')}`,
+        }),
+      );
+    } else if (succeeded && request.kind === 'close-account') {
+      // Unmanaged: Control Tower is done with it, and Organizations closes it next (no slot needed).
+      updated = await this.ignoreConflict(
+        this.transitions.apply(request, 'record', actor, {
+          patch: { provisioning, closure: { ...request.closure, unmanagedAt: now } },
+          once: true,
+          reason: `Account ${request.accountId} unmanaged: its Account Factory provisioned product is terminated`,
+        }),
+      );
+    } else {
+      updated = await this.ignoreConflict(
+        this.transitions.apply(request, succeeded ? 'succeed' : 'fail', actor, {
+          patch: { provisioning, ...made, ...(succeeded ? readyPatch(request, this.clock.now()) : {}) },
+          reason: succeeded ? doneReason(request, outcome.accountId) : provisioning.failureReason,
+        }),
+      );
+    }
     await this.slots.release(request.id);
+    if (updated?.kind === 'close-account' && updated.status === 'PROVISIONING' && updated.closure?.unmanagedAt)
+      await this.life?.closing.requestClose(updated);
     return updated;
   }
 
@@ -219,7 +263,11 @@ export class Provisioner {
     for (const request of provisioning) {
       const p = request.provisioning;
       try {
-        if (p?.recordId) {
+        if (request.kind === 'extend-lease') {
+          await this.life?.leases.extend(request);
+        } else if (request.closure?.unmanagedAt) {
+          await this.life?.closing.follow(request);
+        } else if (p?.recordId) {
           await this.completeFromRecord(request, p.recordId);
         } else if (!p?.startedAt || now - Date.parse(p.startedAt) > (this.policy.relaunchAfterMs ?? RELAUNCH_AFTER_MS)) {
           await this.launch(request);
@@ -245,6 +293,15 @@ export class Provisioner {
       throw err;
     }
   }
+}
+
+/** Whether Control Tower does the request's next step (a launch, a move, an unmanage), in one of its slots. */
+const usesFactory = (r: AccountRequest): boolean => r.kind !== 'extend-lease' && !(r.kind === 'close-account' && r.closure?.unmanagedAt);
+
+/** What the audit says when the factory's part of a request is done. */
+function doneReason(r: AccountRequest, accountId: string | undefined): string {
+  if (r.kind === 'move-account') return `Account ${r.accountId} moved to the OU ${r.account.ou.name}`;
+  return `Account ${accountId ?? ''} ready`.replace('  ', ' ');
 }
 
 /**

@@ -29,6 +29,7 @@ const KEEPS_PLACE: ReadonlySet<Action> = new Set([
   'retried-as',
   'provisioned',
   'baseline-step',
+  'lease-reminder',
 ]);
 
 /**

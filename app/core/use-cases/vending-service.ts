@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EffectDispatcher } from '../effects/dispatcher';
-import { AccountNameTakenError, DomainError, ForbiddenError, NotFoundError } from '../errors';
+import { AccountNameTakenError, DomainError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
 import type { Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import type { CreateOptions, RequestStore } from '../ports/requests';
@@ -32,6 +32,8 @@ export interface NewAccountInput {
   /** Derived from the type and the requester when absent. */
   accountName?: string;
   reason?: string;
+  /** Tags for the account (e.g. a cost centre), put on it with the bot's own. */
+  tags?: Record<string, string>;
   /** The IAM Identity Center user for the account; defaults to the requester. */
   sso?: { email: string; firstName: string; lastName: string };
   /** The failed request this one corrects (a retry with changed details). */
@@ -43,6 +45,8 @@ export interface VendingPolicy {
   pendingExpiryHours: number;
   organizationalUnits: readonly OrganizationalUnit[];
   approval: ApprovalPolicy;
+  /** Sandbox accounts get a lease of this many days (0: none), unless their approval rule sets its own. */
+  sandboxLeaseDays?: number;
 }
 
 /** Who would decide on a request before it is made, or why it would be refused. */
@@ -99,28 +103,9 @@ export class VendingService {
     const reason = input.reason === undefined ? undefined : check(reasonSchema, 'reason', input.reason) || undefined;
     const chosenName = input.accountName === undefined ? undefined : check(accountNameSchema, 'accountName', input.accountName);
 
-    const now = this.clock.now();
     const base: Omit<AccountRequest, 'account'> = {
-      id: newRequestId(now),
-      kind: 'new-account',
-      status: 'PENDING_APPROVAL',
-      version: 1,
-      statusSince: now.toISOString(),
-      createdAt: now.toISOString(),
-      updatedAt: now.toISOString(),
-      expiresAt: new Date(now.getTime() + this.policy.pendingExpiryHours * 3_600_000).toISOString(),
-      requester,
-      ...(reason ? { reason } : {}),
+      ...this.newRequestBase('new-account', requester, actor, reason, input.retryOf && `Corrects the failed request ${input.retryOf}`),
       ...(input.retryOf ? { retryOf: input.retryOf } : {}),
-      audit: [
-        {
-          at: now.toISOString(),
-          actor,
-          action: 'create',
-          to: 'PENDING_APPROVAL',
-          ...(input.retryOf ? { reason: `Corrects the failed request ${input.retryOf}` } : {}),
-        },
-      ],
     };
     const ssoUser = {
       email: check(emailSchema, 'sso.email', sso.email),
@@ -134,21 +119,63 @@ export class VendingService {
       { kind: 'new-account', account: { name: '', email, type, ou, sso: ssoUser }, requester },
       this.usergroups,
     );
+    const leaseDays = type === 'Sandbox' ? (approval.leaseDays ?? this.policy.sandboxLeaseDays ?? 0) : 0;
+    const extra = {
+      ...(leaseDays > 0 ? { lease: { days: leaseDays } } : {}),
+      ...(input.tags && Object.keys(input.tags).length ? { tags: checkTags(input.tags) } : {}),
+    };
     // A chosen name must be free; a derived one takes the first free candidate.
     let lastError: unknown;
     for (const name of chosenName ? [chosenName] : nameCandidates(type, requester)) {
-      const request: AccountRequest = { ...base, approval, account: { name, email, type, ou, sso: ssoUser } };
+      const request: AccountRequest = { ...base, ...extra, approval, account: { name, email, type, ou, sso: ssoUser } };
       try {
-        await this.store.create(request, this.dispatcher.plan('create', request), opts);
-        this.dispatcher.kick(request.id);
-        this.log.info({ requestId: request.id, accountName: name, door: actor.door, rule: approval.rule }, 'request created');
-        return approval.autoApproved ? this.approveByPolicy(request) : request;
+        return await this.file(request, actor, opts);
       } catch (err) {
         if (!(err instanceof AccountNameTakenError)) throw err;
         lastError = err;
       }
     }
     throw lastError;
+  }
+
+  /**
+   * Stores a new request of any kind, whose approvals are planned, and starts its effects; a rule
+   * that approves by itself approves it at once. The one way a request comes to exist.
+   */
+  async file(request: AccountRequest, actor: Actor, opts: CreateOptions = {}): Promise<AccountRequest> {
+    await this.store.create(request, this.dispatcher.plan('create', request), opts);
+    this.dispatcher.kick(request.id);
+    this.log.info(
+      { requestId: request.id, kind: request.kind, accountName: request.account.name, door: actor.door, rule: request.approval?.rule },
+      'request created',
+    );
+    return request.approval?.autoApproved ? this.approveByPolicy(request) : request;
+  }
+
+  /** The fields every new request starts with, whatever its kind. */
+  newRequestBase(kind: AccountRequest['kind'], requester: Requester, actor: Actor, reason?: string, auditReason?: string) {
+    const now = this.clock.now();
+    return {
+      id: newRequestId(now),
+      kind,
+      status: 'PENDING_APPROVAL' as const,
+      version: 1,
+      statusSince: now.toISOString(),
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + this.policy.pendingExpiryHours * 3_600_000).toISOString(),
+      requester,
+      ...(reason ? { reason } : {}),
+      audit: [
+        {
+          at: now.toISOString(),
+          actor,
+          action: 'create',
+          to: 'PENDING_APPROVAL' as const,
+          ...(auditReason ? { reason: auditReason } : {}),
+        },
+      ],
+    };
   }
 
   /** The rule approves by itself: approved at once, by the policy (named in the audit and every message). */
@@ -240,6 +267,22 @@ export class VendingService {
     }
     return done;
   }
+}
+
+/** Tags asked for in a request: as AWS Organizations takes them (the bot's own vending: tags cannot be set). */
+function checkTags(tags: Record<string, string>): Record<string, string> {
+  const entries = Object.entries(tags);
+  if (entries.length > 10) throw new ValidationError('tags', 'At most 10 tags can be asked for');
+  for (const [k, v] of entries) {
+    if (!/^[\p{L}\p{N}\s_.:/=+\-@]{1,128}$/u.test(k) || k.toLowerCase().startsWith('aws:') || k.startsWith('vending:'))
+      throw new ValidationError(
+        'tags',
+        `The tag key "${k.slice(0, 40)}" is not allowed (1-128 letters, digits, spaces and _.:/=+-@; not aws: or vending:)`,
+      );
+    if (!/^[\p{L}\p{N}\s_.:/=+\-@]{0,256}$/u.test(v))
+      throw new ValidationError('tags', `The value of tag "${k.slice(0, 40)}" is not allowed (0-256 letters, digits, spaces and _.:/=+-@)`);
+  }
+  return Object.fromEntries(entries.map(([k, v]) => [k.trim(), v.trim()]));
 }
 
 /** Sortable by creation time and unguessable: "req-" + time + random. */

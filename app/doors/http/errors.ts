@@ -3,6 +3,7 @@ import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Respon
 import type {} from 'pino-http'; // adds req.log
 import type { z } from 'zod';
 import {
+  AccountStateError,
   ContentionError,
   DomainError,
   DuplicateConfirmationError,
@@ -25,7 +26,8 @@ export function httpStatusOf(err: unknown): number {
     err instanceof RequestExpiredError ||
     err instanceof DuplicateConfirmationError ||
     err instanceof ContentionError ||
-    err instanceof NotYourTurnError
+    err instanceof NotYourTurnError ||
+    err instanceof AccountStateError
   )
     return 409;
   if (err instanceof DomainError) return 400;

@@ -6,6 +6,7 @@ import type { VendingCore } from '../../core/vending-core';
 import { type Door, routesOnly } from '../door';
 import { jsonErrors, parseInput, requireApiKey } from '../http/errors';
 import { wantsHtml } from '../web/html';
+import { accountRoutes } from './account-routes';
 
 /**
  * The REST door, compatible with the 2021 solution's POST /account: any portal that can call a
@@ -55,7 +56,7 @@ export function restDoor(core: VendingCore, opts: { apiKey?: string }): Door {
   return routesOnly(
     'rest',
     restRoutes(core, opts),
-    `POST /account, GET /requests, POST /requests/:id/cancel|retry${opts.apiKey ? ' (API key required)' : ''}`,
+    `POST /account, GET /requests, POST /requests/:id/cancel|retry, GET /accounts, POST /accounts/:id/move|close|extend${opts.apiKey ? ' (API key required)' : ''}`,
   );
 }
 
@@ -139,6 +140,8 @@ function restRoutes(core: VendingCore, deps: { apiKey?: string }): Router {
     const email = parseInput(z.object({ email: emailSchema }, { error: 'Add ?email=<requester e-mail>' }), req.query).email;
     res.json({ requests: await core.requestsOf(email, 50) });
   });
+
+  router.use(accountRoutes(core, { auth, json }));
 
   router.use(jsonErrors);
   return router;

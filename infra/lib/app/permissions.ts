@@ -26,17 +26,22 @@ export const SECRET_ACTIONS = ['secretsmanager:GetSecretValue'];
 /** app/adapters/service-catalog/account-factory.ts: find the product, its launch path, launch it. */
 export const ACCOUNT_FACTORY_LAUNCH_ACTIONS = of('servicecatalog', 'DescribeProduct', 'ListLaunchPaths', 'ProvisionProduct');
 /**
- * Same adapter: follow a launch (DescribeRecord), find an earlier launch of the same request
- * (DescribeProvisionedProduct), and retry a failed one (UpdateProvisionedProduct).
+ * Same adapter (and account-operations.ts): follow a launch (DescribeRecord), find an earlier launch
+ * of the same request (DescribeProvisionedProduct), retry a failed one or move an account to another
+ * OU (UpdateProvisionedProduct), and take an account out of Control Tower before it is closed
+ * (TerminateProvisionedProduct).
  */
 export const ACCOUNT_FACTORY_RECORD_ACTIONS = of(
   'servicecatalog',
   'DescribeProvisionedProduct',
   'DescribeRecord',
   'UpdateProvisionedProduct',
+  'TerminateProvisionedProduct',
 );
-/** app/adapters/organizations/directory.ts: whose account a Control Tower event is about (its e-mail, unique in the organization). */
+/** app/adapters/organizations/directory.ts: whose account a Control Tower event is about (its e-mail, unique in the organization), or how its close stands. */
 export const ACCOUNT_DIRECTORY_ACTIONS = ['organizations:DescribeAccount'];
+/** Same adapter: close a vended account (CloseAccount), for the role that carries out a close request. */
+export const ACCOUNT_CLOSE_ACTIONS = ['organizations:CloseAccount'];
 /**
  * app/core/use-cases/provisioning.ts in the Control Tower event function: an event that matches no request, or
  * a success without an account id, is completed from the request's Account Factory record.
@@ -160,11 +165,20 @@ export function controlTowerEventStatements(scope: Construct): iam.PolicyStateme
   ];
 }
 
-/** Everything a launch of the Account Factory product needs, for the role associated with its portfolio. */
+/**
+ * Everything a launch of the Account Factory product needs, for the role associated with its
+ * portfolio, and what the same role needs to close a vended account after unmanaging it.
+ */
 export function accountFactoryStatements(scope: Construct): iam.PolicyStatement[] {
   const stack = Stack.of(scope);
   const ct = CONTROL_TOWER_PROVISIONING_ACTIONS;
   return [
+    // Close a member account and follow its state; the organization's id is not known at deploy time.
+    new iam.PolicyStatement({
+      sid: 'AccountClosure',
+      actions: [...ACCOUNT_DIRECTORY_ACTIONS, ...ACCOUNT_CLOSE_ACTIONS],
+      resources: [stack.formatArn({ service: 'organizations', region: '', resource: 'account', resourceName: 'o-*/*' })],
+    }),
     // DescribeProduct takes the product by name when no id is configured; DescribeRecord has no resource type.
     new iam.PolicyStatement({ sid: 'AccountFactoryLaunch', actions: ACCOUNT_FACTORY_LAUNCH_ACTIONS, resources: ['*'] }),
     // Only provisioned products and records of this role (both functions that launch share it).

@@ -8,14 +8,14 @@ import { type Moto, motoAvailable, startMoto } from '../../support/moto';
 /**
  * The Organizations adapter against moto, an emulator written from the AWS API models by other
  * people: the organization and its accounts are made with the Organizations SDK client itself
- * (CreateOrganization, CreateAccount), then described through the adapter.
+ * (CreateOrganization, CreateAccount), then described and closed through the adapter.
  */
 const CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 
 describe('OrganizationsDirectory against moto', () => {
   if (!motoAvailable) {
     console.warn('moto_server not installed (not on PATH): OrganizationsDirectory was NOT tested against moto.');
-    it.skip('moto_server not installed: DescribeAccount against moto did not run', () => undefined);
+    it.skip('moto_server not installed: DescribeAccount and CloseAccount against moto did not run', () => undefined);
     return;
   }
 
@@ -50,6 +50,23 @@ describe('OrganizationsDirectory against moto', () => {
 
   it('an id the organization does not have is undefined (moto answers AccountNotFoundException)', async () => {
     await expect(new OrganizationsDirectory({ client }).describeAccount('210987654321')).resolves.toBeUndefined();
+  });
+
+  it('closes an account: moto closes it at once (SUSPENDED, with no PENDING_CLOSURE between), and a second close resolves too', async () => {
+    const id = await createAccount('closing@example.com', 'closing');
+    const directory = new OrganizationsDirectory({ client });
+
+    await expect(directory.closeAccount(id)).resolves.toBeUndefined();
+    // Real Organizations reports PENDING_CLOSURE for a while first; moto goes straight to SUSPENDED.
+    await expect(directory.describeAccount(id)).resolves.toMatchObject({ id, email: 'closing@example.com', status: 'SUSPENDED' });
+    // moto answers AccountAlreadyClosedException: the close is done, not failed.
+    await expect(directory.closeAccount(id)).resolves.toBeUndefined();
+  });
+
+  it('closing an id the organization does not have is a clear error (moto answers AccountNotFoundException)', async () => {
+    await expect(new OrganizationsDirectory({ client }).closeAccount('210987654321')).rejects.toThrow(
+      'AWS Organizations has no account 210987654321 in this organization',
+    );
   });
 
   it('two accounts with one name are told apart by their e-mail, so an event about the other one completes nothing', async () => {

@@ -9,6 +9,7 @@ import type { Hold } from '../../../core/request/holds';
  * | account request            | req · <id>                                     | the request, as written       |
  * | by status (oldest first)   | status · <status> · <statusSince> · <id>       | request id                    |
  * | by requester (newest last) | requester · <email, lower case> · <createdAt> · <id> | request id              |
+ * | by account (newest last)   | account · <account id> · <request id>          | request id                    |
  * | hold (e-mail, name, conf.) | hold · <kind> · <value, lower case>            | holder's request id           |
  * | effect (of any scope)      | effect · <scope> · <effect id>                 | the effect                    |
  * | scope with effects         | due · <its next due time> · <scope>            | scope                         |
@@ -62,6 +63,9 @@ export const K = {
   statusRange: (status: string) => under('status', status),
   requester: (email: string, createdAt: string, id: string) => key('requester', email.toLowerCase(), createdAt, id),
   requesterRange: (email: string) => under('requester', email.toLowerCase()),
+  /** Request ids sort by creation time. */
+  account: (accountId: string, id: string) => key('account', accountId, id),
+  accountRange: (accountId: string) => under('account', accountId),
   /** Holds are compared case-insensitively (core/request/holds.ts). */
   hold: (hold: Pick<Hold, 'kind' | 'value'>) => key('hold', hold.kind, hold.value.toLowerCase()),
   effect: (scope: string, effectId: string) => key('effect', scope, effectId),

@@ -59,6 +59,10 @@ export class NativeRequestStore implements RequestStore {
     return this.db.read((view) => requestsAt(view, K.requesterRange(requesterEmail), true, limit));
   }
 
+  listByAccount(accountId: string, limit = 50): Promise<AccountRequest[]> {
+    return this.db.read((view) => requestsAt(view, K.accountRange(accountId), true, limit));
+  }
+
   async findByAccountName(name: string): Promise<AccountRequest | undefined> {
     return this.db.read(async (view) => {
       const holder = view.get<string>(K.hold({ kind: 'account-name', value: name }));
@@ -93,7 +97,11 @@ function conflictOf(t: Transition, current: AccountRequest | undefined): Error {
 /** Writes the request and moves its index entries (status, requester) from where `previous` had them. */
 export function putRequest(tx: Transaction, request: AccountRequest, previous?: AccountRequest): void {
   tx.put(K.request(request.id), request);
-  const entries = (r: AccountRequest) => [K.status(r.status, r.statusSince, r.id), K.requester(r.requester.email, r.createdAt, r.id)];
+  const entries = (r: AccountRequest) => [
+    K.status(r.status, r.statusSince, r.id),
+    K.requester(r.requester.email, r.createdAt, r.id),
+    ...(r.accountId ? [K.account(r.accountId, r.id)] : []),
+  ];
   const now = entries(request);
   if (previous) for (const old of entries(previous)) if (!now.includes(old)) tx.del(old);
   for (const entry of now) tx.put(entry, request.id);

@@ -1,0 +1,168 @@
+import { createHash } from 'node:crypto';
+import {
+  DescribeProvisionedProductCommand,
+  type ProvisioningParameter,
+  type ServiceCatalogClient,
+  TerminateProvisionedProductCommand,
+  UpdateProvisionedProductCommand,
+} from '@aws-sdk/client-service-catalog';
+import { FactoryBusyError, FactoryRejectedError } from '../../core/errors';
+import type { ProvisionResult } from '../../core/ports/account-factory';
+import { type AccountRequest, ouLabel, provisionTokenOf } from '../../core/request/account-request';
+
+/**
+ * What Account Factory does to an account's provisioned product besides launching it (account-factory.ts):
+ * update it (a retry of a failed launch, or a move to another OU) and terminate it (the account
+ * leaves Control Tower before it is closed), and the rules both share: the product's name and
+ * parameters, and what Service Catalog's errors mean.
+ */
+
+/** What a launch or an update needs besides the request: which product, which version, through which portfolio. */
+export interface LaunchTarget {
+  productId: string;
+  artifactId: string;
+  pathId: string;
+}
+
+/**
+ * A name Service Catalog accepts (1-128 of `[a-zA-Z0-9][a-zA-Z0-9._-]*`), derived from the account
+ * name and always the same for it: "Team A / prod" becomes "Team-A-prod", "Café" becomes "Cafe".
+ * A name with nothing usable left gets a stable hash instead.
+ */
+export function provisionedProductName(accountName: string): string {
+  const name = accountName
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^a-zA-Z0-9._-]+/g, '-')
+    .replace(/-{2,}/g, '-')
+    .replace(/^[^a-zA-Z0-9]+/, '')
+    .slice(0, 128)
+    .replace(/[._-]+$/, '');
+  return name || `account-${createHash('sha256').update(accountName).digest('hex').slice(0, 12)}`;
+}
+
+/** The Account Factory product's parameters, from the request (for a move, ManagedOrganizationalUnit is the OU it goes to). */
+export function parametersOf({ account }: AccountRequest): ProvisioningParameter[] {
+  return [
+    { Key: 'AccountName', Value: account.name },
+    { Key: 'AccountEmail', Value: account.email },
+    { Key: 'ManagedOrganizationalUnit', Value: ouLabel(account.ou) },
+    { Key: 'SSOUserEmail', Value: account.sso.email },
+    { Key: 'SSOUserFirstName', Value: account.sso.firstName },
+    { Key: 'SSOUserLastName', Value: account.sso.lastName },
+  ];
+}
+
+/** Updates the request's provisioned product to the target with the request's parameters (idempotent on the token). */
+export async function updateProvisionedProduct(
+  client: ServiceCatalogClient,
+  request: AccountRequest,
+  target: LaunchTarget,
+  token: string,
+): Promise<ProvisionResult> {
+  const { RecordDetail } = await client.send(
+    new UpdateProvisionedProductCommand({
+      ProvisionedProductName: provisionedProductName(request.account.name),
+      ProductId: target.productId,
+      ProvisioningArtifactId: target.artifactId,
+      PathId: target.pathId,
+      UpdateToken: token,
+      ProvisioningParameters: parametersOf(request),
+    }),
+  );
+  if (!RecordDetail?.RecordId) throw new Error('Service Catalog accepted UpdateProvisionedProduct but returned no record id');
+  return { recordId: RecordDetail.RecordId };
+}
+
+/**
+ * A `move-account` request: the account's provisioned product updated with the new
+ * ManagedOrganizationalUnit, which Control Tower carries out as a move (the request id is the token).
+ */
+export async function moveAccount(client: ServiceCatalogClient, request: AccountRequest, target: LaunchTarget): Promise<ProvisionResult> {
+  try {
+    return await updateProvisionedProduct(client, request, target, provisionTokenOf(request));
+  } catch (err) {
+    // Missing: the provisioned product, or else the version or path (a stale target, or the path the role cannot use).
+    if (isAny(err, 'ResourceNotFoundException') && !(await exists(client, request))) throw notInServiceCatalog(request, 'move');
+    throw err;
+  }
+}
+
+/** A `close-account` request, before Organizations closes the account: its provisioned product terminated (the request id is the token). */
+export async function unmanageAccount(client: ServiceCatalogClient, request: AccountRequest): Promise<ProvisionResult> {
+  let recordId: string | undefined;
+  try {
+    const { RecordDetail } = await client.send(
+      new TerminateProvisionedProductCommand({
+        ProvisionedProductName: provisionedProductName(request.account.name),
+        TerminateToken: provisionTokenOf(request),
+        IgnoreErrors: false,
+      }),
+    );
+    recordId = RecordDetail?.RecordId;
+  } catch (err) {
+    if (isAny(err, 'ResourceNotFoundException')) throw notInServiceCatalog(request, 'unmanage');
+    throw err;
+  }
+  if (!recordId) throw new Error('Service Catalog accepted TerminateProvisionedProduct but returned no record id');
+  return { recordId };
+}
+
+/** Whether the request's provisioned product is one this role can see. */
+async function exists(client: ServiceCatalogClient, request: AccountRequest): Promise<boolean> {
+  try {
+    await client.send(new DescribeProvisionedProductCommand({ Name: provisionedProductName(request.account.name) }));
+    return true;
+  } catch (err) {
+    if (isAny(err, 'ResourceNotFoundException')) return false;
+    throw err;
+  }
+}
+
+function notInServiceCatalog(request: AccountRequest, operation: 'move' | 'unmanage'): FactoryRejectedError {
+  const name = provisionedProductName(request.account.name);
+  const consequence =
+    operation === 'move'
+      ? 'so the bot cannot move it through Account Factory. Move it in the Control Tower console (or update its provisioned product there).'
+      : 'so there is nothing for the bot to unmanage: Control Tower does not manage it through a provisioned product the bot launched. ' +
+        'Check the account in the Control Tower console before it is closed.';
+  return new FactoryRejectedError(
+    `The provisioned product "${name}" of account "${request.account.name}"${request.accountId ? ` (${request.accountId})` : ''} was not found in ` +
+      `AWS Service Catalog (the bot sees only the provisioned products it launched), ${consequence}`,
+  );
+}
+
+/** Error codes the SDK gives up on after its own retries; the factory is busy, not broken. */
+const THROTTLING = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'ThrottledException',
+  'SlowDown',
+]);
+
+/**
+ * Turns what Service Catalog said into what the Provisioner acts on; anything else means "try again
+ * later". `notFound` explains a missing resource that the operation itself did not explain.
+ */
+export function explainFailure(err: unknown, notFound: (message: string) => FactoryRejectedError): unknown {
+  if (err instanceof FactoryBusyError || err instanceof FactoryRejectedError) return err;
+  const message = (err as Error | undefined)?.message ?? '';
+  if (isAny(err, 'ResourceInUseException')) {
+    return new FactoryBusyError(`Control Tower is busy with other account operations (it runs at most 5 at once): ${message}`);
+  }
+  if (isThrottling(err)) return new FactoryBusyError(`AWS Service Catalog is throttling requests: ${message}`);
+  if (isAny(err, 'InvalidParametersException')) return new FactoryRejectedError(`Account Factory refused the request: ${message}`);
+  if (isAny(err, 'ResourceNotFoundException')) return notFound(message);
+  return err;
+}
+
+export const isAny = (err: unknown, ...names: string[]): boolean => names.includes((err as { name?: string })?.name ?? '');
+
+function isThrottling(err: unknown): boolean {
+  const e = err as { name?: string; $metadata?: { httpStatusCode?: number }; $retryable?: { throttling?: boolean } };
+  return THROTTLING.has(e?.name ?? '') || e?.$metadata?.httpStatusCode === 429 || e?.$retryable?.throttling === true;
+}
