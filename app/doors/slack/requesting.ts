@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
 import { DomainError, ValidationError } from '../../core/errors';
+import { accountsText } from './account-views';
 import type { SlackListenerDeps } from './context';
 import { esc } from './format';
 import { conversationPlace } from './slack-effects';
@@ -9,6 +10,7 @@ import { formFallback, ids, REQUEST_FIELDS, type RequestField, requestModal } fr
 const HELP = [
   '*/vend-account* opens a form to request a new AWS account.',
   '*/vend-account status* lists your requests and where they are.',
+  '*/vend-account accounts* lists the accounts I vended for you (move, close or extend them from my Home tab).',
   '*/vend-account help* shows this.',
   '*/vend-account* followed by anything else, a direct message to me, or an @mention starts a conversation, e.g. _/vend-account a sandbox account in Demos for team-aws@example.com_.',
 ].join('\n');
@@ -48,6 +50,8 @@ export function registerRequesting(deps: SlackListenerDeps): void {
       if (word === 'help') return void (await ack({ response_type: 'ephemeral', text: HELP }));
       const requester = await directory.requester(command.user_id);
       if (word === 'status') return void (await ack({ response_type: 'ephemeral', text: esc(await core.statusOf(requester)) }));
+      if (word === 'accounts')
+        return void (await ack({ response_type: 'ephemeral', text: accountsText(await core.accountsOf(requester.email)) }));
       const reply = await core.converse('slack', requester, text);
       await ack({
         response_type: 'ephemeral',

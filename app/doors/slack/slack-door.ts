@@ -6,6 +6,7 @@ import type { Logger } from '../../core/ports/logger';
 import type { OrganizationalUnit } from '../../core/request/account-request';
 import type { VendingCore } from '../../core/vending-core';
 import type { Door } from '../door';
+import { registerAccounts } from './accounts';
 import { registerApproving } from './approving';
 import { SlackDirectory } from './directory';
 import { homePublisher, registerHome } from './home';
@@ -124,6 +125,7 @@ export function slackDoor(core: VendingCore, settings: SlackSettings, log: Logge
   registerRequesting(listenerDeps);
   registerApproving(listenerDeps);
   registerWithdrawing(listenerDeps);
+  registerAccounts(listenerDeps);
   registerHome(listenerDeps);
   app.error(async (error) => {
     log.error({ err: error }, 'Slack listener failed');

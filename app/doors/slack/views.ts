@@ -1,5 +1,5 @@
 import { Bits, Blocks, Elements, HomeTab, Message, Modal } from 'slack-block-builder';
-import { isSimulated } from '../../core/effects/messages';
+import { askedFor, isSimulated } from '../../core/effects/messages';
 import { failedSteps, STEP_WORDS } from '../../core/request/account-baseline';
 import {
   ACCOUNT_TYPES,
@@ -9,7 +9,9 @@ import {
   requesterName,
   type Status,
 } from '../../core/request/account-request';
+import type { AccountView } from '../../core/request/account-view';
 import { MAX_ACCOUNT_NAME_CHARACTERS, MAX_REASON_CHARACTERS } from '../../core/request/validation';
+import { accountBlocks } from './account-views';
 import { esc, when, who } from './format';
 
 /** Block Kit for every Slack surface of the bot, built with slack-block-builder. */
@@ -227,9 +229,10 @@ export function approvalMessage(r: AccountRequest, opts: { channel: string; prog
   const decision = decisionLine(r);
   const stages = stageLines(opts.progress, pending);
   const tags = pending ? awaited(opts.progress) : '';
-  return Message({ channel: opts.channel, text: `AWS account request ${r.account.name} by ${requesterName(r.requester)}: ${r.status}` })
+  const title = r.kind === 'new-account' ? `AWS account request: ${r.account.name}` : capitalised(askedFor(r));
+  return Message({ channel: opts.channel, text: `${title} by ${requesterName(r.requester)}: ${r.status}` })
     .blocks(
-      Blocks.Header({ text: `AWS account request: ${r.account.name}`.slice(0, 150) }),
+      Blocks.Header({ text: title.slice(0, 150) }),
       Blocks.Section().fields(requestFields(r)),
       r.reason ? Blocks.Section({ text: `*Reason*\n${esc(r.reason)}` }) : undefined,
       stages ? Blocks.Section({ text: stages }) : undefined,
@@ -241,6 +244,8 @@ export function approvalMessage(r: AccountRequest, opts: { channel: string; prog
     .buildToObject();
 }
 
+const capitalised = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
 function decisionButtons(r: AccountRequest) {
   return Blocks.Actions({ blockId: `decide:${r.id}` }).elements(
     Elements.Button({ text: 'Approve', actionId: ids.approve, value: r.id }).primary(),
@@ -249,7 +254,7 @@ function decisionButtons(r: AccountRequest) {
 }
 
 /** The Home tab: the person's requests, and for approvers what waits for them. */
-export function homeTab(opts: { mine: AccountRequest[]; waiting?: AccountRequest[]; sandbox: boolean }) {
+export function homeTab(opts: { mine: AccountRequest[]; waiting?: AccountRequest[]; accounts?: AccountView[]; sandbox: boolean }) {
   const line = (r: AccountRequest) => {
     const section = Blocks.Section({
       text: `*${esc(r.account.name)}* · ${r.account.type} · ${esc(r.account.ou.name)}\n${statusLine(r)}\n\`${r.id}\``,
@@ -265,6 +270,7 @@ export function homeTab(opts: { mine: AccountRequest[]; waiting?: AccountRequest
       opts.mine.length
         ? opts.mine.slice(0, 20).map(line)
         : Blocks.Section({ text: '_No requests yet. Use `/vend-account` or the button above._' }),
+      opts.accounts ? accountBlocks(opts.accounts) : undefined,
       opts.waiting
         ? [
             Blocks.Divider(),
