@@ -61,6 +61,24 @@ describe('Slack door: my accounts', () => {
     expect(buttons).toEqual(['account_move', 'account_extend', 'account_close']);
   });
 
+  it('takes a cost centre in the request form, as a tag the account will get', async () => {
+    const submit = (costCentre: string) =>
+      interaction(
+        running.baseUrl,
+        viewSubmission('UJANE', 'vend_account_modal', {
+          accountName: textValue(`cc-${costCentre.length}`),
+          accountType: selected('Sandbox'),
+          accountEmail: { type: 'email_text_input', value: `cc-${costCentre.length}@example.com` },
+          accountOU: selected('Demos'),
+          costCentre: textValue(costCentre),
+        }),
+      );
+    expect(((await (await submit('bad#value')).json()) as any).errors.costCentre).toMatch(/not allowed/);
+    expect(await (await submit('CC-1234')).text()).toBe('');
+    const request = (await running.app.core.requestsOf('jane@example.com')).find((r) => r.account.name === 'cc-7');
+    expect(request?.tags).toEqual({ 'cost-centre': 'CC-1234' });
+  });
+
   it('answers /vend-account accounts with the accounts in words', async () => {
     const res = await slashCommand(running.baseUrl, 'UJANE', 'accounts');
     expect(res.status).toBe(200);

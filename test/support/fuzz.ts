@@ -1020,6 +1020,55 @@ function oddMethod(rng: Rng, c: FuzzCorpus): FuzzCase {
   return { route: 'odd methods', method, path, headers: headersFor(rng, withBody ? JSON_CT : undefined), body, json: true };
 }
 
+/** A JSON body for an action route: valid, mutated, broken or form-encoded. */
+function actionBody(rng: Rng, valid: Record<string, unknown>): string {
+  return rng.weighted<() => string>([
+    [2, () => JSON.stringify(valid)],
+    [8, () => JSON.stringify(mutate(rng, valid)) ?? ''],
+    [2, () => badJson(rng, JSON.stringify(valid))],
+    [1, () => formEncode(rng, valid)],
+    [1, () => ''],
+  ])();
+}
+
+/** Cancel and retry of requests that exist or not, by their requester or anyone. */
+function requestAction(rng: Rng, c: FuzzCorpus): FuzzCase {
+  const id =
+    c.requestIds.length && rng.chance(0.5)
+      ? rng.pick(c.requestIds)
+      : hostileSegment(rng, rng.pick(c.requestIds.length ? c.requestIds : ['req-x']));
+  const valid = { UserEmail: rng.pick(c.emails), ...(rng.chance(0.3) ? { accountEmail: rng.pick(c.emails), ou: 'Demos' } : {}) };
+  return {
+    route: 'POST /requests/:id/cancel|retry',
+    method: 'POST',
+    path: `/requests/${id}/${rng.pick(['cancel', 'retry'])}`,
+    headers: headersFor(rng, JSON_CT),
+    body: actionBody(rng, valid),
+    json: true,
+  };
+}
+
+/** The accounts routes: list, show, and move, close, extend of accounts the bot did or did not vend. */
+function accountRoute(rng: Rng, c: FuzzCorpus): FuzzCase {
+  const id = rng.chance(0.4) ? String(rng.int(1e12)).padStart(12, '0') : hostileSegment(rng, '123456789012');
+  const email = rng.pick(c.emails);
+  if (rng.chance(0.4)) {
+    const path = rng.chance(0.5)
+      ? `/accounts/${id}`
+      : `/accounts?email=${rng.chance(0.5) ? pctEncode(email) : pctEncode(hostileString(rng, email))}`;
+    return { route: 'accounts routes', method: 'GET', path, headers: headersFor(rng, undefined, 0.1), json: true };
+  }
+  const valid = { UserEmail: email, UserName: 'Fuzz', UserLastname: 'Tester', reason: 'fuzzing', ou: 'Experiment', days: rng.int(400) };
+  return {
+    route: 'accounts routes',
+    method: 'POST',
+    path: `/accounts/${id}/${rng.pick(['move', 'close', 'extend'])}`,
+    headers: headersFor(rng, JSON_CT),
+    body: actionBody(rng, valid),
+    json: true,
+  };
+}
+
 /**
  * The routes and how often each is aimed at (per 100 cases). Signed Slack bodies and REST turns
  * that get past validation cost the app ten to thirty times what a refused request does (store
@@ -1036,6 +1085,8 @@ export const ROUTE_WEIGHTS: ReadonlyArray<readonly [number, (rng: Rng, c: FuzzCo
   [1, (rng) => simpleGet(rng, 'GET /outbox', ['/outbox', '/outbox?x=1', '/OUTBOX'], false)],
   [3, (rng) => simpleGet(rng, 'GET /', ['/', '/index.html', '/app.js', '/style.css', '/?q=%00', '/index.html?%'], false)],
   [3, (rng) => simpleGet(rng, 'GET /healthz', ['/healthz', '/healthz?verbose=1', '/HEALTHZ'], true)],
+  [4, requestAction],
+  [5, accountRoute],
   [10, (rng) => unknownRoute(rng)],
   [12, oddMethod],
   [14, (rng, c) => slackEvents(rng, c, true)],
@@ -1043,7 +1094,7 @@ export const ROUTE_WEIGHTS: ReadonlyArray<readonly [number, (rng: Rng, c: FuzzCo
 ];
 
 /** How many route labels the cases carry (every one appears in a run of a few hundred cases). */
-export const ROUTE_COUNT = 13;
+export const ROUTE_COUNT = 15;
 
 /** `count` cases from `seed`: the same seed and corpus give the same cases. `only` keeps the routes whose label matches. */
 export function fuzzCases(seed: number, count: number, corpus: FuzzCorpus, only?: RegExp): FuzzCase[] {

@@ -141,6 +141,8 @@ function restRoutes(core: VendingCore, deps: { apiKey?: string }): Router {
     res.json({ requests: await core.requestsOf(email, 50) });
   });
 
+  // A browser asking for /accounts gets the web door's "My accounts" page.
+  router.get('/accounts', toPage);
   router.use(accountRoutes(core, { auth, json }));
 
   router.use(jsonErrors);

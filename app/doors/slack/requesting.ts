@@ -96,6 +96,7 @@ export function registerRequesting(deps: SlackListenerDeps): void {
           accountEmail: field('accountEmail') ?? '',
           accountOU: field('accountOU') ?? '',
           ...(field('reason') ? { reason: field('reason') } : {}),
+          ...(field('costCentre') ? { tags: { 'cost-centre': field('costCentre') as string } } : {}),
         },
         { id: requester.id, name: `${requester.firstName} ${requester.lastName}`, email: requester.email, door: 'slack' },
       );
@@ -103,7 +104,8 @@ export function registerRequesting(deps: SlackListenerDeps): void {
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       // Show the problem on its field; problems with the requester's own profile go on the first one.
-      const block = (REQUEST_FIELDS as readonly string[]).includes(err.field) ? err.field : 'accountName';
+      const field = err.field === 'tags' ? 'costCentre' : err.field;
+      const block = (REQUEST_FIELDS as readonly string[]).includes(field) ? field : 'accountName';
       await ack({ response_action: 'errors', errors: { [block]: err.message } });
     }
   });

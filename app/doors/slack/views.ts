@@ -34,7 +34,7 @@ export function requesterButton(r: AccountRequest) {
 }
 
 /** Block ids of the request modal, named like the core's validation fields so errors land on their field. */
-export const REQUEST_FIELDS = ['accountName', 'accountType', 'accountEmail', 'accountOU', 'reason'] as const;
+export const REQUEST_FIELDS = ['accountName', 'accountType', 'accountEmail', 'accountOU', 'costCentre', 'reason'] as const;
 export type RequestField = (typeof REQUEST_FIELDS)[number];
 
 export function requestModal(opts: {
@@ -78,6 +78,9 @@ export function requestModal(opts: {
           opts.organizationalUnits.map((ou) => option(ouLabel(ou))),
         ),
       ),
+      Blocks.Input({ label: 'Cost centre', blockId: 'costCentre', hint: 'Tagged on the account as cost-centre.' })
+        .optional()
+        .element(Elements.TextInput({ actionId: 'value', maxLength: 256 })),
       Blocks.Input({ label: 'Reason', blockId: 'reason' })
         .optional()
         .element(

@@ -1,9 +1,37 @@
 import type { AccountRequest } from '../../core/request/account-request';
-import { html, type PageOptions, page } from './html';
+import { html, type PageOptions, page, SafeHtml } from './html';
 import { decidedBy, liveRegion, requestDetails, statusWords, timeline } from './request-view';
 
 /** The script that shows times in the reader's zone and follows a live region (public/request-page.js). */
 export const LIVE_SCRIPT = 'request-page.js';
+/** The scripts behind the request page's Cancel and Retry buttons (public/request-actions.js and what it uses). */
+const ACTION_SCRIPTS = ['chat-store.js', 'page-api.js', 'request-actions.js'];
+
+/** What a person can do to a request from its page: withdraw it while it waits, retry it once it failed. */
+export const ACTIONS_FOR: Partial<Record<AccountRequest['status'], 'cancel' | 'retry'>> = {
+  PENDING_APPROVAL: 'cancel',
+  FAILED: 'retry',
+};
+
+/**
+ * The Cancel and Retry buttons, outside the live region (what is typed survives its updates); the
+ * script shows the one that fits the request's state as the region follows it.
+ */
+function actions(r: AccountRequest): SafeHtml {
+  const now = ACTIONS_FOR[r.status];
+  return html`<section class="request-actions" data-testid="request-actions" data-request-id="${r.id}"${now ? '' : new SafeHtml(' hidden')}>
+<h2>Change this request</h2>
+<form class="fields actor-form" novalidate>
+<div class="field"><label for="actor-email">Your e-mail (only the requester may cancel; the requester or an approver may retry)</label>
+<input id="actor-email" name="email" type="email" autocomplete="email" maxlength="64" spellcheck="false" data-testid="actor-email"></div>
+<div class="inline">
+<button type="button" class="secondary danger" data-action="cancel" data-testid="request-cancel"${now === 'cancel' ? '' : new SafeHtml(' hidden')}>Cancel the request</button>
+<button type="button" data-action="retry" data-testid="request-retry"${now === 'retry' ? '' : new SafeHtml(' hidden')}>Retry</button>
+</div>
+</form>
+<p class="action-result" data-testid="request-action-result" role="status" hidden></p>
+</section>`;
+}
 
 /** What a requester reads at GET /requests/:id in a browser: the request, where it is, how it got there. */
 export function requestPage(r: AccountRequest, opts: PageOptions): string {
@@ -22,8 +50,9 @@ ${liveRegion(
 ${timeline(r)}
 <h2>Details</h2>
 ${requestDetails(r)}`,
-)}`;
-  return page(`Request ${r.id}`, body, opts, [LIVE_SCRIPT]);
+)}
+${actions(r)}`;
+  return page(`Request ${r.id}`, body, opts, [LIVE_SCRIPT, ...ACTION_SCRIPTS]);
 }
 
 /** A browser asking for a request of a server with an API key: the key cannot come with a link. */

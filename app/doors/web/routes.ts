@@ -8,6 +8,7 @@ import { STATUSES } from '../../core/request/account-request';
 import { MAX_TURN_CHARACTERS } from '../../core/request/validation';
 import type { VendingCore } from '../../core/vending-core';
 import { type Door, routesOnly } from '../door';
+import { accountsPage } from './accounts-page';
 import { html, linkify, type PageOptions, page, wantsHtml } from './html';
 import { keyRequiredPage, requestPage } from './request-page';
 import { isFinal } from './request-view';
@@ -22,7 +23,11 @@ function pageData(): string {
 
 /** The browser door: the chat page (static, on top of POST /account and GET /requests), the request page and the outbox page. */
 export function webDoor(core: VendingCore, page: PageOptions): Door {
-  return routesOnly('web', webRoutes(core, { page }), 'chat page /, request pages /requests/<id>, outbox /outbox');
+  return routesOnly(
+    'web',
+    webRoutes(core, { page }),
+    'chat page /, request pages /requests/<id>, my accounts /my-accounts, outbox /outbox',
+  );
 }
 
 function webRoutes(core: VendingCore, deps: { page: PageOptions }): Router {
@@ -59,6 +64,15 @@ function webRoutes(core: VendingCore, deps: { page: PageOptions }): Router {
         .type('html')
         .send(page('Unknown request', body, deps.page));
     }
+  });
+
+  // My accounts: a frame whose script reads and asks through the REST door (which checks the API
+  // key on each call), so the page itself holds no account and needs no key. GET /accounts comes
+  // here from browsers once the REST door hands it over as it does GET /requests/:id.
+  router.get(['/my-accounts', '/accounts'], (req, res, next) => {
+    if (req.path === '/accounts' && !wantsHtml(req)) return next();
+    const email = typeof req.query.email === 'string' ? req.query.email.slice(0, 200) : undefined;
+    res.type('html').set('cache-control', 'no-store').send(accountsPage(email, deps.page));
   });
 
   router.get('/outbox', async (_req, res) => {

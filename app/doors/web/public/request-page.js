@@ -52,6 +52,7 @@
           const adopted = document.importNode(fresh, true);
           live.replaceWith(adopted);
           showTimes(adopted);
+          document.dispatchEvent(new Event('vending:live-updated'));
         }
         follow();
       })
@@ -64,6 +65,11 @@
 
   showTimes(document);
   follow();
+  // Another script changed the request (a button on the page): look now, and follow it again.
+  document.addEventListener('vending:refresh', () => {
+    clearTimeout(timer);
+    refresh();
+  });
   // "3 minutes ago" moves on while the page is open.
   setInterval(() => {
     showTimes(document);
