@@ -132,6 +132,24 @@ describe('accounts after vending: view, move, close, quota', () => {
     expect(account.requests.map((r: any) => r.kind)).toEqual(['move-account', 'new-account']);
   });
 
+  it('files one request however many asks about an account race, and tells the others which', async () => {
+    const raced = await vend(running, 'team-race@example.com');
+    const asks = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        i % 2
+          ? post(running, `/accounts/${raced}/close`, { ...janeBody, reason: `close ${i}` })
+          : post(running, `/accounts/${raced}/move`, { ...janeBody, ou: 'Experiment', reason: `move ${i}` }),
+      ),
+    );
+    const won = asks.filter((a) => a.status === 201);
+    expect(won).toHaveLength(1);
+    expect(asks.filter((a) => a.status === 409).map((a) => a.body.error)).toEqual(
+      Array(7).fill(expect.stringContaining('already has an open request')),
+    );
+    expect((await get(running, `/accounts/${raced}`)).body.openRequest.id).toBe(won[0].body.requestId);
+    await post(running, `/requests/${won[0].body.requestId}/cancel`, { UserEmail: 'jane@example.com' });
+  });
+
   let closeId: string;
   it('closes an account: unmanaged, closed in Organizations, SUSPENDED, then CLOSED after 90 days', async () => {
     const close = await post(running, `/accounts/${accountId}/close`, { ...janeBody, reason: 'the experiment is over' });

@@ -1,5 +1,5 @@
 import type { Actor, Requester } from '../../app/core/request/account-request';
-import { eventually, type RunningApp, startApp } from '../support/app';
+import { eventually, linkSigner, type RunningApp, startApp } from '../support/app';
 
 /**
  * Withdrawing and retrying over REST: POST /requests/:id/cancel and /retry. The sandbox factory
@@ -45,6 +45,36 @@ describe('cancel and retry over REST', () => {
     expect(again.body.error).toContain(`Request ${request.id} is already CANCELLED`);
     // The e-mail is free again.
     await expect(ask('cancel-me@example.com')).resolves.toMatchObject({ status: 'PENDING_APPROVAL' });
+  });
+
+  it('lets exactly one of a cancel and an approval racing for a request win, and tells the other who did', async () => {
+    for (let round = 0; round < 6; round++) {
+      const request = await ask(`race-${round}@example.com`);
+      const sign = linkSigner(running.dataDir).sign({
+        requestId: request.id,
+        approver: 'approvers@example.com',
+        expiresAt: new Date(Date.now() + 3_600_000),
+      });
+      const approve = fetch(`${running.baseUrl}/account/confirm/${sign}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'decision=approve',
+        redirect: 'manual',
+      });
+      const cancel = post(`/requests/${request.id}/cancel`, { UserEmail: 'jane@example.com' });
+      const [approved, cancelled] = await Promise.all([approve, cancel]);
+      const final = await running.app.core.lookUp(request.id);
+      const decided = final.audit.filter((e) => e.action === 'approve' || e.action === 'cancel');
+      expect(decided).toHaveLength(1);
+      if (decided[0].action === 'cancel') {
+        expect(cancelled.status).toBe(200);
+        expect(approved.status).toBe(409);
+      } else {
+        expect(approved.status).toBe(303);
+        expect(cancelled.status).toBe(409);
+        expect(cancelled.body.error).toContain('APPROVED');
+      }
+    }
   });
 
   it('names what is wrong with a bad body, and what does not exist', async () => {

@@ -272,6 +272,30 @@ export function storeContract(name: string, open: () => Promise<OpenStores>, opt
         expect((await s.requests.listByStatus('FAILED', 1000)).map((x) => x.id)).toContain(r.id);
       });
 
+      it("lists an account's requests newest first: the one that made it once it knows the id, then the ones about it", async () => {
+        const accountId = String(100000000000 + seq).padStart(12, '0');
+        const made = aRequest({ status: 'PROVISIONING' });
+        await s.requests.create(made, []);
+        expect(await s.requests.listByAccount(accountId)).toEqual([]);
+        const done = await s.requests.transition(aTransition(made, 'succeed', 'SUCCEEDED', { patch: { statusSince: T0, accountId } }));
+        const later = (n: number) => new Date(Date.parse(made.createdAt) + n).toISOString();
+        const ids = (rs: AccountRequest[]) => rs.map((x) => x.id);
+        await new Promise((r) => setTimeout(r, 2)); // ids sort by their time
+        // A request about the account names it from the start, and holds its e-mail (not its name) while open.
+        const move = {
+          ...aRequest({ email: made.account.email, name: made.account.name, createdAt: later(1) }),
+          kind: 'move-account' as const,
+          accountId,
+        };
+        await s.requests.create(move, []);
+        await expect(
+          s.requests.create({ ...aRequest({ email: made.account.email }), kind: 'close-account', accountId }, []),
+        ).rejects.toThrow(DuplicateRequestError);
+        expect(ids(await s.requests.listByAccount(accountId))).toEqual([move.id, done.id]);
+        expect((await s.requests.listByAccount(accountId)).map((x) => x.accountId)).toEqual([accountId, accountId]);
+        expect((await s.requests.findByAccountName(made.account.name))?.id).toBe(made.id);
+      });
+
       it('finds requests by account name and by requester whatever the case', async () => {
         const who = `Case-${seq}@Example.com`;
         const r = aRequest({ requester: who });
