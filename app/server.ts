@@ -16,6 +16,14 @@ async function main(): Promise<void> {
     throw err;
   }
   const app = await createVendingApp(config);
+  try {
+    // The sandbox product catalog is read on first use; here at once, so a broken file is said at start.
+    if (app.core.catalog.kind === 'sandbox') await app.core.catalog.products();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(err.message);
+    process.exit(1);
+  }
   const server = app.http.listen(config.PORT, config.HOST, () => {
     const { port } = server.address() as AddressInfo;
     const ports = Object.entries(app.describe())

@@ -20,7 +20,7 @@
  * locales): see LEAN below. `npm run bundle -- --analyse` prints what each function loads, by package.
  */
 
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
 import { parse } from 'yaml';
@@ -28,6 +28,7 @@ import { DEFAULT_BASELINE_PATH, loadAccountBaseline } from '../app/boot/account-
 import { DEFAULT_POLICY_PATH, loadApprovalPolicy } from '../app/boot/approval-policy-file';
 import { DEFAULT_BOT_MODEL_PATH, loadBotModel } from '../app/boot/bot-model-file';
 import { PREBUILT_MANIFESTS } from '../app/boot/manifests';
+import { DEFAULT_SANDBOX_PRODUCTS_PATH, loadSandboxProducts } from '../app/boot/sandbox-products-file';
 
 const root = join(__dirname, '..');
 /** Where `npm run bundle` writes (and the stack takes the code from). */
@@ -237,6 +238,9 @@ function writeManifests(dir: string): void {
   // The account baseline, checked and as JSON (read at start), and as YAML (for ACCOUNT_BASELINE pointing at it).
   writeFileSync(join(dir, PREBUILT_MANIFESTS.accountBaseline), JSON.stringify(loadAccountBaseline(DEFAULT_BASELINE_PATH)));
   cpSync(DEFAULT_BASELINE_PATH, join(dir, 'account-baseline.yml'));
+  // The sandbox product catalog, checked, as YAML: read on the first product request only (never at a cold start).
+  loadSandboxProducts(DEFAULT_SANDBOX_PRODUCTS_PATH);
+  cpSync(DEFAULT_SANDBOX_PRODUCTS_PATH, join(dir, 'sandbox-products.yml'));
 }
 
 /** What each function loads at start, by package (largest first): the profile to trim from. */

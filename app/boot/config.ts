@@ -58,6 +58,24 @@ export const configSchema = z.object({
   MAX_CONCURRENT_PROVISIONING: int(1, 100).default(5),
   RECONCILE_INTERVAL_SECONDS: int(1, 3600).default(30),
   SANDBOX_PROVISION_SECONDS: z.coerce.number().min(0).max(3600).default(5),
+  /** Service Catalog portfolios whose products the bot may vend (comma-separated port-... ids); unset: the sandbox catalog. */
+  PRODUCT_PORTFOLIO_IDS: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^port-[a-z0-9]{4,30}$/, 'must be Service Catalog portfolio ids such as port-abcd1234efgh5'))),
+  /** The role the bot assumes in a vended account to launch a product there. */
+  PRODUCT_LAUNCH_ROLE_NAME: z
+    .string()
+    .regex(/^[\w+=,.@-]{1,64}$/, 'must be an IAM role name')
+    .default('AWSControlTowerExecution'),
+  /** The sandbox product catalog (default manifest/sandbox-products.yml), without PRODUCT_PORTFOLIO_IDS. */
+  SANDBOX_PRODUCTS: optionalString,
   /** Sandbox accounts get a lease of this many days (0: none); a rule of the approval policy may set its own (leaseDays). */
   SANDBOX_LEASE_DAYS: int(0, 3650).default(0),
   /** Closes the embedded Organizations allows in a rolling 30 days (AWS: 10 % of member accounts, at least 10). */

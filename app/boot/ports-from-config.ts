@@ -19,11 +19,13 @@ import type { IdempotencyStore } from '../core/ports/idempotency';
 import type { Logger } from '../core/ports/logger';
 import type { Notifier } from '../core/ports/notifier';
 import type { AccountDirectory } from '../core/ports/organization';
+import type { ProductFactory } from '../core/ports/product-factory';
 import type { RequestStore } from '../core/ports/requests';
 import type { SessionStore } from '../core/ports/sessions';
 import type { SlotStore } from '../core/ports/slots';
 import type { CorePorts } from '../core/vending-core';
 import type { Config } from './config';
+import { productsFromConfig } from './products-from-config';
 
 /**
  * Chooses each port's implementation from the configuration: the AWS adapter when its setting is
@@ -47,6 +49,7 @@ export interface PortOverrides {
   dialog?: Dialog;
   baseline?: AccountBaseline;
   directory?: AccountDirectory;
+  products?: ProductFactory;
 }
 
 export async function portsFromConfig(
@@ -100,6 +103,7 @@ export async function portsFromConfig(
     factory = sandboxFactory = sandbox;
     closers.unshift(() => sandbox.close());
   }
+  const products = deps.overrides?.products ?? productsFromConfig(config, { clock, log });
   // Accounts are closed where they were made: in Organizations beside the real factory, in its simulation beside the sandbox.
   if (deps.overrides?.directory) directory = deps.overrides.directory;
   else if (!directory) {
@@ -148,10 +152,12 @@ export async function portsFromConfig(
     effects,
     slots,
     idempotency,
+    sessions,
     notifier,
     factory,
     sandboxFactory,
     directory,
+    products,
     baseline,
     dialog,
     feed: dynamoDbStreamFeed,
@@ -175,6 +181,10 @@ export async function portsFromConfig(
           ? `service-catalog (${config.ACCOUNT_FACTORY_PRODUCT_ID ?? config.ACCOUNT_FACTORY_PRODUCT_NAME})`
           : factory.kind,
       baseline: baseline.kind === 'sandbox' ? 'SANDBOX (simulated; nothing is sent to AWS)' : baseline.kind,
+      products:
+        products.kind === 'sandbox'
+          ? 'SANDBOX (simulated launches; manifest/sandbox-products.yml)'
+          : `service-catalog (${config.PRODUCT_PORTFOLIO_IDS.join(', ')})`,
       organization:
         directory.kind === 'sandbox' ? `SANDBOX (simulated closes; quota ${config.SANDBOX_CLOSE_QUOTA} in 30 days)` : directory.kind,
     },

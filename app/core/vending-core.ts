@@ -11,9 +11,12 @@ import type { IdempotencyStore } from './ports/idempotency';
 import type { Logger } from './ports/logger';
 import type { Notifier, SentMessage } from './ports/notifier';
 import type { AccountDirectory } from './ports/organization';
+import type { ProductFactory } from './ports/product-factory';
 import type { CreateOptions, RequestStore } from './ports/requests';
+import type { SessionStore } from './ports/sessions';
 import type { SlotStore } from './ports/slots';
 import type { TeamDirectory } from './ports/teams';
+import { Sealer } from './products/sealed';
 import type { BaselineConfig } from './request/account-baseline';
 import type { AccountRequest, Actor, DoorName, OrganizationalUnit, Requester } from './request/account-request';
 import type { AccountView } from './request/account-view';
@@ -27,6 +30,9 @@ import { Closing } from './use-cases/closing';
 import { Conversation, type ConversationReply } from './use-cases/conversation';
 import { Deciding } from './use-cases/deciding';
 import { Leases } from './use-cases/leases';
+import { ProductConversation } from './use-cases/product-conversation';
+import { ProductLaunching } from './use-cases/product-launching';
+import { ProductVending } from './use-cases/product-vending';
 import { Provisioner } from './use-cases/provisioning';
 import { type RetryChanges, Retrying, type RetryOutcome } from './use-cases/retrying';
 import { Transitions } from './use-cases/transitions';
@@ -47,6 +53,10 @@ export interface CorePorts {
   feed?: EffectFeed;
   /** Members of the Slack user groups the approval policy names, when Slack is on. */
   teams?: TeamDirectory;
+  /** Where conversations are kept between turns (the product conversation's too). */
+  sessions?: SessionStore;
+  /** The Service Catalog products the bot may vend besides accounts (none: no product vending). */
+  products?: ProductFactory;
   /** What a vended account gets before it is ready (tags, contacts, access, budget); none: ready at once. */
   baseline?: AccountBaseline;
   clock: Clock;
@@ -97,6 +107,7 @@ export class VendingCore {
   private readonly deciding: Deciding;
   private readonly life: AccountLife;
   private readonly leases: Leases;
+  private readonly productVending?: ProductVending;
   private readonly usergroups?: UsergroupMembers;
   private readonly tokens: ApprovalTokens;
   private readonly doorHandlers: EffectHandler[] = [];
@@ -129,6 +140,11 @@ export class VendingCore {
     this.life = new AccountLife(requests, this.service, this.deciding, policy, () => clock.now(), this.usergroups);
     this.leases = new Leases(requests, transitions, this.life, clock, log);
     const closing = new Closing(ports.directory, transitions, clock, log);
+    const sealer = new Sealer(settings.approvalSecret);
+    this.productVending =
+      ports.products &&
+      new ProductVending(ports.products, requests, this.service, this.life, this.deciding, policy, sealer, this.usergroups);
+    const productLaunching = ports.products && new ProductLaunching(ports.products, sealer, transitions, clock, log);
     const baselining = ports.baseline && new Baselining(settings.baseline ?? { tags: {} }, ports.baseline, transitions, clock, log);
     this.baselining = baselining;
     this.provisioner = new Provisioner(
@@ -141,10 +157,14 @@ export class VendingCore {
       log,
       ports.directory,
       baselining && ((request, accountId) => baselining.plan(request, accountId)),
-      { closing, leases: this.leases },
+      { closing, leases: this.leases, ...(productLaunching ? { products: productLaunching } : {}) },
     );
     this.retrying = new Retrying(this.service, transitions, this.deciding, policy, log);
-    this.conversation = new Conversation(ports.dialog, this.service, settings.model, this.retrying);
+    const productTalk =
+      this.productVending &&
+      ports.sessions &&
+      new ProductConversation(this.productVending, ports.sessions, clock, settings.model.idleSessionTtlMinutes);
+    this.conversation = new Conversation(ports.dialog, this.service, settings.model, this.retrying, productTalk);
   }
 
   /**
@@ -267,6 +287,14 @@ export class VendingCore {
     opts: CreateOptions = {},
   ): Promise<AccountRequest> {
     return this.life.ask(accountId, ask, change, actor, opts);
+  }
+
+  // Products
+
+  /** The product vending of this core; NotFoundError when no catalog is configured. */
+  get catalog(): ProductVending {
+    if (!this.productVending) throw new NotFoundError('No product catalog is configured: this bot vends accounts only.');
+    return this.productVending;
   }
 
   /** Checks the token of an approval link and finds its request. */

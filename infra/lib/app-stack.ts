@@ -25,6 +25,8 @@ import {
   baselineStatements,
   controlTowerEventStatements,
   lexStatement,
+  productCatalogStatement,
+  productLaunchStatements,
   secretStatement,
   tableStatement,
   topicStatement,
@@ -90,6 +92,8 @@ export class AppStack extends Stack {
   readonly apiUrlOutput: CfnOutput;
   /** https://<api>/api: approval links and the Slack request URL hang off it. */
   readonly publicUrl: string;
+  /** Set when the stage vends Service Catalog products (productPortfolioIds). */
+  readonly products?: { portfolioIds: string[]; launchRoleName: string };
 
   constructor(scope: Construct, id: string, props: AppStackProps) {
     super(scope, id, { description: `Account vending bot (${props.stageName})`, ...props });
@@ -168,6 +172,9 @@ export class AppStack extends Stack {
     });
 
     const realFactory = settings.accountFactory === 'service-catalog';
+    if (settings.productPortfolioIds.length) {
+      this.products = { portfolioIds: settings.productPortfolioIds, launchRoleName: settings.productLaunchRoleName };
+    }
     const environment: Record<string, string> = {
       TABLE_NAME: this.table.tableName,
       SNS_TOPIC_ARN: this.topic.topicArn,
@@ -185,6 +192,9 @@ export class AppStack extends Stack {
       APPROVER_EMAILS: approver,
       ...(settings.slackApprovalChannel ? { SLACK_APPROVAL_CHANNEL: settings.slackApprovalChannel } : {}),
       ...(settings.slackApprovers.length ? { APPROVERS: settings.slackApprovers.join(',') } : {}),
+      ...(this.products
+        ? { PRODUCT_PORTFOLIO_IDS: this.products.portfolioIds.join(','), PRODUCT_LAUNCH_ROLE_NAME: this.products.launchRoleName }
+        : {}),
       LOG_LEVEL: 'info',
     };
     this.functions = new AppFunctions(this, 'Functions', {
@@ -227,6 +237,26 @@ export class AppStack extends Stack {
         portfolioId: deployment.accountFactoryPortfolioId,
         principalArn: fns.provisionerRole.roleArn,
         principalType: 'IAM',
+      });
+    }
+
+    if (this.products) {
+      // The doors (HTTP: web, REST, Slack) list and describe products; the provisioner also launches and terminates them.
+      fns.httpRole.addToPolicy(productCatalogStatement());
+      fns.provisionerRole.addToPolicy(productCatalogStatement());
+      for (const statement of productLaunchStatements(this, this.products.launchRoleName)) fns.provisionerRole.addToPolicy(statement);
+      // A role sees launch paths only to the portfolios it is associated with: both roles that list products are.
+      this.products.portfolioIds.forEach((portfolioId, i) => {
+        for (const [role, roleName] of [
+          [fns.httpRole, 'Http'],
+          [fns.provisionerRole, 'Provisioner'],
+        ] as const) {
+          new servicecatalog.CfnPortfolioPrincipalAssociation(this, `ProductPortfolio${i}${roleName}Access`, {
+            portfolioId,
+            principalArn: role.roleArn,
+            principalType: 'IAM',
+          });
+        }
       });
     }
 

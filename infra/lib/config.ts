@@ -25,6 +25,16 @@ export const stageSettingsSchema = z.object({
    * sandbox factory, which simulates provisioning and says so everywhere it shows.
    */
   accountFactory: z.enum(['service-catalog', 'sandbox']).default('service-catalog'),
+  /**
+   * Service Catalog portfolios (port-...) whose products this stage vends besides accounts; none
+   * (the default): no product vending on AWS, and no Service Catalog product permissions.
+   */
+  productPortfolioIds: z.array(z.string().regex(/^port-[0-9a-z]+$/, 'must be a Service Catalog portfolio id (port-...)')).default([]),
+  /** The role assumed in a vended account to launch a product there (Control Tower puts this one in every account it manages). */
+  productLaunchRoleName: z
+    .string()
+    .regex(/^[\w+=,.@-]{1,64}$/, 'must be an IAM role name')
+    .default('AWSControlTowerExecution'),
   /** API Gateway throttling for this stage. */
   throttle: z
     .object({ rateLimit: z.number().positive(), burstLimit: z.number().int().positive() })

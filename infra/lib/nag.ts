@@ -55,6 +55,13 @@ const REASONS = {
   accountClosure:
     'A close request describes and closes the vended member account (organizations:DescribeAccount and CloseAccount on account/o-*/*: the organization id ' +
     'is not known at deploy time; app/adapters/organizations/directory.ts), and the baseline tags member accounts on the same resource.',
+  products:
+    'Service Catalog products of the configured portfolios (app/adapters/service-catalog/product-*.ts) are found at run time: SearchProductsAsAdmin, ' +
+    'DescribeProduct, ListLaunchPaths, DescribeProvisioningParameters (read only) and ProvisionProduct on "*"; DescribeRecord, DescribeProvisionedProduct and ' +
+    "TerminateProvisionedProduct limited to this role's launches by servicecatalog:roleLevel=self.",
+  launchRole:
+    'A product is launched in a vended account as the launch role Control Tower puts in every account it manages (sts:AssumeRole on that role name only, ' +
+    'in any account: the vended accounts are not known at deploy time).',
   provisionedStacks:
     'Service Catalog names the CloudFormation stack of each provisioned product SC-<account>-pp-<id>, unknown in advance; limited to SC-* stacks in this account and region.',
 };
@@ -76,7 +83,11 @@ export function acknowledgeAppStack(stack: AppStack): void {
 
   const indexes = `AwsSolutions-IAM5[Resource::${getAttArn(stack.table)}/index/*]`;
   for (const role of [fns.httpRole, fns.eventRole, fns.provisionerRole]) acknowledge(role, indexes, REASONS.indexes);
-  acknowledge(fns.provisionerRole, 'AwsSolutions-IAM5[Resource::*]', REASONS.noResourceLevel);
+  acknowledge(
+    fns.provisionerRole,
+    'AwsSolutions-IAM5[Resource::*]',
+    stack.products ? `${REASONS.noResourceLevel} ${REASONS.products}` : REASONS.noResourceLevel,
+  );
   // The partition is a literal with @aws-cdk/core:enablePartitionLiterals (cdk.json), a pseudo parameter without.
   const partition = literalOr(stack.partition, 'AWS::Partition');
   const region = literalOr(stack.region, 'AWS::Region');
@@ -93,6 +104,14 @@ export function acknowledgeAppStack(stack: AppStack): void {
     [`budgets::${account}:budget/vending-*`, REASONS.baseline],
   ]) {
     acknowledge(fns.provisionerRole, `AwsSolutions-IAM5[Resource::arn:${partition}:${resource}]`, reason);
+  }
+  if (stack.products) {
+    acknowledge(fns.httpRole, 'AwsSolutions-IAM5[Resource::*]', REASONS.products);
+    acknowledge(
+      fns.provisionerRole,
+      `AwsSolutions-IAM5[Resource::arn:${partition}:iam::*:role/${stack.products.launchRoleName}]`,
+      REASONS.launchRole,
+    );
   }
   for (const type of ['stack', 'changeSet']) {
     acknowledge(

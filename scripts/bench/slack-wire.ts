@@ -52,7 +52,7 @@ let triggerSeq = 0;
 const triggerId = () => `${Date.now()}.${++triggerSeq}.bench`;
 
 /** A slash command as Slack posts it (form-encoded); tests share this shape. */
-export function slashCommandBody(userId: string, text: string, trigger = triggerId()): string {
+export function slashCommandBody(userId: string, text: string, trigger = triggerId(), command = '/vend-account'): string {
   return new URLSearchParams({
     token: 'deprecated-verification-token',
     team_id: 'T0001',
@@ -61,7 +61,7 @@ export function slashCommandBody(userId: string, text: string, trigger = trigger
     channel_name: 'general',
     user_id: userId,
     user_name: userId.toLowerCase(),
-    command: '/vend-account',
+    command,
     text,
     api_app_id: 'A0001',
     is_enterprise_install: 'false',

@@ -22,6 +22,9 @@ import {
   CONTROL_TOWER_PROVISIONING_ACTIONS,
   EVENT_RECORD_ACTIONS,
   LEX_ACTIONS,
+  PRODUCT_CATALOG_ACTIONS,
+  PRODUCT_LAUNCH_ACTIONS,
+  PRODUCT_ROLE_ACTIONS,
   PROVISIONED_STACK_ACTIONS,
   SECRET_ACTIONS,
   TABLE_ACTIONS,
@@ -48,8 +51,13 @@ function featureFlags(): Record<string, unknown> {
   return flags;
 }
 
-function sampleDeployment(lexRegion: string, accountFactory: 'service-catalog' | 'sandbox' = 'service-catalog') {
+function sampleDeployment(
+  lexRegion: string,
+  accountFactory: 'service-catalog' | 'sandbox' = 'service-catalog',
+  extra: Record<string, unknown> = {},
+) {
   const stage = (account: string) => ({
+    ...extra,
     accountFactory,
     account,
     region: REGION,
@@ -79,8 +87,13 @@ interface Built {
 }
 
 /** A stage from the sample settings, synthesized. */
-function buildStage(stageName: StageName, lexRegion = REGION, accountFactory: 'service-catalog' | 'sandbox' = 'service-catalog'): Built {
-  const deployment = sampleDeployment(lexRegion, accountFactory);
+function buildStage(
+  stageName: StageName,
+  lexRegion = REGION,
+  accountFactory: 'service-catalog' | 'sandbox' = 'service-catalog',
+  extra: Record<string, unknown> = {},
+): Built {
+  const deployment = sampleDeployment(lexRegion, accountFactory, extra);
   const key = stageName.toLowerCase() as 'dev' | 'staging' | 'prod';
   const app = new App({ context: featureFlags() });
   const stage = new VendingStage(app, stageName, { stageName, deployment, settings: deployment.stages[key] });
@@ -589,6 +602,133 @@ describe('the application stack of an environment (Lex in the same region)', () 
       }
       const env = ofType(sandbox.template, 'AWS::Lambda::Function').map(([, f]) => f.Properties.Environment?.Variables ?? {});
       expect(env.some((v) => 'ACCOUNT_FACTORY_PRODUCT_NAME' in v || 'ACCOUNT_FACTORY_PRODUCT_ID' in v)).toBe(false);
+    });
+  });
+
+  describe('Service Catalog products (productPortfolioIds)', () => {
+    const PORTFOLIOS = ['port-prod111aaa', 'port-prod222bbb'];
+    const productActions = (a: string) =>
+      /^servicecatalog:(SearchProductsAsAdmin|DescribeProvisioningParameters)$|^sts:AssumeRole$/.test(a);
+    let products: Built;
+    beforeAll(() => {
+      products = buildStage('Dev', REGION, 'service-catalog', { productPortfolioIds: PORTFOLIOS });
+    });
+
+    it('are off by default: no product settings, no product permissions, no product portfolio associations', () => {
+      expect(deploymentSchema.parse(sampleDeployment(REGION)).stages.dev).toMatchObject({
+        productPortfolioIds: [],
+        productLaunchRoleName: 'AWSControlTowerExecution',
+      });
+      for (const [, fn] of ofType(t, 'AWS::Lambda::Function')) {
+        expect(Object.keys(fn.Properties.Environment.Variables).filter((k) => k.startsWith('PRODUCT_'))).toEqual([]);
+      }
+      const { httpRole, eventRole, provisionerRole } = dev.stack.functions;
+      for (const role of [httpRole, eventRole, provisionerRole]) expect(actionsOf(t, dev.id(role)).filter(productActions)).toEqual([]);
+      expect(actionsOf(t, dev.id(httpRole)).filter((a) => a.startsWith('servicecatalog:'))).toEqual([]);
+      expect(ofType(t, 'AWS::ServiceCatalog::PortfolioPrincipalAssociation')).toHaveLength(1);
+    });
+
+    it('tell every function the portfolios (comma-separated) and the launch role', () => {
+      for (const [, fn] of ofType(products.template, 'AWS::Lambda::Function')) {
+        expect(fn.Properties.Environment.Variables).toMatchObject({
+          PRODUCT_PORTFOLIO_IDS: 'port-prod111aaa,port-prod222bbb',
+          PRODUCT_LAUNCH_ROLE_NAME: 'AWSControlTowerExecution',
+        });
+      }
+    });
+
+    it('let the HTTP door (web, REST, Slack) read the catalog, and nothing more', () => {
+      expect(PRODUCT_CATALOG_ACTIONS).toEqual([
+        'servicecatalog:SearchProductsAsAdmin',
+        'servicecatalog:DescribeProduct',
+        'servicecatalog:ListLaunchPaths',
+        'servicecatalog:DescribeProvisioningParameters',
+      ]);
+      const http = products.id(products.stack.functions.httpRole);
+      expect(actionsOf(products.template, http)).toEqual(
+        sorted(actionsOf(t, dev.id(dev.stack.functions.httpRole)), PRODUCT_CATALOG_ACTIONS),
+      );
+      const catalog = statementsOf(products.template, http).filter((s) => s.Action.some((a) => a.startsWith('servicecatalog:')));
+      expect(catalog).toEqual([
+        expect.objectContaining({ Sid: 'ProductCatalog', Action: sorted(PRODUCT_CATALOG_ACTIONS), Resource: ['*'] }),
+      ]);
+    });
+
+    it('let the provisioner read the catalog, launch, follow and terminate its own launches, and assume the launch role by name only', () => {
+      expect([...PRODUCT_LAUNCH_ACTIONS].sort()).toEqual(
+        [
+          'servicecatalog:ProvisionProduct',
+          'servicecatalog:DescribeRecord',
+          'servicecatalog:TerminateProvisionedProduct',
+          'servicecatalog:DescribeProvisionedProduct',
+        ].sort(),
+      );
+      expect(PRODUCT_ROLE_ACTIONS).toEqual(['sts:AssumeRole']);
+      const provisioner = products.id(products.stack.functions.provisionerRole);
+      expect(actionsOf(products.template, provisioner)).toEqual(
+        sorted(
+          actionsOf(t, dev.id(dev.stack.functions.provisionerRole)),
+          PRODUCT_CATALOG_ACTIONS,
+          PRODUCT_LAUNCH_ACTIONS,
+          PRODUCT_ROLE_ACTIONS,
+        ),
+      );
+      const statements = statementsOf(products.template, provisioner);
+      const bySid = (sid: string) => statements.find((s) => s.Sid === sid)!;
+      expect(bySid('ProductCatalog')).toMatchObject({ Action: sorted(PRODUCT_CATALOG_ACTIONS), Resource: ['*'] });
+      expect(bySid('ProductLaunch')).toMatchObject({ Action: ['servicecatalog:ProvisionProduct'], Resource: ['*'] });
+      expect(bySid('ProductRecords').Condition).toEqual({ StringEquals: { 'servicecatalog:roleLevel': 'self' } });
+      const assume = statements.filter((s) => s.Action.includes('sts:AssumeRole'));
+      expect(assume).toEqual([
+        expect.objectContaining({ Action: ['sts:AssumeRole'], Resource: ['arn:aws:iam::*:role/AWSControlTowerExecution'] }),
+      ]);
+      // The Control Tower event function gets none of it.
+      const event = products.id(products.stack.functions.eventRole);
+      expect(actionsOf(products.template, event)).toEqual(actionsOf(t, dev.id(dev.stack.functions.eventRole)));
+    });
+
+    it('associate the HTTP and provisioner roles with each product portfolio (launch paths are per principal)', () => {
+      const associations = ofType(products.template, 'AWS::ServiceCatalog::PortfolioPrincipalAssociation').map(([, a]) => a.Properties);
+      const arn = (role: IConstruct) => ({ 'Fn::GetAtt': [products.id(role), 'Arn'] });
+      const { httpRole, provisionerRole } = products.stack.functions;
+      expect(associations).toEqual(
+        expect.arrayContaining(
+          PORTFOLIOS.flatMap((PortfolioId) =>
+            [httpRole, provisionerRole].map((role) => ({ PortfolioId, PrincipalARN: arn(role), PrincipalType: 'IAM' })),
+          ),
+        ),
+      );
+      // ...and the provisioner with the Account Factory portfolio, as before.
+      expect(associations).toHaveLength(5);
+    });
+
+    it("pass cdk-nag's AwsSolutions rules", () => {
+      expect(nagFindings(products.stage)).toEqual([]);
+    });
+
+    it('use the configured launch role, on a sandbox stage too (no Account Factory there), and pass cdk-nag', () => {
+      const sandbox = buildStage('Dev', REGION, 'sandbox', {
+        productPortfolioIds: ['port-prod111aaa'],
+        productLaunchRoleName: 'VendingProductLaunch',
+      });
+      for (const [, fn] of ofType(sandbox.template, 'AWS::Lambda::Function')) {
+        expect(fn.Properties.Environment.Variables).toMatchObject({
+          PRODUCT_PORTFOLIO_IDS: 'port-prod111aaa',
+          PRODUCT_LAUNCH_ROLE_NAME: 'VendingProductLaunch',
+        });
+      }
+      const provisioner = sandbox.id(sandbox.stack.functions.provisionerRole);
+      const assume = statementsOf(sandbox.template, provisioner).filter((s) => s.Action.includes('sts:AssumeRole'));
+      expect(assume.flatMap((s) => s.Resource)).toEqual(['arn:aws:iam::*:role/VendingProductLaunch']);
+      expect(actionsOf(sandbox.template, provisioner).filter((a) => a.startsWith('servicecatalog:'))).toEqual(
+        sorted(PRODUCT_CATALOG_ACTIONS, PRODUCT_LAUNCH_ACTIONS),
+      );
+      expect(ofType(sandbox.template, 'AWS::ServiceCatalog::PortfolioPrincipalAssociation')).toHaveLength(2);
+      expect(nagFindings(sandbox.stage)).toEqual([]);
+    });
+
+    it('refuses a portfolio id that is not one', () => {
+      expect(() => sampleDeployment(REGION, 'service-catalog', { productPortfolioIds: ['prod-abc'] })).toThrow(/port-/);
     });
   });
 

@@ -155,8 +155,8 @@ export async function sendToSlackEndpoint(
   return fetch(`${baseUrl}/slack/events`, { method: 'POST', headers, body });
 }
 
-export const slashCommand = (baseUrl: string, userId: string, text: string) =>
-  sendToSlackEndpoint(baseUrl, slashCommandBody(userId, text, `trigger-${userId}-${Date.now()}`), {
+export const slashCommand = (baseUrl: string, userId: string, text: string, command = '/vend-account') =>
+  sendToSlackEndpoint(baseUrl, slashCommandBody(userId, text, `trigger-${userId}-${Date.now()}`, command), {
     contentType: 'application/x-www-form-urlencoded',
   });
 

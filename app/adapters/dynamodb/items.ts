@@ -24,7 +24,12 @@ const INTERNAL = new Set([
 ]);
 
 export const requestKey = (id: string): Key => ({ pk: `REQ#${id}`, sk: 'REQ' });
-const LOCK_PREFIX: Record<HoldKind, string> = { 'account-email': 'EMAIL', 'account-name': 'NAME', confirmation: 'CONFIRM' };
+const LOCK_PREFIX: Record<HoldKind, string> = {
+  'account-email': 'EMAIL',
+  'account-name': 'NAME',
+  confirmation: 'CONFIRM',
+  'provisioned-product': 'PRODUCT',
+};
 /** The lock item of a hold (EMAIL#, NAME#, CONFIRM#). */
 export const holdKey = (hold: Pick<Hold, 'kind' | 'value'>): Key => ({
   pk: `${LOCK_PREFIX[hold.kind]}#${hold.value.toLowerCase()}`,

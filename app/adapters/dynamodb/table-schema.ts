@@ -17,6 +17,7 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  * | e-mail lock        | EMAIL#<account email> | LOCK         | held while the request is open            |
  * | account name       | NAME#<name>           | LOCK         | names stay unique for good; lookup by name|
  * | confirmation       | CONFIRM#<key>         | LOCK         | one request per confirmed conversation    |
+ * | product lock       | PRODUCT#<request id>  | LOCK         | one open termination of a product         |
  * | other effects      | SCOPE#<scope>         | EFFECTS      | deferred work of no request (chat replies)|
  * |                    |                       |              | effectsDue like requests; gone when done  |
  * | provisioning slot  | SLOTS                 | SLOT#<n>     | n < max concurrent operations             |

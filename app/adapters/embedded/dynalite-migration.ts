@@ -86,7 +86,12 @@ function renameAside(source: string, now: Date): string {
   return target;
 }
 
-const LOCK_KINDS: Record<string, HoldKind> = { EMAIL: 'account-email', NAME: 'account-name', CONFIRM: 'confirmation' };
+const LOCK_KINDS: Record<string, HoldKind> = {
+  EMAIL: 'account-email',
+  NAME: 'account-name',
+  CONFIRM: 'confirmation',
+  PRODUCT: 'provisioned-product',
+};
 
 /** Everything in a dynalite data dir, as the DynamoDB adapter reads it. */
 export async function readDynaliteDataDir(path: string, now: Date): Promise<{ contents: StoreContents; skipped: string[] }> {

@@ -251,7 +251,7 @@ export class ServiceCatalogAccountFactory implements AccountFactory {
 }
 
 /** The version Service Catalog recommends (DEFAULT guidance), newest first; DEPRECATED ones cannot be launched. */
-function currentVersion(artifacts: ProvisioningArtifact[]): ProvisioningArtifact | undefined {
+export function currentVersion(artifacts: ProvisioningArtifact[]): ProvisioningArtifact | undefined {
   return artifacts
     .filter((a) => a.Guidance !== 'DEPRECATED')
     .sort((a, b) => (b.CreatedTime?.getTime() ?? 0) - (a.CreatedTime?.getTime() ?? 0))[0];

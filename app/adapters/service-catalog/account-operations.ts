@@ -144,25 +144,39 @@ const THROTTLING = new Set([
   'SlowDown',
 ]);
 
+/** How explainFailure words a busy resource and a refused request (what precedes Service Catalog's own message). */
+export interface FailureWording {
+  busy: string;
+  refused: string;
+}
+
+const ACCOUNT_FACTORY_WORDING: FailureWording = {
+  busy: 'Control Tower is busy with other account operations (it runs at most 5 at once)',
+  refused: 'Account Factory refused the request',
+};
+
 /**
  * Turns what Service Catalog said into what the Provisioner acts on; anything else means "try again
- * later". `notFound` explains a missing resource that the operation itself did not explain.
+ * later". `notFound` explains a missing resource that the operation itself did not explain;
+ * `wording` names what is busy or refused (Account Factory unless said otherwise).
  */
-export function explainFailure(err: unknown, notFound: (message: string) => FactoryRejectedError): unknown {
+export function explainFailure(
+  err: unknown,
+  notFound: (message: string) => FactoryRejectedError,
+  wording: FailureWording = ACCOUNT_FACTORY_WORDING,
+): unknown {
   if (err instanceof FactoryBusyError || err instanceof FactoryRejectedError) return err;
   const message = (err as Error | undefined)?.message ?? '';
-  if (isAny(err, 'ResourceInUseException')) {
-    return new FactoryBusyError(`Control Tower is busy with other account operations (it runs at most 5 at once): ${message}`);
-  }
+  if (isAny(err, 'ResourceInUseException')) return new FactoryBusyError(`${wording.busy}: ${message}`);
   if (isThrottling(err)) return new FactoryBusyError(`AWS Service Catalog is throttling requests: ${message}`);
-  if (isAny(err, 'InvalidParametersException')) return new FactoryRejectedError(`Account Factory refused the request: ${message}`);
+  if (isAny(err, 'InvalidParametersException')) return new FactoryRejectedError(`${wording.refused}: ${message}`);
   if (isAny(err, 'ResourceNotFoundException')) return notFound(message);
   return err;
 }
 
 export const isAny = (err: unknown, ...names: string[]): boolean => names.includes((err as { name?: string })?.name ?? '');
 
-function isThrottling(err: unknown): boolean {
+export function isThrottling(err: unknown): boolean {
   const e = err as { name?: string; $metadata?: { httpStatusCode?: number }; $retryable?: { throttling?: boolean } };
   return THROTTLING.has(e?.name ?? '') || e?.$metadata?.httpStatusCode === 429 || e?.$retryable?.throttling === true;
 }

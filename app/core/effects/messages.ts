@@ -1,3 +1,4 @@
+import { masked } from '../products/sealed';
 import { failedSteps, STEP_WORDS } from '../request/account-baseline';
 import { type AccountRequest, ouLabel, requesterName, type Status } from '../request/account-request';
 import { approvalSummary } from '../request/approval-stages';
@@ -19,7 +20,12 @@ const SANDBOX_NOTE = 'Note: this account was provisioned by the SANDBOX Account 
 /** What a request asks for, in a few words: the subject of every message about it. */
 export function askedFor(r: AccountRequest): string {
   const account = `AWS account "${r.account.name}"${r.accountId ? ` (${r.accountId})` : ''}`;
+  const where = r.accountId ? ` in ${account}` : '';
   switch (r.kind) {
+    case 'product':
+      return `product "${r.product?.name}"${where}`;
+    case 'terminate-product':
+      return `termination of product ${r.product?.provisionedProductName}${where}`;
     case 'move-account':
       return `move of ${account} to the OU ${r.account.ou.name}`;
     case 'close-account':
@@ -29,6 +35,23 @@ export function askedFor(r: AccountRequest): string {
     default:
       return `${r.account.type} AWS account "${r.account.name}"`;
   }
+}
+
+/** A product request's lines: what, with which parameters (secrets masked), where, and what it gave. */
+function productLines(r: AccountRequest): string[] {
+  const p = r.product;
+  if (!p) return [];
+  const params = Object.entries(masked(p.parameters, p.secretKeys));
+  return [
+    `Product:        ${p.name} (${p.productId})`,
+    `Launched in:    ${r.accountId ? `${r.account.name} (${r.accountId})` : r.account.name}`,
+    `Provisioned as: ${p.provisionedProductName}`,
+    ...(r.kind === 'terminate-product' ? [`Terminates:     the product of request ${p.terminates}`] : []),
+    ...(params.length && r.kind === 'product' ? ['Parameters:', ...params.map(([k, v]) => `  ${k} = ${v}`)] : []),
+    ...(p.outputs?.length
+      ? ['Outputs:', ...p.outputs.map((o) => `  ${o.key} = ${o.value}${o.description ? `  (${o.description})` : ''}`)]
+      : []),
+  ];
 }
 
 /** The lines a kind adds to the summary. */
@@ -45,19 +68,25 @@ function kindLines(r: AccountRequest): string[] {
 }
 
 export function summary(r: AccountRequest): string {
+  const isProduct = r.kind === 'product' || r.kind === 'terminate-product';
   return [
     `Request:        ${r.id}`,
-    ...kindLines(r),
     `Requested by:   ${requesterName(r.requester)} <${r.requester.email}>`,
+    ...(isProduct ? productLines(r) : [...kindLines(r), ...accountLines(r)]),
+    ...(r.reason ? [`Reason:         ${r.reason}`] : []),
+    ...(r.approval ? [`Approvals:      ${approvalSummary(r.approval)} (rule ${r.approval.rule})`] : []),
+    `Status:         ${r.status}`,
+  ].join('\n');
+}
+
+function accountLines(r: AccountRequest): string[] {
+  return [
     `Account name:   ${r.account.name}`,
     `Account type:   ${r.account.type}`,
     `Root e-mail:    ${r.account.email}`,
     `OU:             ${ouLabel(r.account.ou)}`,
     `SSO user:       ${r.account.sso.firstName} ${r.account.sso.lastName} <${r.account.sso.email}>`,
-    ...(r.reason ? [`Reason:         ${r.reason}`] : []),
-    ...(r.approval ? [`Approvals:      ${approvalSummary(r.approval)} (rule ${r.approval.rule})`] : []),
-    `Status:         ${r.status}`,
-  ].join('\n');
+  ];
 }
 
 /** Which stage an approver is asked for, in words: "Stage 2 of 2: security (all of them must approve)." */

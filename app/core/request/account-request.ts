@@ -11,7 +11,7 @@ import type { ApprovalRecord } from './approval-stages';
  * The kinds of request there are: a new account, and what comes after for an account the bot
  * vended (move it to another OU, close it, extend its sandbox lease).
  */
-export const REQUEST_KINDS = ['new-account', 'move-account', 'close-account', 'extend-lease'] as const;
+export const REQUEST_KINDS = ['new-account', 'move-account', 'close-account', 'extend-lease', 'product', 'terminate-product'] as const;
 export type RequestKind = (typeof REQUEST_KINDS)[number];
 
 export const STATUSES = ['PENDING_APPROVAL', 'APPROVED', 'PROVISIONING', 'SUCCEEDED', 'FAILED', 'DENIED', 'CANCELLED', 'EXPIRED'] as const;
@@ -133,9 +133,28 @@ interface RequestBase {
   move?: { fromOu: OrganizationalUnit };
   /** A close: how far it got (unmanaged in Control Tower, closed in Organizations, the state there). */
   closure?: Closure;
+  /** A product request (and the termination of one): what is launched, with which parameters, and what it gave. */
+  product?: ProductLaunch;
   /** An extension of a lease: by how many days (and, once done, the lease's end before and after). */
   extension?: { days: number; from?: string; to?: string };
   audit: AuditEvent[];
+}
+
+export interface ProductLaunch {
+  productId: string;
+  name: string;
+  artifactId: string;
+  pathId?: string;
+  /** Parameter values as given; a NoEcho value is stored sealed (encrypted), never in clear. */
+  parameters: Record<string, string>;
+  /** Keys of the NoEcho parameters (shown masked everywhere). */
+  secretKeys?: string[];
+  /** The provisioned product's name in Service Catalog (derived from the product and the requester). */
+  provisionedProductName: string;
+  /** The record outputs once launched (e.g. the bucket name). */
+  outputs?: Array<{ key: string; value: string; description?: string }>;
+  /** A termination: the product request whose provisioned product it ends. */
+  terminates?: string;
 }
 
 export interface Lease {

@@ -39,6 +39,8 @@ const matchSchema = z
     kind: z.enum(REQUEST_KINDS).optional(),
     accountType: z.enum(['Production', 'Sandbox']).optional(),
     ou: names.optional(),
+    /** A product request (kind product) for one of these products, by name. */
+    product: names.optional(),
     /** The requester is in one of these groups. */
     requester: names.optional(),
   })
@@ -143,12 +145,14 @@ export interface PolicyFacts {
   kind: RequestKind;
   accountType?: string;
   ou?: string;
+  product?: string;
 }
 
-export const factsOf = (r: Pick<AccountRequest, 'kind' | 'account'>): PolicyFacts => ({
+export const factsOf = (r: Pick<AccountRequest, 'kind' | 'account' | 'product'>): PolicyFacts => ({
   kind: r.kind,
   accountType: r.account.type,
   ou: r.account.ou.name,
+  ...(r.product ? { product: r.product.name } : {}),
 });
 
 /** The first rule whose `match` fits (names compared case-insensitively); undefined when none does. */
@@ -164,6 +168,7 @@ export async function ruleFor(
     if (m.kind && m.kind !== facts.kind) continue;
     if (m.accountType && !same(m.accountType, facts.accountType)) continue;
     if (m.ou && !m.ou.some((ou) => same(ou, facts.ou))) continue;
+    if (m.product && !m.product.some((p) => same(p, facts.product))) continue;
     if (m.requester && !(await isAmong(requester, approversOf(policy, m.requester), usergroups))) continue;
     return rule;
   }

@@ -1,4 +1,4 @@
-import { AccountNameTakenError, DuplicateConfirmationError, DuplicateRequestError } from '../errors';
+import { AccountNameTakenError, AccountStateError, DuplicateConfirmationError, DuplicateRequestError } from '../errors';
 import { type AccountRequest, isOpen, type Status } from './account-request';
 
 /**
@@ -6,7 +6,7 @@ import { type AccountRequest, isOpen, type Status } from './account-request';
  * uniqueness rules, in one place. The store takes them all with the request's first write
  * (or refuses it), and gives back the ones held while open when the request closes.
  */
-export type HoldKind = 'account-email' | 'account-name' | 'confirmation';
+export type HoldKind = 'account-email' | 'account-name' | 'confirmation' | 'provisioned-product';
 
 export interface Hold {
   kind: HoldKind;
@@ -17,6 +17,12 @@ export interface Hold {
 }
 
 export function holdsOf(request: AccountRequest, confirmationKey?: string): Hold[] {
+  const confirmation = confirmationKey ? [{ kind: 'confirmation' as const, value: confirmationKey, whileOpen: false }] : [];
+  // A product is no account: its request holds nothing but its confirmation; its termination holds
+  // the product request it ends, so that one termination is open at a time.
+  if (request.kind === 'product') return confirmation;
+  if (request.kind === 'terminate-product')
+    return [{ kind: 'provisioned-product', value: request.product?.terminates ?? request.id, whileOpen: true }, ...confirmation];
   return [
     // One open request per account e-mail: Organizations refuses a second account for it anyway, and
     // an account the bot vended has one open move, close or extension at a time (its e-mail is its own).
@@ -25,7 +31,7 @@ export function holdsOf(request: AccountRequest, confirmationKey?: string): Hold
     // (taken by the request that makes the account; later requests about it name it, they do not take it).
     ...(request.kind === 'new-account' ? [{ kind: 'account-name' as const, value: request.account.name, whileOpen: false }] : []),
     // One request per confirmed conversation: a repeated or concurrent "yes" makes no second one.
-    ...(confirmationKey ? [{ kind: 'confirmation' as const, value: confirmationKey, whileOpen: false }] : []),
+    ...confirmation,
   ];
 }
 
@@ -47,5 +53,7 @@ export function refusal(hold: Hold, request: AccountRequest, holder: AccountRequ
   if (hold.whileOpen && !isOpen(holder.status)) return undefined;
   if (hold.kind === 'account-email') return new DuplicateRequestError(holder.id, request.account.email);
   if (hold.kind === 'account-name') return new AccountNameTakenError(request.account.name, holder.id);
+  if (hold.kind === 'provisioned-product')
+    return new AccountStateError(`The product of request ${hold.value} is already being terminated by request ${holder.id}.`);
   return new DuplicateConfirmationError(holder.id);
 }

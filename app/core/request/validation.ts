@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors';
-import { ACCOUNT_TYPES, type AccountType } from './account-request';
+import { ACCOUNT_TYPES, type AccountType, type Requester } from './account-request';
 
 /**
  * Every rule about what a valid account request looks like, with the real service limits
@@ -88,4 +88,14 @@ export function check<T extends z.ZodType>(schema: T, field: string, value: unkn
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   throw new ValidationError(field, result.error.issues[0]?.message ?? `Invalid ${field}`);
+}
+
+/** A person asking, checked the same way whatever they ask for (the fields named as the REST door names them). */
+export function checkedRequester(r: Requester): Requester {
+  return {
+    ...r,
+    email: check(emailSchema, 'UserEmail', r.email),
+    firstName: check(personNameSchema('The first name'), 'UserName', r.firstName),
+    lastName: check(personNameSchema('The last name'), 'UserLastname', r.lastName),
+  };
 }

@@ -4,7 +4,7 @@ import { type AccountRequest, type Actor, type OrganizationalUnit, type Requeste
 import { type AccountView, accountView, isGone } from '../request/account-view';
 import type { UsergroupMembers } from '../request/approval-policy';
 import { resolveOu } from '../request/organizational-units';
-import { check, emailSchema, personNameSchema, reasonSchema } from '../request/validation';
+import { check, checkedRequester, emailSchema, reasonSchema } from '../request/validation';
 import { planApproval } from './approval-plan';
 import type { Deciding } from './deciding';
 import type { VendingPolicy, VendingService } from './vending-service';
@@ -119,12 +119,3 @@ export class AccountLife {
 }
 
 const isOwner = (actor: Actor, view: AccountView): boolean => !!actor.email && actor.email.toLowerCase() === view.owner.email.toLowerCase();
-
-function checkedRequester(r: Requester): Requester {
-  return {
-    ...r,
-    email: check(emailSchema, 'UserEmail', r.email),
-    firstName: check(personNameSchema('The first name'), 'UserName', r.firstName),
-    lastName: check(personNameSchema('The last name'), 'UserLastname', r.lastName),
-  };
-}

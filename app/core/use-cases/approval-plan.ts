@@ -10,7 +10,7 @@ import { type ApprovalRecord, requesterAsPerson } from '../request/approval-stag
  */
 export async function planApproval(
   policy: ApprovalPolicy,
-  request: Pick<AccountRequest, 'kind' | 'account' | 'requester'>,
+  request: Pick<AccountRequest, 'kind' | 'account' | 'requester' | 'product'>,
   usergroups?: UsergroupMembers,
 ): Promise<ApprovalRecord> {
   const requester = requesterAsPerson(request.requester);

@@ -13,6 +13,7 @@ import type { Dialog, DialogState, DialogTurnResult } from '../ports/dialog';
 import { type AccountRequest, type DoorName, ouLabel, type Requester } from '../request/account-request';
 import { MAX_TURN_CHARACTERS } from '../request/validation';
 import { KeyedQueue } from './keyed-queue';
+import type { ProductConversation } from './product-conversation';
 import { RequestAnswers, type RetryRequests } from './request-answers';
 import type { VendingService } from './vending-service';
 
@@ -57,6 +58,8 @@ export class Conversation {
     private readonly model: BotModel,
     /** "Retry" in a conversation retries through it; without it the bot says how to retry instead. */
     retrying?: RetryRequests,
+    /** Conversations about products of the catalog ("I need an S3 bucket"), when there is one. */
+    private readonly products?: ProductConversation,
   ) {
     this.answers = new RequestAnswers(service, retrying);
   }
@@ -82,6 +85,9 @@ export class Conversation {
     // Every door's messages, whatever its own limits (Slack allows far more): said, never cut.
     const length = text.trim().length;
     if (length > MAX_TURN_CHARACTERS) return tooLong(length);
+    // A product named, or a product conversation under way: the core's own, before the dialog.
+    const aboutProduct = await this.products?.turn(door, requester, text, sessionId);
+    if (aboutProduct) return aboutProduct;
     const user = { firstName: requester.firstName, lastName: requester.lastName, email: requester.email };
     let result: DialogTurnResult;
     try {

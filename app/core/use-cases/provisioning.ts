@@ -11,6 +11,7 @@ import { type AccountRequest, type Actor, type Provisioning, SYSTEM } from '../r
 import { readyPatch } from '../request/lease';
 import type { Closing } from './closing';
 import type { Leases } from './leases';
+import type { ProductLaunching } from './product-launching';
 import { matchOutcome } from './provisioning-match';
 import type { Transitions } from './transitions';
 
@@ -49,7 +50,7 @@ export class Provisioner {
     /** The baseline a new account gets before it is ready (none: it is ready at once). */
     private readonly baseline?: (request: AccountRequest, accountId: string) => BaselineRecord,
     /** What follows for the kinds that are not a launch: a close's part in Organizations, a lease's extension. */
-    private readonly life?: { closing: Closing; leases: Leases },
+    private readonly life?: { closing: Closing; leases: Leases; products?: ProductLaunching },
   ) {}
 
   /**
@@ -118,6 +119,7 @@ export class Provisioner {
       throw err;
     }
     if (started.kind === 'extend-lease') await this.life?.leases.extend(started);
+    else if (isProductKind(started)) await this.life?.products?.launch(started);
     else await this.life?.closing.requestClose(started);
   }
 
@@ -265,6 +267,8 @@ export class Provisioner {
       try {
         if (request.kind === 'extend-lease') {
           await this.life?.leases.extend(request);
+        } else if (isProductKind(request)) {
+          await this.life?.products?.follow(request);
         } else if (request.closure?.unmanagedAt) {
           await this.life?.closing.follow(request);
         } else if (p?.recordId) {
@@ -296,7 +300,10 @@ export class Provisioner {
 }
 
 /** Whether Control Tower does the request's next step (a launch, a move, an unmanage), in one of its slots. */
-const usesFactory = (r: AccountRequest): boolean => r.kind !== 'extend-lease' && !(r.kind === 'close-account' && r.closure?.unmanagedAt);
+const usesFactory = (r: AccountRequest): boolean =>
+  r.kind !== 'extend-lease' && !isProductKind(r) && !(r.kind === 'close-account' && r.closure?.unmanagedAt);
+/** Products are launched through Service Catalog, not Control Tower: they take none of its slots. */
+const isProductKind = (r: AccountRequest): boolean => r.kind === 'product' || r.kind === 'terminate-product';
 
 /** What the audit says when the factory's part of a request is done. */
 function doneReason(r: AccountRequest, accountId: string | undefined): string {

@@ -1,5 +1,6 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
+import { withSecretsMasked } from '../../core/products/sealed';
 import type { Actor, Requester } from '../../core/request/account-request';
 import { accountNameSchema, emailSchema, personNameSchema, turnTextSchema } from '../../core/request/validation';
 import type { VendingCore } from '../../core/vending-core';
@@ -7,6 +8,7 @@ import { type Door, routesOnly } from '../door';
 import { jsonErrors, parseInput, requireApiKey } from '../http/errors';
 import { wantsHtml } from '../web/html';
 import { accountRoutes } from './account-routes';
+import { productRoutes } from './product-routes';
 
 /**
  * The REST door, compatible with the 2021 solution's POST /account: any portal that can call a
@@ -56,7 +58,7 @@ export function restDoor(core: VendingCore, opts: { apiKey?: string }): Door {
   return routesOnly(
     'rest',
     restRoutes(core, opts),
-    `POST /account, GET /requests, POST /requests/:id/cancel|retry, GET /accounts, POST /accounts/:id/move|close|extend${opts.apiKey ? ' (API key required)' : ''}`,
+    `POST /account, GET /requests, POST /requests/:id/cancel|retry, GET /accounts, POST /accounts/:id/move|close|extend, GET /products, POST /products/:id/requests${opts.apiKey ? ' (API key required)' : ''}`,
   );
 }
 
@@ -113,8 +115,9 @@ function restRoutes(core: VendingCore, deps: { apiKey?: string }): Router {
   };
   router.get('/requests/:id', toPage, auth, async (req, res) => {
     const request = await core.lookUp(String(req.params.id));
-    // The approvals as people read them: each stage, who approved it, who is awaited.
-    res.json({ ...request, approval: core.approvalProgress(request) });
+    // The approvals as people read them: each stage, who approved it, who is awaited; a product's outputs at the top, its secrets masked.
+    const outputs = request.kind === 'product' ? { outputs: request.product?.outputs ?? [] } : {};
+    res.json({ ...withSecretsMasked(request), approval: core.approvalProgress(request), ...outputs });
   });
 
   const actor = (body: z.output<typeof actingSchema>): Actor => ({
@@ -126,24 +129,25 @@ function restRoutes(core: VendingCore, deps: { apiKey?: string }): Router {
   // The requester withdraws a request still waiting: 200 with it; 403 for anyone else; 409 once decided.
   router.post('/requests/:id/cancel', auth, json, async (req, res) => {
     const body = parseInput(actingSchema, req.body ?? {});
-    res.json({ request: await core.cancel(String(req.params.id), actor(body)) });
+    res.json({ request: withSecretsMasked(await core.cancel(String(req.params.id), actor(body))) });
   });
   // A FAILED request again: 200 with the same request back in the queue, or 201 with the new request that corrects it.
   router.post('/requests/:id/retry', auth, json, async (req, res) => {
     const { accountEmail, accountName, ou, ...who } = parseInput(retrySchema, req.body ?? {});
     const changes = { ...(accountEmail ? { accountEmail } : {}), ...(accountName ? { accountName } : {}), ...(ou ? { ou } : {}) };
     const { request, created } = await core.retry(String(req.params.id), actor(who), changes);
-    res.status(created ? 201 : 200).json({ requestId: request.id, request });
+    res.status(created ? 201 : 200).json({ requestId: request.id, request: withSecretsMasked(request) });
   });
 
   router.get('/requests', auth, async (req, res) => {
     const email = parseInput(z.object({ email: emailSchema }, { error: 'Add ?email=<requester e-mail>' }), req.query).email;
-    res.json({ requests: await core.requestsOf(email, 50) });
+    res.json({ requests: (await core.requestsOf(email, 50)).map(withSecretsMasked) });
   });
 
   // A browser asking for /accounts gets the web door's "My accounts" page.
   router.get('/accounts', toPage);
   router.use(accountRoutes(core, { auth, json }));
+  router.use(productRoutes(core, { auth, json }));
 
   router.use(jsonErrors);
   return router;

@@ -10,6 +10,7 @@ import { registerAccounts } from './accounts';
 import { registerApproving } from './approving';
 import { SlackDirectory } from './directory';
 import { homePublisher, registerHome } from './home';
+import { registerProducts } from './products';
 import { VendingReceiver } from './receiver';
 import { registerRequesting } from './requesting';
 import {
@@ -126,6 +127,7 @@ export function slackDoor(core: VendingCore, settings: SlackSettings, log: Logge
   registerApproving(listenerDeps);
   registerWithdrawing(listenerDeps);
   registerAccounts(listenerDeps);
+  registerProducts(listenerDeps);
   registerHome(listenerDeps);
   app.error(async (error) => {
     log.error({ err: error }, 'Slack listener failed');

@@ -1,5 +1,6 @@
 import { Bits, Blocks, Elements, HomeTab, Message, Modal } from 'slack-block-builder';
 import { askedFor, isSimulated } from '../../core/effects/messages';
+import { masked } from '../../core/products/sealed';
 import { failedSteps, STEP_WORDS } from '../../core/request/account-baseline';
 import {
   ACCOUNT_TYPES,
@@ -160,6 +161,21 @@ function requester(r: AccountRequest): string {
 }
 
 function requestFields(r: AccountRequest): string[] {
+  if (r.product) {
+    const params = Object.entries(masked(r.product.parameters, r.product.secretKeys));
+    return [
+      `*Requested by*\n${requester(r)}`,
+      `*Product*\n${esc(r.product.name)}`,
+      `*Launched in*\n${esc(r.accountId ? `${r.account.name} (${r.accountId})` : r.account.name)}`,
+      `*Request id*\n\`${r.id}\``,
+      ...(r.kind === 'product' && params.length
+        ? [`*Parameters*\n${params.map(([k, v]) => `${esc(k)} = \`${esc(v)}\``).join('\n')}`.slice(0, 2000)]
+        : []),
+      ...(r.product.outputs?.length
+        ? [`*Outputs*\n${r.product.outputs.map((o) => `${esc(o.key)} = \`${esc(o.value)}\``).join('\n')}`.slice(0, 2000)]
+        : []),
+    ];
+  }
   return [
     `*Requested by*\n${requester(r)}`,
     `*Account name*\n${esc(r.account.name)}`,
@@ -260,7 +276,7 @@ function decisionButtons(r: AccountRequest) {
 export function homeTab(opts: { mine: AccountRequest[]; waiting?: AccountRequest[]; accounts?: AccountView[]; sandbox: boolean }) {
   const line = (r: AccountRequest) => {
     const section = Blocks.Section({
-      text: `*${esc(r.account.name)}* · ${r.account.type} · ${esc(r.account.ou.name)}\n${statusLine(r)}\n\`${r.id}\``,
+      text: `${r.product ? `*${esc(r.product.name)}* · ${r.kind === 'terminate-product' ? 'termination' : 'product'}` : `*${esc(r.account.name)}* · ${r.account.type} · ${esc(r.account.ou.name)}`}\n${statusLine(r)}\n\`${r.id}\``,
     });
     const button = requesterButton(r);
     return button ? section.accessory(button) : section;

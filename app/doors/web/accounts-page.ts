@@ -27,6 +27,8 @@ export const KIND_WORDS: Record<RequestKind, string> = {
   'move-account': 'Move to another OU',
   'close-account': 'Close the account',
   'extend-lease': 'Extend the lease',
+  product: 'A product',
+  'terminate-product': 'Terminate a product',
 };
 
 export const ACCOUNTS_SCRIPTS = ['chat-store.js', 'page-api.js', 'account-forms.js', 'my-accounts.js'];

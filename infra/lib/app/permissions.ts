@@ -38,6 +38,28 @@ export const ACCOUNT_FACTORY_RECORD_ACTIONS = of(
   'UpdateProvisionedProduct',
   'TerminateProvisionedProduct',
 );
+/**
+ * app/adapters/service-catalog/product-catalog.ts: the products of the configured portfolios
+ * (SearchProductsAsAdmin), the role's launch path and the DEFAULT version of each, and one
+ * product's parameters; read only, for the doors (HTTP) and the provisioner.
+ */
+export const PRODUCT_CATALOG_ACTIONS = of(
+  'servicecatalog',
+  'SearchProductsAsAdmin',
+  'DescribeProduct',
+  'ListLaunchPaths',
+  'DescribeProvisioningParameters',
+);
+/** product-launcher.ts: launch a product, follow its record, pick up a launch whose answer was lost, terminate it. */
+export const PRODUCT_LAUNCH_ACTIONS = of(
+  'servicecatalog',
+  'ProvisionProduct',
+  'DescribeRecord',
+  'TerminateProvisionedProduct',
+  'DescribeProvisionedProduct',
+);
+/** Same adapter: a launch in a vended account, as the launch role assumed there. */
+export const PRODUCT_ROLE_ACTIONS = ['sts:AssumeRole'];
 /** app/adapters/organizations/directory.ts: whose account a Control Tower event is about (its e-mail, unique in the organization), or how its close stands. */
 export const ACCOUNT_DIRECTORY_ACTIONS = ['organizations:DescribeAccount'];
 /** Same adapter: close a vended account (CloseAccount), for the role that carries out a close request. */
@@ -260,4 +282,34 @@ export function baselineStatements(scope: Construct): iam.PolicyStatement[] {
       resources: ['*'],
     }),
   ];
+}
+
+/** Listing and describing the products of the configured portfolios (no resource-level permission fits: products are found at run time). */
+export function productCatalogStatement(): iam.PolicyStatement {
+  return new iam.PolicyStatement({ sid: 'ProductCatalog', actions: PRODUCT_CATALOG_ACTIONS, resources: ['*'] });
+}
+
+/**
+ * Launching and terminating products, for the provisioner: in this account (records and
+ * provisioned products of this role only), or in a vended account as the launch role there.
+ */
+export function productLaunchStatements(scope: Construct, launchRoleName: string): iam.PolicyStatement[] {
+  const provision = 'servicecatalog:ProvisionProduct';
+  const records = PRODUCT_LAUNCH_ACTIONS.filter((a) => a !== provision);
+  return [
+    // ProvisionProduct's resource is the product, found at run time.
+    new iam.PolicyStatement({ sid: 'ProductLaunch', actions: [provision], resources: ['*'] }),
+    new iam.PolicyStatement({
+      sid: 'ProductRecords',
+      actions: records,
+      resources: ['*'],
+      conditions: { StringEquals: { 'servicecatalog:roleLevel': 'self' } },
+    }),
+    new iam.PolicyStatement({ sid: 'ProductLaunchRole', actions: PRODUCT_ROLE_ACTIONS, resources: [launchRoleArn(scope, launchRoleName)] }),
+  ];
+}
+
+/** The launch role in any account (the vended accounts are not known at deploy time). */
+export function launchRoleArn(scope: Construct, launchRoleName: string): string {
+  return Stack.of(scope).formatArn({ service: 'iam', region: '', account: '*', resource: 'role', resourceName: launchRoleName });
 }
