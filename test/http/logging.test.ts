@@ -114,6 +114,37 @@ describe('HTTP logging', () => {
     }
   });
 
+  it('never logs a secret product parameter at any step of a product request, even at trace level', async () => {
+    const running = await startLogged('trace');
+    const password = 'Never-Log-This-Pa55word';
+    try {
+      const res = await fetch(`${running.baseUrl}/products/prod-0by41fog5ma08/requests`, {
+        method: 'POST',
+        headers: { 'x-api-key': API_KEY },
+        body: JSON.stringify({
+          UserEmail: 'jane@example.com',
+          UserName: 'Jane',
+          UserLastname: 'Doe',
+          parameters: { DbName: 'orders', MasterPassword: password },
+          reason: 'orders',
+        }),
+      });
+      expect(res.status).toBe(201);
+      const { requestId } = (await res.json()) as { requestId: string };
+      await running.app.core.decide(requestId, 'approve', { id: 'boss@example.com', email: 'boss@example.com', door: 'email-link' });
+      for (let i = 0; i < 100 && (await running.app.core.lookUp(requestId)).status !== 'SUCCEEDED'; i++) {
+        await running.app.core.tend();
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect((await running.app.core.lookUp(requestId)).status).toBe('SUCCEEDED');
+      await running.app.core.settled();
+      expect(running.lines.length).toBeGreaterThan(10);
+      expect(running.lines.join('\n')).not.toContain(password);
+    } finally {
+      await running.stop();
+    }
+  });
+
   it('does no per-request logging when the level is silent, and still sets x-request-id', async () => {
     const running = await startLogged('silent');
     try {

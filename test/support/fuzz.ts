@@ -1069,6 +1069,39 @@ function accountRoute(rng: Rng, c: FuzzCorpus): FuzzCase {
   };
 }
 
+/** The product routes: the catalog, a product, requests with mutated parameters (the sandbox catalog's products), terminations. */
+function productRoute(rng: Rng, c: FuzzCorpus): FuzzCase {
+  const product = rng.chance(0.6)
+    ? rng.pick(['prod-cd79omu7mhoqz', 'prod-tg8e1016xx1k5', 'prod-0by41fog5ma08'])
+    : hostileSegment(rng, 'prod-cd79omu7mhoqz');
+  if (rng.chance(0.3))
+    return {
+      route: 'product routes',
+      method: 'GET',
+      path: rng.chance(0.3) ? '/products' : `/products/${product}`,
+      headers: headersFor(rng, undefined, 0.1),
+      json: true,
+    };
+  const parameters = rng.pick<Record<string, unknown>>([
+    { BucketSuffix: 'fuzz-logs', RetentionDays: rng.int(5000) },
+    { CidrBlock: `10.${rng.int(300)}.0.0/${rng.int(40)}`, AzCount: rng.pick(['2', '3', '4', 2]) },
+    { DbName: 'orders', MasterPassword: 'x'.repeat(rng.int(80)) },
+    {},
+  ]);
+  const valid = { UserEmail: rng.pick(c.emails), UserName: 'Fuzz', UserLastname: 'Tester', parameters, reason: 'fuzzing' };
+  const terminate = rng.chance(0.25);
+  return {
+    route: 'product routes',
+    method: 'POST',
+    path: terminate
+      ? `/requests/${rng.chance(0.5) && c.requestIds.length ? rng.pick(c.requestIds) : 'req-x'}/terminate`
+      : `/products/${product}/requests`,
+    headers: headersFor(rng, JSON_CT),
+    body: actionBody(rng, valid),
+    json: true,
+  };
+}
+
 /**
  * The routes and how often each is aimed at (per 100 cases). Signed Slack bodies and REST turns
  * that get past validation cost the app ten to thirty times what a refused request does (store
@@ -1087,6 +1120,7 @@ export const ROUTE_WEIGHTS: ReadonlyArray<readonly [number, (rng: Rng, c: FuzzCo
   [3, (rng) => simpleGet(rng, 'GET /healthz', ['/healthz', '/healthz?verbose=1', '/HEALTHZ'], true)],
   [4, requestAction],
   [5, accountRoute],
+  [5, productRoute],
   [10, (rng) => unknownRoute(rng)],
   [12, oddMethod],
   [14, (rng, c) => slackEvents(rng, c, true)],
@@ -1094,7 +1128,7 @@ export const ROUTE_WEIGHTS: ReadonlyArray<readonly [number, (rng: Rng, c: FuzzCo
 ];
 
 /** How many route labels the cases carry (every one appears in a run of a few hundred cases). */
-export const ROUTE_COUNT = 15;
+export const ROUTE_COUNT = 16;
 
 /** `count` cases from `seed`: the same seed and corpus give the same cases. `only` keeps the routes whose label matches. */
 export function fuzzCases(seed: number, count: number, corpus: FuzzCorpus, only?: RegExp): FuzzCase[] {
