@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const app = await createVendingApp(config);
   try {
     // The sandbox product catalog is read on first use; here at once, so a broken file is said at start.
-    if (app.core.catalog.kind === 'sandbox') await app.core.catalog.products();
+    if (app.core.hasCatalog && app.core.catalog.kind === 'sandbox') await app.core.catalog.products();
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     console.error(err.message);

@@ -103,7 +103,11 @@ export async function portsFromConfig(
     factory = sandboxFactory = sandbox;
     closers.unshift(() => sandbox.close());
   }
-  const products = deps.overrides?.products ?? productsFromConfig(config, { clock, log });
+  // Products: the configured portfolios; the sandbox catalog beside the sandbox factory; none beside the real one without portfolios.
+  const realFactory = !!(config.ACCOUNT_FACTORY_PRODUCT_ID || config.ACCOUNT_FACTORY_PRODUCT_NAME);
+  const products =
+    deps.overrides?.products ??
+    (realFactory && !config.PRODUCT_PORTFOLIO_IDS.length ? undefined : productsFromConfig(config, { clock, log }));
   // Accounts are closed where they were made: in Organizations beside the real factory, in its simulation beside the sandbox.
   if (deps.overrides?.directory) directory = deps.overrides.directory;
   else if (!directory) {
@@ -181,8 +185,9 @@ export async function portsFromConfig(
           ? `service-catalog (${config.ACCOUNT_FACTORY_PRODUCT_ID ?? config.ACCOUNT_FACTORY_PRODUCT_NAME})`
           : factory.kind,
       baseline: baseline.kind === 'sandbox' ? 'SANDBOX (simulated; nothing is sent to AWS)' : baseline.kind,
-      products:
-        products.kind === 'sandbox'
+      products: !products
+        ? 'none (no PRODUCT_PORTFOLIO_IDS)'
+        : products.kind === 'sandbox'
           ? 'SANDBOX (simulated launches; manifest/sandbox-products.yml)'
           : `service-catalog (${config.PRODUCT_PORTFOLIO_IDS.join(', ')})`,
       organization:

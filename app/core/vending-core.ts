@@ -291,6 +291,11 @@ export class VendingCore {
 
   // Products
 
+  /** Whether this core vends products. */
+  get hasCatalog(): boolean {
+    return !!this.productVending;
+  }
+
   /** The product vending of this core; NotFoundError when no catalog is configured. */
   get catalog(): ProductVending {
     if (!this.productVending) throw new NotFoundError('No product catalog is configured: this bot vends accounts only.');

@@ -166,3 +166,18 @@ describe('product vending in a conversation', () => {
     expect((await say('I need a sandbox account')).intent).not.toBe('VendProduct');
   });
 });
+
+describe('no product catalog beside the real Account Factory without portfolios', () => {
+  it('says so with a 404 instead of offering simulated products', async () => {
+    const running = await startApp({ ACCOUNT_FACTORY_PRODUCT_NAME: 'AWS Control Tower Account Factory', AWS_REGION: 'eu-west-1' });
+    try {
+      const res = await fetch(`${running.baseUrl}/products`);
+      expect(res.status).toBe(404);
+      expect(((await res.json()) as { error: string }).error).toMatch(/No product catalog is configured/);
+      const health = (await (await fetch(`${running.baseUrl}/healthz`)).json()) as { ports: Record<string, string> };
+      expect(health.ports.products).toMatch(/^none/);
+    } finally {
+      await running.stop();
+    }
+  });
+});
