@@ -1,5 +1,5 @@
 import { eventually, type RunningApp } from '../support/app';
-import { type FakeSlack, interaction, selected, slashCommand, textValue, useSlackApp, viewSubmission } from '../support/slack';
+import { buttonClick, type FakeSlack, interaction, selected, slashCommand, textValue, useSlackApp, viewSubmission } from '../support/slack';
 
 /** /vend-product: pick a product, then its parameters typed from their constraints, errors on their inputs, and the approvers' message. */
 describe('Slack door: product vending', () => {
@@ -66,5 +66,25 @@ describe('Slack door: product vending', () => {
         .find((m) => m.channel === 'C0APPROVALS' && JSON.stringify(m.blocks ?? '').includes('Encrypted S3 bucket')),
     );
     expect(JSON.stringify(post.blocks)).toContain('RetentionDays = `30`');
+
+    // Approved and launched: the requester's DM has the outputs and a Terminate button, which asks why and files a termination.
+    const id = request?.id as string;
+    await running.app.core.decide(id, 'approve', { id: 'boss@example.com', email: 'boss@example.com', door: 'email-link' });
+    const dm = await eventually(async () => {
+      await running.app.core.tend();
+      return slack.of('chat.postMessage').find((m) => m.channel === 'UJANE' && String(m.text).includes('Done: product'));
+    });
+    expect(String(dm.text)).toMatch(/BucketName = \S*team-logs/);
+    const button = dm.blocks.find((b: any) => b.type === 'actions').elements[0];
+    expect(button).toMatchObject({ action_id: 'terminate_product', value: id });
+    await interaction(running.baseUrl, buttonClick('UJANE', 'terminate_product', id, { channel: 'DUJANE', ts: '1700000000.000200' }));
+    const modal = await eventually(async () => slack.of('views.open').find((v) => v.view.callback_id === 'terminate_product_modal')?.view);
+    const filed = await interaction(
+      running.baseUrl,
+      viewSubmission('UJANE', modal.callback_id, { reason: textValue('logs moved') }, modal.private_metadata),
+    );
+    expect(await filed.text()).toBe('');
+    const termination = (await running.app.core.requestsOf('jane@example.com')).find((r) => r.kind === 'terminate-product');
+    expect(termination).toMatchObject({ status: 'PENDING_APPROVAL', product: { terminates: id } });
   });
 });

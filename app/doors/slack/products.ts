@@ -1,7 +1,9 @@
 import { DomainError, ValidationError } from '../../core/errors';
+import { type ClickBody, tellClicker } from './clicks';
 import type { SlackListenerDeps } from './context';
 import { esc } from './format';
 import { paramBlock, pickedAccount, productIds, productParametersModal, productPickModal } from './product-views';
+import { ids, terminateModal } from './views';
 
 type ViewValues = Record<string, Record<string, { value?: string | null; selected_option?: { value: string } | null }>>;
 const inputOf = (values: ViewValues, block: string) => {
@@ -42,6 +44,35 @@ export function registerProducts(deps: SlackListenerDeps): void {
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
       await ack({ response_action: 'errors', errors: { product: err.message } });
+    }
+  });
+
+  app.action(ids.terminate, async ({ ack, body, client, action }) => {
+    await ack();
+    const click = body as unknown as ClickBody;
+    try {
+      const request = await core.lookUp((action as { value?: string }).value ?? '');
+      await client.views.open({ trigger_id: click.trigger_id, view: terminateModal(request) });
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      await tellClicker(deps, click, err.message);
+    }
+  });
+
+  app.view(ids.terminateModal, async ({ ack, body, view }) => {
+    try {
+      const requester = await directory.requester(body.user.id);
+      const reason = inputOf((view.state?.values ?? {}) as ViewValues, 'reason') ?? '';
+      const request = await core.catalog.terminate(view.private_metadata, { requester, reason }, await directory.actor(body.user.id));
+      await ack();
+      await tellClicker(
+        deps,
+        { user: body.user, trigger_id: request.id },
+        `Request ${request.id} to terminate it is filed; the approvers decide.`,
+      );
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      await ack({ response_action: 'errors', errors: { reason: err.message } });
     }
   });
 

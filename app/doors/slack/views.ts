@@ -25,10 +25,14 @@ export const ids = {
   openModal: 'open_vend_modal',
   cancel: 'cancel_request',
   retry: 'retry_request',
+  terminate: 'terminate_product',
+  terminateModal: 'terminate_product_modal',
 } as const;
 
-/** The requester's own button for a request, where it can still be acted on: Cancel while it waits, Retry once it failed. */
+/** The requester's own button for a request, where it can still be acted on: Cancel while it waits, Retry once it failed, Terminate a launched product. */
 export function requesterButton(r: AccountRequest) {
+  if (r.kind === 'product' && r.status === 'SUCCEEDED')
+    return Elements.Button({ text: 'Terminate', actionId: ids.terminate, value: r.id }).danger();
   if (r.status === 'PENDING_APPROVAL') return Elements.Button({ text: 'Cancel', actionId: ids.cancel, value: r.id });
   if (r.status === 'FAILED' && !r.retriedAs) return Elements.Button({ text: 'Retry', actionId: ids.retry, value: r.id }).primary();
   return undefined;
@@ -92,6 +96,26 @@ export function requestModal(opts: {
             placeholder: 'What is the account for?',
           }),
         ),
+    )
+    .buildToObject();
+}
+
+/** Asks why a launched product should be terminated. */
+export function terminateModal(request: AccountRequest) {
+  return Modal({
+    title: 'Terminate product',
+    submit: 'Ask to terminate',
+    close: 'Back',
+    callbackId: ids.terminateModal,
+    privateMetaData: request.id,
+  })
+    .blocks(
+      Blocks.Section({
+        text: `Terminate *${esc(request.product?.provisionedProductName ?? request.id)}* (${esc(request.product?.name ?? '')})? Once approved, Service Catalog terminates it and what it made.`,
+      }),
+      Blocks.Input({ label: 'Reason', blockId: 'reason' }).element(
+        Elements.TextInput({ actionId: 'value', multiline: true, maxLength: MAX_REASON_CHARACTERS }),
+      ),
     )
     .buildToObject();
 }
