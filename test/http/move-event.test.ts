@@ -60,4 +60,17 @@ describe('a move completed by the UpdateManagedAccount lifecycle event', () => {
     expect((await core.lookUp(other.id)).status).toBe('PROVISIONING');
     expect(await core.account(ACCOUNT_ID)).toMatchObject({ ou: { name: 'Experiment' }, state: 'ACTIVE' });
   });
+
+  it('retries a failed move as it is, with a token of its own, and refuses corrections (they are a new ask)', async () => {
+    const { core } = running.app;
+    factory.script.push('reject');
+    const move = await core.askAboutAccount(ACCOUNT_ID, { kind: 'move-account', ou: 'Demos' }, { requester: jane, reason: 'back' }, asJane);
+    await core.decide(move.id, 'approve', boss);
+    await eventually(async () => (await core.lookUp(move.id)).status === 'FAILED');
+    await expect(core.retry(move.id, asJane, { ou: 'Experiment' })).rejects.toThrow(/retried as it is/);
+    const { request, created } = await core.retry(move.id, asJane);
+    expect(created).toBe(false);
+    expect(request).toMatchObject({ kind: 'move-account', retries: 1 });
+    await eventually(async () => factory.launched.filter((id) => id === move.id).length === 1);
+  });
 });

@@ -1,4 +1,4 @@
-import { DuplicateConfirmationError, DuplicateRequestError, ForbiddenError, TransitionConflictError } from '../errors';
+import { DuplicateConfirmationError, DuplicateRequestError, ForbiddenError, TransitionConflictError, ValidationError } from '../errors';
 import type { Logger } from '../ports/logger';
 import type { AccountRequest, Actor } from '../request/account-request';
 import { isRequester } from '../request/approvers';
@@ -46,6 +46,12 @@ export class Retrying {
     if (request.status !== 'FAILED' || request.retriedAs) throw new TransitionConflictError(request, ['FAILED']);
     const changed = this.changesOf(request, changes);
     if (changed.length === 0) return { request: await this.again(request, actor), created: false };
+    // Corrections make a new account request; any other kind is asked for again as itself.
+    if (request.kind !== 'new-account')
+      throw new ValidationError(
+        changed[0] === 'OU' ? 'ou' : 'accountEmail',
+        `A ${request.kind} request is retried as it is; to change its ${changed.join(', ')}, ask again.`,
+      );
     return { request: await this.corrected(request, actor, changes, changed), created: true };
   }
 
