@@ -144,8 +144,9 @@ function restRoutes(core: VendingCore, deps: { apiKey?: string }): Router {
     res.json({ requests: (await core.requestsOf(email, 50)).map(withSecretsMasked) });
   });
 
-  // A browser asking for /accounts gets the web door's "My accounts" page.
+  // A browser asking for /accounts or /products gets the web door's page for it.
   router.get('/accounts', toPage);
+  router.get('/products', toPage);
   router.use(accountRoutes(core, { auth, json }));
   router.use(productRoutes(core, { auth, json }));
 

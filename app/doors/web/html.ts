@@ -63,10 +63,11 @@ export function page(title: string, body: SafeHtml, opts: PageOptions = {}, scri
 <link rel="stylesheet" href="style.css">
 <link rel="stylesheet" href="controls.css">
 <link rel="stylesheet" href="pages.css">
+<link rel="stylesheet" href="products.css">
 ${scripts.map((src) => html`<script src="${src}" defer></script>`)}
 </head>
 <body>
-<header class="top"><a href="./" class="brand">☁ Account vending</a><nav><a href="./">Chat</a><a href="my-accounts" data-testid="my-accounts-link">My accounts</a><a href="outbox">Outbox</a></nav></header>
+<header class="top"><a href="./" class="brand">☁ <span class="brand-name">Account vending</span></a><nav><a href="./">Chat</a><a href="my-accounts" data-testid="my-accounts-link">My accounts</a><a href="vend-product" data-testid="products-link">Products</a><a href="outbox">Outbox</a></nav></header>
 ${opts.sandbox ? html`<p class="sandbox-banner">Embedded mode: the Account Factory is a <strong>sandbox</strong> (simulated; no real AWS accounts are created) and e-mail goes to the outbox.</p>` : ''}
 <main>${body}</main>
 </body>

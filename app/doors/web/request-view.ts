@@ -10,6 +10,7 @@ import {
 } from '../../core/request/account-request';
 import { isTerminal } from '../../core/request/lifecycle';
 import { breakable, html, type SafeHtml } from './html';
+import { productRows } from './product-view';
 
 /**
  * A request as the pages show it: its details, its state in plain words (the core's STATUS_WORDS),
@@ -44,11 +45,8 @@ export function requestDetails(r: AccountRequest): SafeHtml {
   const rows: Array<[string, string | SafeHtml | undefined]> = [
     ['Status', statusPill(r.status)],
     ['Requested by', breakable(`${requesterName(r.requester)} <${r.requester.email}>`)],
-    ['Account name', r.account.name],
-    ['Account type', r.account.type],
-    ['Root e-mail', breakable(r.account.email)],
-    ['Organizational unit', ouLabel(r.account.ou)],
-    ['SSO user', breakable(`${r.account.sso.firstName} ${r.account.sso.lastName} <${r.account.sso.email}>`)],
+    // A product request is about a product (launched in an account), not about an account.
+    ...(r.product ? productRows(r) : accountRows(r)),
     ['Reason', r.reason],
     ['Requested at', time(r.createdAt)],
     [
@@ -67,6 +65,15 @@ export function requestDetails(r: AccountRequest): SafeHtml {
   return html`<dl class="details">${rows.filter(([, v]) => v).map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>`;
 }
 
+/** The rows of the details that are the account's. */
+const accountRows = (r: AccountRequest): Array<[string, string | SafeHtml]> => [
+  ['Account name', r.account.name],
+  ['Account type', r.account.type],
+  ['Root e-mail', breakable(r.account.email)],
+  ['Organizational unit', ouLabel(r.account.ou)],
+  ['SSO user', breakable(`${r.account.sso.firstName} ${r.account.sso.lastName} <${r.account.sso.email}>`)],
+];
+
 /** What each change of the lifecycle is called on the timeline; an unknown one by its name. */
 const HAPPENED: Record<string, (e: AuditEvent, r: AccountRequest) => string> = {
   create: () => 'Requested',
@@ -79,8 +86,16 @@ const HAPPENED: Record<string, (e: AuditEvent, r: AccountRequest) => string> = {
   remind: () => 'Approvers reminded',
   start: () => 'Provisioning started',
   requeue: () => 'Back in the queue: the Account Factory was busy',
-  record: () => 'The Account Factory is creating the account',
-  succeed: (_e, r) => `Ready${r.provisioning?.accountId ? `: account ${r.provisioning.accountId}` : ''}`,
+  record: (_e, r) =>
+    r.kind === 'terminate-product'
+      ? 'Service Catalog is terminating the product'
+      : r.product
+        ? 'Service Catalog is launching the product'
+        : 'The Account Factory is creating the account',
+  succeed: (_e, r) =>
+    r.kind === 'terminate-product'
+      ? 'Terminated'
+      : `Ready${r.provisioning?.accountId ? `: account ${r.provisioning.accountId}` : r.product ? ': the product is launched' : ''}`,
   fail: (e, r) => `Failed: ${e.reason ?? r.provisioning?.failureReason ?? 'the Account Factory reported a failure'}`,
   retry: () => 'Retried',
 };

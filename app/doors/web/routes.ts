@@ -10,6 +10,7 @@ import type { VendingCore } from '../../core/vending-core';
 import { type Door, routesOnly } from '../door';
 import { accountsPage } from './accounts-page';
 import { html, linkify, type PageOptions, page, wantsHtml } from './html';
+import { chosenProduct, productsPage } from './products-page';
 import { keyRequiredPage, requestPage } from './request-page';
 import { isFinal } from './request-view';
 
@@ -26,7 +27,7 @@ export function webDoor(core: VendingCore, page: PageOptions): Door {
   return routesOnly(
     'web',
     webRoutes(core, { page }),
-    'chat page /, request pages /requests/<id>, my accounts /my-accounts, outbox /outbox',
+    'chat page /, request pages /requests/<id>, my accounts /my-accounts, products /vend-product, outbox /outbox',
   );
 }
 
@@ -73,6 +74,16 @@ function webRoutes(core: VendingCore, deps: { page: PageOptions }): Router {
     if (req.path === '/accounts' && !wantsHtml(req)) return next();
     const email = typeof req.query.email === 'string' ? req.query.email.slice(0, 200) : undefined;
     res.type('html').set('cache-control', 'no-store').send(accountsPage(email, deps.page));
+  });
+
+  // Products: a frame like My accounts (its scripts read the catalog through the REST door). GET
+  // /products comes here from browsers once the REST door hands it over as it does GET /accounts.
+  router.get(['/vend-product', '/products'], (req, res, next) => {
+    if (req.path === '/products' && !wantsHtml(req)) return next();
+    res
+      .type('html')
+      .set('cache-control', 'no-store')
+      .send(productsPage(chosenProduct(req.query.product), deps.page));
   });
 
   router.get('/outbox', async (_req, res) => {
