@@ -14,7 +14,7 @@ export const PRODUCTS_SCRIPTS = ['chat-store.js', 'page-api.js', 'product-form.j
 /** The words the scripts read from the core (never a copy of their own); `<` escaped for the script element. */
 const pageData = (): string => JSON.stringify({ botAccount: BOT_ACCOUNT }).replace(/</g, '\\u003c');
 
-/** The product id a link asks to open (GET /vend-product?product=prod-...): only what looks like one. */
+/** The product id a link asks to open (GET /vend-product?product=prod-...): one short string, else none (the script asks the REST door for it). */
 export const chosenProduct = (value: unknown): string | undefined => (typeof value === 'string' && value.length <= 40 ? value : undefined);
 
 /** The page at GET /vend-product (and GET /products for browsers): `product` opens that product's form. */

@@ -1,7 +1,6 @@
-import { OrganizationsClient } from '@aws-sdk/client-organizations';
-import nock from 'nock';
 import { OrganizationsDirectory } from '../../../app/adapters/organizations/directory';
 import { CloseQuotaError } from '../../../app/core/errors';
+import { answerOrganizations, ORGANIZATIONS_CREDENTIALS, organizationsDirectory } from '../../support/organizations-wire';
 import { strictNock } from '../../support/wire';
 
 /**
@@ -10,40 +9,15 @@ import { strictNock } from '../../support/wire';
  * body on success; errors are {"__type", "Message"} with HTTP 400, and ConstraintViolationException
  * carries a "Reason", as in the Organizations API reference.
  */
-const ENDPOINT = 'https://organizations.test';
-const CREDENTIALS = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
-const JSON_11 = { 'Content-Type': 'application/x-amz-json-1.1' };
 const ACCOUNT = '444455556666';
-
-interface Asked {
-  headers: Record<string, string | string[] | undefined>;
-  body: unknown;
-}
-
-/** Answers the next call at `endpoint` and records what was asked. */
-function answer(status: number, body: object, endpoint = ENDPOINT) {
-  const asked: Asked[] = [];
-  nock(endpoint)
-    .post('/')
-    .reply(function (_path, requestBody) {
-      asked.push({ headers: this.req.headers, body: typeof requestBody === 'string' ? JSON.parse(requestBody) : requestBody });
-      return [status, body, JSON_11];
-    });
-  return asked;
-}
-
-const directory = () =>
-  new OrganizationsDirectory({
-    client: new OrganizationsClient({ region: 'eu-west-1', endpoint: ENDPOINT, credentials: CREDENTIALS, maxAttempts: 1 }),
-  });
 
 strictNock();
 
 describe('OrganizationsDirectory.closeAccount (Organizations CloseAccount)', () => {
   it('asks CloseAccount for the account id and resolves when Organizations accepts it', async () => {
-    const asked = answer(200, {});
+    const asked = answerOrganizations(200, {});
 
-    await expect(directory().closeAccount(ACCOUNT)).resolves.toBeUndefined();
+    await expect(organizationsDirectory().closeAccount(ACCOUNT)).resolves.toBeUndefined();
 
     expect(asked).toHaveLength(1);
     expect(asked[0].headers['x-amz-target']).toBe('AWSOrganizationsV20161128.CloseAccount');
@@ -52,21 +26,24 @@ describe('OrganizationsDirectory.closeAccount (Organizations CloseAccount)', () 
   });
 
   it('an account that is already closed resolves: the close is done (AccountAlreadyClosedException)', async () => {
-    answer(400, { __type: 'AccountAlreadyClosedException', Message: 'You attempted to close an account that is already closed.' });
-    await expect(directory().closeAccount(ACCOUNT)).resolves.toBeUndefined();
+    answerOrganizations(400, {
+      __type: 'AccountAlreadyClosedException',
+      Message: 'You attempted to close an account that is already closed.',
+    });
+    await expect(organizationsDirectory().closeAccount(ACCOUNT)).resolves.toBeUndefined();
   });
 
   it.each([
     ['CLOSE_ACCOUNT_QUOTA_EXCEEDED', /rolling 30 days.*20 % of its member accounts/],
     ['CLOSE_ACCOUNT_REQUESTS_LIMIT_EXCEEDED', /too many account closes are in progress/],
   ])('the close quota (ConstraintViolationException %s) is CloseQuotaError, in plain words', async (reason, words) => {
-    answer(400, {
+    answerOrganizations(400, {
       __type: 'ConstraintViolationException',
       Message: 'You have exceeded close account quota for the past 30 days.',
       Reason: reason,
     });
 
-    const err = await directory()
+    const err = await organizationsDirectory()
       .closeAccount(ACCOUNT)
       .catch((e) => e);
 
@@ -76,13 +53,13 @@ describe('OrganizationsDirectory.closeAccount (Organizations CloseAccount)', () 
   });
 
   it('any other constraint (e.g. the management account) is not a quota: the error is the service’s', async () => {
-    answer(400, {
+    answerOrganizations(400, {
       __type: 'ConstraintViolationException',
       Message: "You can't close the management account.",
       Reason: 'CANNOT_CLOSE_MANAGEMENT_ACCOUNT',
     });
 
-    const err = await directory()
+    const err = await organizationsDirectory()
       .closeAccount(ACCOUNT)
       .catch((e) => e);
 
@@ -91,8 +68,8 @@ describe('OrganizationsDirectory.closeAccount (Organizations CloseAccount)', () 
   });
 
   it('an account the organization does not have is a clear error', async () => {
-    answer(400, { __type: 'AccountNotFoundException', Message: "You specified an account that doesn't exist." });
-    await expect(directory().closeAccount('123456789012')).rejects.toThrow(
+    answerOrganizations(400, { __type: 'AccountNotFoundException', Message: "You specified an account that doesn't exist." });
+    await expect(organizationsDirectory().closeAccount('123456789012')).rejects.toThrow(
       'AWS Organizations has no account 123456789012 in this organization, so it cannot be closed',
     );
   });
@@ -102,16 +79,16 @@ describe('OrganizationsDirectory.closeAccount (Organizations CloseAccount)', () 
     ['ConcurrentModificationException', 'The target of the operation is currently being modified by a different request.'],
     ['TooManyRequestsException', "AWS Organizations can't complete your request because another request is already in progress."],
   ])("any other answer (%s) is the service's error", async (type, message) => {
-    answer(400, { __type: type, Message: message });
-    await expect(directory().closeAccount(ACCOUNT)).rejects.toMatchObject({ name: type, message });
+    answerOrganizations(400, { __type: type, Message: message });
+    await expect(organizationsDirectory().closeAccount(ACCOUNT)).rejects.toMatchObject({ name: type, message });
   });
 
   describe("with the SDK's standard settings (no client given)", () => {
     const saved = { ...process.env };
     beforeEach(() => {
       Object.assign(process.env, {
-        AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+        AWS_ACCESS_KEY_ID: ORGANIZATIONS_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: ORGANIZATIONS_CREDENTIALS.secretAccessKey,
         AWS_MAX_ATTEMPTS: '1',
         AWS_REGION: 'eu-west-1',
       });
@@ -124,7 +101,7 @@ describe('OrganizationsDirectory.closeAccount (Organizations CloseAccount)', () 
 
     it('follows AWS_ENDPOINT_URL_ORGANIZATIONS', async () => {
       process.env.AWS_ENDPOINT_URL_ORGANIZATIONS = 'https://organizations-emulator.test';
-      const asked = answer(200, {}, 'https://organizations-emulator.test');
+      const asked = answerOrganizations(200, {}, 'https://organizations-emulator.test');
 
       await expect(new OrganizationsDirectory().closeAccount(ACCOUNT)).resolves.toBeUndefined();
 

@@ -1,6 +1,5 @@
-import { OrganizationsClient } from '@aws-sdk/client-organizations';
-import nock from 'nock';
 import { OrganizationsDirectory } from '../../../app/adapters/organizations/directory';
+import { answerOrganizations, ORGANIZATIONS_CREDENTIALS, organizationsDirectory } from '../../support/organizations-wire';
 import { strictNock } from '../../support/wire';
 
 /**
@@ -8,9 +7,6 @@ import { strictNock } from '../../support/wire';
  * AWSOrganizationsV20161128.DescribeAccount), answered as in the Organizations API reference;
  * errors are {"__type", "Message"} with HTTP 400.
  */
-const ENDPOINT = 'https://organizations.test';
-const CREDENTIALS = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
-const JSON_11 = { 'Content-Type': 'application/x-amz-json-1.1' };
 
 const described = {
   Account: {
@@ -24,39 +20,17 @@ const described = {
   },
 };
 
-interface Asked {
-  headers: Record<string, string | string[] | undefined>;
-  body: unknown;
-}
-
-/** Answers the next DescribeAccount at `endpoint` and records what was asked. */
-function answer(status: number, body: object, endpoint = ENDPOINT) {
-  const asked: Asked[] = [];
-  nock(endpoint)
-    .post('/')
-    .reply(function (_path, requestBody) {
-      asked.push({ headers: this.req.headers, body: typeof requestBody === 'string' ? JSON.parse(requestBody) : requestBody });
-      return [status, body, JSON_11];
-    });
-  return asked;
-}
-
-const directory = () =>
-  new OrganizationsDirectory({
-    client: new OrganizationsClient({ region: 'eu-west-1', endpoint: ENDPOINT, credentials: CREDENTIALS, maxAttempts: 1 }),
-  });
-
 strictNock();
 
 describe('OrganizationsDirectory: the AccountDirectory port on AWS Organizations (DescribeAccount)', () => {
   it('is the organizations kind', () => {
-    expect(directory().kind).toBe('organizations');
+    expect(organizationsDirectory().kind).toBe('organizations');
   });
 
   it('asks DescribeAccount for the account id and returns its id, e-mail, name and status', async () => {
-    const asked = answer(200, described);
+    const asked = answerOrganizations(200, described);
 
-    await expect(directory().describeAccount('444455556666')).resolves.toEqual({
+    await expect(organizationsDirectory().describeAccount('444455556666')).resolves.toEqual({
       id: '444455556666',
       email: 'Team-A@example.com',
       name: 'team-a',
@@ -70,13 +44,13 @@ describe('OrganizationsDirectory: the AccountDirectory port on AWS Organizations
   });
 
   it('prefers the account State, which replaces Status in the API', async () => {
-    answer(200, { Account: { ...described.Account, State: 'PENDING_CLOSURE' } });
-    await expect(directory().describeAccount('444455556666')).resolves.toMatchObject({ status: 'PENDING_CLOSURE' });
+    answerOrganizations(200, { Account: { ...described.Account, State: 'PENDING_CLOSURE' } });
+    await expect(organizationsDirectory().describeAccount('444455556666')).resolves.toMatchObject({ status: 'PENDING_CLOSURE' });
   });
 
   it('an account the organization does not have is undefined (AccountNotFoundException), not an error', async () => {
-    answer(400, { __type: 'AccountNotFoundException', Message: "You specified an account that doesn't exist." });
-    await expect(directory().describeAccount('123456789012')).resolves.toBeUndefined();
+    answerOrganizations(400, { __type: 'AccountNotFoundException', Message: "You specified an account that doesn't exist." });
+    await expect(organizationsDirectory().describeAccount('123456789012')).resolves.toBeUndefined();
   });
 
   it.each([
@@ -84,22 +58,24 @@ describe('OrganizationsDirectory: the AccountDirectory port on AWS Organizations
     ['AWSOrganizationsNotInUseException', 'Your account is not a member of an organization.'],
     ['TooManyRequestsException', "AWS Organizations can't complete your request because another request is already in progress."],
   ])("any other answer (%s) is an error for the caller, with the service's name and message", async (type, message) => {
-    answer(400, { __type: type, Message: message });
-    await expect(directory().describeAccount('444455556666')).rejects.toMatchObject({ name: type, message });
+    answerOrganizations(400, { __type: type, Message: message });
+    await expect(organizationsDirectory().describeAccount('444455556666')).rejects.toMatchObject({ name: type, message });
   });
 
   it("an answer without the account's e-mail is an error, not an account with no e-mail", async () => {
     const { Email: _email, ...withoutEmail } = described.Account;
-    answer(200, { Account: withoutEmail });
-    await expect(directory().describeAccount('444455556666')).rejects.toThrow('described account 444455556666 without its id or e-mail');
+    answerOrganizations(200, { Account: withoutEmail });
+    await expect(organizationsDirectory().describeAccount('444455556666')).rejects.toThrow(
+      'described account 444455556666 without its id or e-mail',
+    );
   });
 
   describe("with the SDK's standard settings (no client given)", () => {
     const saved = { ...process.env };
     beforeEach(() => {
       Object.assign(process.env, {
-        AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+        AWS_ACCESS_KEY_ID: ORGANIZATIONS_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: ORGANIZATIONS_CREDENTIALS.secretAccessKey,
         AWS_MAX_ATTEMPTS: '1',
       });
       delete process.env.AWS_ENDPOINT_URL_ORGANIZATIONS;
@@ -113,14 +89,14 @@ describe('OrganizationsDirectory: the AccountDirectory port on AWS Organizations
     it('follows AWS_ENDPOINT_URL_ORGANIZATIONS', async () => {
       process.env.AWS_REGION = 'eu-west-1';
       process.env.AWS_ENDPOINT_URL_ORGANIZATIONS = 'https://organizations-emulator.test';
-      const asked = answer(200, described, 'https://organizations-emulator.test');
+      const asked = answerOrganizations(200, described, 'https://organizations-emulator.test');
       await expect(new OrganizationsDirectory().describeAccount('444455556666')).resolves.toMatchObject({ email: 'Team-A@example.com' });
       expect(asked).toHaveLength(1);
     });
 
     it('calls the global endpoint in us-east-1, signed for us-east-1, whatever AWS_REGION is', async () => {
       process.env.AWS_REGION = 'eu-west-1';
-      const asked = answer(200, described, 'https://organizations.us-east-1.amazonaws.com');
+      const asked = answerOrganizations(200, described, 'https://organizations.us-east-1.amazonaws.com');
       await expect(new OrganizationsDirectory().describeAccount('444455556666')).resolves.toMatchObject({ id: '444455556666' });
       expect(String(asked[0].headers.authorization)).toMatch(
         /Credential=AKIAIOSFODNN7EXAMPLE\/\d{8}\/us-east-1\/organizations\/aws4_request/,

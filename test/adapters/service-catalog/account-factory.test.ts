@@ -1,9 +1,17 @@
-import { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
 import nock from 'nock';
 import { provisionedProductName, ServiceCatalogAccountFactory } from '../../../app/adapters/service-catalog/account-factory';
 import { FactoryBusyError, FactoryRejectedError } from '../../../app/core/errors';
-import type { Logger } from '../../../app/core/ports/logger';
 import type { AccountRequest } from '../../../app/core/request/account-request';
+import {
+  CURRENT_VERSION,
+  PATH_ID,
+  PRODUCT_ID,
+  SERVICE_CATALOG_ENDPOINT,
+  SERVICE_CATALOG_TARGET,
+  ServiceCatalogApi,
+  serviceCatalogClient,
+  silentLogger,
+} from '../../support/service-catalog-wire';
 import { strictNock } from '../../support/wire';
 
 /*
@@ -11,56 +19,9 @@ import { strictNock } from '../../support/wire';
  * AWS242ServiceCatalogService.<Operation>` and a JSON body; errors are HTTP 400 with
  * {"__type": "<Code>", "message": "..."}. These tests stand in for the service at that wire level.
  */
-const ENDPOINT = 'https://servicecatalog.test';
-const TARGET = 'AWS242ServiceCatalogService';
 
-const PRODUCT_ID = 'prod-abcd1234efgh5';
-const CURRENT_VERSION = 'pa-cur7v2kq4x3hy';
-const PATH_ID = 'lpv3-xyz9ab8cd7ef6';
-
-const silent: Logger = { info() {}, warn() {}, error() {}, debug() {}, child: () => silent };
-
-function client(config: { maxAttempts?: number } = {}): ServiceCatalogClient {
-  return new ServiceCatalogClient({
-    region: 'eu-west-1',
-    endpoint: ENDPOINT,
-    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' },
-    maxAttempts: 1,
-    ...config,
-  });
-}
-
-/** The Service Catalog endpoint: answers the calls it is told to expect, in order, and records what was sent. */
-class ServiceCatalogApi {
-  readonly calls: Array<{ operation: string; body: any }> = [];
-
-  answer(operation: string, body: object, status = 200): this {
-    nock(ENDPOINT)
-      .post('/')
-      .matchHeader('x-amz-target', `${TARGET}.${operation}`)
-      .reply(
-        status,
-        (_uri, sent) => {
-          this.calls.push({ operation, body: typeof sent === 'string' ? JSON.parse(sent) : sent });
-          return body;
-        },
-        { 'content-type': 'application/x-amz-json-1.1' },
-      );
-    return this;
-  }
-
-  fail(operation: string, code: string, message: string): this {
-    return this.answer(operation, { __type: code, message }, 400);
-  }
-
-  sent(operation: string): any[] {
-    return this.calls.filter((c) => c.operation === operation).map((c) => c.body);
-  }
-
-  operations(): string[] {
-    return this.calls.map((c) => c.operation);
-  }
-
+/** The Service Catalog endpoint, with the documented answers for the Account Factory product at hand. */
+class AccountFactoryApi extends ServiceCatalogApi {
   /** The documented answers for the Account Factory product, found by name or id. */
   accountFactory(versions = productVersions()): this {
     return this.answer('DescribeProduct', describeProduct(versions)).answer('ListLaunchPaths', launchPaths());
@@ -157,17 +118,17 @@ function accountRequest(account: Partial<AccountRequest['account']> = {}): Accou
   };
 }
 
-let api: ServiceCatalogApi;
+let api: AccountFactoryApi;
 
 beforeEach(() => {
-  api = new ServiceCatalogApi();
+  api = new AccountFactoryApi();
 });
 strictNock();
 
 describe('ServiceCatalogAccountFactory.provision', () => {
   it('finds Account Factory by name, launches its current version through the portfolio, and returns the record id', async () => {
     api.accountFactory().answer('ProvisionProduct', { RecordDetail: recordDetail('rec-f5zx3ngbqm2ou', 'CREATED') });
-    const factory = new ServiceCatalogAccountFactory({ client: client(), log: silent });
+    const factory = new ServiceCatalogAccountFactory({ client: serviceCatalogClient(), log: silentLogger });
 
     await expect(factory.provision(accountRequest())).resolves.toEqual({ recordId: 'rec-f5zx3ngbqm2ou' });
 
@@ -196,7 +157,7 @@ describe('ServiceCatalogAccountFactory.provision', () => {
 
   it('finds the product by id when one is configured', async () => {
     api.accountFactory().answer('ProvisionProduct', { RecordDetail: recordDetail('rec-1', 'CREATED') });
-    const factory = new ServiceCatalogAccountFactory({ client: client(), productId: PRODUCT_ID, log: silent });
+    const factory = new ServiceCatalogAccountFactory({ client: serviceCatalogClient(), productId: PRODUCT_ID, log: silentLogger });
 
     await factory.provision(accountRequest());
 
@@ -210,7 +171,7 @@ describe('ServiceCatalogAccountFactory.provision', () => {
 
   it('names the OU alone when its id is not known', async () => {
     api.accountFactory().answer('ProvisionProduct', { RecordDetail: recordDetail('rec-1', 'CREATED') });
-    const factory = new ServiceCatalogAccountFactory({ client: client(), log: silent });
+    const factory = new ServiceCatalogAccountFactory({ client: serviceCatalogClient(), log: silentLogger });
 
     await factory.provision(accountRequest({ ou: { name: 'Sandbox' } }));
 
@@ -222,7 +183,7 @@ describe('ServiceCatalogAccountFactory.provision', () => {
       .accountFactory()
       .answer('ProvisionProduct', { RecordDetail: recordDetail('rec-1', 'CREATED') })
       .answer('ProvisionProduct', { RecordDetail: recordDetail('rec-2', 'CREATED') });
-    const factory = new ServiceCatalogAccountFactory({ client: client(), log: silent });
+    const factory = new ServiceCatalogAccountFactory({ client: serviceCatalogClient(), log: silentLogger });
 
     await factory.provision(accountRequest());
     await factory.provision({ ...accountRequest({ name: 'Team B' }), id: 'req-b' });
@@ -232,7 +193,7 @@ describe('ServiceCatalogAccountFactory.provision', () => {
 
   it('looks again when the cached version was retired (a landing zone update) and launches the current one', async () => {
     api.accountFactory().answer('ProvisionProduct', { RecordDetail: recordDetail('rec-1', 'CREATED') });
-    const factory = new ServiceCatalogAccountFactory({ client: client(), log: silent });
+    const factory = new ServiceCatalogAccountFactory({ client: serviceCatalogClient(), log: silentLogger });
     await factory.provision(accountRequest());
 
     const newer = { ...productVersions()[1], Id: 'pa-new8k2m4n6p8q', CreatedTime: 1_780_000_000 };
@@ -258,7 +219,7 @@ describe('ServiceCatalogAccountFactory.provision', () => {
           'ResourceInUseException',
           'AWS Control Tower is already running the maximum number of concurrent account operations.',
         );
-      const factory = new ServiceCatalogAccountFactory({ client: client(), log: silent });
+      const factory = new ServiceCatalogAccountFactory({ client: serviceCatalogClient(), log: silentLogger });
 
       const err = await factory.provision(accountRequest()).catch((e) => e);
 
@@ -271,7 +232,7 @@ describe('ServiceCatalogAccountFactory.provision', () => {
         .accountFactory()
         .fail('ProvisionProduct', 'ThrottlingException', 'Rate exceeded')
         .fail('ProvisionProduct', 'ThrottlingException', 'Rate exceeded');
-      const factory = new ServiceCatalogAccountFactory({ client: client({ maxAttempts: 2 }), log: silent });
+      const factory = new ServiceCatalogAccountFactory({ client: serviceCatalogClient({ maxAttempts: 2 }), log: silentLogger });
 
       const err = await factory.provision(accountRequest()).catch((e) => e);
 
@@ -290,7 +251,7 @@ describe('ServiceCatalogAccountFactory.provision', () => {
           'InvalidParametersException',
           'The AccountEmail aws+team-a-prod@example.com is already used by another AWS account.',
         );
-      const factory = new ServiceCatalogAccountFactory({ client: client(), log: silent });
+      const factory = new ServiceCatalogAccountFactory({ client: serviceCatalogClient(), log: silentLogger });
 
       const err = await factory.provision(accountRequest()).catch((e) => e);
 
@@ -302,7 +263,7 @@ describe('ServiceCatalogAccountFactory.provision', () => {
 
     it("no launch path means the bot's role is not associated with the Account Factory portfolio", async () => {
       api.answer('DescribeProduct', describeProduct(productVersions())).answer('ListLaunchPaths', launchPaths([]));
-      const factory = new ServiceCatalogAccountFactory({ client: client(), log: silent });
+      const factory = new ServiceCatalogAccountFactory({ client: serviceCatalogClient(), log: silentLogger });
 
       const err = await factory.provision(accountRequest()).catch((e) => e);
 
@@ -315,7 +276,7 @@ describe('ServiceCatalogAccountFactory.provision', () => {
       api
         .answer('DescribeProduct', describeProduct(productVersions()))
         .fail('ListLaunchPaths', 'ResourceNotFoundException', 'Product not found.');
-      const factory = new ServiceCatalogAccountFactory({ client: client(), log: silent });
+      const factory = new ServiceCatalogAccountFactory({ client: serviceCatalogClient(), log: silentLogger });
 
       const err = await factory.provision(accountRequest()).catch((e) => e);
 
@@ -325,7 +286,7 @@ describe('ServiceCatalogAccountFactory.provision', () => {
 
     it('a launch path that disappears at launch says the same', async () => {
       api.accountFactory().fail('ProvisionProduct', 'ResourceNotFoundException', `Path ${PATH_ID} not found.`);
-      const factory = new ServiceCatalogAccountFactory({ client: client(), log: silent });
+      const factory = new ServiceCatalogAccountFactory({ client: serviceCatalogClient(), log: silentLogger });
 
       const err = await factory.provision(accountRequest()).catch((e) => e);
 
@@ -335,7 +296,7 @@ describe('ServiceCatalogAccountFactory.provision', () => {
 
     it('a refusal of a launch with a cached product is checked against a fresh lookup once, then reported', async () => {
       api.accountFactory().answer('ProvisionProduct', { RecordDetail: recordDetail('rec-1', 'CREATED') });
-      const factory = new ServiceCatalogAccountFactory({ client: client(), log: silent });
+      const factory = new ServiceCatalogAccountFactory({ client: serviceCatalogClient(), log: silentLogger });
       await factory.provision(accountRequest());
 
       api.fail('ProvisionProduct', 'InvalidParametersException', 'Invalid AccountEmail.').accountFactory();
@@ -352,7 +313,7 @@ describe('ServiceCatalogAccountFactory.provision', () => {
       [{ productId: 'prod-doesnotexist1' }, 'id prod-doesnotexist1', { Id: 'prod-doesnotexist1' }],
     ])('a product that is not found is named (%p)', async (options, named, sent) => {
       api.fail('DescribeProduct', 'ResourceNotFoundException', 'Product not found.');
-      const factory = new ServiceCatalogAccountFactory({ client: client(), log: silent, ...options });
+      const factory = new ServiceCatalogAccountFactory({ client: serviceCatalogClient(), log: silentLogger, ...options });
 
       const err = await factory.provision(accountRequest()).catch((e) => e);
 
@@ -363,7 +324,7 @@ describe('ServiceCatalogAccountFactory.provision', () => {
 
     it('a product with no launchable version says so', async () => {
       api.answer('DescribeProduct', describeProduct([{ ...productVersions()[0] }]));
-      const factory = new ServiceCatalogAccountFactory({ client: client(), log: silent });
+      const factory = new ServiceCatalogAccountFactory({ client: serviceCatalogClient(), log: silentLogger });
 
       const err = await factory.provision(accountRequest()).catch((e) => e);
 
@@ -373,7 +334,7 @@ describe('ServiceCatalogAccountFactory.provision', () => {
 
     it('a failed lookup is not cached: the next launch looks again', async () => {
       api.fail('DescribeProduct', 'ResourceNotFoundException', 'Product not found.');
-      const factory = new ServiceCatalogAccountFactory({ client: client(), log: silent });
+      const factory = new ServiceCatalogAccountFactory({ client: serviceCatalogClient(), log: silentLogger });
       await expect(factory.provision(accountRequest())).rejects.toBeInstanceOf(FactoryRejectedError);
 
       api.accountFactory().answer('ProvisionProduct', { RecordDetail: recordDetail('rec-1', 'CREATED') });
@@ -402,7 +363,7 @@ describe('ServiceCatalogAccountFactory.provision', () => {
           },
           CloudWatchDashboards: [],
         });
-      const factory = new ServiceCatalogAccountFactory({ client: client(), log: silent });
+      const factory = new ServiceCatalogAccountFactory({ client: serviceCatalogClient(), log: silentLogger });
 
       await expect(factory.provision(accountRequest())).resolves.toEqual({ recordId: 'rec-f5zx3ngbqm2ou' });
       expect(api.sent('DescribeProvisionedProduct')).toEqual([{ Name: 'Team-A-prod' }]);
@@ -428,7 +389,7 @@ describe('ServiceCatalogAccountFactory.provision', () => {
         .answer('UpdateProvisionedProduct', {
           RecordDetail: recordDetail('rec-retry', 'CREATED', { RecordType: 'UPDATE_PROVISIONED_PRODUCT' }),
         });
-      const factory = new ServiceCatalogAccountFactory({ client: client(), log: silent });
+      const factory = new ServiceCatalogAccountFactory({ client: serviceCatalogClient(), log: silentLogger });
       const retried = { ...accountRequest(), retries: 1 };
 
       await expect(factory.provision(retried)).resolves.toEqual({ recordId: 'rec-retry' });
@@ -452,7 +413,7 @@ describe('ServiceCatalogAccountFactory.provision', () => {
         .answer('DescribeProvisionedProduct', {
           ProvisionedProductDetail: { Name: 'Team-A-prod', Status: 'ERROR', IdempotencyToken: '01JNK3Q8X7B2V5T9R4M6P0W1YZ-attempt-3' },
         });
-      const factory = new ServiceCatalogAccountFactory({ client: client(), log: silent });
+      const factory = new ServiceCatalogAccountFactory({ client: serviceCatalogClient(), log: silentLogger });
 
       await expect(factory.provision(accountRequest())).rejects.toBeInstanceOf(FactoryRejectedError);
       expect(api.operations()).not.toContain('UpdateProvisionedProduct');
@@ -472,7 +433,7 @@ describe('ServiceCatalogAccountFactory.provision', () => {
             LastProvisioningRecordId: 'rec-other',
           },
         });
-      const factory = new ServiceCatalogAccountFactory({ client: client(), log: silent });
+      const factory = new ServiceCatalogAccountFactory({ client: serviceCatalogClient(), log: silentLogger });
 
       const err = await factory.provision(accountRequest()).catch((e) => e);
 
@@ -483,11 +444,11 @@ describe('ServiceCatalogAccountFactory.provision', () => {
 
   it('any other failure (network, outage) propagates unchanged, so the Provisioner retries later', async () => {
     api.accountFactory();
-    nock(ENDPOINT)
+    nock(SERVICE_CATALOG_ENDPOINT)
       .post('/')
-      .matchHeader('x-amz-target', `${TARGET}.ProvisionProduct`)
+      .matchHeader('x-amz-target', `${SERVICE_CATALOG_TARGET}.ProvisionProduct`)
       .replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
-    const factory = new ServiceCatalogAccountFactory({ client: client(), log: silent });
+    const factory = new ServiceCatalogAccountFactory({ client: serviceCatalogClient(), log: silentLogger });
 
     const err = await factory.provision(accountRequest()).catch((e) => e);
 
@@ -500,7 +461,7 @@ describe('ServiceCatalogAccountFactory.provision', () => {
 describe('ServiceCatalogAccountFactory.describe', () => {
   it.each(['CREATED', 'IN_PROGRESS', 'IN_PROGRESS_IN_ERROR'])('a %s record is still in progress', async (status) => {
     api.answer('DescribeRecord', { RecordDetail: recordDetail('rec-1', status), RecordOutputs: [] });
-    const factory = new ServiceCatalogAccountFactory({ client: client(), log: silent });
+    const factory = new ServiceCatalogAccountFactory({ client: serviceCatalogClient(), log: silentLogger });
 
     await expect(factory.describe('rec-1')).resolves.toEqual({ state: 'IN_PROGRESS' });
     expect(api.sent('DescribeRecord')).toEqual([{ Id: 'rec-1' }]);
@@ -516,7 +477,7 @@ describe('ServiceCatalogAccountFactory.describe', () => {
         { OutputKey: 'SSOUserPortal', OutputValue: 'https://d-1234567890.awsapps.com/start', Description: 'The SSO user portal' },
       ],
     });
-    const factory = new ServiceCatalogAccountFactory({ client: client(), log: silent });
+    const factory = new ServiceCatalogAccountFactory({ client: serviceCatalogClient(), log: silentLogger });
 
     await expect(factory.describe('rec-1')).resolves.toEqual({ state: 'SUCCEEDED', accountId: '444455556666' });
   });
@@ -534,7 +495,7 @@ describe('ServiceCatalogAccountFactory.describe', () => {
       }),
       RecordOutputs: [],
     });
-    const factory = new ServiceCatalogAccountFactory({ client: client(), log: silent });
+    const factory = new ServiceCatalogAccountFactory({ client: serviceCatalogClient(), log: silentLogger });
 
     await expect(factory.describe('rec-1')).resolves.toEqual({
       state: 'FAILED',
@@ -544,7 +505,7 @@ describe('ServiceCatalogAccountFactory.describe', () => {
 
   it('a FAILED record without errors still says what happened', async () => {
     api.answer('DescribeRecord', { RecordDetail: recordDetail('rec-1', 'FAILED'), RecordOutputs: [] });
-    const factory = new ServiceCatalogAccountFactory({ client: client(), log: silent });
+    const factory = new ServiceCatalogAccountFactory({ client: serviceCatalogClient(), log: silentLogger });
 
     await expect(factory.describe('rec-1')).resolves.toEqual({
       state: 'FAILED',
@@ -561,14 +522,14 @@ describe('standard SDK settings', () => {
 
   it('with no client given, AWS_ENDPOINT_URL_SERVICE_CATALOG, AWS_REGION and the credentials chain apply', async () => {
     Object.assign(process.env, {
-      AWS_ENDPOINT_URL_SERVICE_CATALOG: ENDPOINT,
+      AWS_ENDPOINT_URL_SERVICE_CATALOG: SERVICE_CATALOG_ENDPOINT,
       AWS_REGION: 'eu-west-1',
       AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
       AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
     });
     delete process.env.AWS_PROFILE;
     api.answer('DescribeRecord', { RecordDetail: recordDetail('rec-1', 'IN_PROGRESS'), RecordOutputs: [] });
-    const factory = new ServiceCatalogAccountFactory({ log: silent });
+    const factory = new ServiceCatalogAccountFactory({ log: silentLogger });
 
     await expect(factory.describe('rec-1')).resolves.toEqual({ state: 'IN_PROGRESS' });
     expect(api.sent('DescribeRecord')).toEqual([{ Id: 'rec-1' }]);

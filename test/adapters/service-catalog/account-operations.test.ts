@@ -1,9 +1,14 @@
-import { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
-import nock from 'nock';
 import { ServiceCatalogAccountFactory } from '../../../app/adapters/service-catalog/account-factory';
 import { FactoryBusyError, FactoryRejectedError } from '../../../app/core/errors';
-import type { Logger } from '../../../app/core/ports/logger';
 import type { AccountRequest } from '../../../app/core/request/account-request';
+import {
+  CURRENT_VERSION,
+  PATH_ID,
+  PRODUCT_ID,
+  ServiceCatalogApi,
+  serviceCatalogClient,
+  silentLogger,
+} from '../../support/service-catalog-wire';
 import { strictNock } from '../../support/wire';
 
 /*
@@ -13,57 +18,10 @@ import { strictNock } from '../../support/wire';
  * Service Catalog API reference's (UpdateProvisionedProduct, TerminateProvisionedProduct, DescribeRecord).
  * The same conventions as account-factory.test.ts, whose launch tests these complete.
  */
-const ENDPOINT = 'https://servicecatalog.test';
-const TARGET = 'AWS242ServiceCatalogService';
-
-const PRODUCT_ID = 'prod-abcd1234efgh5';
-const CURRENT_VERSION = 'pa-cur7v2kq4x3hy';
-const PATH_ID = 'lpv3-xyz9ab8cd7ef6';
 const REQUEST_ID = '01JNKM0VE5T9R4M6P0W1YZ2AB3';
 
-const silent: Logger = { info() {}, warn() {}, error() {}, debug() {}, child: () => silent };
-
-function client(config: { maxAttempts?: number } = {}): ServiceCatalogClient {
-  return new ServiceCatalogClient({
-    region: 'eu-west-1',
-    endpoint: ENDPOINT,
-    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' },
-    maxAttempts: 1,
-    ...config,
-  });
-}
-
-/** The Service Catalog endpoint: answers the calls it is told to expect, in order, and records what was sent. */
-class ServiceCatalogApi {
-  readonly calls: Array<{ operation: string; body: any }> = [];
-
-  answer(operation: string, body: object, status = 200): this {
-    nock(ENDPOINT)
-      .post('/')
-      .matchHeader('x-amz-target', `${TARGET}.${operation}`)
-      .reply(
-        status,
-        (_uri, sent) => {
-          this.calls.push({ operation, body: typeof sent === 'string' ? JSON.parse(sent) : sent });
-          return body;
-        },
-        { 'content-type': 'application/x-amz-json-1.1' },
-      );
-    return this;
-  }
-
-  fail(operation: string, code: string, message: string): this {
-    return this.answer(operation, { __type: code, message }, 400);
-  }
-
-  sent(operation: string): any[] {
-    return this.calls.filter((c) => c.operation === operation).map((c) => c.body);
-  }
-
-  operations(): string[] {
-    return this.calls.map((c) => c.operation);
-  }
-
+/** The Service Catalog endpoint, with the documented answers for the Account Factory product. */
+class AccountFactoryApi extends ServiceCatalogApi {
   /** The documented answers for the Account Factory product (DescribeProduct, ListLaunchPaths). */
   accountFactory(versionId = CURRENT_VERSION): this {
     return this.answer('DescribeProduct', {
@@ -149,11 +107,12 @@ function lifeRequest(kind: 'move-account' | 'close-account', extra: Partial<Acco
   };
 }
 
-let api: ServiceCatalogApi;
-const factory = (config: { maxAttempts?: number } = {}) => new ServiceCatalogAccountFactory({ client: client(config), log: silent });
+let api: AccountFactoryApi;
+const factory = (config: { maxAttempts?: number } = {}) =>
+  new ServiceCatalogAccountFactory({ client: serviceCatalogClient(config), log: silentLogger });
 
 beforeEach(() => {
-  api = new ServiceCatalogApi();
+  api = new AccountFactoryApi();
 });
 strictNock();
 

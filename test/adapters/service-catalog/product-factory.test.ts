@@ -1,10 +1,15 @@
-import { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
 import { STSClient } from '@aws-sdk/client-sts';
 import nock from 'nock';
 import { ServiceCatalogProductFactory } from '../../../app/adapters/service-catalog/product-factory';
 import { FactoryBusyError, FactoryRejectedError } from '../../../app/core/errors';
-import type { Logger } from '../../../app/core/ports/logger';
 import type { AccountRequest, ProductLaunch } from '../../../app/core/request/account-request';
+import {
+  BOT_CREDENTIALS,
+  SERVICE_CATALOG_ENDPOINT,
+  ServiceCatalogApi,
+  serviceCatalogClient,
+  silentLogger,
+} from '../../support/service-catalog-wire';
 import { strictNock } from '../../support/wire';
 
 /*
@@ -12,73 +17,22 @@ import { strictNock } from '../../support/wire';
  * errors HTTP 400 {"__type", "message"}); STS speaks the query protocol (a form-encoded POST,
  * an XML answer). These tests stand in for both at that wire level, with the documented shapes.
  */
-const ENDPOINT = 'https://servicecatalog.test';
 const STS_ENDPOINT = 'https://sts.test';
-const TARGET = 'AWS242ServiceCatalogService';
-const BOT_KEY = 'AKIDEXAMPLE';
+const BOT_KEY = BOT_CREDENTIALS.accessKeyId;
 const ASSUMED_KEY = 'ASIAIOSFODNN7EXAMPLE';
 const SESSION_TOKEN = 'FwoGZXIvYXdzEXAMPLETOKEN//////////wEaDExampleSessionToken';
 const MEMBER = '444455556666';
 
-const silent: Logger = { info() {}, warn() {}, error() {}, debug() {}, child: () => silent };
-
-const client = () =>
-  new ServiceCatalogClient({
-    region: 'eu-west-1',
-    endpoint: ENDPOINT,
-    credentials: { accessKeyId: BOT_KEY, secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' },
-    maxAttempts: 1,
-  });
 const sts = () =>
   new STSClient({
     region: 'eu-west-1',
     endpoint: STS_ENDPOINT,
-    credentials: { accessKeyId: BOT_KEY, secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' },
+    credentials: BOT_CREDENTIALS,
     maxAttempts: 1,
   });
 
-interface Call {
-  operation: string;
-  body: any;
-  authorization: string;
-  securityToken?: string;
-}
-
-/** The Service Catalog endpoint: answers what it is told to expect (matching the body when asked), and records what was sent. */
-class ServiceCatalogApi {
-  readonly calls: Call[] = [];
-
-  answer(operation: string, body: object, opts: { status?: number; when?: object } = {}): this {
-    const calls = this.calls;
-    nock(ENDPOINT)
-      .post('/', (sent) => !opts.when || Object.entries(opts.when).every(([k, v]) => parse(sent)[k] === v))
-      .matchHeader('x-amz-target', `${TARGET}.${operation}`)
-      .reply(
-        opts.status ?? 200,
-        function (_uri, sent) {
-          // nock's context: the request as sent, headers included.
-          const headers = this.req.headers;
-          const token = headers['x-amz-security-token'];
-          calls.push({ operation, body: parse(sent), authorization: String(headers.authorization), securityToken: token });
-          return body;
-        },
-        { 'content-type': 'application/x-amz-json-1.1' },
-      );
-    return this;
-  }
-
-  fail(operation: string, code: string, message: string, when?: object): this {
-    return this.answer(operation, { __type: code, message }, { status: 400, when });
-  }
-
-  sent(operation: string): any[] {
-    return this.calls.filter((c) => c.operation === operation).map((c) => c.body);
-  }
-
-  operations(): string[] {
-    return this.calls.map((c) => c.operation);
-  }
-
+/** The Service Catalog endpoint, with the catalog of launchable products at hand. */
+class ProductCatalogApi extends ServiceCatalogApi {
   /** One launchable product (the VPC), as the catalog finds it. */
   vpcCatalog(): this {
     return this.answer('SearchProductsAsAdmin', { ProductViewDetails: [view(VPC)] })
@@ -86,8 +40,6 @@ class ServiceCatalogApi {
       .answer('DescribeProduct', describeProduct(VPC, VPC.versions));
   }
 }
-
-const parse = (sent: unknown) => (typeof sent === 'string' ? (sent ? JSON.parse(sent) : {}) : (sent as any));
 
 interface Fixture {
   id: string;
@@ -259,13 +211,20 @@ function expectAssumeRole(endpoint = STS_ENDPOINT, expiration = new Date(Date.no
   return sent;
 }
 
-let api: ServiceCatalogApi;
+let api: ProductCatalogApi;
 let clock: number;
 const factory = (opts: { launchRoleName?: string } = {}) =>
-  new ServiceCatalogProductFactory({ portfolioIds: ['port-aaa111'], client: client(), sts: sts(), log: silent, now: () => clock, ...opts });
+  new ServiceCatalogProductFactory({
+    portfolioIds: ['port-aaa111'],
+    client: serviceCatalogClient(),
+    sts: sts(),
+    log: silentLogger,
+    now: () => clock,
+    ...opts,
+  });
 
 beforeEach(() => {
-  api = new ServiceCatalogApi();
+  api = new ProductCatalogApi();
   clock = Date.now();
 });
 strictNock();
@@ -292,9 +251,9 @@ describe('ServiceCatalogProductFactory.products', () => {
     for (const p of [VPC, BUCKET, RETIRED]) api.answer('DescribeProduct', describeProduct(p, p.versions), { when: { Id: p.id } });
     const products = new ServiceCatalogProductFactory({
       portfolioIds: ['port-aaa111', 'port-bbb222'],
-      client: client(),
+      client: serviceCatalogClient(),
       sts: sts(),
-      log: silent,
+      log: silentLogger,
     });
 
     await expect(products.products()).resolves.toEqual([
@@ -690,7 +649,7 @@ describe('with no clients given', () => {
 
   it('AWS_ENDPOINT_URL_SERVICE_CATALOG, AWS_ENDPOINT_URL_STS, AWS_REGION and the credentials chain apply, in other accounts too', async () => {
     Object.assign(process.env, {
-      AWS_ENDPOINT_URL_SERVICE_CATALOG: ENDPOINT,
+      AWS_ENDPOINT_URL_SERVICE_CATALOG: SERVICE_CATALOG_ENDPOINT,
       AWS_ENDPOINT_URL_STS: 'https://sts.env.test',
       AWS_REGION: 'eu-west-1',
       AWS_ACCESS_KEY_ID: BOT_KEY,
@@ -701,7 +660,7 @@ describe('with no clients given', () => {
     api.vpcCatalog();
     const assumed = expectAssumeRole('https://sts.env.test');
     api.answer('DescribeRecord', { RecordDetail: recordDetail('rec-1', 'IN_PROGRESS'), RecordOutputs: [] });
-    const products = new ServiceCatalogProductFactory({ portfolioIds: ['port-aaa111'], log: silent });
+    const products = new ServiceCatalogProductFactory({ portfolioIds: ['port-aaa111'], log: silentLogger });
 
     await expect(products.products()).resolves.toHaveLength(1);
     await expect(products.describe('rec-1', productRequest({ accountId: MEMBER }))).resolves.toEqual({ state: 'IN_PROGRESS' });
