@@ -1,11 +1,11 @@
 import { type RequestHandler, Router } from 'express';
 import { z } from 'zod';
-import type { Actor, Requester } from '../../core/request/account-request';
 import { emailSchema, personNameSchema, reasonSchema } from '../../core/request/validation';
 import type { AccountAsk } from '../../core/use-cases/account-life';
 import { MAX_EXTENSION_DAYS } from '../../core/use-cases/account-life';
 import type { VendingCore } from '../../core/vending-core';
 import { parseInput } from '../http/errors';
+import { askerFields, field, whoAsks } from './askers';
 
 /**
  * The accounts the bot vended, over REST: list an owner's, show one, and ask to move, close or
@@ -14,21 +14,17 @@ import { parseInput } from '../http/errors';
  * account is closed or already has an open request.
  */
 
-const str = (name: string) => z.string({ error: `${name} is required (a string)` });
 const asker = z.object(
-  {
-    UserEmail: str('UserEmail').pipe(emailSchema),
-    UserName: str('UserName').pipe(personNameSchema('UserName')),
-    UserLastname: str('UserLastname').pipe(personNameSchema('UserLastname')),
-    reason: str('reason').pipe(reasonSchema),
-  },
+  { ...askerFields, reason: field('reason', reasonSchema) },
   { error: 'The body must be a JSON object with UserEmail, UserName, UserLastname and reason' },
 );
-const moveSchema = asker.extend({ ou: str('ou').min(1, 'ou must name an organizational unit').max(200) });
+const moveSchema = asker.extend({
+  ou: z.string({ error: 'ou is required (a string)' }).min(1, 'ou must name an organizational unit').max(200),
+});
 /** An extension names only its asker's e-mail (the owner, or an approver) besides the days. */
 const extendSchema = z.object(
   {
-    UserEmail: str('UserEmail').pipe(emailSchema),
+    UserEmail: askerFields.UserEmail,
     UserName: personNameSchema('UserName').optional(),
     UserLastname: personNameSchema('UserLastname').optional(),
     days: z
@@ -36,26 +32,12 @@ const extendSchema = z.object(
       .int('days must be a whole number')
       .min(1, 'days must be at least 1')
       .max(MAX_EXTENSION_DAYS, `days must be at most ${MAX_EXTENSION_DAYS}`),
-    reason: str('reason').pipe(reasonSchema),
+    reason: field('reason', reasonSchema),
   },
   { error: 'The body must be a JSON object with UserEmail, days and reason' },
 );
 
 type Asker = { UserEmail: string; UserName?: string; UserLastname?: string; reason: string };
-
-function who(body: Asker): { requester: Requester; actor: Actor } {
-  const name = [body.UserName, body.UserLastname].filter(Boolean).join(' ');
-  const local = body.UserEmail.split('@')[0];
-  return {
-    requester: {
-      id: body.UserEmail.toLowerCase(),
-      email: body.UserEmail,
-      firstName: body.UserName ?? local,
-      lastName: body.UserLastname ?? local,
-    },
-    actor: { id: body.UserEmail.toLowerCase(), email: body.UserEmail, ...(name ? { name } : {}), door: 'rest' },
-  };
-}
 
 export function accountRoutes(core: VendingCore, guard: { auth: RequestHandler; json: RequestHandler }): Router {
   const router = Router();
@@ -74,7 +56,7 @@ export function accountRoutes(core: VendingCore, guard: { auth: RequestHandler; 
     (toAsk: (body: never) => AccountAsk, schema: z.ZodType<Asker>): RequestHandler =>
     async (req, res) => {
       const body = parseInput(schema, req.body ?? {});
-      const { requester, actor } = who(body);
+      const { requester, actor } = whoAsks(body);
       const request = await core.askAboutAccount(
         String(req.params.accountId),
         toAsk(body as never),

@@ -1,9 +1,10 @@
 import { type RequestHandler, Router } from 'express';
 import { z } from 'zod';
 import { withSecretsMasked } from '../../core/products/sealed';
-import { emailSchema, personNameSchema, reasonSchema } from '../../core/request/validation';
+import { reasonSchema } from '../../core/request/validation';
 import type { VendingCore } from '../../core/vending-core';
 import { parseInput } from '../http/errors';
+import { askerFields, field, whoAsks } from './askers';
 
 /**
  * Product vending over REST: the catalog, a product's parameters, a request for a product (checked
@@ -12,12 +13,7 @@ import { parseInput } from '../http/errors';
  * for a product not in the catalog.
  */
 
-const str = (name: string) => z.string({ error: `${name} is required (a string)` });
-const asker = {
-  UserEmail: str('UserEmail').pipe(emailSchema),
-  UserName: str('UserName').pipe(personNameSchema('UserName')),
-  UserLastname: str('UserLastname').pipe(personNameSchema('UserLastname')),
-};
+const asker = askerFields;
 const productRequestSchema = z.object(
   {
     ...asker,
@@ -31,14 +27,9 @@ const productRequestSchema = z.object(
   { error: 'The body must be a JSON object with UserEmail, UserName, UserLastname, parameters and reason' },
 );
 const terminateSchema = z.object(
-  { ...asker, reason: str('reason').pipe(reasonSchema) },
+  { ...asker, reason: field('reason', reasonSchema) },
   { error: 'The body must be a JSON object with UserEmail, UserName, UserLastname and reason' },
 );
-
-const person = (b: { UserEmail: string; UserName: string; UserLastname: string }) => ({
-  requester: { id: b.UserEmail.toLowerCase(), email: b.UserEmail, firstName: b.UserName, lastName: b.UserLastname },
-  actor: { id: b.UserEmail.toLowerCase(), email: b.UserEmail, name: `${b.UserName} ${b.UserLastname}`, door: 'rest' as const },
-});
 
 export function productRoutes(core: VendingCore, guard: { auth: RequestHandler; json: RequestHandler }): Router {
   const router = Router();
@@ -54,7 +45,7 @@ export function productRoutes(core: VendingCore, guard: { auth: RequestHandler; 
 
   router.post('/products/:productId/requests', auth, json, async (req, res) => {
     const body = parseInput(productRequestSchema, req.body ?? {});
-    const { requester, actor } = person(body);
+    const { requester, actor } = whoAsks(body);
     const request = await core.catalog.ask(
       String(req.params.productId),
       {
@@ -70,7 +61,7 @@ export function productRoutes(core: VendingCore, guard: { auth: RequestHandler; 
 
   router.post('/requests/:id/terminate', auth, json, async (req, res) => {
     const body = parseInput(terminateSchema, req.body ?? {});
-    const { requester, actor } = person(body);
+    const { requester, actor } = whoAsks(body);
     const request = await core.catalog.terminate(String(req.params.id), { requester, reason: body.reason }, actor);
     res.status(201).json({ requestId: request.id, request: withSecretsMasked(request) });
   });

@@ -8,16 +8,13 @@ import { type Door, routesOnly } from '../door';
 import { jsonErrors, parseInput, requireApiKey } from '../http/errors';
 import { wantsHtml } from '../web/html';
 import { accountRoutes } from './account-routes';
+import { field, whoAsks } from './askers';
 import { productRoutes } from './product-routes';
 
 /**
  * The REST door, compatible with the 2021 solution's POST /account: any portal that can call a
  * REST endpoint talks to the bot with it. The conversation is keyed by the user's e-mail.
  */
-
-/** A field of the 2021 contract, with the core's own rule for what it holds. */
-const field = <T extends z.ZodType<unknown, string>>(name: string, rule: T) =>
-  z.string({ error: `${name} is required (a string)` }).pipe(rule);
 
 export const accountTurnSchema = z.object(
   {
@@ -120,12 +117,7 @@ function restRoutes(core: VendingCore, deps: { apiKey?: string }): Router {
     res.json({ ...withSecretsMasked(request), approval: core.approvalProgress(request), ...outputs });
   });
 
-  const actor = (body: z.output<typeof actingSchema>): Actor => ({
-    id: body.UserEmail.toLowerCase(),
-    email: body.UserEmail,
-    ...(body.UserName ? { name: body.UserName } : {}),
-    door: 'rest',
-  });
+  const actor = (body: z.output<typeof actingSchema>): Actor => whoAsks(body).actor;
   // The requester withdraws a request still waiting: 200 with it; 403 for anyone else; 409 once decided.
   router.post('/requests/:id/cancel', auth, json, async (req, res) => {
     const body = parseInput(actingSchema, req.body ?? {});
