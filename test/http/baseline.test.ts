@@ -78,10 +78,11 @@ describe('the baseline after vending (every part, on a scripted port)', () => {
       alertAtPercent: 80,
       notify: ['jane@example.com'],
     });
-    // The account was made first; ready only once every step was settled.
-    const actions = done.audit.map((a: any) => a.action);
-    expect(actions.indexOf('provisioned')).toBeLessThan(actions.indexOf('baseline-step'));
-    expect(actions.at(-1)).toBe('succeed');
+    // The account was made first; ready only once every step was settled, in the one write that says so.
+    expect(done.audit.map((a: any) => a.action).slice(-2)).toEqual(['provisioned', 'succeed']);
+    expect(done.audit.at(-1).reason).toBe(
+      `Account ${accountId} ready; baseline: tags done, alternate contacts done, access through IAM Identity Center done, monthly budget done`,
+    );
     await running.settle();
     const ready = notifier.to('jane@example.com', 'request-succeed');
     expect(ready).toHaveLength(1);
@@ -92,8 +93,12 @@ describe('the baseline after vending (every part, on a scripted port)', () => {
     baseline.script.set('budget', { transient: 2 });
     const request = await vend(running, 'team-b@example.com');
     const done = await finished(running, request.id);
-    expect(done.baseline.steps.find((s: any) => s.step === 'budget')).toMatchObject({ state: 'done' });
+    expect(done.baseline.steps.find((s: any) => s.step === 'budget')).toMatchObject({ state: 'done', tries: 2 });
     expect(baseline.calls.filter((c) => c.step === 'budget')).toHaveLength(1);
+    // The steps done before it are not done again: each failure recorded the progress so far.
+    expect(baseline.calls.filter((c) => c.step === 'tags')).toHaveLength(1);
+    const progress = done.audit.filter((a: any) => a.action === 'baseline-step').map((a: any) => a.reason);
+    expect(progress).toEqual([expect.stringMatching(/^Baseline: monthly budget failed \(try 1 of 5\): /), expect.stringMatching(/try 2 of 5/)]);
   });
 
   it('gives up a step that keeps failing after 5 tries, and the account is ready without it', async () => {

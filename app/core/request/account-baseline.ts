@@ -84,6 +84,8 @@ export interface BaselineStep {
   /** What was done, or why it failed. */
   detail?: string;
   at?: string;
+  /** A pending step that failed for a while: how many times (it is given up at STEP_TRIES). */
+  tries?: number;
   /** The tags step: the tags the account got. */
   tags?: Record<string, string>;
 }

@@ -25,10 +25,12 @@ export const STEP_TRIES = 5;
 
 /**
  * The baseline after vending. When the factory reports an account, the request stays PROVISIONING
- * with one pending step per configured part; each step is an effect of its own (retried with
- * backoff, idempotent), whose outcome is recorded on the request; when the last step is settled
- * the request SUCCEEDS and its owner hears it is ready. A step given up leaves the account
- * usable, and the approvers are told what is missing.
+ * with one pending step per configured part, and one effect carries the steps out in order (each
+ * idempotent). The happy path writes the request once more, when it SUCCEEDS with every step's
+ * outcome: the request item is the largest the bot writes, and each write of it is paid by its
+ * size. A step that fails for a while records the progress so far and its tries, and the effect is
+ * retried with backoff from that step; a step given up after STEP_TRIES (or rejected) leaves the
+ * account usable, and the approvers are told what is missing.
  */
 export class Baselining implements EffectHandler {
   readonly name = 'baseline';
@@ -46,37 +48,50 @@ export class Baselining implements EffectHandler {
     return baselineRecord(this.port.kind, baselineWork(this.config, request, accountId));
   }
 
+  // One effect for the whole baseline (earlier releases planned one per step, with the step as
+  // its target: such an effect carries out whatever is still pending, the same way).
   targets(event: string, request: AccountRequest): Array<string | undefined> {
-    return event === 'provisioned' ? (request.baseline?.steps ?? []).map((s) => s.step) : [];
+    return event === 'provisioned' && request.baseline?.steps.length ? [undefined] : [];
   }
 
-  async run(effect: Effect, request?: AccountRequest): Promise<void> {
+  async run(_effect: Effect, request?: AccountRequest): Promise<void> {
     const accountId = request?.provisioning?.accountId;
     if (request?.status !== 'PROVISIONING' || !request.baseline || !accountId) return;
-    const step = request.baseline.steps.find((s) => s.step === effect.target);
-    // Done already (a repeated effect): only the request's completion may be left.
-    if (step?.state !== 'pending') return void (await this.finish(request));
-    const work = baselineWork(this.config, request, accountId).find((w) => w.step === step.step);
-    let outcome: BaselineStep;
-    try {
-      outcome = {
-        step: step.step,
-        state: 'done',
-        detail: work ? await this.carryOut(accountId, work) : 'nothing to do',
-        ...(work?.step === 'tags' ? { tags: work.tags } : {}),
-      };
-    } catch (err) {
-      const tries = effect.attempts + 1;
-      if (!(err instanceof BaselineRejectedError) && tries < STEP_TRIES) throw err; // retried with backoff
-      const reason = (err as Error)?.message ?? String(err);
-      this.log.warn({ requestId: request.id, step: step.step, tries, err }, 'baseline step given up; the account is usable without it');
-      outcome = {
-        step: step.step,
-        state: 'failed',
-        detail: `${reason}${err instanceof BaselineRejectedError ? '' : ` (after ${tries} tries)`}`,
-      };
+    const work = baselineWork(this.config, request, accountId);
+    let record = request.baseline;
+    for (const step of record.steps.filter((s) => s.state === 'pending')) {
+      const stepWork = work.find((w) => w.step === step.step);
+      let outcome: BaselineStep;
+      try {
+        outcome = {
+          step: step.step,
+          state: 'done',
+          detail: stepWork ? await this.carryOut(accountId, stepWork) : 'nothing to do',
+          ...(stepWork?.step === 'tags' ? { tags: stepWork.tags } : {}),
+          ...(step.tries ? { tries: step.tries } : {}),
+        };
+      } catch (err) {
+        const tries = (step.tries ?? 0) + 1;
+        const reason = (err as Error)?.message ?? String(err);
+        if (!(err instanceof BaselineRejectedError) && tries < STEP_TRIES) {
+          // Kept, so that the retry starts at this step and counts its tries.
+          await this.progress(
+            request,
+            withStep(record, { ...step, tries }),
+            `${STEP_WORDS[step.step]} failed (try ${tries} of ${STEP_TRIES}): ${reason}`,
+          );
+          throw err; // retried with backoff
+        }
+        this.log.warn({ requestId: request.id, step: step.step, tries, err }, 'baseline step given up; the account is usable without it');
+        outcome = {
+          step: step.step,
+          state: 'failed',
+          detail: `${reason}${err instanceof BaselineRejectedError ? '' : ` (after ${tries} tries)`}`,
+        };
+      }
+      record = withStep(record, { ...outcome, at: this.clock.now().toISOString() });
     }
-    await this.record(request, { ...outcome, at: this.clock.now().toISOString() });
+    await this.finish(request, record);
   }
 
   private async carryOut(accountId: string, work: StepWork): Promise<string> {
@@ -98,23 +113,27 @@ export class Baselining implements EffectHandler {
     }
   }
 
-  /** Records a step's outcome; the write that settles the last step completes the request. */
-  private async record(request: AccountRequest, outcome: BaselineStep): Promise<void> {
-    const updated = await this.transitions.apply(request, 'baseline-step', SYSTEM, {
-      patch: (current) => ({ baseline: withStep(current.baseline as BaselineRecord, outcome) }),
-      reason: `Baseline: ${STEP_WORDS[outcome.step]} ${outcome.state}${outcome.detail ? ` (${outcome.detail})` : ''}`.slice(0, 1000),
-    });
-    await this.finish(updated);
+  /** Records the steps done so far, before a retry; a request no longer provisioning needs none. */
+  private async progress(request: AccountRequest, record: BaselineRecord, reason: string): Promise<void> {
+    try {
+      await this.transitions.apply(request, 'baseline-step', SYSTEM, {
+        patch: { baseline: record },
+        reason: `Baseline: ${reason}`.slice(0, 1000),
+      });
+    } catch (err) {
+      if (!(err instanceof TransitionConflictError)) throw err;
+    }
   }
 
-  /** The request SUCCEEDS once every step is settled; whoever sees that first writes it, once. */
-  private async finish(request: AccountRequest): Promise<void> {
-    if (request.status !== 'PROVISIONING' || !request.baseline || !isSettled(request.baseline)) return;
-    const missing = failedSteps(request.baseline).map((s) => STEP_WORDS[s.step]);
+  /** The request SUCCEEDS with every step's outcome; whoever gets there first writes it, once. */
+  private async finish(request: AccountRequest, record: BaselineRecord): Promise<void> {
+    if (!isSettled(record)) return;
+    const missing = failedSteps(record).map((s) => STEP_WORDS[s.step]);
+    const steps = record.steps.map((s) => `${STEP_WORDS[s.step]} ${s.state}`).join(', ');
     try {
       await this.transitions.apply(request, 'succeed', SYSTEM, {
-        patch: readyPatch(request, this.clock.now()),
-        reason: `Account ${request.provisioning?.accountId} ready${missing.length ? `; baseline incomplete: ${missing.join(', ')}` : ''}`,
+        patch: { ...readyPatch(request, this.clock.now()), baseline: record },
+        reason: `Account ${request.provisioning?.accountId} ready; baseline: ${steps}${missing.length ? `; baseline incomplete: ${missing.join(', ')}` : ''}`,
       });
     } catch (err) {
       if (!(err instanceof TransitionConflictError)) throw err;
