@@ -166,15 +166,23 @@ export class VendingCore {
   // Deciding
 
   /** An approver decides: counted in the current stage of the request's approvals; a deny denies at any stage. */
-  async decide(id: string, outcome: 'approve' | 'deny', actor: Actor, reason?: string): Promise<AccountRequest> {
-    return this.deciding.decide(await this.lookUp(id), outcome, actor, reason);
+  /**
+   * `request`: its id, or the request as a door has just read it (an approval link's): the decision
+   * is a compare-and-set on its version either way, so a stale copy costs a retry, never a wrong write.
+   */
+  async decide(request: string | AccountRequest, outcome: 'approve' | 'deny', actor: Actor, reason?: string): Promise<AccountRequest> {
+    return this.deciding.decide(await this.asRead(request), outcome, actor, reason);
   }
 
   /** Throws (ForbiddenError, NotYourTurnError, TransitionConflictError) unless the actor may decide now; returns the request. */
-  async mayDecide(id: string, actor: Actor): Promise<AccountRequest> {
-    const request = await this.lookUp(id);
-    await this.deciding.assertMayDecide(actor, request);
-    return request;
+  async mayDecide(request: string | AccountRequest, actor: Actor): Promise<AccountRequest> {
+    const current = await this.asRead(request);
+    await this.deciding.assertMayDecide(actor, current);
+    return current;
+  }
+
+  private asRead(request: string | AccountRequest): Promise<AccountRequest> {
+    return typeof request === 'string' ? this.lookUp(request) : Promise.resolve(request);
   }
 
   /** Whether the actor is in any group the policy asks to approve (doors show approver views with this). */

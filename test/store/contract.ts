@@ -10,7 +10,7 @@ import {
 import type { Effect, EffectStore } from '../../app/core/ports/effects';
 import type { IdempotencyStore } from '../../app/core/ports/idempotency';
 import type { RequestStore, Transition } from '../../app/core/ports/requests';
-import type { SessionStore } from '../../app/core/ports/sessions';
+import { facetSessionId, type SessionStore } from '../../app/core/ports/sessions';
 import type { SlotStore } from '../../app/core/ports/slots';
 import type { AccountRequest, Status } from '../../app/core/request/account-request';
 
@@ -427,6 +427,24 @@ export function storeContract(name: string, open: () => Promise<OpenStores>, opt
         expect(await s.sessions.load(id, later)).toEqual({ ...fresh, version: 1 });
         await s.sessions.delete(id);
         expect(await s.sessions.load(id, later)).toBeUndefined();
+      });
+
+      it("keeps a conversation's product talk beside its dialog session: each saved, read and deleted on its own", async () => {
+        const id = `rest:facets${seq++}@example.com`;
+        const talk = facetSessionId('product', id);
+        await s.sessions.save({ id, updatedAt: now.toISOString(), state: { dialog: 1 }, version: 0 }, later, now);
+        await s.sessions.save({ id: talk, updatedAt: now.toISOString(), state: { talk: 1 }, version: 0 }, later, now);
+        expect((await s.sessions.load(talk, now))?.state).toEqual({ talk: 1 });
+        const dialog = await s.sessions.load(id, now);
+        expect(dialog).toMatchObject({ state: { dialog: 1 }, version: 1 });
+        // A turn reads the talk, then the dialog: the dialog sees its own latest save.
+        await s.sessions.load(talk, now);
+        await s.sessions.save({ ...dialog!, state: { dialog: 2 } }, later, now);
+        expect((await s.sessions.load(id, now))?.state).toEqual({ dialog: 2 });
+        await s.sessions.delete(talk);
+        expect(await s.sessions.load(talk, now)).toBeUndefined();
+        expect((await s.sessions.load(id, now))?.state).toEqual({ dialog: 2 });
+        expect(await s.sessions.load(facetSessionId('product', `rest:nobody${seq++}@example.com`), now)).toBeUndefined();
       });
 
       it("lets a seen key be claimed again once it expired (the runners' clocks stand at 09:00)", async () => {

@@ -7,8 +7,10 @@ import { DynamoDbSlotStore } from '../../app/adapters/dynamodb/slots';
 import { DynamoDbRequestStore, type DynamoDbStoreOptions } from '../../app/adapters/dynamodb/store';
 import { createTableInput } from '../../app/adapters/dynamodb/table-schema';
 import { startEmbeddedDynamoDb } from '../../app/adapters/embedded/dynalite';
+import { SessionConflictError } from '../../app/core/errors';
+import { facetSessionId } from '../../app/core/ports/sessions';
 import { type Moto, motoAvailable, startMoto } from '../support/moto';
-import { storeContract } from './contract';
+import { aRequest, storeContract } from './contract';
 
 /**
  * The DynamoDB adapter under the store contract, on two servers nobody here wrote: dynalite
@@ -75,3 +77,43 @@ if (motoAvailable) {
     it.skip('moto_server not installed: the transactional protocol did not run', () => undefined);
   });
 }
+
+describe("DynamoDB sessions: the dialog's session read with a product talk's", () => {
+  it('is as good as a read a moment earlier: a save built on a copy another server overtook is refused, never lost', async () => {
+    const server = await startEmbeddedDynamoDb();
+    const a = storesOn(server.clientConfig, server.tableName, { transactions: false });
+    const b = storesOn(server.clientConfig, server.tableName, { transactions: false });
+    try {
+      const now = clock.now();
+      const later = new Date(now.getTime() + 3_600_000);
+      const id = 'slack:T1:UFACET';
+      await a.sessions.save({ id, updatedAt: now.toISOString(), state: { turn: 1 }, version: 0 }, later, now);
+      await a.sessions.load(facetSessionId('product', id), now); // the turn's first read, on server a
+      const onB = await b.sessions.load(id, now);
+      await b.sessions.save({ ...onB!, state: { turn: 2 } }, later, now); // another turn, on server b
+      const onA = await a.sessions.load(id, now); // the copy read with the talk
+      expect(onA).toMatchObject({ state: { turn: 1 }, version: 1 });
+      await expect(a.sessions.save({ ...onA!, state: { turn: 'stale' } }, later, now)).rejects.toThrow(SessionConflictError);
+      expect((await a.sessions.load(id, now))?.state).toEqual({ turn: 2 });
+    } finally {
+      a.db.destroy();
+      b.db.destroy();
+      await server.close();
+    }
+  });
+});
+
+describe('DynamoDB transactions "auto" on an endpoint without them', () => {
+  it('falls back once for concurrent first writes: every one of them is written, none fails', async () => {
+    const server = await startEmbeddedDynamoDb();
+    const stores = storesOn(server.clientConfig, server.tableName, { transactions: 'auto' });
+    try {
+      const requests = Array.from({ length: 8 }, () => aRequest());
+      await Promise.all(requests.map((r) => stores.requests.create(r, [])));
+      for (const r of requests) expect(await stores.requests.get(r.id)).toMatchObject({ id: r.id, status: 'PENDING_APPROVAL' });
+    } finally {
+      stores.db.destroy();
+      await server.close();
+    }
+  });
+});

@@ -194,13 +194,17 @@ class FirstThatWorks implements HoldProtocol {
   }
 
   private async attempt(call: (h: HoldProtocol) => Promise<void>): Promise<void> {
+    const used = this.current;
     try {
-      return await call(this.current);
+      return await call(used);
     } catch (err) {
       // dynalite answers an operation it does not implement with UnknownOperationException; nothing was written.
-      if ((err as { name?: string })?.name !== 'UnknownOperationException' || !(this.current instanceof TransactionalHolds)) throw err;
-      this.current = this.fallback();
-      this.onFallback?.('the DynamoDB endpoint has no TransactWriteItems; holds use fenced single-item writes');
+      if ((err as { name?: string })?.name !== 'UnknownOperationException' || !(used instanceof TransactionalHolds)) throw err;
+      // Concurrent first calls all learn it: the first switches, the others follow it.
+      if (this.current === used) {
+        this.current = this.fallback();
+        this.onFallback?.('the DynamoDB endpoint has no TransactWriteItems; holds use fenced single-item writes');
+      }
       return call(this.current);
     }
   }

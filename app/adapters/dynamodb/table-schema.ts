@@ -22,6 +22,8 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  * |                    |                       |              | effectsDue like requests; gone when done  |
  * | provisioning slot  | SLOTS                 | SLOT#<n>     | n < max concurrent operations             |
  * | dialog session     | SESSION#<id>          | SESSION      | version (compare-and-set); TTL attribute  |
+ * | product talk       | SESSION#<id>          | SESSION#     | beside the dialog's session, read with it |
+ * |                    |                       | product      | (one query); as the dialog's otherwise    |
  * | seen key (Slack)   | SEEN#<key>            | SEEN         | idempotency of redelivered events; TTL    |
  *
  * Every write is a compare-and-set. Locks are taken with TransactWriteItems where the endpoint has

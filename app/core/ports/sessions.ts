@@ -18,3 +18,17 @@ export interface SessionStore {
   save(session: DialogSession, expiresAt: Date, now: Date): Promise<void>;
   delete(sessionId: string): Promise<void>;
 }
+
+/**
+ * A conversation may keep a second session beside the dialog's: a product talk. Its id names the
+ * facet and the conversation, so that a store may keep both together and read them at once (a
+ * turn reads the facet first, then the dialog reads its own).
+ */
+export const SESSION_FACETS = ['product'] as const;
+export type SessionFacet = (typeof SESSION_FACETS)[number];
+export const facetSessionId = (facet: SessionFacet, sessionId: string): string => `${facet}:${sessionId}`;
+/** The facet and conversation of a session id, or no facet for a dialog's own session. */
+export function facetOf(id: string): { facet?: SessionFacet; sessionId: string } {
+  const facet = SESSION_FACETS.find((f) => id.startsWith(`${f}:`));
+  return facet ? { facet, sessionId: id.slice(facet.length + 1) } : { sessionId: id };
+}

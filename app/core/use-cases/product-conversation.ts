@@ -1,6 +1,6 @@
 import { DomainError, SessionConflictError } from '../errors';
 import type { Clock } from '../ports/clock';
-import type { SessionStore } from '../ports/sessions';
+import { facetSessionId, type SessionStore } from '../ports/sessions';
 import { problemWith } from '../products/parameters';
 import type { Product, ProductParameter, ProductSummary } from '../products/product';
 import type { DoorName, Requester } from '../request/account-request';
@@ -65,7 +65,7 @@ export class ProductConversation {
 
   /** The reply when this turn is about a product (one under way, or a new ask naming one); undefined otherwise. */
   async turn(door: DoorName, requester: Requester, text: string, sessionId: string): Promise<ConversationReply | undefined> {
-    const id = `product:${sessionId}`;
+    const id = facetSessionId('product', sessionId);
     const now = this.clock.now();
     const session = await this.sessions.load(id, now);
     const talk = session?.state as ProductTalk | undefined;

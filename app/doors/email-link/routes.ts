@@ -97,7 +97,7 @@ ${error ? html`<p class="error" role="alert" data-testid="form-error">${error}</
     if (found.request.status !== 'PENDING_APPROVAL') return void alreadyDecided(res, found.request);
     // A link of a stage that is over (or of someone who already counted) shows why instead of a form.
     try {
-      await core.mayDecide(found.request.id, linkActor(found.grant));
+      await core.mayDecide(found.request, linkActor(found.grant));
     } catch (err) {
       if (!(err instanceof NotYourTurnError || err instanceof ForbiddenError)) throw err;
       return void show(
@@ -118,7 +118,7 @@ ${error ? html`<p class="error" role="alert" data-testid="form-error">${error}</
     const actor = linkActor(found.grant);
     try {
       const body = parseInput(decisionSchema, req.body ?? {});
-      await core.decide(found.request.id, body.decision, actor, body.reason);
+      await core.decide(found.request, body.decision, actor, body.reason);
       res.redirect(303, `${deps.page.base ?? ''}${APPROVAL_LINK_PATH}/${encodeURIComponent(token)}/result`);
     } catch (err) {
       if (err instanceof TransitionConflictError) return void alreadyDecided(res, err.current);
