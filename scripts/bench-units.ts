@@ -223,7 +223,7 @@ function print(result: PathResult, listCalls: boolean): void {
         .map(([i, u]) => `${i} ${u}`)
         .join(', ');
       console.log(
-        `    ${c.phase.padEnd(42)} ${c.op.padEnd(18)} RRU ${n(c.rru).padStart(3)}  WRU ${n(c.wruTable).padStart(2)}${ix ? ` + ${ix}` : ''}${c.failed ? `  (${c.failed})` : ''}\n        ${c.what}`,
+        `    ${c.phase.padEnd(42)} ${c.op.padEnd(18)} RRU ${n(c.rru).padStart(3)}  WRU ${n(c.wruTable).padStart(2)}${ix ? ` + ${ix}` : ''}${c.bytes ? `  (${c.bytes} B)` : ''}${c.failed ? `  (${c.failed})` : ''}\n        ${c.what}`,
       );
     }
   }

@@ -37,6 +37,8 @@ export interface CallRecord {
   reported?: number;
   /** What the call is about: the kind of item (its key's prefix) and its update, for the call list. */
   what: string;
+  /** The largest item a write touched, before or after, in bytes by DynamoDB's rules (what its units follow). */
+  bytes?: number;
 }
 
 const DATA_OPS = new Set([
@@ -134,6 +136,7 @@ export class UnitsMeter {
     if (writes.length) {
       const after = error ? before : await Promise.all(writes.map((w) => this.image(w.table, w.key)));
       const factor = op === 'TransactWriteItems' ? 2 : 1;
+      record.bytes = Math.max(...writes.map((w, i) => Math.max(itemSize(before[i]), itemSize(error ? w.put : after[i]))));
       writes.forEach((w, i) => {
         if (error) {
           record.wruTable += factor * writeUnits(Math.max(itemSize(before[i]), itemSize(w.put)));

@@ -4,6 +4,8 @@ import type { Effect, EffectStore } from '../../core/ports/effects';
 import type { AccountRequest } from '../../core/request/account-request';
 import { isConditionFailed } from './client';
 import {
+  dueIndex,
+  effectIn,
   effectStateKey,
   effectsKey,
   effectsOf,
@@ -58,7 +60,8 @@ export class DynamoDbEffectStore implements EffectStore {
   async enqueue(scope: string, effects: Effect[]): Promise<void> {
     if (isRequestScope(scope)) throw new Error("A request's effects are written with its transitions");
     const names = Object.fromEntries(effects.map((e, i) => [`#e${i}`, e.id]));
-    const values = { ':one': 1, ':eff': 'EFFECTS', ':due': nextDue(effects), ...Object.fromEntries(effects.map((e, i) => [`:e${i}`, e])) };
+    const { gsi3sk: due } = dueIndex(effects, new Date().toISOString());
+    const values = { ':one': 1, ':eff': 'EFFECTS', ':due': due, ...Object.fromEntries(effects.map((e, i) => [`:e${i}`, e])) };
     // Into the scope's map when it exists; else the map is created with them. Either may lose a
     // race with the other or with the removal of an emptied scope: bounded retries.
     for (let attempt = 0; attempt < 5; attempt++) {
@@ -86,7 +89,7 @@ export class DynamoDbEffectStore implements EffectStore {
               effects: Object.fromEntries(effects.map((e) => [e.id, e])),
               effectsRev: 1,
               gsi3pk: 'EFFECTS',
-              gsi3sk: nextDue(effects),
+              gsi3sk: due,
             },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
@@ -221,12 +224,13 @@ export class DynamoDbEffectStore implements EffectStore {
     const remembered = this.seen.get(scope);
     const seen =
       remembered && Date.now() - remembered.at <= FRESH_MS && remembered.item.effects?.[effectId] ? remembered : await this.read(scope);
-    const effect = seen?.item.effects?.[effectId] as Effect | undefined;
+    const effect = effectIn(seen?.item, effectId);
     if (!seen || !effect || seen.states.get(effectId)?.done) return undefined;
-    // Claimed by a release that kept claims in the effect itself, by someone else, still leased.
-    if (!seen.states.has(effectId) && effect.claimedUntil && effect.claimedUntil >= now.toISOString() && effect.claimedBy !== owner) {
-      return undefined;
-    }
+    // A claim in the effect itself: written by the transition that planned it (or by a release
+    // that kept claims there). While it runs, it is its owner's without a write, and no one else's.
+    const leased = !seen.states.has(effectId) && effect.claimedUntil !== undefined && effect.claimedUntil >= now.toISOString();
+    if (leased && effect.claimedBy !== owner) return undefined;
+    if (leased) return { request: toRequest(seen.item) };
     const until = new Date(now.getTime() + leaseMs).toISOString();
     try {
       await this.db.send(

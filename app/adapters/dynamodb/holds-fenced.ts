@@ -6,7 +6,7 @@ import { type AccountRequest, isOpen, STATUSES } from '../../core/request/accoun
 import { holdsMoving, refusal } from '../../core/request/holds';
 import { isConditionFailed } from './client';
 import { type HoldProtocol, holdsToTake, type LockedHold, type LockItems, locked, sleep } from './holds';
-import { dueIndex, type Item, requesterIndex, requestItem, requestKey, statusIndex, toRequest } from './items';
+import { dueIndex, type Item, requesterIndex, requestItem, requestKey, statusIndex, storedEffects, toRequest } from './items';
 import { conflictOf, transitionUpdate } from './transition';
 
 const CLOSED = STATUSES.filter((s) => !isOpen(s));
@@ -172,8 +172,8 @@ export class FencedHolds implements HoldProtocol {
       ':lease': lease,
       ...prefixed(statusIndex(request.status, request.statusSince, request.id)),
       ...prefixed(requesterIndex(request)),
-      ...prefixed(dueIndex(effects)),
-      ':effects': Object.fromEntries(effects.map((e) => [e.id, e])),
+      ...prefixed(dueIndex(effects, request.createdAt)),
+      ':effects': storedEffects(effects),
       ':zero': 0,
     };
     const sets = Object.keys(values)

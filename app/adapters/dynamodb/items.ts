@@ -83,9 +83,16 @@ export const requesterIndex = (r: AccountRequest) => ({
 /** Request ids sort by creation time (validation.ts), so the id orders an account's requests. */
 export const accountIndex = (accountId: string | undefined, id: string): { gsi4pk?: string; gsi4sk?: string } =>
   accountId ? { gsi4pk: `ACCOUNT#${accountId}`, gsi4sk: id } : {};
-export const dueIndex = (effects: Effect[]) => {
+/**
+ * The effectsDue marker of effects written at `at`: their next due time, or AT_ONCE when that is
+ * not later than the write. One constant for "due at once" (it sorts before any time) means a
+ * transition that adds effects to an item that already has some due leaves its index entry as it
+ * is, instead of rewriting it (an index write of 2 units) for a marker that says the same.
+ */
+export const AT_ONCE = '0';
+export const dueIndex = (effects: Effect[], at: string): { gsi3pk?: string; gsi3sk?: string } => {
   const due = nextDue(effects);
-  return due ? { gsi3pk: 'EFFECTS', gsi3sk: due } : {};
+  return due ? { gsi3pk: 'EFFECTS', gsi3sk: due <= at ? AT_ONCE : due } : {};
 };
 
 /** A new request as an item, with its effects and indexes. */
@@ -98,9 +105,9 @@ export function requestItem(request: AccountRequest, effects: Effect[]): Item {
     ...statusIndex(request.status, request.statusSince, request.id),
     ...requesterIndex(request),
     ...accountIndex(request.accountId, request.id),
-    effects: Object.fromEntries(effects.map((e) => [e.id, e])),
+    effects: storedEffects(effects),
     effectsRev: 0,
-    ...dueIndex(effects),
+    ...dueIndex(effects, request.createdAt),
   };
 }
 
@@ -138,4 +145,20 @@ export function writtenItem(attributes: Item | undefined, key: Key): Item {
   return attributes;
 }
 
-export const effectsOf = (item: Item | undefined): Effect[] => Object.values((item?.effects ?? {}) as Record<string, Effect>);
+/**
+ * An effect as a request item keeps it: the map's key is its id, and no attempts are written
+ * while there are none (the request item is written whole, and paid by its size, at every
+ * transition). Items of earlier releases, and other scopes' items, keep both: read alike.
+ */
+export function storedEffect(effect: Effect): Item {
+  const { id: _id, attempts, ...rest } = effect;
+  return attempts ? { ...rest, attempts } : rest;
+}
+export const storedEffects = (effects: Effect[]): Item => Object.fromEntries(effects.map((e) => [e.id, storedEffect(e)]));
+/** One effect of an item, by its id. */
+export function effectIn(item: Item | undefined, id: string): Effect | undefined {
+  const stored = (item?.effects as Record<string, Item> | undefined)?.[id];
+  return stored ? ({ id, attempts: 0, ...stored } as Effect) : undefined;
+}
+export const effectsOf = (item: Item | undefined): Effect[] =>
+  Object.entries((item?.effects ?? {}) as Record<string, Item>).map(([id, stored]) => ({ id, attempts: 0, ...stored }) as Effect);

@@ -2,7 +2,7 @@ import type { Update } from '@aws-sdk/client-dynamodb';
 import { NotFoundError, RequestExpiredError, TransitionConflictError } from '../../core/errors';
 import type { Transition } from '../../core/ports/requests';
 import type { AccountRequest } from '../../core/request/account-request';
-import { accountIndex, dueIndex, requestKey } from './items';
+import { accountIndex, dueIndex, requestKey, storedEffect } from './items';
 
 /** An UpdateItem of a request item, in the shape both UpdateCommand and TransactWriteItems take. */
 export type RequestUpdate = Omit<Update, 'Key' | 'ExpressionAttributeValues'> & {
@@ -50,10 +50,10 @@ export function transitionUpdate(
   }
   t.effects.forEach((e, i) => {
     names[`#e${i}`] = e.id;
-    values[`:e${i}`] = e;
+    values[`:e${i}`] = storedEffect(e);
     sets.push(`effects.#e${i} = :e${i}`);
   });
-  const due = dueIndex(t.effects);
+  const due = dueIndex(t.effects, t.event.at);
   if (due.gsi3pk) {
     Object.assign(values, { ':eff': due.gsi3pk, ':due': due.gsi3sk });
     sets.push('gsi3pk = :eff', 'gsi3sk = :due');

@@ -93,19 +93,30 @@ export class EffectDispatcher {
     return this;
   }
 
-  /** The effects an event causes; stored with the transition that makes the request `version`. */
+  /**
+   * The effects an event causes; stored with the transition that makes the request `version`.
+   * Where this dispatcher carries them out right after the write (inline), those due now are
+   * claimed by it in that same write: taking them is then no write of its own, and another
+   * dispatcher takes them only once the lease has run out (this one crashed).
+   */
   plan(event: string, request: AccountRequest): Effect[] {
-    const dueAt = this.clock.now().toISOString();
+    const now = this.clock.now();
+    const dueAt = now.toISOString();
+    const claim = this.inline ? { claimedUntil: new Date(now.getTime() + this.retry.leaseMs).toISOString(), claimedBy: this.owner } : {};
     const targets = [...this.handlers.values()].flatMap((h) => h.targets(event, request).map((target) => ({ h, target })));
-    return targets.map(({ h, target }, i) => ({
-      id: `${h.name}-${randomUUID()}`,
-      handler: h.name,
-      event,
-      ...(target !== undefined ? { target } : {}),
-      seq: `v${String(request.version).padStart(8, '0')}.${String(i).padStart(3, '0')}`,
-      attempts: 0,
-      dueAt: h.dueAt?.(event, request, target) ?? dueAt,
-    }));
+    return targets.map(({ h, target }, i) => {
+      const due = h.dueAt?.(event, request, target) ?? dueAt;
+      return {
+        id: `${h.name}-${randomUUID()}`,
+        handler: h.name,
+        event,
+        ...(target !== undefined ? { target } : {}),
+        seq: `v${String(request.version).padStart(8, '0')}.${String(i).padStart(3, '0')}`,
+        attempts: 0,
+        dueAt: due,
+        ...(due <= dueAt ? claim : {}),
+      };
+    });
   }
 
   /** Stores work for a handler that carries its own data (e.g. a chat reply), then starts it. */

@@ -99,6 +99,29 @@ describe('DynamoDB effects: state items beside the request', () => {
     expect(await effects.due(now, 1000)).toContain(r.id);
   });
 
+  it('gives an effect its transition planned already claimed to that claimer without a write, and to others only after the lease', async () => {
+    const requests = new DynamoDbRequestStore(db, server.tableName, { transactions: false });
+    const effects = new DynamoDbEffectStore(db, server.tableName);
+    const r = aRequest();
+    await requests.create(r, []);
+    const e = anEffect({ claimedBy: 'node-a', claimedUntil: '2026-03-02T09:01:00.000Z' });
+    await requests.transition(aTransition(r, 'approve', 'APPROVED', { effects: [e] }));
+    expect(await effects.pending(r.id)).toHaveLength(1);
+    expect(await effects.claim(r.id, e.id, 'node-b', now, 60_000)).toBeUndefined();
+    expect(await effects.claim(r.id, e.id, 'node-a', now, 60_000)).toMatchObject({ request: { id: r.id, status: 'APPROVED' } });
+    expect((await partition(r.id)).map((i) => i.sk)).toEqual(['REQ']); // no state item: the claim was the transition's
+    // The stored effect keeps its id as the map's key only, and no attempts while there are none.
+    expect((await requestItem(r.id))?.effects[e.id]).toEqual({
+      handler: 'test',
+      event: 'create',
+      seq: e.seq,
+      dueAt: e.dueAt,
+      claimedBy: 'node-a',
+      claimedUntil: '2026-03-02T09:01:00.000Z',
+    });
+    expect(await effects.claim(r.id, e.id, 'node-b', new Date('2026-03-02T09:02:00.000Z'), 60_000)).toBeDefined();
+  });
+
   it('honours a claim that a release before kept in the effect itself, until its lease runs out', async () => {
     const requests = new DynamoDbRequestStore(db, server.tableName, { transactions: false });
     const effects = new DynamoDbEffectStore(db, server.tableName);
@@ -116,7 +139,7 @@ describe('DynamoDB effects: state items beside the request', () => {
     );
     expect(await effects.claim(r.id, e.id, 'node-a', now, 60_000)).toBeUndefined();
     expect(await effects.claim(r.id, e.id, 'old-node', now, 60_000)).toBeDefined();
-    // Taken again by its owner, now on the state item: its lease, until 09:01, then anyone's.
+    // Taken again by its owner (its lease, in the effect, until 09:01), then anyone's.
     expect(await effects.claim(r.id, e.id, 'node-a', new Date('2026-03-02T09:00:30.000Z'), 60_000)).toBeUndefined();
     expect(await effects.claim(r.id, e.id, 'node-a', new Date('2026-03-02T09:02:00.000Z'), 60_000)).toBeDefined();
   });
