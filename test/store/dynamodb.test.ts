@@ -1,4 +1,5 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../app/adapters/dynamodb/client';
 import { DynamoDbEffectStore } from '../../app/adapters/dynamodb/effects';
 import { DynamoDbIdempotencyStore } from '../../app/adapters/dynamodb/idempotency';
@@ -111,6 +112,38 @@ describe('DynamoDB transactions "auto" on an endpoint without them', () => {
       const requests = Array.from({ length: 8 }, () => aRequest());
       await Promise.all(requests.map((r) => stores.requests.create(r, [])));
       for (const r of requests) expect(await stores.requests.get(r.id)).toMatchObject({ id: r.id, status: 'PENDING_APPROVAL' });
+    } finally {
+      stores.db.destroy();
+      await server.close();
+    }
+  });
+});
+
+describe('DynamoDB provisioning slots of a release before (one item per slot)', () => {
+  it('counts such an item as a holder until its request gives the slot back', async () => {
+    const server = await startEmbeddedDynamoDb();
+    const stores = storesOn(server.clientConfig, server.tableName, { transactions: false });
+    try {
+      await stores.db.send(
+        new PutCommand({
+          TableName: server.tableName,
+          Item: { pk: 'SLOTS', sk: 'SLOT#0', requestId: 'req-old', since: '2026-03-02T08:00:00.000Z' },
+        }),
+      );
+      expect(await stores.slots.claim('req-new', 5, clock.now())).toBe(true);
+      expect(await stores.slots.holders()).toEqual(
+        expect.arrayContaining([
+          { requestId: 'req-old', since: '2026-03-02T08:00:00.000Z' },
+          { requestId: 'req-new', since: '2026-03-02T09:00:00.000Z' },
+        ]),
+      );
+      await stores.slots.release('req-old');
+      await stores.slots.release('req-new');
+      expect(await stores.slots.holders()).toEqual([]);
+      const left = await stores.db.send(
+        new QueryCommand({ TableName: server.tableName, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': 'SLOTS' } }),
+      );
+      expect(left.Items?.map((i) => i.sk)).toEqual(['HOLDERS']);
     } finally {
       stores.db.destroy();
       await server.close();

@@ -20,7 +20,8 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  * | product lock       | PRODUCT#<request id>  | LOCK         | one open termination of a product         |
  * | other effects      | SCOPE#<scope>         | EFFECTS      | deferred work of no request (chat replies)|
  * |                    |                       |              | effectsDue like requests; gone when done  |
- * | provisioning slot  | SLOTS                 | SLOT#<n>     | n < max concurrent operations             |
+ * | provisioning slots | SLOTS                 | HOLDERS      | map request id -> since, < max entries    |
+ * |                    |                       |              | (SLOT#<n> items of releases before count) |
  * | dialog session     | SESSION#<id>          | SESSION      | version (compare-and-set); TTL attribute  |
  * | product talk       | SESSION#<id>          | SESSION#     | beside the dialog's session, read with it |
  * |                    |                       | product      | (one query); as the dialog's otherwise    |
