@@ -59,6 +59,20 @@ interface Bag {
   slots: Set<string>;
 }
 
+/** A sample utterance as scoring reads it: each word's weight, computed once. */
+interface Utterance extends Bag {
+  weights: Map<string, number>;
+}
+
+interface IntentEntry {
+  intent: IntentModel;
+  utterances: Utterance[];
+  vocabulary: Set<string>;
+  slotNames: Set<string>;
+  /** Some utterance is values alone ("{AccountType}"): values alone may speak for this intent. */
+  valuesAlone: boolean;
+}
+
 export interface IntentScore {
   intent: IntentModel;
   score: number;
@@ -75,7 +89,7 @@ export class IntentRecognizer {
   private readonly threshold: number;
   private readonly margin: number;
   private readonly idf = new Map<string, number>();
-  private readonly intents: Array<{ intent: IntentModel; utterances: Bag[]; vocabulary: Set<string> }>;
+  private readonly intents: IntentEntry[];
   /** Every word the utterances use, and the filler words: what a typo is read as. */
   private readonly known = new Set<string>(STOP_WORDS);
 
@@ -83,14 +97,19 @@ export class IntentRecognizer {
     this.threshold = options.threshold ?? 0.55;
     this.margin = options.margin ?? 0.05;
     for (const i of intents) for (const u of i.sampleUtterances) for (const w of plainWords(u.replace(PLACEHOLDER, ' '))) this.known.add(w);
-    this.intents = intents.map((intent) => {
-      const utterances = intent.sampleUtterances.map((u) => analyse(u));
-      const vocabulary = new Set(utterances.flatMap((u) => [...u.words.keys()]));
-      return { intent, utterances, vocabulary };
-    });
+    const bags = intents.map((intent) => ({ intent, bags: intent.sampleUtterances.map((u) => analyse(u)) }));
+    const vocabularies = bags.map(({ bags }) => new Set(bags.flatMap((u) => [...u.words.keys()])));
     const df = new Map<string, number>();
-    for (const { vocabulary } of this.intents) for (const w of vocabulary) df.set(w, (df.get(w) ?? 0) + 1);
-    for (const [w, n] of df) this.idf.set(w, Math.log(1 + this.intents.length / n));
+    for (const vocabulary of vocabularies) for (const w of vocabulary) df.set(w, (df.get(w) ?? 0) + 1);
+    for (const [w, n] of df) this.idf.set(w, Math.log(1 + intents.length / n));
+    // What scoring needs of each utterance does not depend on the text: computed here, once.
+    this.intents = bags.map(({ intent, bags }, i) => ({
+      intent,
+      utterances: bags.map((u) => ({ ...u, weights: new Map([...u.words].map(([w, f]) => [w, this.weight(w, f)])) })),
+      vocabulary: vocabularies[i],
+      slotNames: new Set(bags.flatMap((u) => [...u.slots])),
+      valuesAlone: bags.some((u) => u.words.size === 0),
+    }));
   }
 
   /** Whether a word is an ordinary one (an utterance's or a filler word), never a value read loosely. */
@@ -110,9 +129,7 @@ export class IntentRecognizer {
   scores(text: string): IntentScore[] {
     const q = analyse(text, (word) => this.correct(word));
     if (q.words.size === 0 && q.slots.size === 0) return [];
-    return this.intents
-      .map(({ intent, utterances, vocabulary }) => ({ intent, score: this.score(q, utterances, vocabulary) }))
-      .sort((a, b) => b.score - a.score);
+    return this.intents.map((entry) => ({ intent: entry.intent, score: this.score(q, entry) })).sort((a, b) => b.score - a.score);
   }
 
   /** A word no utterance knows, read as the one known word a typo away (none when several are as close). */
@@ -126,8 +143,7 @@ export class IntentRecognizer {
     return (this.idf.get(word) ?? UNKNOWN) * factor;
   }
 
-  private score(q: Bag, utterances: Bag[], vocabulary: Set<string>): number {
-    const slotNames = new Set(utterances.flatMap((u) => [...u.slots]));
+  private score(q: Bag, { utterances, vocabulary, slotNames, valuesAlone }: IntentEntry): number {
     // A value the intent has no use for is evidence against it ("what is a {Topic}" is no "what are you").
     const used = [...q.slots].filter((s) => slotNames.has(s)).length * SLOT;
     let qTotal = used + (q.slots.size * SLOT - used) * UNUSED_SLOT;
@@ -137,16 +153,19 @@ export class IntentRecognizer {
       if (vocabulary.has(w)) explained += this.weight(w, f);
     }
     // Values alone ("sandbox", "the OU") speak only for an intent that can be answered with values alone.
-    if (explained === used && !utterances.some((u) => u.words.size === 0)) return 0;
+    if (explained === used && !valuesAlone) return 0;
     const precision = qTotal > 0 ? explained / qTotal : 0;
     let recall = 0;
     for (const u of utterances) {
-      const slotsBoth = [...u.slots].filter((s) => q.slots.has(s)).length * SLOT;
+      let both = 0;
+      for (const s of q.slots) if (u.slots.has(s)) both++;
+      const slotsBoth = both * SLOT;
+      // Summed in the utterance's word order, as always, so that scores stay exactly what they were.
       let total = slotsBoth + (u.slots.size * SLOT - slotsBoth) * MISSING_SLOT;
       let covered = slotsBoth;
-      for (const [w, f] of u.words) {
-        total += this.weight(w, f);
-        if (q.words.has(w)) covered += this.weight(w, f);
+      for (const [w, wt] of u.weights) {
+        total += wt;
+        if (q.words.has(w)) covered += wt;
       }
       if (total > 0) recall = Math.max(recall, covered / total);
     }

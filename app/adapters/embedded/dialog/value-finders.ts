@@ -40,6 +40,7 @@ export interface Phrase {
 const EMAIL_LIKE = /[^\s<>()[\]{},;:"'|]*@[^\s<>()[\]{},;:"'|]*/g;
 const OU_ID_LIKE = /(?<![\p{L}\p{N}-])ou-[a-z0-9]+-[a-z0-9]+(?![\p{L}\p{N}-])/giu;
 const REQUEST_ID_LIKE = new RegExp(`(?<![\\p{L}\\p{N}-])${REQUEST_ID.source.replace(/^\^|\$$/g, '')}(?![\\p{L}\\p{N}-])`, 'giu');
+const NOT_ASCII = /[^ -~\t\n\r]/;
 /** What a chosen name looks like after its cue: a quoted phrase, or one word. */
 const NAME_AFTER_CUE = /^\s*(?:["“'‘]([^"”'’]{1,50})["”'’]|([A-Za-z0-9][A-Za-z0-9._-]*))/;
 
@@ -80,18 +81,34 @@ export function emailFinder(leadIns: ReadonlySet<string>, isKnown: (word: string
  */
 export function phraseFinder(phrases: readonly Phrase[], isCommon: (word: string) => boolean): Finder {
   const exact = phrases
-    .map((p) => ({ value: p.value, re: new RegExp(wholeWords(p.text), 'giu') }))
+    .map((p) => ({
+      value: p.value,
+      re: new RegExp(wholeWords(p.text), 'giu'),
+      // A phrase can only match where its first word is: most phrases are ruled out by this alone, without their regex.
+      first: NOT_ASCII.test(p.text)
+        ? ''
+        : p.text
+            .trim()
+            .split(/[\s-]+/)[0]
+            .toLowerCase(),
+    }))
     // Longest phrases first so "sand box" is taken whole before a shorter synonym could match part of it.
     .sort((a, b) => b.re.source.length - a.re.source.length);
-  const single = phrases.filter((p) => !/[\s-]/.test(p.text.trim()));
+  const single = looseLookup(phrases.filter((p) => !/[\s-]/.test(p.text.trim())));
   return (text, { loose }) => {
     const out: Candidate[] = [];
     let free = text;
-    for (const { value, re } of exact) {
+    // Only for printable ASCII (text and phrase): there lower case is exactly what the regex's case-insensitivity matches.
+    const ascii = !NOT_ASCII.test(text);
+    let lower = free.toLowerCase();
+    for (const { value, re, first } of exact) {
+      if (ascii && !lower.includes(first)) continue;
+      const before = out.length;
       for (const m of free.matchAll(re)) {
         out.push({ value, start: m.index, end: m.index + m[0].length });
         free = blank(free, m.index, m.index + m[0].length);
       }
+      if (out.length > before) lower = free.toLowerCase();
     }
     if (out.length > 0) return out;
     for (const t of tokens(free)) {
@@ -104,15 +121,21 @@ export function phraseFinder(phrases: readonly Phrase[], isCommon: (word: string
   };
 }
 
-/** The values a word may stand for: a typo away from one, or (when the slot is asked) the start of one. */
-function looseValues(word: string, phrases: readonly Phrase[], prefixes: boolean): string[] {
-  if (word.includes('@')) return [];
+interface LooseLookup {
+  byText: Map<string, string>;
+  /** Short synonyms ("prd") are too close to words to have typos. */
+  typoable: string[];
+}
+const looseLookup = (phrases: readonly Phrase[]): LooseLookup => {
   const byText = new Map(phrases.map((p) => [p.text.toLowerCase(), p.value]));
-  // "demo" → Demos: a plural is no typo to tell apart. Short synonyms ("prd") are too close to words to have typos.
-  const typos = closest(
-    word,
-    [...byText.keys()].filter((k) => k.length >= 5),
-  ).map((k) => byText.get(k) as string);
+  return { byText, typoable: [...byText.keys()].filter((k) => k.length >= 5) };
+};
+
+/** The values a word may stand for: a typo away from one, or (when the slot is asked) the start of one. */
+function looseValues(word: string, { byText, typoable }: LooseLookup, prefixes: boolean): string[] {
+  if (word.includes('@')) return [];
+  // "demo" → Demos: a plural is no typo to tell apart.
+  const typos = closest(word, typoable).map((k) => byText.get(k) as string);
   const plural = byText.get(`${word}s`) ?? byText.get(word.replace(/s$/, ''));
   const starts = prefixes && word.length >= 3 ? [...byText].filter(([k]) => k.startsWith(word)).map(([, v]) => v) : [];
   return [...new Set([...(plural ? [plural] : []), ...typos, ...(typos.length || plural ? [] : starts)])];
