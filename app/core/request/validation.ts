@@ -54,13 +54,23 @@ export const reasonSchema = z
   .transform((s) => (hasVisibleText(s) ? s.trim() : ''));
 
 /** A person's first or last name, as the identity provider and Account Factory take it. */
-export const personNameSchema = (field: string) =>
+const personName = (field: string) =>
   z
     .string()
     .trim()
     .min(1, `${field} must not be empty`)
     .max(64, `${field} must be at most 64 characters`)
     .refine(hasVisibleText, `${field} must not be empty`);
+type PersonNameSchema = ReturnType<typeof personName>;
+// Built once per label (a handful): building a zod schema costs more than running it, on every request.
+const personNames = new Map<string, PersonNameSchema>();
+export function personNameSchema(field: string): PersonNameSchema {
+  const known = personNames.get(field);
+  if (known) return known;
+  const schema = personName(field);
+  personNames.set(field, schema);
+  return schema;
+}
 
 /** What one conversation turn may say. */
 export const MAX_TURN_CHARACTERS = 1000;

@@ -27,6 +27,13 @@ export class NativeEffectStore implements EffectStore {
   }
 
   claim(scope: string, effectId: string, owner: string, now: Date, leaseMs: number): Promise<{ request?: AccountRequest } | undefined> {
+    // Claimed for this owner by the transition that planned it, and not run out: it is this
+    // owner's already, with no write (and no wait for one to be durable).
+    const planned = this.db.get<Effect>(K.effect(scope, effectId));
+    if (planned?.claimedBy === owner && planned.claimedUntil !== undefined && planned.claimedUntil >= now.toISOString()) {
+      const request = isRequestScope(scope) ? this.db.get<AccountRequest>(K.request(scope)) : undefined;
+      return Promise.resolve(request ? { request } : {});
+    }
     return this.db.write((tx) => {
       const effect = tx.get<Effect>(K.effect(scope, effectId));
       if (!effect) return undefined;
