@@ -15,6 +15,11 @@ export interface Measurement {
   slackCallsPerRequest?: Record<string, number>;
   /** Further facts about the run (a pool that ran out, say). */
   remarks?: string[];
+  /**
+   * CPU time the server used per measured request (effects running meanwhile included), in ms:
+   * what a request costs the server whatever else runs on the machine, unlike req/s on shared CPUs.
+   */
+  serverCpuMsPerRequest?: number;
 }
 
 export type Check = { unexpected: number };
@@ -43,9 +48,14 @@ export async function measure(target: Target, o: Options, spec: MeasureSpec): Pr
   if (o.warmupSec > 0) await run(o.warmupSec, { unexpected: 0 });
   const check: Check = { unexpected: 0 };
   const before = await spec.slack?.stats();
+  const cpuBefore = target.cpuMs();
   const result = await run(o.durationSec, check);
+  const cpuAfter = target.cpuMs();
   const after = await spec.slack?.stats();
   const measurement: Measurement = { scenario: spec.scenario, title: spec.title, result, unexpected: check.unexpected, note: spec.note };
+  if (cpuBefore !== undefined && cpuAfter !== undefined && result.requests.total > 0) {
+    measurement.serverCpuMsPerRequest = (cpuAfter - cpuBefore) / result.requests.total;
+  }
   if (before && after && result.requests.total > 0) {
     measurement.slackCallsPerRequest = Object.fromEntries(
       Object.entries(after.calls)

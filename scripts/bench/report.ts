@@ -25,6 +25,7 @@ export function summarise(m: Measurement) {
     note: m.note,
     ...(m.slackCallsPerRequest ? { slackCallsPerRequest: m.slackCallsPerRequest } : {}),
     ...(m.remarks?.length ? { remarks: m.remarks } : {}),
+    ...(m.serverCpuMsPerRequest !== undefined ? { serverCpuMsPerRequest: m.serverCpuMsPerRequest } : {}),
   };
 }
 
@@ -52,8 +53,14 @@ export function ratios(summaries: Summary[], baseline = 'healthz', only: (scenar
       requestsPerSecRatio: s.requestsPerSec / base.requestsPerSec,
       p50Ratio: s.latencyP50Ms / base.latencyP50Ms,
       p99Ratio: s.latencyP99Ms / base.latencyP99Ms,
+      cpuRatio:
+        s.serverCpuMsPerRequest !== undefined && base.serverCpuMsPerRequest
+          ? s.serverCpuMsPerRequest / base.serverCpuMsPerRequest
+          : undefined,
     }));
 }
+
+const cpuWords = (r: { cpuRatio?: number }) => (r.cpuRatio !== undefined ? `   server CPU/request x${fmt(r.cpuRatio, 2)}` : '');
 
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
@@ -66,13 +73,14 @@ export function printReport(summaries: Summary[], slackLatencyMs?: number): void
   console.log('');
   console.log(
     table([
-      ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'requests', 'errors', 'non-2xx', 'unexpected'],
+      ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'server CPU µs/req', 'requests', 'errors', 'non-2xx', 'unexpected'],
       ...summaries.map((s) => [
         s.title,
         fmt(s.requestsPerSec),
         fmt(s.latencyP50Ms),
         fmt(s.latencyP99Ms),
         fmt(s.latencyMaxMs),
+        s.serverCpuMsPerRequest !== undefined ? fmt(s.serverCpuMsPerRequest * 1000) : '-',
         fmt(s.requests),
         fmt(s.errors),
         fmt(s.non2xx),
@@ -99,7 +107,7 @@ export function printReport(summaries: Summary[], slackLatencyMs?: number): void
     console.log('\nrelative to GET /healthz:');
     for (const r of rel) {
       console.log(
-        `  ${r.scenario.padEnd(22)} req/s x${fmt(r.requestsPerSecRatio, 2)}   p50 x${fmt(r.p50Ratio, 2)}   p99 x${fmt(r.p99Ratio, 2)}`,
+        `  ${r.scenario.padEnd(22)} req/s x${fmt(r.requestsPerSecRatio, 2)}   p50 x${fmt(r.p50Ratio, 2)}   p99 x${fmt(r.p99Ratio, 2)}${cpuWords(r)}`,
       );
     }
   }
@@ -108,7 +116,7 @@ export function printReport(summaries: Summary[], slackLatencyMs?: number): void
     console.log('\nrelative to the bare Bolt app (/vend-account: users.info + views.open, same fake Web API):');
     for (const r of bolt) {
       console.log(
-        `  ${r.scenario.padEnd(22)} req/s x${fmt(r.requestsPerSecRatio, 2)}   p50 x${fmt(r.p50Ratio, 2)}   p99 x${fmt(r.p99Ratio, 2)}`,
+        `  ${r.scenario.padEnd(22)} req/s x${fmt(r.requestsPerSecRatio, 2)}   p50 x${fmt(r.p50Ratio, 2)}   p99 x${fmt(r.p99Ratio, 2)}${cpuWords(r)}`,
       );
     }
   }

@@ -1,4 +1,5 @@
 import { type ChildProcess, fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ReadyMessage } from '../bench-server';
 
@@ -9,7 +10,22 @@ export interface Target {
   readyMs: number;
   /** Building the app (store, dialog, routes) to listening, as measured in the child. */
   startupMs: number;
+  /** CPU time the server process has used so far, in ms (Linux /proc), or undefined where it cannot be read. */
+  cpuMs(): number | undefined;
   stop(): Promise<void>;
+}
+
+/** utime + stime of a process from /proc/<pid>/stat (clock ticks: 100 per second on Linux). */
+function processCpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined || process.platform !== 'linux') return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces; the fields after its closing parenthesis are plain.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The app (scripts/bench-server.ts), or the bare Bolt app the Slack scenarios are compared with. */
@@ -56,6 +72,7 @@ export async function startTarget(env: Record<string, string> = {}, timeoutMs = 
     baseUrl: `http://127.0.0.1:${ready.port}`,
     readyMs: performance.now() - spawned,
     startupMs: ready.startupMs,
+    cpuMs: () => processCpuMs(child.pid),
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.send('stop');

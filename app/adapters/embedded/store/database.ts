@@ -55,6 +55,8 @@ interface Job {
 
 /** At most this many transactions in one batch (a bound on a batch's size and on a group's latency). */
 const GROUP_MAX = 64;
+/** Keys whose stored value (or absence) is remembered for `get`, most recently used kept. */
+const CACHED_KEYS = 5_000;
 
 export class StoreDatabase implements Reader {
   private waiting: Job[] = [];
@@ -62,6 +64,12 @@ export class StoreDatabase implements Reader {
   private draining = false;
   private writing: Promise<void> = Promise.resolve();
   private closed = false;
+  /**
+   * What `get` read or a batch wrote, per key (undefined: no such key). This process is the only
+   * writer (the LOCK file), so the cache cannot go stale: each batch updates it once written.
+   * Reads of a snapshot and ranges go to LevelDB.
+   */
+  private readonly cache = new Map<string, string | undefined>();
 
   private constructor(
     private readonly db: Db,
@@ -81,8 +89,25 @@ export class StoreDatabase implements Reader {
   }
 
   get<T>(key: string, snapshot?: Snapshot): T | undefined {
-    const raw = snapshot ? this.db.getSync(key, { snapshot }) : this.db.getSync(key);
+    const raw = snapshot ? this.db.getSync(key, { snapshot }) : this.cached(key);
     return raw === undefined ? undefined : (JSON.parse(raw) as T);
+  }
+
+  private cached(key: string): string | undefined {
+    if (this.cache.has(key)) {
+      const raw = this.cache.get(key);
+      this.remember(key, raw);
+      return raw;
+    }
+    const raw = this.db.getSync(key);
+    this.remember(key, raw);
+    return raw;
+  }
+
+  private remember(key: string, raw: string | undefined): void {
+    this.cache.delete(key);
+    this.cache.set(key, raw);
+    if (this.cache.size > CACHED_KEYS) this.cache.delete(this.cache.keys().next().value as string);
   }
 
   async range<T>(range: Range, opts: { reverse?: boolean; limit?: number; snapshot?: Snapshot } = {}): Promise<Array<Entry<T>>> {
@@ -151,9 +176,12 @@ export class StoreDatabase implements Reader {
       try {
         if (ops.length > 0) await this.db.batch(ops, { sync: this.sync });
       } catch (err) {
+        // Whether LevelDB kept any of it is unknown: what is cached of these keys is read again.
+        for (const op of ops) this.cache.delete(op.key);
         for (const { job } of done) job.reject(err);
         continue;
       }
+      for (const op of ops) this.remember(op.key, op.type === 'put' ? op.value : undefined);
       for (const { job, result } of done) job.resolve(result);
     }
   }
