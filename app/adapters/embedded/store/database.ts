@@ -1,6 +1,6 @@
 import { ClassicLevel } from 'classic-level';
 import { VendingError } from '../../../core/errors';
-import type { Range } from './keys';
+import { prefixesOf, prefixOf, type Range } from './keys';
 
 /**
  * The one LevelDB database (classic-level) the native store keeps under DATA_DIR/store.
@@ -57,6 +57,8 @@ interface Job {
 const GROUP_MAX = 64;
 /** Keys whose stored value (or absence) is remembered for `get`, most recently used kept. */
 const CACHED_KEYS = 5_000;
+/** Whole ranges under a prefix (a scope's effects) remembered for `range`, most recently used kept. */
+const CACHED_RANGES = 2_000;
 
 export class StoreDatabase implements Reader {
   private waiting: Job[] = [];
@@ -70,6 +72,10 @@ export class StoreDatabase implements Reader {
    * Reads of a snapshot and ranges go to LevelDB.
    */
   private readonly cache = new Map<string, string | undefined>();
+  /** Whole prefix ranges (their entries as stored, in key order), kept exact the same way. */
+  private readonly ranges = new Map<string, Array<[string, string]>>();
+  /** Counts the batches that finished (written or failed): a range read across one is not cached. */
+  private generation = 0;
 
   private constructor(
     private readonly db: Db,
@@ -111,15 +117,52 @@ export class StoreDatabase implements Reader {
   }
 
   async range<T>(range: Range, opts: { reverse?: boolean; limit?: number; snapshot?: Snapshot } = {}): Promise<Array<Entry<T>>> {
-    const entries = await this.db
-      .iterator({
-        ...range,
-        reverse: opts.reverse ?? false,
-        limit: opts.limit ?? -1,
-        ...(opts.snapshot ? { snapshot: opts.snapshot } : {}),
-      })
-      .all();
-    return entries.map(([key, value]) => ({ key, value: JSON.parse(value) as T }));
+    const prefix = opts.snapshot || opts.limit !== undefined ? undefined : prefixOf(range);
+    let entries = prefix === undefined ? undefined : this.ranges.get(prefix);
+    if (prefix !== undefined && entries) this.rememberRange(prefix, entries);
+    if (!entries) {
+      const generation = this.generation;
+      entries = await this.db
+        .iterator({
+          ...range,
+          reverse: false,
+          limit: opts.reverse ? -1 : (opts.limit ?? -1),
+          ...(opts.snapshot ? { snapshot: opts.snapshot } : {}),
+        })
+        .all();
+      // A batch that finished while the iterator read may or may not be in it (and its writes were applied
+      // to the cache already): such a read is not kept. One still under way is applied when it finishes.
+      if (prefix !== undefined && generation === this.generation) this.rememberRange(prefix, entries);
+    }
+    const ordered = opts.reverse ? [...entries].reverse().slice(0, opts.limit ?? entries.length) : entries;
+    return ordered.map(([key, value]) => ({ key, value: JSON.parse(value) as T }));
+  }
+
+  private rememberRange(prefix: string, entries: Array<[string, string]>): void {
+    this.ranges.delete(prefix);
+    this.ranges.set(prefix, entries);
+    if (this.ranges.size > CACHED_RANGES) this.ranges.delete(this.ranges.keys().next().value as string);
+  }
+
+  /** A written batch, applied to what is cached of the keys and ranges it touched. */
+  private written(ops: Op[]): void {
+    this.generation++;
+    for (const op of ops) {
+      const raw = op.type === 'put' ? op.value : undefined;
+      this.remember(op.key, raw);
+      for (const prefix of prefixesOf(op.key)) {
+        const entries = this.ranges.get(prefix);
+        if (!entries) continue;
+        const at = entries.findIndex(([k]) => bytewise(k, op.key) >= 0);
+        const same = at >= 0 && entries[at][0] === op.key;
+        const next = [...entries];
+        if (raw === undefined) {
+          if (same) next.splice(at, 1);
+        } else if (same) next[at] = [op.key, raw];
+        else next.splice(at < 0 ? next.length : at, 0, [op.key, raw]);
+        this.ranges.set(prefix, next);
+      }
+    }
   }
 
   /** Several reads from one point in time. */
@@ -177,11 +220,15 @@ export class StoreDatabase implements Reader {
         if (ops.length > 0) await this.db.batch(ops, { sync: this.sync });
       } catch (err) {
         // Whether LevelDB kept any of it is unknown: what is cached of these keys is read again.
-        for (const op of ops) this.cache.delete(op.key);
+        this.generation++;
+        for (const op of ops) {
+          this.cache.delete(op.key);
+          for (const prefix of prefixesOf(op.key)) this.ranges.delete(prefix);
+        }
         for (const { job } of done) job.reject(err);
         continue;
       }
-      for (const op of ops) this.remember(op.key, op.type === 'put' ? op.value : undefined);
+      this.written(ops);
       for (const { job, result } of done) job.resolve(result);
     }
   }

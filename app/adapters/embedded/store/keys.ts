@@ -51,6 +51,16 @@ export const under = (...parts: string[]): Range => {
   return { gte: prefix + SEP, lt: prefix + END };
 };
 
+/** The prefix of a range of every key under some parts (as `under` makes it), or undefined for other ranges. */
+export const prefixOf = (range: Range): string | undefined =>
+  range.gte.endsWith(SEP) && range.lt === range.gte.slice(0, -1) + END ? range.gte : undefined;
+/** The prefixes (in the sense of prefixOf) that a key is under: one per part boundary. */
+export function prefixesOf(k: string): string[] {
+  const out: string[] = [];
+  for (let i = k.indexOf(SEP); i >= 0; i = k.indexOf(SEP, i + 1)) out.push(k.slice(0, i + 1));
+  return out;
+}
+
 /** Keys under `parts` whose next part is at most `upTo` (inclusive), or below it (`exclusive`). */
 export const upTo = (parts: string[], upTo: string, exclusive = false): Range => ({
   gte: key(...parts) + SEP,
