@@ -108,3 +108,20 @@ export function onlySays(text: string, phrases: readonly string[]): boolean {
   const known = new Set(phrases.flatMap((p) => words(p)));
   return said.length > 0 && said.every((w) => known.has(w));
 }
+
+const NOT_ASCII = /[^ -~\t\n\r]/;
+
+/**
+ * A cheap test that rules out a phrase's regex (wholeWords, phrasePattern) before it runs: the
+ * phrase's first word must be in the text. Exact only for printable ASCII, where lower case is
+ * what the regexes' case-insensitivity matches; for anything else it lets every text through.
+ */
+export function firstWordTest(phrase: string): (text: string, lower: string) => boolean {
+  const first =
+    phrase
+      .trim()
+      .split(/[\s\-…]+/)[0]
+      ?.toLowerCase() ?? '';
+  if (!first || NOT_ASCII.test(phrase)) return () => true;
+  return (text, lower) => NOT_ASCII.test(text) || lower.includes(first);
+}

@@ -3,7 +3,7 @@ import type { OrganizationalUnit } from '../../../core/request/account-request';
 import { resolveOu } from '../../../core/request/organizational-units';
 import { accountNameSchema, emailSchema, REQUEST_ID } from '../../../core/request/validation';
 import { closest } from './fuzzy';
-import { blank, phrasePattern, tokens, wholeWords } from './text';
+import { blank, firstWordTest, phrasePattern, tokens, wholeWords } from './text';
 
 /**
  * How each kind of slot value is found in free text. Each finder returns candidates with their
@@ -40,7 +40,6 @@ export interface Phrase {
 const EMAIL_LIKE = /[^\s<>()[\]{},;:"'|]*@[^\s<>()[\]{},;:"'|]*/g;
 const OU_ID_LIKE = /(?<![\p{L}\p{N}-])ou-[a-z0-9]+-[a-z0-9]+(?![\p{L}\p{N}-])/giu;
 const REQUEST_ID_LIKE = new RegExp(`(?<![\\p{L}\\p{N}-])${REQUEST_ID.source.replace(/^\^|\$$/g, '')}(?![\\p{L}\\p{N}-])`, 'giu');
-const NOT_ASCII = /[^ -~\t\n\r]/;
 /** What a chosen name looks like after its cue: a quoted phrase, or one word. */
 const NAME_AFTER_CUE = /^\s*(?:["“'‘]([^"”'’]{1,50})["”'’]|([A-Za-z0-9][A-Za-z0-9._-]*))/;
 
@@ -84,13 +83,8 @@ export function phraseFinder(phrases: readonly Phrase[], isCommon: (word: string
     .map((p) => ({
       value: p.value,
       re: new RegExp(wholeWords(p.text), 'giu'),
-      // A phrase can only match where its first word is: most phrases are ruled out by this alone, without their regex.
-      first: NOT_ASCII.test(p.text)
-        ? ''
-        : p.text
-            .trim()
-            .split(/[\s-]+/)[0]
-            .toLowerCase(),
+      // Most phrases are ruled out by their first word alone, without their regex.
+      mayMatch: firstWordTest(p.text),
     }))
     // Longest phrases first so "sand box" is taken whole before a shorter synonym could match part of it.
     .sort((a, b) => b.re.source.length - a.re.source.length);
@@ -98,11 +92,9 @@ export function phraseFinder(phrases: readonly Phrase[], isCommon: (word: string
   return (text, { loose }) => {
     const out: Candidate[] = [];
     let free = text;
-    // Only for printable ASCII (text and phrase): there lower case is exactly what the regex's case-insensitivity matches.
-    const ascii = !NOT_ASCII.test(text);
     let lower = free.toLowerCase();
-    for (const { value, re, first } of exact) {
-      if (ascii && !lower.includes(first)) continue;
+    for (const { value, re, mayMatch } of exact) {
+      if (!mayMatch(free, lower)) continue;
       const before = out.length;
       for (const m of free.matchAll(re)) {
         out.push({ value, start: m.index, end: m.index + m[0].length });
@@ -177,9 +169,11 @@ export const requestIdFinder: Finder = (text) =>
 
 /** A chosen account name: the quoted phrase or word right after one of the cues ("called payments-dev"). */
 export function nameFinder(cues: readonly string[]): Finder {
-  const res = cues.map((c) => new RegExp(phrasePattern(c), 'giu'));
+  const res = cues.map((c) => ({ re: new RegExp(phrasePattern(c), 'giu'), mayMatch: firstWordTest(c) }));
   return (text) => {
-    for (const re of res) {
+    const lower = text.toLowerCase();
+    for (const { re, mayMatch } of res) {
+      if (!mayMatch(text, lower)) continue;
       for (const m of text.matchAll(re)) {
         const after = text.slice(m.index + m[0].length);
         const n = NAME_AFTER_CUE.exec(after);
@@ -203,9 +197,11 @@ const TRAILING = /(?:[\s,]+(?:and|in|for|with|to|at|on|please|pls|plz|thanks|tha
 
 /** Free text introduced by a cue phrase ("because …", "for the … team"): the whole phrase, as said. */
 export function freeTextFinder(cues: readonly string[]): Finder {
-  const res = cues.map((c) => new RegExp(phrasePattern(c), 'giu'));
+  const res = cues.map((c) => ({ re: new RegExp(phrasePattern(c), 'giu'), mayMatch: firstWordTest(c) }));
   return (text) => {
-    for (const re of res) {
+    const lower = text.toLowerCase();
+    for (const { re, mayMatch } of res) {
+      if (!mayMatch(text, lower)) continue;
       for (const m of text.matchAll(re)) {
         const said = m[0].replace(/\s+/g, ' ').replace(TRAILING, '').trim();
         if (said) return [{ value: said, start: m.index, end: m.index + m[0].length }];
