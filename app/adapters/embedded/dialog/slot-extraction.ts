@@ -64,7 +64,7 @@ export class SlotExtractor {
     const findings: SlotFinding[] = [];
     for (const slot of ordered) {
       // No other value is read inside an address ("bob-sbx@example.com" says nothing of Sandbox).
-      const input = slot.type === EMAIL_TYPE ? free : free.replace(/\S*@\S*/g, (m) => ' '.repeat(m.length));
+      const input = slot.type === EMAIL_TYPE || !free.includes('@') ? free : free.replace(/\S*@\S*/g, (m) => ' '.repeat(m.length));
       const candidates = this.finderOf(slot)(input, { loose: slot.name === first });
       if (candidates.length === 0) continue;
       for (const c of candidates) free = blank(free, c.start, c.end);

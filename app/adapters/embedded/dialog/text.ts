@@ -111,17 +111,20 @@ export function onlySays(text: string, phrases: readonly string[]): boolean {
 
 const NOT_ASCII = /[^ -~\t\n\r]/;
 
+/** The text in lower case when it is plain printable ASCII, else undefined: what firstWordTest reads. */
+export const asciiLower = (text: string): string | undefined => (NOT_ASCII.test(text) ? undefined : text.toLowerCase());
+
 /**
  * A cheap test that rules out a phrase's regex (wholeWords, phrasePattern) before it runs: the
  * phrase's first word must be in the text. Exact only for printable ASCII, where lower case is
- * what the regexes' case-insensitivity matches; for anything else it lets every text through.
+ * what the regexes' case-insensitivity matches: given no asciiLower text, it lets it through.
  */
-export function firstWordTest(phrase: string): (text: string, lower: string) => boolean {
+export function firstWordTest(phrase: string): (lower: string | undefined) => boolean {
   const first =
     phrase
       .trim()
       .split(/[\s\-…]+/)[0]
       ?.toLowerCase() ?? '';
   if (!first || NOT_ASCII.test(phrase)) return () => true;
-  return (text, lower) => NOT_ASCII.test(text) || lower.includes(first);
+  return (lower) => lower === undefined || lower.includes(first);
 }

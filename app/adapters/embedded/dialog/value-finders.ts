@@ -3,7 +3,7 @@ import type { OrganizationalUnit } from '../../../core/request/account-request';
 import { resolveOu } from '../../../core/request/organizational-units';
 import { accountNameSchema, emailSchema, REQUEST_ID } from '../../../core/request/validation';
 import { closest } from './fuzzy';
-import { blank, firstWordTest, phrasePattern, tokens, wholeWords } from './text';
+import { asciiLower, blank, firstWordTest, phrasePattern, tokens, wholeWords } from './text';
 
 /**
  * How each kind of slot value is found in free text. Each finder returns candidates with their
@@ -92,15 +92,15 @@ export function phraseFinder(phrases: readonly Phrase[], isCommon: (word: string
   return (text, { loose }) => {
     const out: Candidate[] = [];
     let free = text;
-    let lower = free.toLowerCase();
+    let lower = asciiLower(free);
     for (const { value, re, mayMatch } of exact) {
-      if (!mayMatch(free, lower)) continue;
+      if (!mayMatch(lower)) continue;
       const before = out.length;
       for (const m of free.matchAll(re)) {
         out.push({ value, start: m.index, end: m.index + m[0].length });
         free = blank(free, m.index, m.index + m[0].length);
       }
-      if (out.length > before) lower = free.toLowerCase();
+      if (out.length > before) lower = asciiLower(free);
     }
     if (out.length > 0) return out;
     for (const t of tokens(free)) {
@@ -139,6 +139,10 @@ export function ouFinder(ous: readonly OrganizationalUnit[], isCommon: (word: st
     ous.map((o) => ({ value: o.name, text: o.name })),
     isCommon,
   );
+  // Longest names first, each with its optional id in brackets: built once, not per call.
+  const byName = [...ous]
+    .sort((a, b) => b.name.length - a.name.length)
+    .map((ou) => ({ re: new RegExp(`${wholeWords(ou.name)}(?:\\s*\\(\\s*ou-[^)\\s]*\\s*\\))?`, 'giu'), mayMatch: firstWordTest(ou.name) }));
   return (text, opts) => {
     const out: Candidate[] = [];
     let free = text;
@@ -151,10 +155,12 @@ export function ouFinder(ous: readonly OrganizationalUnit[], isCommon: (word: st
       }
       free = blank(free, start, end);
     };
-    for (const ou of [...ous].sort((a, b) => b.name.length - a.name.length)) {
-      const re = new RegExp(`${wholeWords(ou.name)}(?:\\s*\\(\\s*ou-[^)\\s]*\\s*\\))?`, 'giu');
+    const lower = asciiLower(text);
+    for (const { re, mayMatch } of byName) {
+      if (!mayMatch(lower)) continue;
       for (const m of free.matchAll(re)) take(m.index, m.index + m[0].length, m[0]);
     }
+    if (lower !== undefined && !lower.includes('ou-')) return out.length > 0 ? out : names(free, opts);
     for (const m of free.matchAll(OU_ID_LIKE)) {
       const ou = ous.find((o) => o.id?.toLowerCase() === m[0].toLowerCase());
       if (ou) take(m.index, m.index + m[0].length, `${ou.name} (${m[0]})`);
@@ -165,15 +171,19 @@ export function ouFinder(ous: readonly OrganizationalUnit[], isCommon: (word: st
 
 /** Request ids (req-...), anywhere in the text. */
 export const requestIdFinder: Finder = (text) =>
-  [...text.matchAll(REQUEST_ID_LIKE)].map((m) => ({ value: m[0].toLowerCase(), start: m.index, end: m.index + m[0].length })).slice(0, 1);
+  !/req-/i.test(text)
+    ? []
+    : [...text.matchAll(REQUEST_ID_LIKE)]
+        .map((m) => ({ value: m[0].toLowerCase(), start: m.index, end: m.index + m[0].length }))
+        .slice(0, 1);
 
 /** A chosen account name: the quoted phrase or word right after one of the cues ("called payments-dev"). */
 export function nameFinder(cues: readonly string[]): Finder {
   const res = cues.map((c) => ({ re: new RegExp(phrasePattern(c), 'giu'), mayMatch: firstWordTest(c) }));
   return (text) => {
-    const lower = text.toLowerCase();
+    const lower = asciiLower(text);
     for (const { re, mayMatch } of res) {
-      if (!mayMatch(text, lower)) continue;
+      if (!mayMatch(lower)) continue;
       for (const m of text.matchAll(re)) {
         const after = text.slice(m.index + m[0].length);
         const n = NAME_AFTER_CUE.exec(after);
@@ -199,9 +209,9 @@ const TRAILING = /(?:[\s,]+(?:and|in|for|with|to|at|on|please|pls|plz|thanks|tha
 export function freeTextFinder(cues: readonly string[]): Finder {
   const res = cues.map((c) => ({ re: new RegExp(phrasePattern(c), 'giu'), mayMatch: firstWordTest(c) }));
   return (text) => {
-    const lower = text.toLowerCase();
+    const lower = asciiLower(text);
     for (const { re, mayMatch } of res) {
-      if (!mayMatch(text, lower)) continue;
+      if (!mayMatch(lower)) continue;
       for (const m of text.matchAll(re)) {
         const said = m[0].replace(/\s+/g, ' ').replace(TRAILING, '').trim();
         if (said) return [{ value: said, start: m.index, end: m.index + m[0].length }];
