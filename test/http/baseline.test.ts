@@ -98,7 +98,10 @@ describe('the baseline after vending (every part, on a scripted port)', () => {
     // The steps done before it are not done again: each failure recorded the progress so far.
     expect(baseline.calls.filter((c) => c.step === 'tags')).toHaveLength(1);
     const progress = done.audit.filter((a: any) => a.action === 'baseline-step').map((a: any) => a.reason);
-    expect(progress).toEqual([expect.stringMatching(/^Baseline: monthly budget failed \(try 1 of 5\): /), expect.stringMatching(/try 2 of 5/)]);
+    expect(progress).toEqual([
+      expect.stringMatching(/^Baseline: monthly budget failed \(try 1 of 5\): /),
+      expect.stringMatching(/try 2 of 5/),
+    ]);
   });
 
   it('gives up a step that keeps failing after 5 tries, and the account is ready without it', async () => {

@@ -1,4 +1,4 @@
-import { appendFile, mkdir, open, readFile } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Logger } from '../../core/ports/logger';
 import type { Notifier, OutgoingMessage, SentMessage } from '../../core/ports/notifier';
@@ -10,11 +10,18 @@ export type OutboxEntry = SentMessage;
  * The embedded notifier: instead of sending e-mail, each message is written as one console line
  * and one JSON line in DATA_DIR/outbox.jsonl, and listed on the /outbox page.
  */
+/** The file is closed when no message came for this long (it is kept open while messages come). */
+const IDLE_CLOSE_MS = 1_000;
+
 export class Outbox implements Notifier {
   readonly kind = 'outbox';
   private ready?: Promise<unknown>;
   /** Keys of the messages in the file: each message is written once, however often it is retried. */
   private readonly sentKeys = new Set<string>();
+  /** Writes (and the close) one after the other, so lines never interleave and a key is checked after the write before it. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private file$?: Promise<FileHandle>;
+  private idle?: NodeJS.Timeout;
 
   constructor(
     private readonly file: string,
@@ -27,15 +34,49 @@ export class Outbox implements Notifier {
       throw err;
     });
     await this.ready;
-    // A retry of a message that went out before its effect was recorded done (a crash, a lost answer): once is enough.
-    if (message.key && this.sentKeys.has(message.key)) return;
-    if (message.key) this.sentKeys.add(message.key);
-    const entry: OutboxEntry = { sentAt: new Date().toISOString(), ...message };
-    await appendFile(this.file, `${JSON.stringify(entry)}\n`, 'utf8');
+    const written = this.queued(async () => {
+      // A retry of a message that went out before its effect was recorded done (a crash, a lost answer): once is enough.
+      if (message.key && this.sentKeys.has(message.key)) return false;
+      const entry: OutboxEntry = { sentAt: new Date().toISOString(), ...message };
+      try {
+        this.file$ ??= open(this.file, 'a');
+        await (await this.file$).appendFile(`${JSON.stringify(entry)}\n`, 'utf8');
+      } catch (err) {
+        // Opened afresh, and a line the failure may have cut short is ended first (prepare), for the retry.
+        const handle = this.file$;
+        this.file$ = undefined;
+        this.ready = undefined;
+        await (await handle?.catch(() => undefined))?.close().catch(() => undefined);
+        throw err;
+      }
+      // Only once it is written: a write that failed is tried again with the effect's retry.
+      if (message.key) this.sentKeys.add(message.key);
+      return true;
+    });
+    if (!(await written)) return;
     this.log.info(
       { requestId: message.requestId, to: message.to, subject: message.subject, kind: message.kind },
       'outbox: message written',
     );
+  }
+
+  /** Runs `work` after the writes before it; the file is closed once none followed for a while. */
+  private queued<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work);
+    this.queue = run.catch(() => undefined).then(() => this.closeWhenIdle());
+    return run;
+  }
+
+  private closeWhenIdle(): void {
+    clearTimeout(this.idle);
+    this.idle = setTimeout(() => {
+      this.queue = this.queue.then(async () => {
+        const handle = this.file$;
+        this.file$ = undefined;
+        await (await handle?.catch(() => undefined))?.close();
+      });
+    }, IDLE_CLOSE_MS);
+    this.idle.unref();
   }
 
   /**

@@ -206,7 +206,8 @@ export class EffectDispatcher {
     if (effect.dueAt > now.toISOString()) return false;
     const claimed = await this.store.claim(scope, effect.id, this.owner, now, this.retry.leaseMs);
     if (!claimed) return false;
-    const log = this.log.child({ scope, effect: effect.handler, event: effect.event, target: effect.target });
+    // The fields of each line about it (no child logger: making one costs on every effect, logged or not).
+    const about = { scope, effect: effect.handler, event: effect.event, target: effect.target };
     try {
       const handler = this.handlers.get(effect.handler);
       if (!handler) throw new Error(`No handler named ${effect.handler}`);
@@ -217,12 +218,12 @@ export class EffectDispatcher {
       // A service that says when to come back (HTTP 429 Retry-After) is not asked again before then.
       const waitMs = Math.max(backoffMs(attempts, this.retry), err instanceof RetryLaterError ? err.afterMs : 0);
       const dueAt = new Date(this.clock.now().getTime() + waitMs).toISOString();
-      log.warn({ err, attempts, retryAt: dueAt }, 'effect failed; it and what follows it will be retried');
+      this.log.warn({ ...about, err, attempts, retryAt: dueAt }, 'effect failed; it and what follows it will be retried');
       await this.store.settle(scope, effect.id, { attempts, dueAt, lastError: String((err as Error)?.message ?? err).slice(0, 500) });
       return false;
     }
     await this.store.settle(scope, effect.id);
-    log.debug({}, 'effect done');
+    this.log.debug(about, 'effect done');
     return true;
   }
 }
