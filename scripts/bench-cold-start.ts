@@ -20,15 +20,17 @@
  *
  * With `--previous <git ref>`, the HTTP handler as that commit bundled it (git archive of its
  * app/, manifest/ and scripts/ into dist/cold-start/previous, bundled by its own scripts/bundle.ts
- * with this node_modules) answers the help command and the REST turn too, in the same rounds.
+ * with this node_modules) answers the help command, the modal and the REST turn too, in the same
+ * rounds (`--previous HEAD`: the working tree's changes against the last commit).
  *
  *   npm run bench:cold-start                          # 7 rounds
  *   npm run bench:cold-start -- 15                    # 15 rounds
  *   npm run bench:cold-start -- 9 --previous c4b3d85  # and the release before, in the same run
+ *   npm run bench:cold-start -- 7 --previous HEAD     # and the last commit's handler
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -64,7 +66,7 @@ process.exit(0);
 `;
 
 type Figures = { loadMs: number; firstMs: number; warmMs: number; processMs: number };
-const ALL_TARGETS = ['bare-help', 'bot-help', 'before-help', 'bare-modal', 'bot-modal', 'bot-rest', 'before-rest'] as const;
+const ALL_TARGETS = ['bare-help', 'bot-help', 'before-help', 'bare-modal', 'bot-modal', 'before-modal', 'bot-rest', 'before-rest'] as const;
 type Target = (typeof ALL_TARGETS)[number];
 const LABELS: Record<Target, string> = {
   'bare-help': 'bare help',
@@ -72,6 +74,7 @@ const LABELS: Record<Target, string> = {
   'before-help': 'before help',
   'bare-modal': 'bare modal',
   'bot-modal': 'bot modal',
+  'before-modal': 'before modal',
   'bot-rest': 'bot REST',
   'before-rest': 'before REST',
 };
@@ -117,8 +120,12 @@ async function bundleBare(): Promise<{ file: string; bytes: number }> {
   return { file: join(out, 'bare-bolt.js'), bytes };
 }
 
-/** The HTTP handler as `ref` bundled it (read-only git: an archive of that commit, bundled by its own script). */
-function bundlePrevious(ref: string): { file: string; bytes: number } {
+/**
+ * The HTTP handler as `ref` bundled it (read-only git: an archive of that commit, bundled by its own
+ * script): one CommonJS file (releases up to c4b3d85), or ES modules with chunks (a package.json of
+ * type module beside it), whose size is the entry's and the chunks it imports statically.
+ */
+function bundlePrevious(ref: string): { file: string; bytes: number; esm: boolean } {
   const dir = join(root, 'dist', 'cold-start', 'previous');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -132,8 +139,19 @@ function bundlePrevious(ref: string): { file: string; bytes: number } {
     cwd: dir,
     stdio: 'ignore',
   });
-  const file = join(dir, 'dist', 'lambda', 'http.js');
-  return { file, bytes: statSync(file).size };
+  const out = join(dir, 'dist', 'lambda');
+  const file = join(out, 'http.js');
+  const esm = existsSync(join(out, 'package.json')) && JSON.parse(readFileSync(join(out, 'package.json'), 'utf8')).type === 'module';
+  return { file, bytes: staticallyLoaded(out, 'http.js').reduce((n, f) => n + statSync(join(out, f)).size, 0), esm };
+}
+
+/** The file and the chunks it imports statically, transitively (esbuild's minified `from"./chunk-…js"` and `import"./chunk-…js"`). */
+function staticallyLoaded(dir: string, file: string, seen = new Set<string>()): string[] {
+  if (seen.has(file)) return [...seen];
+  seen.add(file);
+  for (const m of readFileSync(join(dir, file), 'utf8').matchAll(/(?:from|import)\s*"\.\/(chunk-[\w-]+\.js)"/g))
+    staticallyLoaded(dir, m[1], seen);
+  return [...seen];
 }
 
 async function main(): Promise<void> {
@@ -171,7 +189,7 @@ async function main(): Promise<void> {
     return {
       ...common,
       BUNDLE: pathToFileURL(target.startsWith('before') && previous ? previous.file : http).href,
-      LOAD: target.startsWith('before') ? 'require' : 'import',
+      LOAD: target.startsWith('before') && !previous?.esm ? 'require' : 'import',
       EVENTS: JSON.stringify(events),
       EXPECT: expect,
       AWS_ACCESS_KEY_ID: 'bench',
@@ -220,14 +238,14 @@ async function main(): Promise<void> {
   const cold = (t: Target) => median(results[t].map((r) => r.loadMs + r.firstMs));
   const kib = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
   const row = (label: string, f: (t: Target) => string) =>
-    console.log(`  ${label.padEnd(32)}${TARGETS.map((t) => f(t).padStart(12)).join('')}`);
+    console.log(`  ${label.padEnd(32)}${TARGETS.map((t) => f(t).padStart(13)).join('')}`);
   console.log(`command: npm run bench:cold-start -- ${rounds}${previousRef ? ` --previous ${previousRef}` : ''}`);
   console.log(
     `machine: node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model.trim()}), LOG_LEVEL=${process.env.LOG_LEVEL ?? 'info'}`,
   );
   console.log('\nloaded at start (minified; the entry file and the chunks it imports):');
   console.log(`  bare Bolt app                      ${kib(bare.bytes)}`);
-  if (previous) console.log(`${`  http.js at ${previousRef}`.padEnd(37)}${kib(previous.bytes)} (one file)`);
+  if (previous) console.log(`${`  http.js at ${previousRef}`.padEnd(37)}${kib(previous.bytes)}${previous.esm ? '' : ' (one file)'}`);
   for (const s of sizes)
     console.log(`${`  dist/lambda/${s.handler}.js`.padEnd(37)}${kib(s.bytes)} (${kib(s.bytesIfAllConfigured)} with every optional chunk)`);
   console.log(`\ncold start, median of ${rounds} fresh processes each (Web API calls answered by the fake: ${webApiCalls.answered}):`);
@@ -245,6 +263,8 @@ async function main(): Promise<void> {
     console.log(`before help / bare help, load + first request, per round: ${ratio('before-help', 'bare-help')}`);
     console.log(`bot help / before help, load + first request, per round: ${ratio('bot-help', 'before-help')}`);
     console.log(`bot REST / before REST, load + first request, per round: ${ratio('bot-rest', 'before-rest')}`);
+    console.log(`before modal / bare modal, load + first request, per round: ${ratio('before-modal', 'bare-modal')}`);
+    console.log(`bot modal / before modal, load + first request, per round: ${ratio('bot-modal', 'before-modal')}`);
   }
   for (const command of ['help', 'modal'] as const) {
     const ratios = results[`bot-${command}`].map(

@@ -11,11 +11,15 @@
  *   dist/lambda/manifest/approval-policy.json   the approval policy's data (checked at start with the approvers of the environment)
  *   dist/lambda/manifest/account-baseline.json  the account baseline, checked here
  *
- * One entry point per function, each loading only what its handler needs: ES modules with code
- * splitting, so what is loaded with `await import()` (Lex, SNS, Service Catalog and Organizations
- * when configured, Secrets Manager or SSM when configured, the API Gateway adapter in the HTTP
- * function only, the SDK's credential providers other than the environment's) is a chunk of its
- * own that a cold start loads only when the configuration uses it. What Lambda never uses is left
+ * One entry point per function, each loading only what its handler needs: the HTTP function the
+ * whole app (app/lambda-http.ts), the others the core and the Slack door's effects only, without
+ * Express, Bolt or the doors' routes (app/lambda-worker.ts). ES modules with code splitting, so
+ * what is loaded with `await import()` is a chunk of its own that a cold start loads only when it
+ * is used: Lex, SNS, Service Catalog and Organizations when configured, Secrets Manager or SSM when
+ * configured, the DynamoDB adapters and client with the first store call (app/boot/lazy-stores.ts),
+ * the REST, web and approval-link doors with the first request that may reach them
+ * (app/boot/lazy-doors.ts), the API Gateway adapter in the HTTP function only, the SDK's
+ * credential providers other than the environment's. What Lambda never uses is left
  * out altogether (Socket Mode), or trimmed to what the app uses (iconv-lite, mime-db, zod's
  * locales): see LEAN below. `npm run bundle -- --analyse` prints what each function loads, by package.
  */

@@ -1,22 +1,13 @@
-import { resolve } from 'node:path';
 import type express from 'express';
-import { loadOrCreateApprovalSecret, loadOrCreateNodeId } from '../adapters/embedded/data-dir-values';
-import { QuietWebClient } from '../adapters/slack/quiet-web-client';
-import { SlackUsergroups } from '../adapters/slack/usergroups';
-import type { RetryPolicy } from '../core/effects/dispatcher';
-import { ConfigError } from '../core/errors';
-import { type Clock, systemClock } from '../core/ports/clock';
-import { VendingCore } from '../core/vending-core';
+import type { VendingCore } from '../core/vending-core';
 import type { Door } from '../doors/door';
-import { emailLinkDoor } from '../doors/email-link/routes';
 import { httpApp } from '../doors/http/app';
-import { restDoor } from '../doors/rest/routes';
-import { type SlackConnection, slackDoor } from '../doors/slack/slack-door';
-import { webDoor } from '../doors/web/routes';
-import type { Config, SlackMode } from './config';
-import { createLogger } from './logger';
-import { loadManifests } from './manifests';
-import { type PortOverrides, portsFromConfig } from './ports-from-config';
+import { slackDoor } from '../doors/slack/slack-door';
+import type { Config } from './config';
+import { type BuildOptions, buildCore, slackSettings, startCore } from './core-composition';
+import { lazyRoutesDoor } from './lazy-doors';
+
+export type { BuildOptions } from './core-composition';
 
 /**
  * The one composition root: builds the whole application from the configuration. The entry
@@ -29,6 +20,8 @@ export interface VendingApp {
   core: VendingCore;
   /** REST, the web pages, the approval link, and Slack when it is configured. */
   doors: readonly Door[];
+  /** Builds the doors loaded with their first request now (a Lambda request they may serve waits for it: doors/lambda/handlers.ts). */
+  loadRoutes(): Promise<void>;
   /** What each port and door runs on, for the start banner and /healthz. */
   describe(): Record<string, string>;
   /** Starts the doors that connect out (Socket Mode) and the timers of the periodic work (local server). */
@@ -36,85 +29,20 @@ export interface VendingApp {
   close(): Promise<void>;
 }
 
-export interface BuildOptions extends PortOverrides {
-  clock?: Clock;
-  logger?: ReturnType<typeof createLogger>;
-  retry?: RetryPolicy;
-  /**
-   * Run side effects in this process right after each transition (default). Lambda turns this
-   * off: the table's stream carries them instead, so no work is left running after a response.
-   */
-  inlineEffects?: boolean;
-  /** Who claims effects; by default one id per data directory, so a restart takes its own claims back at once. */
-  nodeId?: string;
-}
-
 export async function createVendingApp(config: Config, opts: BuildOptions = {}): Promise<VendingApp> {
-  const clock = opts.clock ?? systemClock;
-  const log = opts.logger ?? createLogger(config.LOG_LEVEL);
-  // The bot model, the approval policy and the account baseline: pre-parsed JSON in a Lambda bundle, the YAML files elsewhere.
-  const { model, policy, baseline } = await loadManifests(config);
-  const ports = await portsFromConfig(config, { clock, log, model, overrides: opts });
-  const dataDir = resolve(config.DATA_DIR);
-  // Slack user groups the approval policy names are looked up in Slack (only when a group names one).
-  const teams =
-    config.slackMode === 'off' || !config.SLACK_BOT_TOKEN
-      ? undefined
-      : new SlackUsergroups(
-          () =>
-            new QuietWebClient(config.SLACK_BOT_TOKEN, {
-              ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
-              timeout: 5_000,
-            }),
-        );
-  const core = new VendingCore(
-    { ...ports, teams },
-    {
-      model,
-      policy,
-      baseline,
-      organizationalUnits: config.organizationalUnits,
-      pendingExpiryHours: config.PENDING_EXPIRY_HOURS,
-      reminderHours: config.APPROVAL_REMINDER_HOURS,
-      maxConcurrentProvisioning: config.MAX_CONCURRENT_PROVISIONING,
-      sandboxLeaseDays: config.SANDBOX_LEASE_DAYS,
-      // Read when each link is made: a test server learns its port after the app is built.
-      get publicUrl() {
-        return config.publicUrl;
-      },
-      approvalSecret: config.APPROVAL_SECRET ?? loadOrCreateApprovalSecret(dataDir),
-      retry: opts.retry,
-      inlineEffects: opts.inlineEffects ?? true,
-      nodeId: opts.nodeId ?? loadOrCreateNodeId(dataDir),
-    },
-  );
-
+  const { core, ports, log } = await buildCore(config, opts);
   const page = { sandbox: core.factoryKind === 'sandbox', base: config.basePath };
-  const slack =
-    config.slackMode === 'off'
-      ? undefined
-      : slackDoor(
-          core,
-          {
-            ...slackConnection(config, config.slackMode),
-            apiUrl: config.SLACK_API_URL,
-            approvalChannel: config.SLACK_APPROVAL_CHANNEL,
-            approvers: config.APPROVERS,
-            organizationalUnits: config.organizationalUnits,
-          },
-          log,
-        );
-  // Mounted in this order: Slack's one endpoint first, the catch-all pages last.
-  const doors: Door[] = [
-    ...(slack ? [slack] : []),
-    restDoor(core, { apiKey: config.API_KEY }),
-    emailLinkDoor(core, page),
-    webDoor(core, page),
+  const settings = slackSettings(config);
+  const slack = settings ? slackDoor(core, settings, log) : undefined;
+  // Mounted in this order: Slack's one endpoint first, the catch-all pages last. The doors after
+  // Slack's are loaded with the first request that reaches them (lazy-doors.ts).
+  const lazyDoors = [
+    lazyRoutesDoor('rest', async () => (await import('../doors/rest/routes')).restDoor(core, { apiKey: config.API_KEY })),
+    lazyRoutesDoor('email-link', async () => (await import('../doors/email-link/routes')).emailLinkDoor(core, page)),
+    lazyRoutesDoor('web', async () => (await import('../doors/web/routes')).webDoor(core, page)),
   ];
-  core.start(doors.flatMap((d) => d.handlers ?? []));
-  ports.sandboxFactory?.onOutcome((outcome) => {
-    core.completeProvisioning(outcome).catch((err) => log.error({ err, outcome }, 'could not record a provisioning outcome'));
-  });
+  const doors: Door[] = [...(slack ? [slack] : []), ...lazyDoors];
+  startCore(core, ports, log, doors);
 
   const description = {
     ...ports.description,
@@ -142,6 +70,7 @@ export async function createVendingApp(config: Config, opts: BuildOptions = {}):
     config,
     core,
     doors,
+    loadRoutes: async () => void (await Promise.all(lazyDoors.map((d) => d.load()))),
     describe: () => description,
     async start() {
       for (const door of doors) await door.start();
@@ -157,12 +86,4 @@ export async function createVendingApp(config: Config, opts: BuildOptions = {}):
       await ports.close();
     },
   };
-}
-
-/** The credentials of the Slack mode the configuration chose (see loadConfig's slackMode). */
-function slackConnection(config: Config, mode: Exclude<SlackMode, 'off'>): SlackConnection {
-  const { SLACK_BOT_TOKEN: botToken, SLACK_APP_TOKEN: appToken, SLACK_SIGNING_SECRET: signingSecret } = config;
-  if (mode === 'socket' && botToken && appToken) return { mode, botToken, appToken };
-  if (mode === 'http' && botToken && signingSecret) return { mode, botToken, signingSecret };
-  throw new ConfigError(`Slack ${mode} mode needs SLACK_BOT_TOKEN and ${mode === 'socket' ? 'SLACK_APP_TOKEN' : 'SLACK_SIGNING_SECRET'}`);
 }

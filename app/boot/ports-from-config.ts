@@ -1,11 +1,5 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { documentClient } from '../adapters/dynamodb/client';
-import { DynamoDbEffectStore } from '../adapters/dynamodb/effects';
-import { DynamoDbIdempotencyStore } from '../adapters/dynamodb/idempotency';
-import { DynamoDbSessionStore } from '../adapters/dynamodb/sessions';
-import { DynamoDbSlotStore } from '../adapters/dynamodb/slots';
-import { DynamoDbRequestStore } from '../adapters/dynamodb/store';
 import { dynamoDbStreamFeed } from '../adapters/dynamodb/stream-feed';
 import { Outbox } from '../adapters/embedded/outbox';
 import { SandboxAccountFactory } from '../adapters/embedded/sandbox-factory';
@@ -25,6 +19,7 @@ import type { SessionStore } from '../core/ports/sessions';
 import type { SlotStore } from '../core/ports/slots';
 import type { CorePorts } from '../core/vending-core';
 import type { Config } from './config';
+import { lazyDynamoDbStores } from './lazy-stores';
 import { productsFromConfig } from './products-from-config';
 
 /**
@@ -233,10 +228,8 @@ interface StorePorts {
  * (EMBEDDED_STORE=dynalite: the earlier default, kept for parity checks).
  */
 async function storeFromConfig(config: Config, dataDir: string, clock: Clock, log: Logger): Promise<StorePorts> {
-  if (config.TABLE_NAME) {
-    // DynamoDB and moto have transactions ('auto' finds out).
-    return dynamoDbStores(documentClient(), config.TABLE_NAME, 'auto', clock, log, `dynamodb (table ${config.TABLE_NAME})`);
-  }
+  if (config.TABLE_NAME)
+    return { ...lazyDynamoDbStores(config.TABLE_NAME, clock, log), description: `dynamodb (table ${config.TABLE_NAME})` };
   if (config.EMBEDDED_STORE === 'dynalite') {
     const path = join(dataDir, 'dynamodb');
     if (existsSync(join(dataDir, 'store'))) {
@@ -246,19 +239,16 @@ async function storeFromConfig(config: Config, dataDir: string, clock: Clock, lo
       );
     }
     // Loaded only here: dynalite and its native LevelDB binding are not part of the Lambda bundle.
-    const { startEmbeddedDynamoDb } = await import('../adapters/embedded/dynalite');
+    const [{ startEmbeddedDynamoDb }, { documentClient, dynamoDbStores }] = await Promise.all([
+      import('../adapters/embedded/dynalite'),
+      import('./dynamodb-stores'),
+    ]);
     const embedded = await startEmbeddedDynamoDb({ path });
     // dynalite has no transactions: the fenced protocol.
-    const stores = dynamoDbStores(
-      documentClient(embedded.clientConfig),
-      embedded.tableName,
-      false,
-      clock,
-      log,
-      `dynamodb (embedded dynalite, ${path}; EMBEDDED_STORE=dynalite)`,
-    );
+    const stores = dynamoDbStores(documentClient(embedded.clientConfig), embedded.tableName, false, clock, log);
     return {
       ...stores,
+      description: `dynamodb (embedded dynalite, ${path}; EMBEDDED_STORE=dynalite)`,
       close: async () => {
         await stores.close();
         await embedded.close();
@@ -287,23 +277,4 @@ async function storeFromConfig(config: Config, dataDir: string, clock: Clock, lo
     throw err;
   }
   return { ...store, description: `native (embedded LevelDB, ${location})`, close: () => store.close() };
-}
-
-function dynamoDbStores(
-  db: ReturnType<typeof documentClient>,
-  table: string,
-  transactions: boolean | 'auto',
-  clock: Clock,
-  log: Logger,
-  description: string,
-): StorePorts {
-  return {
-    requests: new DynamoDbRequestStore(db, table, { transactions, onFallback: (reason) => log.warn({ table }, reason) }),
-    effects: new DynamoDbEffectStore(db, table),
-    slots: new DynamoDbSlotStore(db, table),
-    sessions: new DynamoDbSessionStore(db, table),
-    idempotency: new DynamoDbIdempotencyStore(db, table, clock),
-    description,
-    close: async () => db.destroy(),
-  };
 }

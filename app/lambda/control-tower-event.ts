@@ -1,2 +1,2 @@
-// Lambda entry point (bundled by npm run bundle): see app/lambda.ts.
-export { controlTowerEvent as handler } from '../lambda';
+// Lambda entry point (bundled by npm run bundle): the core only, no HTTP app (see app/lambda-worker.ts).
+export { controlTowerEvent as handler } from '../lambda-worker';

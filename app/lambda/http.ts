@@ -1,2 +1,2 @@
-// Lambda entry point (bundled by npm run bundle): see app/lambda.ts.
-export { http as handler } from '../lambda';
+// Lambda entry point (bundled by npm run bundle): see app/lambda-http.ts.
+export { http as handler } from '../lambda-http';

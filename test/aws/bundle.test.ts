@@ -18,6 +18,17 @@ describe('the Lambda bundle', () => {
   beforeAll(async () => {
     ({ packages, sizes, metafile } = await bundle());
   }, 60_000);
+  /** Every source an entry may load, its dynamic imports included. */
+  const everything = (entry: string): string[] => {
+    const seen = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const i of metafile.outputs[file]?.imports ?? []) if (!i.external) visit(i.path);
+    };
+    visit(entry);
+    return [...seen].flatMap((f) => Object.keys(metafile.outputs[f]?.inputs ?? {}));
+  };
 
   it('has one file per handler, with the bot model and web assets beside them', () => {
     for (const h of HANDLERS) expect(existsSync(join(root, 'dist', 'lambda', `${h}.js`))).toBe(true);
@@ -57,7 +68,22 @@ describe('the Lambda bundle', () => {
       // The embedded dialog engine: built on the first conversation turn (never with Lex).
       const sources = loadedAtStart(metafile, entry as string).flatMap((f) => Object.keys(metafile.outputs[f].inputs));
       expect(sources.filter((f) => f.startsWith('app/adapters/embedded/dialog/'))).toEqual([]);
-      expect(sources).toContain('app/adapters/dynamodb/store.ts');
+      // The DynamoDB adapters and client: loaded with the first store call (a slash command's help makes none).
+      expect(sources).not.toContain('app/adapters/dynamodb/store.ts');
+      expect(everything(entry as string)).toContain('app/adapters/dynamodb/store.ts');
+      // The browsers' and the API's doors: loaded with the first request that may reach them.
+      expect(sources.filter((f) => /^app\/doors\/(rest|web|email-link)\//.test(f))).toEqual([]);
+    }
+  });
+
+  it('gives the functions that serve no HTTP neither the HTTP app nor Bolt', () => {
+    for (const h of HANDLERS.filter((n) => n !== 'http')) {
+      const entry = entryOf(metafile, h) as string;
+      const atStart = analyse(metafile, entry, 1_000).map((i) => i.input);
+      for (const absent of ['@slack/bolt', 'express', 'helmet', 'pino-http', 'app/doors/http']) expect(atStart).not.toContain(absent);
+      expect(everything(entry)).not.toContain('app/doors/slack/slack-door.ts');
+      // The Slack door's effects (its messages and replies) are theirs to carry out.
+      expect(everything(entry)).toContain('app/doors/slack/slack-effects.ts');
     }
   });
 

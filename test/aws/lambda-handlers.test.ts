@@ -125,6 +125,8 @@ describe('Lambda handlers', () => {
   afterAll(async () => {
     const app = await lambda.vendingApp();
     await app.close();
+    // The stream, schedule and Control Tower handlers run on a core of their own, as their functions do.
+    await (await lambda.vendingWorker()).close();
     await table.close();
     process.env = saved;
     nock.cleanAll();

@@ -1,7 +1,6 @@
-import { App, type Logger as BoltLogger, LogLevel } from '@slack/bolt';
+import { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { Router } from 'express';
-import { QuietWebClient } from '../../adapters/slack/quiet-web-client';
 import type { Logger } from '../../core/ports/logger';
 import type { OrganizationalUnit } from '../../core/request/account-request';
 import type { VendingCore } from '../../core/vending-core';
@@ -13,14 +12,9 @@ import { homePublisher, registerHome } from './home';
 import { registerProducts } from './products';
 import { VendingReceiver } from './receiver';
 import { registerRequesting } from './requesting';
-import {
-  SlackApprovalMessage,
-  SlackReply,
-  type SlackReplyPayload,
-  SlackRequesterDm,
-  SlackTurn,
-  type SlackTurnPayload,
-} from './slack-effects';
+import { slackClients } from './slack-clients';
+import { SlackTurn, type SlackTurnPayload } from './slack-effects';
+import { slackEffectHandlers, slackReply } from './slack-effects-door';
 import { registerWithdrawing } from './withdrawing';
 
 /** HTTP events on POST /slack/events (with the signing secret), or Socket Mode (with the app token). */
@@ -52,27 +46,8 @@ export interface SlackDoor extends Door {
  * small; slow follow-ups run as effects.
  */
 export function slackDoor(core: VendingCore, settings: SlackSettings, log: Logger): SlackDoor {
-  const debug = debugEnabled(log);
-  const logger = boltLogger(log, debug);
-  // Calls made before an acknowledgement must not hang: a bounded timeout and few retries.
-  const clientOptions = {
-    ...(settings.apiUrl ? { slackApiUrl: settings.apiUrl.replace(/\/?$/, '/') } : {}),
-    timeout: 5_000,
-    retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1_000 },
-    logger,
-  };
   const { botToken } = settings;
-  // The door's clients build no debug lines unless debug is on (QuietWebClient).
-  // Calls made before Slack is answered (profiles, Home tab, and the listeners' own calls: see withClient).
-  const client: WebClient = new QuietWebClient(botToken, { ...clientOptions, debug });
-  // Calls made by effects: a rate limit is handed to the dispatcher (which waits Retry-After, durably)
-  // instead of pausing this client, so the calls made before an acknowledgement never queue behind it.
-  const effectsClient: WebClient = new QuietWebClient(botToken, {
-    debug,
-    ...clientOptions,
-    rejectRateLimitedCalls: true,
-    retryConfig: { retries: 1, minTimeout: 200, maxTimeout: 500 },
-  });
+  const { client, effectsClient, logger, clientOptions } = slackClients(botToken, settings.apiUrl, log);
   let receiver: VendingReceiver | undefined;
   let app: App;
   if (settings.mode === 'socket') {
@@ -111,7 +86,7 @@ export function slackDoor(core: VendingCore, settings: SlackSettings, log: Logge
   });
 
   const directory = new SlackDirectory(client);
-  const reply = (scope: string, payload: SlackReplyPayload) => core.defer(scope, SlackReply.NAME, { ...payload });
+  const reply = slackReply(core);
   const base = {
     app,
     core,
@@ -138,21 +113,7 @@ export function slackDoor(core: VendingCore, settings: SlackSettings, log: Logge
     name: 'slack',
     mode: settings.mode,
     routes: receiver?.router as Router | undefined,
-    handlers: [
-      ...(approvalChannel
-        ? [
-            new SlackApprovalMessage(
-              effectsClient,
-              approvalChannel,
-              (r) => core.approvalProgress(r),
-              (id, key, value) => core.annotate(id, key, value),
-            ),
-          ]
-        : []),
-      new SlackRequesterDm(effectsClient),
-      new SlackReply(effectsClient),
-      new SlackTurn({ directory, core, reply }),
-    ],
+    handlers: slackEffectHandlers(core, { effectsClient, directory, approvalChannel }),
     describe: () =>
       `${settings.mode === 'socket' ? 'Socket Mode' : 'HTTP (POST /slack/events)'}${approvalChannel ? `, approvals in ${approvalChannel}` : ', no approval channel'}`,
     start: async () => {
@@ -181,33 +142,4 @@ function withClient(app: App, client: WebClient): App {
       };
     },
   });
-}
-
-/** Whether the product's logger writes debug lines (pino's isLevelEnabled; a logger without it is taken at its word). */
-function debugEnabled(log: Logger): () => boolean {
-  const pino = log as Logger & { isLevelEnabled?: (level: string) => boolean };
-  return () => pino.isLevelEnabled?.('debug') ?? true;
-}
-
-/** Bolt and the Web API client log through the product's structured logger; a debug line costs nothing while debug is off. */
-function boltLogger(log: Logger, debug: () => boolean): BoltLogger {
-  let level = LogLevel.INFO;
-  const line =
-    (fn: 'debug' | 'info' | 'warn' | 'error') =>
-    (...msg: unknown[]) =>
-      log[fn]({ source: 'bolt' }, msg.map(String).join(' '));
-  const debugLine = line('debug');
-  return {
-    debug: (...msg: unknown[]) => {
-      if (debug()) debugLine(...msg);
-    },
-    info: line('info'),
-    warn: line('warn'),
-    error: line('error'),
-    setLevel: (l) => {
-      level = l;
-    },
-    getLevel: () => level,
-    setName: () => undefined,
-  };
 }

@@ -1,0 +1,42 @@
+import { Router } from 'express';
+import type { Door } from '../doors/door';
+
+/**
+ * A door of routes only (REST, the web pages, the approval links), loaded and built when the first
+ * request reaches it, so that a cold start serving Slack (whose route comes first) neither loads
+ * nor builds the browsers' and the API's code. Mounted where the door itself would be, so the
+ * order of the routes is unchanged. A failed load is handed to the error handler and tried again
+ * with the next request.
+ */
+export interface LazyDoor extends Door {
+  /** Loads and builds the door now (see doors/lambda/handlers.ts: serverless-express needs it before the request). */
+  load(): Promise<void>;
+}
+
+export function lazyRoutesDoor(name: string, load: () => Promise<Door>): LazyDoor {
+  let built: Promise<Door> | undefined;
+  let words: string | undefined;
+  const door = () =>
+    (built ??= load().then(
+      (d) => {
+        words = d.describe();
+        return d;
+      },
+      (err) => {
+        built = undefined;
+        throw err;
+      },
+    ));
+  const routes = Router();
+  routes.use((req, res, next) => {
+    door().then((d) => (d.routes ? d.routes(req, res, next) : next()), next);
+  });
+  return {
+    name,
+    routes,
+    load: async () => void (await door()),
+    describe: () => words ?? `${name} (built with its first request)`,
+    start: async () => (built ? (await door()).start() : undefined),
+    stop: async () => (built ? (await door()).stop() : undefined),
+  };
+}
