@@ -24,7 +24,7 @@ export type FunctionName = keyof typeof HANDLERS;
 export interface AppFunctionsProps {
   /** dist/lambda, the bundle. */
   code: lambda.Code;
-  /** The same settings for every function (each builds the same app: app/doors/lambda/handlers.ts). */
+  /** The same settings for every function (the HTTP one builds the app with its doors, the others the core and the Slack effects: app/doors/lambda/handlers.ts). */
   environment: Record<string, string>;
   logRetention: logs.RetentionDays;
   retainLogs: boolean;
