@@ -35,10 +35,27 @@ function containsPhrase(haystack: readonly string[], phrase: readonly string[]):
   return false;
 }
 
+/** The words of each vocabulary phrase (the bot model's, a bounded set), split once. */
+const phraseWords = new Map<string, string[]>();
+function wordsOfPhrase(phrase: string): string[] {
+  const known = phraseWords.get(phrase);
+  if (known) return known;
+  const split = words(phrase);
+  if (phraseWords.size < 10_000) phraseWords.set(phrase, split);
+  return split;
+}
+
+/** The words of the text the vocabulary was last checked against (one turn asks several times). */
+let last: { text: string; said: readonly string[] } | undefined;
+function saidIn(text: string): readonly string[] {
+  if (last?.text !== text) last = { text, said: words(text) };
+  return last.said;
+}
+
 /** True when `text` contains any of the vocabulary phrases as whole words. */
 export function saysAny(text: string, phrases: readonly string[]): boolean {
-  const said = words(text);
-  return phrases.some((p) => containsPhrase(said, words(p)));
+  const said = saidIn(text);
+  return phrases.some((p) => containsPhrase(said, wordsOfPhrase(p)));
 }
 
 /** "A", "A or B", "A, B or C": how prompts list choices. */
@@ -104,8 +121,8 @@ const FILLER = new Set('please pls plz ok okay just oh the it that this now all 
 
 /** True when `text` says nothing but the vocabulary phrases (and filler words). */
 export function onlySays(text: string, phrases: readonly string[]): boolean {
-  const said = words(text).filter((w) => !FILLER.has(w));
-  const known = new Set(phrases.flatMap((p) => words(p)));
+  const said = saidIn(text).filter((w) => !FILLER.has(w));
+  const known = new Set(phrases.flatMap(wordsOfPhrase));
   return said.length > 0 && said.every((w) => known.has(w));
 }
 
