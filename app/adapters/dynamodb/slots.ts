@@ -1,6 +1,7 @@
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SlotStore } from '../../core/ports/slots';
 import { isConditionFailed } from './client';
+import { LockItems } from './holds';
 
 const HOLDERS = { pk: 'SLOTS', sk: 'HOLDERS' };
 
@@ -18,10 +19,14 @@ export class DynamoDbSlotStore implements SlotStore {
   /** Slot items of earlier releases seen by the last `holders()`, by request. */
   private readonly earlier = new Map<string, string[]>();
 
+  private readonly locks: LockItems;
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
-  ) {}
+  ) {
+    this.locks = new LockItems(db, table);
+  }
 
   async claim(requestId: string, max: number, now: Date): Promise<boolean> {
     const since = now.toISOString();
@@ -71,18 +76,7 @@ export class DynamoDbSlotStore implements SlotStore {
         }),
       )
       .catch((err) => (isConditionFailed(err) ? undefined : Promise.reject(err)));
-    for (const sk of this.earlier.get(requestId) ?? []) {
-      await this.db
-        .send(
-          new DeleteCommand({
-            TableName: this.table,
-            Key: { pk: HOLDERS.pk, sk },
-            ConditionExpression: 'requestId = :r',
-            ExpressionAttributeValues: { ':r': requestId },
-          }),
-        )
-        .catch((err) => (isConditionFailed(err) ? undefined : Promise.reject(err)));
-    }
+    for (const sk of this.earlier.get(requestId) ?? []) await this.locks.release({ pk: HOLDERS.pk, sk }, requestId);
     this.earlier.delete(requestId);
   }
 
