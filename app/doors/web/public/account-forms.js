@@ -7,14 +7,7 @@
   var api = window.VendingPage;
   var uid = 0;
 
-  function el(tag, attrs, text) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach((k) => {
-      node.setAttribute(k, attrs[k]);
-    });
-    if (text) node.textContent = text;
-    return node;
-  }
+  var el = api.el;
 
   /** A labelled field: {label, name, tag?, type?, value?, list?, hint?, attrs?}. */
   function field(f) {

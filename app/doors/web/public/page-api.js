@@ -1,5 +1,5 @@
 /*
- * What the server pages' scripts (My accounts, the request page's buttons) share: calls to the
+ * What the server pages' scripts (My accounts, Products, the request page's buttons) share: calls to the
  * REST door with this tab's API key when the chat page was given one, answers read as JSON, and
  * the person the chat page remembers (chat-store.js).
  */
@@ -38,7 +38,18 @@
     return answer.data?.error || `The server answered HTTP ${answer.status}.`;
   }
 
+  /** An element with these attributes (none for an undefined or null value) and text. */
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach((k) => {
+      if (attrs[k] !== undefined && attrs[k] !== null) node.setAttribute(k, String(attrs[k]));
+    });
+    if (text) node.textContent = text;
+    return node;
+  }
+
   window.VendingPage = {
+    el: el,
     get: (path) => call('GET', path),
     post: (path, body) => call('POST', path, body),
     errorOf: errorOf,

@@ -9,14 +9,7 @@
   var api = window.VendingPage;
   var uid = 0;
 
-  function el(tag, attrs, text) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach((k) => {
-      if (attrs[k] !== undefined && attrs[k] !== null) node.setAttribute(k, String(attrs[k]));
-    });
-    if (text) node.textContent = text;
-    return node;
-  }
+  var el = api.el;
 
   /**
    * The browser reads a pattern attribute with the `v` flag, stricter than CloudFormation's
