@@ -6,6 +6,7 @@ import type { RequestStore } from '../core/ports/requests';
 import type { SessionStore } from '../core/ports/sessions';
 import type { SlotStore } from '../core/ports/slots';
 import type { DynamoDbStores } from './dynamodb-stores';
+import { onFirstUse } from './on-first-use';
 
 // Every method of each port (a Record, so that a method added to a port and not here fails to compile).
 const REQUESTS: Record<keyof RequestStore, true> = {
@@ -30,16 +31,11 @@ const IDEMPOTENCY: Record<keyof IdempotencyStore, true> = { claimOnce: true };
  * load is tried again on the next call.
  */
 export function lazyDynamoDbStores(table: string, clock: Clock, log: Logger): DynamoDbStores {
-  let loaded: Promise<DynamoDbStores> | undefined;
-  const stores = () =>
-    (loaded ??= import('./dynamodb-stores').then(
-      // DynamoDB and moto have transactions ('auto' finds out).
-      ({ documentClient, dynamoDbStores }) => dynamoDbStores(documentClient(), table, 'auto', clock, log),
-      (err) => {
-        loaded = undefined;
-        throw err;
-      },
-    ));
+  const stores = onFirstUse(async () => {
+    const { documentClient, dynamoDbStores } = await import('./dynamodb-stores');
+    // DynamoDB and moto have transactions ('auto' finds out).
+    return dynamoDbStores(documentClient(), table, 'auto', clock, log);
+  });
   const port = <K extends keyof Omit<DynamoDbStores, 'close'>>(key: K, methods: Record<string, true>): DynamoDbStores[K] =>
     Object.fromEntries(
       Object.keys(methods).map((m) => [
@@ -58,7 +54,7 @@ export function lazyDynamoDbStores(table: string, clock: Clock, log: Logger): Dy
     idempotency: port('idempotency', IDEMPOTENCY),
     // Nothing to close until the client is built.
     close: async () => {
-      if (loaded) await (await loaded.catch(() => undefined))?.close();
+      await (await stores.ifBuilt()?.catch(() => undefined))?.close();
     },
   };
 }

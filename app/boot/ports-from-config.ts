@@ -20,6 +20,7 @@ import type { SlotStore } from '../core/ports/slots';
 import type { CorePorts } from '../core/vending-core';
 import type { Config } from './config';
 import { lazyDynamoDbStores } from './lazy-stores';
+import { onFirstUse } from './on-first-use';
 import { productsFromConfig } from './products-from-config';
 
 /**
@@ -196,12 +197,7 @@ export async function portsFromConfig(
 
 /** A dialog built when it is first used (a failed build is tried again on the next turn). */
 function lazyDialog(kind: string, build: () => Promise<Dialog>): Dialog {
-  let built: Promise<Dialog> | undefined;
-  const dialog = () =>
-    (built ??= build().catch((err) => {
-      built = undefined;
-      throw err;
-    }));
+  const dialog = onFirstUse(build);
   return {
     kind,
     turn: async (input) => (await dialog()).turn(input),

@@ -2,6 +2,7 @@ import type { Clock } from '../core/ports/clock';
 import type { Logger } from '../core/ports/logger';
 import type { ProductFactory } from '../core/ports/product-factory';
 import type { Config } from './config';
+import { onFirstUse } from './on-first-use';
 
 /**
  * The product catalog: Service Catalog's configured portfolios (PRODUCT_PORTFOLIO_IDS) on AWS,
@@ -27,12 +28,7 @@ export function productsFromConfig(config: Config, deps: { clock: Clock; log: Lo
       delayMs: config.SANDBOX_PROVISION_SECONDS * 1000,
     });
   };
-  let built: Promise<ProductFactory> | undefined;
-  const factory = () =>
-    (built ??= build().catch((err) => {
-      built = undefined;
-      throw err;
-    }));
+  const factory = onFirstUse(build);
   return {
     kind: portfolioIds.length ? 'service-catalog' : 'sandbox',
     products: async () => (await factory()).products(),
