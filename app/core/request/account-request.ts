@@ -80,6 +80,9 @@ export interface Provisioning {
   completedAt?: string;
 }
 
+/** A request's provisioning so far: the first attempt's, before anything was recorded. */
+export const provisioningOf = (request: Pick<AccountRequest, 'provisioning'>): Provisioning => request.provisioning ?? { attempts: 1 };
+
 export interface AuditEvent {
   at: string;
   actor: Actor;

@@ -2,7 +2,7 @@ import { CloseQuotaError } from '../errors';
 import type { Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import type { AccountDirectory } from '../ports/organization';
-import { type AccountRequest, SYSTEM } from '../request/account-request';
+import { type AccountRequest, provisioningOf, SYSTEM } from '../request/account-request';
 import type { Transitions } from './transitions';
 
 /** A close that Organizations' quota holds back is tried again this much later. */
@@ -34,7 +34,7 @@ export class Closing {
       await this.transitions.apply(request, 'fail', SYSTEM, {
         patch: {
           provisioning: {
-            ...(request.provisioning ?? { attempts: 1 }),
+            ...provisioningOf(request),
             failureReason: 'No organization is configured to close accounts in.',
           },
         },
@@ -50,12 +50,13 @@ export class Closing {
         log.warn({ err }, 'CloseAccount failed; the reconciler will try again');
         return;
       }
-      const notBefore = new Date(this.clock.now().getTime() + this.quotaWaitMs).toISOString();
+      const notBefore = new Date(this.clock.now().getTime() + this.quotaWaitMs);
       log.info({ notBefore, reason: err.message }, 'close quota reached; the close waits in the queue');
-      await this.transitions.apply(request, 'requeue', SYSTEM, {
-        patch: (current) => ({ provisioning: { ...(current.provisioning ?? { attempts: 1 }), notBefore } }),
-        reason: `${err.message} The close waits in the queue and is tried again after ${notBefore}.`,
-      });
+      await this.transitions.requeue(
+        request,
+        notBefore,
+        `${err.message} The close waits in the queue and is tried again after ${notBefore.toISOString()}.`,
+      );
       return;
     }
     await this.transitions.apply(request, 'record', SYSTEM, {

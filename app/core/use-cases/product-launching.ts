@@ -5,7 +5,7 @@ import type { Logger } from '../ports/logger';
 import type { ProductFactory } from '../ports/product-factory';
 import type { ProductOutput } from '../products/product';
 import type { Sealer } from '../products/sealed';
-import { type AccountRequest, SYSTEM } from '../request/account-request';
+import { type AccountRequest, provisioningOf, SYSTEM } from '../request/account-request';
 import { BUSY_BACKOFF } from './provisioning';
 import type { Transitions } from './transitions';
 
@@ -37,18 +37,15 @@ export class ProductLaunching {
           ? await this.factory.terminate(request)
           : await this.factory.launch(request, this.inClear(request));
       await this.transitions.apply(request, 'record', SYSTEM, {
-        patch: (current) => ({ provisioning: { ...(current.provisioning ?? { attempts: 1 }), recordId } }),
+        patch: (current) => ({ provisioning: { ...provisioningOf(current), recordId } }),
         reason: `Service Catalog record ${recordId}`,
       });
     } catch (err) {
       if (err instanceof TransitionConflictError) return;
       if (err instanceof FactoryBusyError) {
-        const notBefore = new Date(this.clock.now().getTime() + backoffMs(request.provisioning?.attempts ?? 1, BUSY_BACKOFF)).toISOString();
+        const notBefore = new Date(this.clock.now().getTime() + backoffMs(provisioningOf(request).attempts, BUSY_BACKOFF));
         log.info({ notBefore, reason: err.message }, 'Service Catalog busy; product request back in the queue');
-        await this.transitions.apply(request, 'requeue', SYSTEM, {
-          patch: (current) => ({ provisioning: { ...(current.provisioning ?? { attempts: 1 }), notBefore } }),
-          reason: `Service Catalog busy: ${err.message}`,
-        });
+        await this.transitions.requeue(request, notBefore, `Service Catalog busy: ${err.message}`);
       } else if (err instanceof FactoryRejectedError) {
         await this.finish(request, { state: 'FAILED', message: err.message });
       } else {
@@ -71,7 +68,7 @@ export class ProductLaunching {
   private async finish(request: AccountRequest, status: { state: 'SUCCEEDED' | 'FAILED'; message?: string; outputs?: ProductOutput[] }) {
     const now = this.clock.now().toISOString();
     const provisioning = {
-      ...(request.provisioning ?? { attempts: 1 }),
+      ...provisioningOf(request),
       factory: this.factory.kind,
       completedAt: now,
       ...(status.state === 'FAILED' ? { failureReason: status.message ?? 'Service Catalog reported a failure' } : {}),

@@ -7,7 +7,7 @@ import type { AccountDirectory } from '../ports/organization';
 import type { RequestStore } from '../ports/requests';
 import type { SlotStore } from '../ports/slots';
 import type { BaselineRecord } from '../request/account-baseline';
-import { type AccountRequest, type Actor, type Provisioning, SYSTEM } from '../request/account-request';
+import { type AccountRequest, type Actor, provisioningOf, SYSTEM } from '../request/account-request';
 import { readyPatch } from '../request/lease';
 import type { Closing } from './closing';
 import type { Leases } from './leases';
@@ -147,12 +147,7 @@ export class Provisioner {
             }),
         );
         log.info({ notBefore, reason: err.message }, 'factory busy; request back in the queue');
-        await this.ignoreConflict(
-          this.transitions.apply(request, 'requeue', SYSTEM, {
-            patch: (current) => ({ provisioning: { ...provisioningOf(current), notBefore: notBefore.toISOString() } }),
-            reason: `Account Factory busy: ${err.message}`,
-          }),
-        );
+        await this.ignoreConflict(this.transitions.requeue(request, notBefore, `Account Factory busy: ${err.message}`));
         await this.slots.release(request.id);
       } else if (err instanceof FactoryRejectedError) {
         await this.complete({ requestId: request.id, state: 'FAILED', message: err.message });
@@ -315,4 +310,3 @@ function doneReason(r: AccountRequest, accountId: string | undefined): string {
  * The provisioning record of a PROVISIONING request. `start`, the only way into PROVISIONING,
  * writes it; a request without one reads as on its first attempt.
  */
-const provisioningOf = (request: AccountRequest): Provisioning => request.provisioning ?? { attempts: 1 };

@@ -3,7 +3,7 @@ import { TransitionConflictError } from '../errors';
 import type { Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import type { RequestStore, Transition } from '../ports/requests';
-import type { AccountRequest, Actor, AuditEvent } from '../request/account-request';
+import { type AccountRequest, type Actor, type AuditEvent, provisioningOf, SYSTEM } from '../request/account-request';
 import { type Action, TRANSITIONS } from '../request/lifecycle';
 
 type Patch = Transition['patch'];
@@ -61,6 +61,17 @@ export class Transitions {
         current = fresh;
       }
     }
+  }
+
+  /**
+   * Back to the queue, not to start again before `notBefore` (a busy factory, a close quota): the
+   * request keeps its place, and the queue passes it over until then.
+   */
+  requeue(request: AccountRequest, notBefore: Date, reason: string): Promise<AccountRequest> {
+    return this.apply(request, 'requeue', SYSTEM, {
+      patch: (current) => ({ provisioning: { ...provisioningOf(current), notBefore: notBefore.toISOString() } }),
+      reason,
+    });
   }
 
   private async applyOnce(request: AccountRequest, action: Action, actor: Actor, opts: ApplyOptions): Promise<AccountRequest> {
