@@ -205,6 +205,7 @@ export class StoreDatabase implements Reader {
       // What the group has written so far: each transaction reads through it to the stored data.
       const written = new Transaction(this);
       const done: Array<{ job: Job; result: unknown }> = [];
+      const refused: Array<{ job: Job; err: unknown }> = [];
       for (const job of group) {
         const tx = new Transaction(written);
         try {
@@ -212,7 +213,7 @@ export class StoreDatabase implements Reader {
           written.absorb(tx);
           done.push({ job, result });
         } catch (err) {
-          job.reject(err); // wrote nothing; the others of the group go on
+          refused.push({ job, err }); // wrote nothing; the others of the group go on
         }
       }
       const ops = written.operations();
@@ -225,11 +226,15 @@ export class StoreDatabase implements Reader {
           this.cache.delete(op.key);
           for (const prefix of prefixesOf(op.key)) this.ranges.delete(prefix);
         }
-        for (const { job } of done) job.reject(err);
+        // A refusal may rest on what the group wrote (a hold taken before it): that never landed either.
+        for (const { job } of [...done, ...refused]) job.reject(err);
         continue;
       }
       this.written(ops);
       for (const { job, result } of done) job.resolve(result);
+      // Told only now: a refusal may rest on a write of this group (the hold of the request that won),
+      // and what its caller reads next (the winner, to name it) must be there.
+      for (const { job, err } of refused) job.reject(err);
     }
   }
 
