@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { Door } from '../doors/door';
+import { onFirstUse } from './on-first-use';
 
 /**
  * A door of routes only (REST, the web pages, the approval links), loaded and built when the first
@@ -14,19 +15,12 @@ export interface LazyDoor extends Door {
 }
 
 export function lazyRoutesDoor(name: string, load: () => Promise<Door>): LazyDoor {
-  let built: Promise<Door> | undefined;
   let words: string | undefined;
-  const door = () =>
-    (built ??= load().then(
-      (d) => {
-        words = d.describe();
-        return d;
-      },
-      (err) => {
-        built = undefined;
-        throw err;
-      },
-    ));
+  const door = onFirstUse(async () => {
+    const d = await load();
+    words = d.describe();
+    return d;
+  });
   const routes = Router();
   routes.use((req, res, next) => {
     door().then((d) => (d.routes ? d.routes(req, res, next) : next()), next);
@@ -36,7 +30,7 @@ export function lazyRoutesDoor(name: string, load: () => Promise<Door>): LazyDoo
     routes,
     load: async () => void (await door()),
     describe: () => words ?? `${name} (built with its first request)`,
-    start: async () => (built ? (await door()).start() : undefined),
-    stop: async () => (built ? (await door()).stop() : undefined),
+    start: async () => (await door.ifBuilt())?.start(),
+    stop: async () => (await door.ifBuilt())?.stop(),
   };
 }
