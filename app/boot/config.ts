@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from '../core/errors';
 import type { OrganizationalUnit } from '../core/request/account-request';
 import { DEFAULT_ORGANIZATIONAL_UNITS, parseOuLabel } from '../core/request/organizational-units';

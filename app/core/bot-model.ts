@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Schema of the bot model in manifest/bot.yml: the conversation as data. The embedded engine runs

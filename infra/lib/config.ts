@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_ORGANIZATIONAL_UNITS } from '../../app/core/request/organizational-units';
 
 /**

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { problemWith } from './parameters';
 import type { Product, ProductParameter } from './product';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AccessGrant, AlternateContact, BudgetSpec, ContactType } from '../ports/account-baseline';
 import type { AccountRequest } from './account-request';
 import { ACCOUNT_TYPES } from './account-request';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AccountRequest, RequestKind } from './account-request';
 import { REQUEST_KINDS } from './account-request';
 import { emailSchema } from './validation';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from '../errors';
 import { ACCOUNT_TYPES, type AccountType, type Requester } from './account-request';
 

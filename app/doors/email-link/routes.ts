@@ -1,5 +1,5 @@
 import express, { type Response, Router } from 'express';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ForbiddenError, NotYourTurnError, RequestExpiredError, TransitionConflictError, ValidationError } from '../../core/errors';
 import type { AccountRequest, Actor } from '../../core/request/account-request';
 import { APPROVAL_LINK_PATH, type ApprovalGrant } from '../../core/request/approval-link';

@@ -1,5 +1,5 @@
 import { type RequestHandler, Router } from 'express';
-import { z } from 'zod';
+import * as z from 'zod';
 import { emailSchema, personNameSchema, reasonSchema } from '../../core/request/validation';
 import type { AccountAsk } from '../../core/use-cases/account-life';
 import { MAX_EXTENSION_DAYS } from '../../core/use-cases/account-life';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Actor, Requester } from '../../core/request/account-request';
 import { emailSchema, personNameSchema } from '../../core/request/validation';
 

@@ -1,5 +1,5 @@
 import { type RequestHandler, Router } from 'express';
-import { z } from 'zod';
+import * as z from 'zod';
 import { withSecretsMasked } from '../../core/products/sealed';
 import { reasonSchema } from '../../core/request/validation';
 import type { VendingCore } from '../../core/vending-core';

@@ -1,5 +1,5 @@
 import express, { Router } from 'express';
-import { z } from 'zod';
+import * as z from 'zod';
 import { withSecretsMasked } from '../../core/products/sealed';
 import type { Actor, Requester } from '../../core/request/account-request';
 import { accountNameSchema, emailSchema, personNameSchema, turnTextSchema } from '../../core/request/validation';

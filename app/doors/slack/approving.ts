@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DomainError, TransitionConflictError, ValidationError } from '../../core/errors';
 import { type ClickBody, refreshHome, tellClicker } from './clicks';
 import type { SlackListenerDeps } from './context';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The shapes of the Slack payloads the bot acts on, checked after Bolt has verified the
