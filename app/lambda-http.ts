@@ -1,6 +1,6 @@
 // The HTTP function (app/lambda/http.ts): the whole app, built by the same composition root as `npm start`.
 import { createVendingApp, type VendingApp } from './boot/composition';
-import { httpHandler } from './doors/lambda/handlers';
+import { httpHandler } from './doors/lambda/http-handler';
 import { lambdaConfig, once } from './lambda-config';
 
 // Effects ride the table's stream on Lambda: nothing may keep running after a response.

@@ -27,6 +27,8 @@
  *   npm run bench:cold-start -- 15                    # 15 rounds
  *   npm run bench:cold-start -- 9 --previous c4b3d85  # and the release before, in the same run
  *   npm run bench:cold-start -- 7 --previous HEAD     # and the last commit's handler
+ *   COLD_START_CPU_PROF=/tmp/cold npm run bench:cold-start -- 3  # and a CPU profile of each process, per target,
+ *                                                 # with <pid>.phases.json: when loading ended and the first answer came
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
@@ -52,16 +54,20 @@ const { handler } = process.env.LOAD === 'require'
   ? (await import('node:module')).createRequire(import.meta.url)(new URL(process.env.BUNDLE).pathname)
   : await import(process.env.BUNDLE);
 const t1 = performance.now();
+const hr1 = process.hrtime.bigint() / 1000n;
 const [first, second] = JSON.parse(process.env.EVENTS);
 const ctx = { awsRequestId: 'cold', functionName: 'bench', getRemainingTimeInMillis: () => 29000 };
 const a = await handler(first, ctx);
 const t2 = performance.now();
+const hr2 = process.hrtime.bigint() / 1000n;
 const b = await handler(second, ctx);
 const t3 = performance.now();
 for (const r of [a, b]) {
   if (r.statusCode !== 200 || !String(r.body).includes(process.env.EXPECT)) throw new Error('unexpected answer ' + JSON.stringify(r));
 }
 console.log('FIGURES ' + JSON.stringify({ loadMs: t1 - t0, firstMs: t2 - t1, warmMs: t3 - t2 }));
+// Beside the CPU profile: where loading ended and the first request did (µs, the profile's clock), to tell the phases apart.
+if (process.env.PHASES_FILE) (await import('node:fs')).writeFileSync(process.env.PHASES_FILE.replace('PID', process.pid), JSON.stringify({ loaded: Number(hr1), firstAnswered: Number(hr2) }));
 process.exit(0);
 `;
 
@@ -210,9 +216,12 @@ async function main(): Promise<void> {
       for (const target of TARGETS) {
         const started = performance.now();
         // Asynchronously: the table and the fake Slack are served by this process, which must keep answering.
-        const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', PROBE], {
+        const profiles = process.env.COLD_START_CPU_PROF ? join(process.env.COLD_START_CPU_PROF, target) : undefined;
+        if (profiles) mkdirSync(profiles, { recursive: true });
+        const profile = profiles ? ['--cpu-prof', '--cpu-prof-dir', profiles] : [];
+        const { stdout } = await promisify(execFile)(process.execPath, [...profile, '--input-type=module', '-e', PROBE], {
           timeout: 60_000,
-          env: env(target),
+          env: { ...env(target), ...(profiles ? { PHASES_FILE: join(profiles, 'PID.phases.json') } : {}) },
           maxBuffer: 16 * 1024 * 1024,
         });
         // The probe's figures are its line of output marked FIGURES (the access log writes the others).

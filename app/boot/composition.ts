@@ -1,8 +1,9 @@
 import type express from 'express';
+import type pino from 'pino';
 import type { VendingCore } from '../core/vending-core';
 import type { Door } from '../doors/door';
 import { httpApp } from '../doors/http/app';
-import { slackDoor } from '../doors/slack/slack-door';
+import { type SlackDoor, slackDoor } from '../doors/slack/slack-door';
 import type { Config } from './config';
 import { type BuildOptions, buildCore, slackSettings, startCore } from './core-composition';
 import { lazyRoutesDoor } from './lazy-doors';
@@ -14,13 +15,17 @@ export type { BuildOptions } from './core-composition';
  * points (server.ts, lambda.ts) only start what this returns.
  */
 export interface VendingApp {
-  http: express.Express;
+  /** The one HTTP app, built when first read (a Lambda function answering Slack only never builds it). */
+  readonly http: express.Express;
+  /** Slack's endpoint as the Lambda function calls it, without the HTTP app (when Slack is on over HTTP). */
+  answerSlack?: SlackDoor['answer'];
   config: Config;
+  log: pino.Logger;
   /** The one face of the core: what every door and entry point uses. */
   core: VendingCore;
   /** REST, the web pages, the approval link, and Slack when it is configured. */
   doors: readonly Door[];
-  /** Builds the doors loaded with their first request now (a Lambda request they may serve waits for it: doors/lambda/handlers.ts). */
+  /** Builds the doors loaded with their first request now (a Lambda request they may serve waits for it: doors/lambda/http-handler.ts). */
   loadRoutes(): Promise<void>;
   /** What each port and door runs on, for the start banner and /healthz. */
   describe(): Record<string, string>;
@@ -48,7 +53,7 @@ export async function createVendingApp(config: Config, opts: BuildOptions = {}):
     ...ports.description,
     slack: slack ? slack.describe() : 'off (set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN, or SLACK_APP_TOKEN for Socket Mode)',
   };
-  const http = httpApp({ log, doors, health: () => ({ ports: description }) });
+  let http: express.Express | undefined;
 
   const timers: NodeJS.Timeout[] = [];
   const every = (ms: number, name: string, job: () => Promise<unknown>) => {
@@ -66,8 +71,13 @@ export async function createVendingApp(config: Config, opts: BuildOptions = {}):
     timers.push(t);
   };
   return {
-    http,
+    get http() {
+      http ??= httpApp({ log, doors, health: () => ({ ports: description }) });
+      return http;
+    },
+    ...(slack?.answer ? { answerSlack: slack.answer } : {}),
     config,
+    log,
     core,
     doors,
     loadRoutes: async () => void (await Promise.all(lazyDoors.map((d) => d.load()))),

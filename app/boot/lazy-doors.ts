@@ -10,7 +10,7 @@ import { onFirstUse } from './on-first-use';
  * with the next request.
  */
 export interface LazyDoor extends Door {
-  /** Loads and builds the door now (see doors/lambda/handlers.ts: serverless-express needs it before the request). */
+  /** Loads and builds the door now (see doors/lambda/http-handler.ts: serverless-express needs it before the request). */
   load(): Promise<void>;
 }
 

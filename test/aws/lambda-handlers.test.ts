@@ -176,6 +176,103 @@ describe('Lambda handlers', () => {
     expect(secretReads).toBe(1); // fetched once per container
   });
 
+  describe("Slack's endpoint, answered without the HTTP app", () => {
+    type Answer = { statusCode: number; headers: Record<string, string>; body: string };
+    /** A signed request as API Gateway hands it over: v2 (base64, lower-case headers) or v1 (text, headers as sent). */
+    const slackEvent = (body: string, opts: { v1?: boolean; contentType?: string; ts?: number; secret?: string } = {}) => {
+      const ts = opts.ts ?? Math.floor(Date.now() / 1000);
+      const sig = signature(body, ts, opts.secret ?? SECRETS.SLACK_SIGNING_SECRET);
+      const contentType = opts.contentType ?? 'application/x-www-form-urlencoded';
+      if (opts.v1) {
+        const e = fixture('apigw-v1-account.json');
+        return {
+          ...e,
+          path: '/slack/events',
+          pathParameters: { proxy: 'slack/events' },
+          headers: { ...e.headers, 'Content-Type': contentType, 'X-Slack-Request-Timestamp': String(ts), 'X-Slack-Signature': sig },
+          multiValueHeaders: {},
+          body,
+          isBase64Encoded: false,
+        };
+      }
+      const e = fixture('apigw-v2-template.json');
+      e.body = Buffer.from(body).toString('base64');
+      Object.assign(e.headers, { 'content-type': contentType, 'x-slack-request-timestamp': String(ts), 'x-slack-signature': sig });
+      return e;
+    };
+    const command = (text: string) =>
+      new URLSearchParams({
+        command: '/vend-account',
+        text,
+        user_id: 'UJANE',
+        team_id: 'T0001',
+        channel_id: 'C1',
+        trigger_id: 't.2',
+        response_url: 'https://slack.test/r',
+        api_app_id: 'A1',
+        token: 'x',
+      }).toString();
+    const send = async (event: object) => (await lambda.http(event, context)) as Answer;
+
+    it('answers url_verification from a REST API (v1) event with the challenge, whatever the headers’ case', async () => {
+      const res = await send(
+        slackEvent(JSON.stringify({ token: 't', challenge: 'ch4llenge', type: 'url_verification' }), {
+          v1: true,
+          contentType: 'application/json',
+        }),
+      );
+      expect(res.statusCode).toBe(200);
+      expect(JSON.parse(res.body)).toEqual({ challenge: 'ch4llenge' });
+    });
+
+    it('checks the signature over the bytes Slack signed: a base64 body with non-ASCII text is taken', async () => {
+      const res = await send(slackEvent(command('a sandbox for the équipe in Demos')));
+      expect(res.statusCode).toBe(200);
+      expect(JSON.parse(res.body)).toMatchObject({ response_type: 'ephemeral', text: expect.any(String) });
+    });
+
+    it('refuses a future-dated, a forged and an unsigned request with 401', async () => {
+      const future = await send(slackEvent(command('help'), { ts: Math.floor(Date.now() / 1000) + 600 }));
+      expect(future.statusCode).toBe(401);
+      expect(JSON.parse(future.body).error).toMatch(/more than five minutes away/);
+      expect((await send(slackEvent(command('help'), { secret: 'wrong-secret' }))).statusCode).toBe(401);
+      const unsigned = slackEvent(command('help'));
+      delete unsigned.headers['x-slack-signature'];
+      expect((await send(unsigned)).statusCode).toBe(401);
+    });
+
+    it('refuses a signed body that is not a payload with a 400 naming the problem, and a too large one with a 413', async () => {
+      const notJson = await send(slackEvent('{not json', { contentType: 'application/json' }));
+      expect(notJson.statusCode).toBe(400);
+      expect(JSON.parse(notJson.body).error).toBe('Malformed Slack payload: the body is neither a form nor JSON');
+      const notAnObject = await send(slackEvent('[1,2]', { contentType: 'application/json' }));
+      expect(notAnObject.statusCode).toBe(400);
+      expect(JSON.parse(notAnObject.body).error).toBe('Malformed Slack payload: The payload must be an object');
+      const huge = await send(slackEvent(`text=${'x'.repeat(4 * 1024 * 1024 + 1)}`));
+      expect(huge.statusCode).toBe(413);
+    });
+
+    it('answers a payload no listener takes with an empty 200, and echoes the request id', async () => {
+      const event = slackEvent(
+        JSON.stringify({
+          type: 'event_callback',
+          team_id: 'T0001',
+          api_app_id: 'A1',
+          event_id: 'Ev0LAMBDA1',
+          event_time: 1,
+          event: { type: 'reaction_added', user: 'UJANE' },
+        }),
+        {
+          contentType: 'application/json',
+        },
+      );
+      event.headers['x-request-id'] = 'portal-42';
+      const res = await send(event);
+      expect(res).toMatchObject({ statusCode: 200, body: '' });
+      expect(res.headers['x-request-id']).toBe('portal-42');
+    });
+  });
+
   it('carries side effects through the stream, completes provisioning from the Control Tower event, and runs the schedule', async () => {
     const app = await lambda.vendingApp();
     const request = await app.core.ask(

@@ -7,7 +7,8 @@ import express from 'express';
 import { createVendingApp } from '../../app/boot/composition';
 import { loadConfig } from '../../app/boot/config';
 import { createLogger, prettyWanted } from '../../app/boot/logger';
-import { accessLog, fingerprint, loggedPath } from '../../app/doors/http/access-log';
+import { fingerprint, loggedPath } from '../../app/doors/http/access-line';
+import { accessLog } from '../../app/doors/http/access-log';
 import { linkSigner } from '../support/app';
 
 const API_KEY = 'api-key-secret-0123456789';

@@ -1,37 +1,17 @@
-import { createHash, randomUUID } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import type pino from 'pino';
 import { pinoHttp } from 'pino-http';
-import { APPROVAL_LINK_PATH } from '../../core/request/approval-link';
+import { accessFields, accessMessage, loggedPath, requestIdOf } from './access-line';
 
-// Case-insensitive: Express routes are, so /ACCOUNT/CONFIRM/<token> reaches the same handler.
-const APPROVAL_TOKEN = new RegExp(`(${APPROVAL_LINK_PATH.replace(/\//g, '\\/')}\\/)([^/]+)`, 'i');
-const MAX_PATH = 200;
-
-/** The path as logged: no query string (it may carry secrets), approval tokens as a fingerprint. */
-export function loggedPath(url: string): string {
-  const path = url
-    .split(/[?#]/, 1)[0]
-    .replace(APPROVAL_TOKEN, (_m, prefix: string, token: string) => `${prefix}<fp:${fingerprint(token)}>`);
-  return path.length > MAX_PATH ? `${path.slice(0, MAX_PATH)}…` : path;
-}
-
-/** First 8 hex chars of sha256(token): lets an operator correlate lines without the token. */
-export function fingerprint(token: string): string {
-  return createHash('sha256').update(token).digest('hex').slice(0, 8);
-}
-
-/** Clients rely on x-request-id: echoed when sent (max 100 chars), else a fresh UUID. */
 function requestId(req: Request, res: Response): string {
-  const id = (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) || randomUUID();
+  const id = requestIdOf(req.headers['x-request-id']);
   res.setHeader('x-request-id', id);
   return id;
 }
 
 const pathOf = (req: Request) => loggedPath(req.originalUrl ?? req.url);
-const fields = (req: Request, res: Response, ms: number) => ({ method: req.method, path: pathOf(req), status: res.statusCode, ms });
-const message = (req: Request, res: Response, ms: number) =>
-  `${req.method} ${pathOf(req)} ${res.statusCode} ${ms}ms${res.writableEnded ? '' : ' (aborted)'}`;
+const fields = (req: Request, res: Response, ms: number) => accessFields(req.method, pathOf(req), res.statusCode, ms);
+const message = (req: Request, res: Response, ms: number) => accessMessage(req.method, pathOf(req), res.statusCode, ms, !res.writableEnded);
 
 /**
  * One short access line per request ({reqId, method, path, status, ms}; no headers) and `req.log`

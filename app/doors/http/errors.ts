@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import type {} from 'pino-http'; // adds req.log
-import type { z } from 'zod';
+import type * as z from 'zod';
 import {
   AccountStateError,
   ContentionError,
@@ -39,12 +39,18 @@ export function errorBody(err: unknown): { error: string; field?: string } {
   if (err instanceof ValidationError) return { error: err.message, field: err.field };
   if (err instanceof DomainError) return { error: err.message };
   const type = (err as { type?: string })?.type;
-  if (type === 'entity.too.large') return { error: 'The request body is too large (the limit is 64 KiB)' };
+  if (type === 'entity.too.large') return { error: `The request body is too large${limitOf(err)}` };
   if (type === 'entity.parse.failed') return { error: 'The request body is not valid JSON' };
   if (type === 'encoding.unsupported' || type === 'charset.unsupported') return { error: 'The request body must be UTF-8' };
   if (httpStatusOf(err) < 500) return { error: (err as Error)?.message || 'Bad request' };
   return { error: 'Internal error; the request id in the logs has the details' };
 }
+
+/** body-parser says what the route's limit was (64 KiB for REST, Bolt's 4 MiB for Slack's endpoint). */
+const limitOf = (err: unknown) => {
+  const limit = (err as { limit?: unknown }).limit;
+  return typeof limit === 'number' ? ` (the limit is ${Math.round(limit / 1024)} KiB)` : '';
+};
 
 /** JSON errors for the REST routes; 5xx are logged with the stack, 4xx are the caller's to fix. */
 export const jsonErrors: ErrorRequestHandler = (err, req, res, _next: NextFunction) => {

@@ -1,6 +1,6 @@
 import { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { Router } from 'express';
+import type { Router } from 'express';
 import type { Logger } from '../../core/ports/logger';
 import type { OrganizationalUnit } from '../../core/request/account-request';
 import type { VendingCore } from '../../core/vending-core';
@@ -10,11 +10,12 @@ import { registerApproving } from './approving';
 import { SlackDirectory } from './directory';
 import { homePublisher, registerHome } from './home';
 import { registerProducts } from './products';
-import { VendingReceiver } from './receiver';
+import { type SlackHttpAnswer, type SlackHttpRequest, VendingReceiver } from './receiver';
 import { registerRequesting } from './requesting';
 import { slackClients } from './slack-clients';
 import { SlackTurn, type SlackTurnPayload } from './slack-effects';
 import { slackEffectHandlers, slackReply } from './slack-effects-door';
+import { slackRoutes } from './slack-routes';
 import { registerWithdrawing } from './withdrawing';
 
 /** HTTP events on POST /slack/events (with the signing secret), or Socket Mode (with the app token). */
@@ -34,14 +35,17 @@ export type SlackSettings = SlackConnection & {
 
 export interface SlackDoor extends Door {
   readonly mode: 'http' | 'socket';
+  /** Answers one request on Slack's endpoint (HTTP mode): what the route on the HTTP app and the Lambda function both call. */
+  readonly answer?: (req: SlackHttpRequest) => Promise<SlackHttpAnswer>;
 }
 
 /**
- * The Slack door: one Bolt App, reached either through Bolt's ExpressReceiver mounted on the one
- * HTTP app (events, commands and interactivity on POST /slack/events) or through Socket Mode.
- * Bolt verifies every request's signature and timestamp.
+ * The Slack door: one Bolt App, reached either over HTTP (events, commands and interactivity on
+ * POST /slack/events, through the VendingReceiver: mounted on the one HTTP app, or handed API
+ * Gateway's events by the Lambda function) or through Socket Mode. Bolt verifies every request's
+ * signature and timestamp.
  *
- * processBeforeResponse: Bolt answers Slack only after the listener finishes, which is what makes
+ * The answer to Slack waits for the listener (as Bolt's processBeforeResponse), which is what makes
  * the same code safe on Lambda (nothing runs after the response). The listeners keep that work
  * small; slow follow-ups run as effects.
  */
@@ -53,10 +57,7 @@ export function slackDoor(core: VendingCore, settings: SlackSettings, log: Logge
   if (settings.mode === 'socket') {
     app = new App({ token: botToken, appToken: settings.appToken, socketMode: true, logger, clientOptions });
   } else {
-    receiver = new VendingReceiver(
-      { signingSecret: settings.signingSecret, endpoints: '/slack/events', processBeforeResponse: true, router: Router(), logger },
-      log,
-    );
+    receiver = new VendingReceiver(settings.signingSecret, log);
     // Who the bot is (auth.test): asked at start, as Bolt does, and kept once known; a failed ask is
     // asked again with the next request, so an app started while Slack was down works once it is back.
     let identity: Promise<{ botUserId?: string; botId?: string }> | undefined;
@@ -109,10 +110,17 @@ export function slackDoor(core: VendingCore, settings: SlackSettings, log: Logge
   });
 
   const approvalChannel = settings.approvalChannel;
+  const http = receiver;
+  let routes: Router | undefined;
   return {
     name: 'slack',
     mode: settings.mode,
-    routes: receiver?.router as Router | undefined,
+    // Built when the HTTP app mounts it: the Lambda function answers Slack through `answer`, without Express.
+    get routes() {
+      if (http) routes ??= slackRoutes(http);
+      return routes;
+    },
+    answer: http && ((req) => http.answer(req)),
     handlers: slackEffectHandlers(core, { effectsClient, directory, approvalChannel }),
     describe: () =>
       `${settings.mode === 'socket' ? 'Socket Mode' : 'HTTP (POST /slack/events)'}${approvalChannel ? `, approvals in ${approvalChannel}` : ', no approval channel'}`,
