@@ -1,4 +1,3 @@
-import { Router } from 'express';
 import type { Door } from '../doors/door';
 import { onFirstUse } from './on-first-use';
 
@@ -21,13 +20,11 @@ export function lazyRoutesDoor(name: string, load: () => Promise<Door>): LazyDoo
     words = d.describe();
     return d;
   });
-  const routes = Router();
-  routes.use((req, res, next) => {
-    door().then((d) => (d.routes ? d.routes(req, res, next) : next()), next);
-  });
   return {
     name,
-    routes,
+    routes: (req, res, next) => {
+      door().then((d) => (d.routes ? d.routes(req, res, next) : next()), next);
+    },
     load: async () => void (await door()),
     describe: () => words ?? `${name} (built with its first request)`,
     start: async () => (await door.ifBuilt())?.start(),

@@ -1,19 +1,19 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BotModel } from '../core/bot-model';
-import { type BaselineConfig, baselineSchema } from '../core/request/account-baseline';
+import type { BaselineConfig } from '../core/request/account-baseline';
 import type { ApprovalPolicy } from '../core/request/approval-policy';
 import { checkApprovalPolicy } from './approval-policy-check';
 import type { Config } from './config';
-import { checkData } from './data-check';
 
 /**
  * The data files the app runs on: the bot model, the approval policy and the account baseline. A Lambda bundle ships
- * them pre-parsed: `npm run bundle` checks manifest/bot.yml and manifest/approval-policy.yml and
- * writes their data as JSON beside the bundle (dist/lambda/manifest/*.json), so a cold start reads
- * JSON instead of parsing YAML (and checking the bot model again) and never loads the YAML parser.
- * Anywhere else (the source tree, or BOT_MODEL_PATH / APPROVAL_POLICY naming a file) the YAML files
- * are read and checked (bot-model-file.ts, approval-policy-file.ts).
+ * them pre-parsed: `npm run bundle` checks the three files in manifest/ and writes their data as
+ * JSON beside the bundle (dist/lambda/manifest/*.json), so a cold start reads JSON instead of
+ * parsing YAML (and checking the bot model and the baseline again) and never loads the YAML
+ * parser; only the policy is checked again, for this environment's approvers. Anywhere else (the
+ * source tree, or BOT_MODEL_PATH / APPROVAL_POLICY / ACCOUNT_BASELINE naming a file) the YAML
+ * files are read and checked (bot-model-file.ts, approval-policy-file.ts, account-baseline-file.ts).
  */
 export const PREBUILT_MANIFESTS = {
   botModel: 'bot.json',
@@ -46,7 +46,7 @@ export async function loadManifests(
   const prebuiltBaseline = join(PREBUILT_DIR, PREBUILT_MANIFESTS.accountBaseline);
   const baseline: BaselineConfig =
     !config.ACCOUNT_BASELINE && existsSync(prebuiltBaseline)
-      ? checkData(baselineSchema, JSON.parse(readFileSync(prebuiltBaseline, 'utf8')), 'account baseline', prebuiltBaseline)
+      ? (JSON.parse(readFileSync(prebuiltBaseline, 'utf8')) as BaselineConfig) // checked by npm run bundle, and written as checked
       : (await import('./account-baseline-file')).loadAccountBaseline(config.ACCOUNT_BASELINE);
   return { model, policy, baseline };
 }

@@ -1,4 +1,4 @@
-import type { Router } from 'express';
+import type { RequestHandler } from 'express';
 import type { EffectHandler } from '../core/effects/dispatcher';
 
 /**
@@ -9,8 +9,8 @@ import type { EffectHandler } from '../core/effects/dispatcher';
  */
 export interface Door {
   readonly name: string;
-  /** Routes on the one HTTP app (locally and behind API Gateway alike); absent for doors that are not HTTP. */
-  readonly routes?: Router;
+  /** Routes on the one HTTP app (locally and behind API Gateway alike; a Router, usually); absent for doors that are not HTTP. */
+  readonly routes?: RequestHandler;
   /** Effects the door carries out (its own messages), registered with the core before the first request. */
   readonly handlers?: EffectHandler[];
   /** What it runs on, in words (the start banner, /healthz). */
@@ -20,7 +20,7 @@ export interface Door {
 }
 
 /** For doors that need no starting or stopping (their routes are all they are). */
-export const routesOnly = (name: string, routes: Router, words: string): Door => ({
+export const routesOnly = (name: string, routes: RequestHandler, words: string): Door => ({
   name,
   routes,
   describe: () => words,

@@ -1,9 +1,9 @@
-import { Bits, Blocks, Elements, Modal } from 'slack-block-builder';
 import type { OrganizationalUnit } from '../../core/request/account-request';
 import { ouLabel } from '../../core/request/account-request';
 import type { AccountState, AccountView } from '../../core/request/account-view';
 import { MAX_REASON_CHARACTERS } from '../../core/request/validation';
 import { MAX_EXTENSION_DAYS } from '../../core/use-cases/account-life';
+import { Bits, Blocks, Elements, Modal } from './block-kit';
 import { esc } from './format';
 
 /** Block Kit for the accounts a person owns: "My accounts" on the Home tab, and the modals of its buttons. */

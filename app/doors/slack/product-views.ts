@@ -1,7 +1,7 @@
-import { Bits, Blocks, Elements, Modal } from 'slack-block-builder';
 import type { Product, ProductParameter, ProductSummary } from '../../core/products/product';
 import type { AccountView } from '../../core/request/account-view';
 import { MAX_REASON_CHARACTERS } from '../../core/request/validation';
+import { Bits, Blocks, Elements, Modal } from './block-kit';
 import { esc } from './format';
 
 /** Block Kit for /vend-product: pick a product (and where), then one input per parameter, typed from its constraints. */

@@ -1,4 +1,3 @@
-import { Bits, Blocks, Elements, HomeTab, Message, Modal } from 'slack-block-builder';
 import { askedFor, isSimulated } from '../../core/effects/messages';
 import { masked } from '../../core/products/sealed';
 import { failedSteps, STEP_WORDS } from '../../core/request/account-baseline';
@@ -13,6 +12,7 @@ import {
 import type { AccountView } from '../../core/request/account-view';
 import { MAX_ACCOUNT_NAME_CHARACTERS, MAX_REASON_CHARACTERS } from '../../core/request/validation';
 import { accountBlocks } from './account-views';
+import { Bits, Blocks, Elements, HomeTab, Message, Modal } from './block-kit';
 import { esc, when, who } from './format';
 
 /** Block Kit for every Slack surface of the bot, built with slack-block-builder. */
