@@ -6,6 +6,7 @@
  *   npm run bench -- -s healthz,first-turn     # some scenarios only
  *   npm run bench -- -s healthz,slack-command,slack-approve-click --slack-latency 100
  *   npm run bench -- -c 50 -s healthz,first-turn,conversation,bare-bolt-command,slack-command,slack-approve-click
+ *   npm run bench -- -c 50 -d 6 -r 5 -s healthz,first-turn,conversation   # five rounds in turn, medians
  *   npm run bench -- --json                    # figures as JSON (for comparing runs)
  *   BENCH_DURATION=5 BENCH_CONNECTIONS=20 npm run bench
  *   BENCH_CPU_PROF=/tmp/prof npm run bench -- -s slack-command   # a CPU profile of each server (node --cpu-prof)
@@ -32,7 +33,7 @@
 
 import type { Measurement } from './bench/measure';
 import { type Options, parseOptions, usage } from './bench/options';
-import { fmt, machine, printReport, ratios, summarise, targets as targetsMet } from './bench/report';
+import { fmt, machine, medians, printReport, ratios, summarise, targets as targetsMet } from './bench/report';
 import { type RunContext, SCENARIOS } from './bench/scenarios';
 import { startTarget, type Target } from './bench/target';
 import { type FakeSlackProcess, startFakeSlackProcess } from './fake-slack-api';
@@ -53,7 +54,7 @@ async function main(): Promise<void> {
 
   // A hard bound, whatever happens: every scenario's set-up, warm-up and run, plus app starts and slack.
   const setupSec = selected.reduce((sum, s) => sum + (s.setupBoundSec?.(o) ?? 0), 0);
-  const boundMs = (o.scenarios.length * (o.warmupSec + o.durationSec + 15) + setupSec + 90) * 1000;
+  const boundMs = (o.rounds * (o.scenarios.length * (o.warmupSec + o.durationSec + 15) + setupSec) + 90) * 1000;
   const targets = new Map<string, Target>();
   let slack: FakeSlackProcess | undefined;
   const stopAll = async () => {
@@ -72,7 +73,7 @@ async function main(): Promise<void> {
   const command = `tsx scripts/bench.ts ${process.argv.slice(2).join(' ')}`.trim();
   const needsSlack = selected.some((s) => s.needsSlack);
   const effective =
-    `duration ${o.durationSec} s, warm-up ${o.warmupSec} s, connections ${o.connections}, pipelining 1, scenarios ${o.scenarios.join(',')}` +
+    `duration ${o.durationSec} s, warm-up ${o.warmupSec} s, connections ${o.connections}, pipelining 1, scenarios ${o.scenarios.join(',')}, rounds ${o.rounds}` +
     (needsSlack ? `, slack latency ${o.slackLatencyMs} ms` : '');
   const m = machine();
   const log = (s: string) => (o.json ? process.stderr.write(`${s}\n`) : console.log(s));
@@ -82,33 +83,40 @@ async function main(): Promise<void> {
     'app:     child process, embedded store/dialog/outbox, sandbox factory, 127.0.0.1, LOG_LEVEL=silent (load generator and app share the CPUs)',
   );
 
-  const results: Measurement[] = [];
+  const rounds: Measurement[][] = [];
   try {
     if (needsSlack) {
       slack = await startFakeSlackProcess(o.slackLatencyMs);
       log(`slack:   fake Web API (child process) at ${slack.apiUrl}, ${o.slackLatencyMs} ms latency per call (--slack-latency)`);
     }
     const ctx: RunContext = { slack, log };
-    for (const scenario of selected) {
-      const env = scenario.env?.(ctx) ?? {};
-      const server = scenario.server ?? 'app';
-      const key = JSON.stringify({ server, env });
-      let target = targets.get(key);
-      if (!target) {
-        target = await startTarget(env, undefined, server);
-        targets.set(key, target);
+    for (let round = 1; round <= o.rounds; round++) {
+      const results: Measurement[] = [];
+      rounds.push(results);
+      for (const scenario of selected) {
+        const env = scenario.env?.(ctx) ?? {};
+        const server = scenario.server ?? 'app';
+        const key = JSON.stringify({ server, env });
+        let target = targets.get(key);
+        if (!target) {
+          target = await startTarget(env, undefined, server);
+          targets.set(key, target);
+          log(
+            `         ${server === 'app' ? 'app' : 'bare Bolt app'} ready in ${fmt(target.readyMs)} ms from spawn (${fmt(target.startupMs)} ms to build and listen)${server === 'app' && scenario.needsSlack ? ', Slack door on' : ''}`,
+          );
+        }
         log(
-          `         ${server === 'app' ? 'app' : 'bare Bolt app'} ready in ${fmt(target.readyMs)} ms from spawn (${fmt(target.startupMs)} ms to build and listen)${server === 'app' && scenario.needsSlack ? ', Slack door on' : ''}`,
+          `running ${scenario.name}${o.rounds > 1 ? ` (round ${round} of ${o.rounds})` : ''}: ${o.warmupSec} s warm-up + ${o.durationSec} s ...`,
         );
+        results.push(await scenario.run(target, o, ctx));
       }
-      log(`running ${scenario.name}: ${o.warmupSec} s warm-up + ${o.durationSec} s ...`);
-      results.push(await scenario.run(target, o, ctx));
     }
   } finally {
     await stopAll();
   }
 
-  const summaries = results.map(summarise);
+  const perRound = rounds.map((results) => results.map(summarise));
+  const summaries = medians(perRound);
   if (o.json) {
     const options = { ...o, slackLatencyMs: needsSlack ? o.slackLatencyMs : undefined };
     console.log(
@@ -118,6 +126,7 @@ async function main(): Promise<void> {
           options,
           machine: m,
           results: summaries,
+          ...(o.rounds > 1 ? { rounds: perRound } : {}),
           ratiosToHealthz: ratios(summaries),
           ratiosToBareBolt: ratios(summaries, 'bare-bolt-command', (s) => s.startsWith('slack-')),
           targets: targetsMet(summaries),
@@ -127,9 +136,9 @@ async function main(): Promise<void> {
       ),
     );
   } else {
-    printReport(summaries, needsSlack ? o.slackLatencyMs : undefined);
+    printReport(summaries, needsSlack ? o.slackLatencyMs : undefined, perRound);
   }
-  const bad = summaries.some((s) => s.errors > 0 || s.non2xx > 0 || s.unexpected > 0);
+  const bad = perRound.flat().some((s) => s.errors > 0 || s.non2xx > 0 || s.unexpected > 0);
   clearTimeout(watchdog);
   process.exit(bad ? 1 : 0);
 }

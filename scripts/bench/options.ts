@@ -5,6 +5,8 @@ export interface Options {
   connections: number;
   warmupSec: number;
   scenarios: string[];
+  /** Times the whole list of scenarios runs, in turn (A B C, A B C, ...); figures are the medians over rounds. */
+  rounds: number;
   json: boolean;
   /** Delay of every call to the fake Slack Web API, in ms (Slack scenarios only). */
   slackLatencyMs: number;
@@ -18,6 +20,9 @@ export const usage = (scenarios: readonly string[]) => `Usage: npm run bench -- 
   -w, --warmup <s>          warm-up seconds before each scenario, not measured (env BENCH_WARMUP, default 2)
   -s, --scenarios <list>    comma-separated, from: ${scenarios.join(', ')}
                             (default: all)
+  -r, --rounds <n>          run the list n times in turn and report the medians, with each round's
+                            ratios to the baseline (env BENCH_ROUNDS, default 1): drift on a shared
+                            machine then falls on baseline and scenario alike
       --slack-latency <ms>  delay of each call to the fake Slack Web API (env BENCH_SLACK_LATENCY, default 0)
       --approve-pool <n>    pending requests created before slack-approve-click (env BENCH_APPROVE_POOL;
                             default: enough for warm-up + duration at ${APPROVE_RATE_GUESS} clicks/s, at most ${APPROVE_POOL_MAX})
@@ -36,6 +41,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv, known: read
       connections: { type: 'string', short: 'c' },
       warmup: { type: 'string', short: 'w' },
       scenarios: { type: 'string', short: 's' },
+      rounds: { type: 'string', short: 'r' },
       'slack-latency': { type: 'string' },
       'approve-pool': { type: 'string' },
       json: { type: 'boolean', default: false },
@@ -59,6 +65,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv, known: read
     connections: number('connections', values.connections ?? env.BENCH_CONNECTIONS, 10, 1, 1000, true),
     warmupSec: number('warmup', values.warmup ?? env.BENCH_WARMUP, 2, 0, 60, false),
     scenarios,
+    rounds: number('rounds', values.rounds ?? env.BENCH_ROUNDS, 1, 1, 20, true),
     json: values.json,
     slackLatencyMs: number('slack-latency', values['slack-latency'] ?? env.BENCH_SLACK_LATENCY, 0, 0, 2_500, true),
     ...(pool ? { approvePool: number('approve-pool', pool, 0, 1, APPROVE_POOL_MAX * 5, true) } : {}),

@@ -29,6 +29,27 @@ export function summarise(m: Measurement) {
   };
 }
 
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** One summary per scenario from several rounds: each figure the median of the rounds' (counts summed). */
+export function medians(perRound: Summary[][]): Summary[] {
+  if (perRound.length === 1) return perRound[0];
+  const counts = new Set(['requests', 'errors', 'timeouts', 'non2xx', 'unexpected']);
+  return perRound[0].map((first, i) => {
+    const all = perRound.map((round) => round[i]);
+    const out: Record<string, unknown> = { ...first };
+    for (const [key, value] of Object.entries(first)) {
+      if (typeof value !== 'number') continue;
+      const xs = all.map((s) => (s as Record<string, unknown>)[key] as number);
+      out[key] = counts.has(key) ? xs.reduce((a, b) => a + b, 0) : median(xs);
+    }
+    return out as Summary;
+  });
+}
+
 export function machine() {
   const cpu = cpus();
   return {
@@ -69,7 +90,7 @@ function table(rows: string[][]): string {
 }
 
 /** The human-readable report: the table, notes, Slack calls, ratios to the baseline. */
-export function printReport(summaries: Summary[], slackLatencyMs?: number): void {
+export function printReport(summaries: Summary[], slackLatencyMs?: number, perRound: Summary[][] = [summaries]): void {
   console.log('');
   console.log(
     table([
@@ -102,25 +123,26 @@ export function printReport(summaries: Summary[], slackLatencyMs?: number): void
       console.log(`  ${s.scenario.padEnd(22)} ${list.join(', ') || 'none'}`);
     }
   }
-  const rel = ratios(summaries);
-  if (rel.length) {
-    console.log('\nrelative to GET /healthz:');
+  const relative = (heading: string, baseline: string, only?: (scenario: string) => boolean) => {
+    const rel = ratios(summaries, baseline, only);
+    if (!rel.length) return;
+    console.log(`\n${heading}${perRound.length > 1 ? ' (medians over rounds; then req/s ratio in each round)' : ''}:`);
+    const rounds = perRound.map((round) => ratios(round, baseline, only));
     for (const r of rel) {
+      const each =
+        perRound.length > 1
+          ? `   rounds ${rounds.map((rs) => `x${fmt(rs.find((x) => x.scenario === r.scenario)?.requestsPerSecRatio ?? Number.NaN, 2)}`).join(' ')}`
+          : '';
       console.log(
-        `  ${r.scenario.padEnd(22)} req/s x${fmt(r.requestsPerSecRatio, 2)}   p50 x${fmt(r.p50Ratio, 2)}   p99 x${fmt(r.p99Ratio, 2)}${cpuWords(r)}`,
+        `  ${r.scenario.padEnd(22)} req/s x${fmt(r.requestsPerSecRatio, 2)}   p50 x${fmt(r.p50Ratio, 2)}   p99 x${fmt(r.p99Ratio, 2)}${cpuWords(r)}${each}`,
       );
     }
-  }
-  const bolt = ratios(summaries, 'bare-bolt-command', (s) => s.startsWith('slack-'));
-  if (bolt.length) {
-    console.log('\nrelative to the bare Bolt app (/vend-account: users.info + views.open, same fake Web API):');
-    for (const r of bolt) {
-      console.log(
-        `  ${r.scenario.padEnd(22)} req/s x${fmt(r.requestsPerSecRatio, 2)}   p50 x${fmt(r.p50Ratio, 2)}   p99 x${fmt(r.p99Ratio, 2)}${cpuWords(r)}`,
-      );
-    }
-  }
-  const goals = targets(summaries);
+  };
+  relative('relative to GET /healthz', 'healthz');
+  relative('relative to the bare Bolt app (/vend-account: users.info + views.open, same fake Web API)', 'bare-bolt-command', (s) =>
+    s.startsWith('slack-'),
+  );
+  const goals = targets(summaries, perRound);
   if (goals.length) {
     console.log('\ntargets (issue 14):');
     for (const g of goals) console.log(`  ${g.met ? 'met   ' : 'MISSED'} ${g.target}: ${g.measured}`);
@@ -128,15 +150,20 @@ export function printReport(summaries: Summary[], slackLatencyMs?: number): void
   console.log('\nerrors = connection errors and timeouts; unexpected = 2xx with a reply the step did not expect.');
 }
 
-/** The targets of issue 14, each checked when its scenarios (and baseline) ran. */
-export function targets(summaries: Summary[]): Array<{ target: string; measured: string; met: boolean }> {
-  const by = (name: string) => summaries.find((s) => s.scenario === name);
+/**
+ * The targets of issue 14, each checked when its scenarios (and baseline) ran: a throughput ratio is
+ * the median of the rounds' ratios (each round's scenario against that round's baseline).
+ */
+export function targets(
+  summaries: Summary[],
+  perRound: Summary[][] = [summaries],
+): Array<{ target: string; measured: string; met: boolean }> {
+  const by = (name: string, from = summaries) => from.find((s) => s.scenario === name);
   const out: Array<{ target: string; measured: string; met: boolean }> = [];
   const throughput = (name: string, baseline: string, min: number, maxP99?: number) => {
     const s = by(name);
-    const b = by(baseline);
-    if (!s || !b) return;
-    const ratio = s.requestsPerSec / b.requestsPerSec;
+    if (!s || !by(baseline)) return;
+    const ratio = median(perRound.map((round) => (by(name, round)?.requestsPerSec ?? 0) / (by(baseline, round)?.requestsPerSec ?? 1)));
     out.push({
       target: `${name} >= x${min} ${baseline} req/s${maxP99 ? `, p99 <= ${maxP99} ms` : ''}`,
       measured: `x${fmt(ratio, 2)}, p99 ${fmt(s.latencyP99Ms)} ms`,
