@@ -67,6 +67,8 @@ interface Utterance extends Bag {
 interface IntentEntry {
   intent: IntentModel;
   utterances: Utterance[];
+  /** The utterances that have each word or placeholder: only those can cover any of a text. */
+  having: Map<string, number[]>;
   vocabulary: Set<string>;
   slotNames: Set<string>;
   /** Some utterance is values alone ("{AccountType}"): values alone may speak for this intent. */
@@ -106,6 +108,7 @@ export class IntentRecognizer {
     this.intents = bags.map(({ intent, bags }, i) => ({
       intent,
       utterances: bags.map((u) => ({ ...u, weights: new Map([...u.words].map(([w, f]) => [w, this.weight(w, f)])) })),
+      having: having(bags),
       vocabulary: vocabularies[i],
       slotNames: new Set(bags.flatMap((u) => [...u.slots])),
       valuesAlone: bags.some((u) => u.words.size === 0),
@@ -143,7 +146,7 @@ export class IntentRecognizer {
     return (this.idf.get(word) ?? UNKNOWN) * factor;
   }
 
-  private score(q: Bag, { utterances, vocabulary, slotNames, valuesAlone }: IntentEntry): number {
+  private score(q: Bag, { utterances, having, vocabulary, slotNames, valuesAlone }: IntentEntry): number {
     // A value the intent has no use for is evidence against it ("what is a {Topic}" is no "what are you").
     const used = [...q.slots].filter((s) => slotNames.has(s)).length * SLOT;
     let qTotal = used + (q.slots.size * SLOT - used) * UNUSED_SLOT;
@@ -155,8 +158,13 @@ export class IntentRecognizer {
     // Values alone ("sandbox", "the OU") speak only for an intent that can be answered with values alone.
     if (explained === used && !valuesAlone) return 0;
     const precision = qTotal > 0 ? explained / qTotal : 0;
+    // An utterance sharing no word and no placeholder with the text covers none of it (recall 0): skipped.
+    const sharing = new Set<number>();
+    for (const w of q.words.keys()) for (const i of having.get(w) ?? []) sharing.add(i);
+    for (const s of q.slots) for (const i of having.get(`{${s}}`) ?? []) sharing.add(i);
     let recall = 0;
-    for (const u of utterances) {
+    for (const i of sharing) {
+      const u = utterances[i];
       let both = 0;
       for (const s of q.slots) if (u.slots.has(s)) both++;
       const slotsBoth = both * SLOT;
@@ -171,6 +179,17 @@ export class IntentRecognizer {
     }
     return precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
   }
+}
+
+/** Which utterances have each word, and each placeholder (as `{Name}`, which no word can be). */
+function having(bags: readonly Bag[]): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  const add = (key: string, i: number) => out.set(key, [...(out.get(key) ?? []), i]);
+  bags.forEach((b, i) => {
+    for (const w of b.words.keys()) add(w, i);
+    for (const s of b.slots) add(`{${s}}`, i);
+  });
+  return out;
 }
 
 /** Lower-case words, contractions and punctuation dropped. */

@@ -128,20 +128,42 @@ export function onlySays(text: string, phrases: readonly string[]): boolean {
 
 const NOT_ASCII = /[^ -~\t\n\r]/;
 
-/** The text in lower case when it is plain printable ASCII, else undefined: what firstWordTest reads. */
+/** The text in lower case when it is plain printable ASCII, else undefined: what phrasesIn reads. */
 export const asciiLower = (text: string): string | undefined => (NOT_ASCII.test(text) ? undefined : text.toLowerCase());
 
+/** Words as the regexes' whole-word bounds see them in printable ASCII: runs of letters and digits. */
+const ASCII_WORD = /[a-z0-9]+/g;
+
+/** The words of the text last looked at (one turn asks with the same text for each slot). */
+let lastWords: { lower: string; words: ReadonlySet<string> } | undefined;
+function wordsOf(lower: string): ReadonlySet<string> {
+  if (lastWords?.lower !== lower) lastWords = { lower, words: new Set(lower.match(ASCII_WORD)) };
+  return lastWords.words;
+}
+
 /**
- * A cheap test that rules out a phrase's regex (wholeWords, phrasePattern) before it runs: the
- * phrase's first word must be in the text. Exact only for printable ASCII, where lower case is
- * what the regexes' case-insensitivity matches: given no asciiLower text, it lets it through.
+ * The phrases (a finder's values, cues or OU names, each with its regex) a text may match, in their
+ * given order, without running the others' regexes: a phrase's regex (wholeWords, phrasePattern)
+ * matches its words as whole words, so each of them must be one of the text's words. Exact for
+ * printable ASCII (asciiLower), where lower case is what the regexes' case-insensitivity matches:
+ * given no asciiLower text every phrase is offered, and a word that is not plain letters and digits
+ * ("reason:", "e.g.") is not required.
  */
-export function firstWordTest(phrase: string): (lower: string | undefined) => boolean {
-  const first =
-    phrase
-      .trim()
-      .split(/[\s\-…]+/)[0]
-      ?.toLowerCase() ?? '';
-  if (!first || NOT_ASCII.test(phrase)) return () => true;
-  return (lower) => lower === undefined || lower.includes(first);
+export function phrasesIn<T>(items: readonly T[], phraseOf: (item: T) => string): (lower: string | undefined) => readonly T[] {
+  const entries = items.map((item) => {
+    const phrase = phraseOf(item);
+    // The wildcard … is the one character of the model's phrases that is not the text's.
+    const needs = NOT_ASCII.test(phrase.replaceAll('…', ' '))
+      ? []
+      : phrase
+          .toLowerCase()
+          .split(/[\s\-…]+/)
+          .filter((w) => /^[a-z0-9]+$/.test(w));
+    return { item, needs };
+  });
+  return (lower) => {
+    if (lower === undefined) return items;
+    const said = wordsOf(lower);
+    return entries.filter((e) => e.needs.every((w) => said.has(w))).map((e) => e.item);
+  };
 }

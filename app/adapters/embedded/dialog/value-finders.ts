@@ -3,7 +3,7 @@ import type { OrganizationalUnit } from '../../../core/request/account-request';
 import { resolveOu } from '../../../core/request/organizational-units';
 import { accountNameSchema, emailSchema, REQUEST_ID } from '../../../core/request/validation';
 import { closest } from './fuzzy';
-import { asciiLower, blank, firstWordTest, phrasePattern, tokens, wholeWords } from './text';
+import { asciiLower, blank, phrasePattern, phrasesIn, tokens, wholeWords } from './text';
 
 /**
  * How each kind of slot value is found in free text. Each finder returns candidates with their
@@ -79,28 +79,24 @@ export function emailFinder(leadIns: ReadonlySet<string>, isKnown: (word: string
  * loosely, so "I'd like" is no typo of "live".
  */
 export function phraseFinder(phrases: readonly Phrase[], isCommon: (word: string) => boolean): Finder {
-  const exact = phrases
-    .map((p) => ({
-      value: p.value,
-      re: new RegExp(wholeWords(p.text), 'giu'),
-      // Most phrases are ruled out by their first word alone, without their regex.
-      mayMatch: firstWordTest(p.text),
-    }))
-    // Longest phrases first so "sand box" is taken whole before a shorter synonym could match part of it.
-    .sort((a, b) => b.re.source.length - a.re.source.length);
+  // Most phrases are ruled out by their words alone, without their regex.
+  const exact = phrasesIn(
+    phrases
+      .map((p) => ({ value: p.value, text: p.text, re: new RegExp(wholeWords(p.text), 'giu') }))
+      // Longest phrases first so "sand box" is taken whole before a shorter synonym could match part of it.
+      .sort((a, b) => b.re.source.length - a.re.source.length),
+    (p) => p.text,
+  );
   const single = looseLookup(phrases.filter((p) => !/[\s-]/.test(p.text.trim())));
   return (text, { loose }) => {
     const out: Candidate[] = [];
     let free = text;
-    let lower = asciiLower(free);
-    for (const { value, re, mayMatch } of exact) {
-      if (!mayMatch(lower)) continue;
-      const before = out.length;
+    // The phrases the text may hold, looked up once: a match taken (blanked) only removes words.
+    for (const { value, re } of exact(asciiLower(free))) {
       for (const m of free.matchAll(re)) {
         out.push({ value, start: m.index, end: m.index + m[0].length });
         free = blank(free, m.index, m.index + m[0].length);
       }
-      if (out.length > before) lower = asciiLower(free);
     }
     if (out.length > 0) return out;
     for (const t of tokens(free)) {
@@ -140,9 +136,12 @@ export function ouFinder(ous: readonly OrganizationalUnit[], isCommon: (word: st
     isCommon,
   );
   // Longest names first, each with its optional id in brackets: built once, not per call.
-  const byName = [...ous]
-    .sort((a, b) => b.name.length - a.name.length)
-    .map((ou) => ({ re: new RegExp(`${wholeWords(ou.name)}(?:\\s*\\(\\s*ou-[^)\\s]*\\s*\\))?`, 'giu'), mayMatch: firstWordTest(ou.name) }));
+  const byName = phrasesIn(
+    [...ous]
+      .sort((a, b) => b.name.length - a.name.length)
+      .map((ou) => ({ name: ou.name, re: new RegExp(`${wholeWords(ou.name)}(?:\\s*\\(\\s*ou-[^)\\s]*\\s*\\))?`, 'giu') })),
+    (ou) => ou.name,
+  );
   return (text, opts) => {
     const out: Candidate[] = [];
     let free = text;
@@ -156,8 +155,7 @@ export function ouFinder(ous: readonly OrganizationalUnit[], isCommon: (word: st
       free = blank(free, start, end);
     };
     const lower = asciiLower(text);
-    for (const { re, mayMatch } of byName) {
-      if (!mayMatch(lower)) continue;
+    for (const { re } of byName(lower)) {
       for (const m of free.matchAll(re)) take(m.index, m.index + m[0].length, m[0]);
     }
     if (lower !== undefined && !lower.includes('ou-')) return out.length > 0 ? out : names(free, opts);
@@ -177,13 +175,19 @@ export const requestIdFinder: Finder = (text) =>
         .map((m) => ({ value: m[0].toLowerCase(), start: m.index, end: m.index + m[0].length }))
         .slice(0, 1);
 
+/** Cues ("called …", "because …") as regexes, each tried only when the text has its words. */
+const cueIndex = (cues: readonly string[]) =>
+  phrasesIn(
+    cues.map((c) => ({ cue: c, re: new RegExp(phrasePattern(c), 'giu') })),
+    (c) => c.cue,
+  );
+
 /** A chosen account name: the quoted phrase or word right after one of the cues ("called payments-dev"). */
 export function nameFinder(cues: readonly string[]): Finder {
-  const res = cues.map((c) => ({ re: new RegExp(phrasePattern(c), 'giu'), mayMatch: firstWordTest(c) }));
+  const res = cueIndex(cues);
   return (text) => {
     const lower = asciiLower(text);
-    for (const { re, mayMatch } of res) {
-      if (!mayMatch(lower)) continue;
+    for (const { re } of res(lower)) {
       for (const m of text.matchAll(re)) {
         const after = text.slice(m.index + m[0].length);
         const n = NAME_AFTER_CUE.exec(after);
@@ -207,11 +211,10 @@ const TRAILING = /(?:[\s,]+(?:and|in|for|with|to|at|on|please|pls|plz|thanks|tha
 
 /** Free text introduced by a cue phrase ("because …", "for the … team"): the whole phrase, as said. */
 export function freeTextFinder(cues: readonly string[]): Finder {
-  const res = cues.map((c) => ({ re: new RegExp(phrasePattern(c), 'giu'), mayMatch: firstWordTest(c) }));
+  const res = cueIndex(cues);
   return (text) => {
     const lower = asciiLower(text);
-    for (const { re, mayMatch } of res) {
-      if (!mayMatch(lower)) continue;
+    for (const { re } of res(lower)) {
       for (const m of text.matchAll(re)) {
         const said = m[0].replace(/\s+/g, ' ').replace(TRAILING, '').trim();
         if (said) return [{ value: said, start: m.index, end: m.index + m[0].length }];
