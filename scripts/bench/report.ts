@@ -166,7 +166,7 @@ export function targets(
     const ratio = median(perRound.map((round) => (by(name, round)?.requestsPerSec ?? 0) / (by(baseline, round)?.requestsPerSec ?? 1)));
     out.push({
       target: `${name} >= x${min} ${baseline} req/s${maxP99 ? `, p99 <= ${maxP99} ms` : ''}`,
-      measured: `x${fmt(ratio, 2)}, p99 ${fmt(s.latencyP99Ms)} ms`,
+      measured: `x${fmt(ratio, 3)}, p99 ${fmt(s.latencyP99Ms)} ms`,
       met: ratio >= min && (maxP99 === undefined || s.latencyP99Ms <= maxP99),
     });
   };

@@ -141,12 +141,14 @@ export async function slackApproveClick(target: Target, o: Options, run: SlackRu
   return measurement;
 }
 
+/** Across runs (--rounds): each pool request asks for an account of its own (one open request per account e-mail). */
+let poolSeq = 0;
+
 async function preparePendingRequests(target: Target, o: Options, run: SlackRun): Promise<ApprovalPost[]> {
   const wanted = approvePoolSize(o);
   const already = (await run.slack.stats(true)).approvals?.length ?? 0;
   const started = performance.now();
   let bad = 0;
-  let n = 0;
   const result = await autocannon({
     url: `${target.baseUrl}${EVENTS}`,
     connections: Math.min(o.connections, wanted),
@@ -156,7 +158,7 @@ async function preparePendingRequests(target: Target, o: Options, run: SlackRun)
     method: 'POST',
     requests: [
       {
-        setupRequest: (req) => signed(req, requestModalSubmissionBody(newUserId(), `bench-pool-${++n}`)),
+        setupRequest: (req) => signed(req, requestModalSubmissionBody(newUserId(), `bench-pool-${++poolSeq}`)),
         onResponse: (status, body) => {
           if (notEmptyAck(status, body)) bad++;
         },
