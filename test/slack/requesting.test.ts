@@ -31,6 +31,19 @@ describe('Slack door: requesting an account', () => {
       expect(await res.json()).toEqual({ challenge: 'ch4llenge' });
     });
 
+    it('refuses a signed body that is neither a form nor JSON with a 400 naming the problem', async () => {
+      const res = await sendToSlackEndpoint(running.baseUrl, '{not json', { contentType: 'application/json' });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual({ error: 'Malformed Slack payload: the body is neither a form nor JSON' });
+    });
+
+    it('answers an event no listener takes with an empty 200, as it came (no content type)', async () => {
+      const res = await sendEvent(running.baseUrl, eventCallback({ type: 'reaction_added', user: 'UJANE', reaction: 'tada' }));
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBeNull();
+      expect(await res.text()).toBe('');
+    });
+
     it('refuses unsigned, forged, stale and future-dated requests with 401, calling nothing', async () => {
       const body = eventCallback({ type: 'app_mention', user: 'UJANE', text: '<@UBOT0001> help', channel: 'C0GENERAL', ts: '1.1' });
       const unsigned = await sendToSlackEndpoint(running.baseUrl, body, { contentType: 'application/json', unsigned: true });

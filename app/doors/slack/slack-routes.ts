@@ -10,7 +10,12 @@ export function slackRoutes(receiver: VendingReceiver, endpoint = '/slack/events
   const router = Router();
   router.post(endpoint, express.raw({ type: () => true, limit: SLACK_BODY_LIMIT }), (req, res, next) => {
     const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    receiver.answer({ rawBody, headers: req.headers }).then((a) => void res.status(a.status).set(a.headers).send(a.body), next);
+    receiver.answer({ rawBody, headers: req.headers }).then((a) => {
+      res.status(a.status).set(a.headers);
+      // An empty answer goes out as it is (send('') would type it text/html and tag it).
+      if (a.body) res.send(a.body);
+      else res.end();
+    }, next);
   });
   return router;
 }
