@@ -44,6 +44,11 @@ export type Entry<T> = { key: string; value: T };
 export interface Reader {
   get<T>(key: string): T | undefined;
   range<T>(range: Range, opts?: { reverse?: boolean; limit?: number }): Promise<Array<Entry<T>>>;
+  /**
+   * Told by a writer that nothing is stored in these ranges and at these keys (what the key design
+   * guarantees, such as a new request's effects): they are then read from memory, not looked for.
+   */
+  storedNothing?(ranges: readonly Range[], keys: readonly string[]): void;
 }
 
 /** A transaction waiting for its turn, and who to tell how it went. */
@@ -136,6 +141,14 @@ export class StoreDatabase implements Reader {
     }
     const ordered = opts.reverse ? [...entries].reverse().slice(0, opts.limit ?? entries.length) : entries;
     return ordered.map(([key, value]) => ({ key, value: JSON.parse(value) as T }));
+  }
+
+  storedNothing(ranges: readonly Range[], keys: readonly string[]): void {
+    for (const range of ranges) {
+      const prefix = prefixOf(range);
+      if (prefix !== undefined && !this.ranges.has(prefix)) this.rememberRange(prefix, []);
+    }
+    for (const key of keys) if (!this.cache.has(key)) this.remember(key, undefined);
   }
 
   private rememberRange(prefix: string, entries: Array<[string, string]>): void {
@@ -270,6 +283,10 @@ export class Transaction implements Reader {
       this.writes.delete(key); // a key keeps its place in the batch by its last write
       this.writes.set(key, value);
     }
+  }
+
+  storedNothing(ranges: readonly Range[], keys: readonly string[]): void {
+    this.db.storedNothing?.(ranges, keys);
   }
 
   get<T>(key: string): T | undefined {

@@ -20,6 +20,9 @@ export class NativeRequestStore implements RequestStore {
   create(request: AccountRequest, effects: Effect[], opts: CreateOptions = {}): Promise<void> {
     return this.db.write(async (tx) => {
       if (tx.get(K.request(request.id))) throw new ContentionError(`Request id ${request.id} is taken; try again`);
+      // A request's effects and due entry are only ever written with the request (here, by its
+      // transitions, by an import into an empty store): a new one has none to look for.
+      tx.storedNothing([K.effectsOf(request.id)], [K.dueOf(request.id)]);
       takeHolds(tx, request, holdsOf(request, opts.confirmationKey));
       putRequest(tx, request);
       await putEffects(tx, request.id, effects);

@@ -58,4 +58,26 @@ describe('the native store read caches', () => {
     await raw.close();
     expect(stored).toEqual(expected);
   });
+
+  it("read what a writer says is not stored (a new request's effects) from memory, and still give what LevelDB holds after the batch", async () => {
+    const db = await StoreDatabase.open(join(dir, 'store'));
+    const effects = under('effect', 'req-new');
+    const dueOf = key('due-of', 'req-new');
+    const iterators = jest.spyOn(ClassicLevel.prototype, 'iterator');
+    await db.write(async (tx) => {
+      tx.storedNothing([effects], [dueOf]);
+      expect(await tx.range(effects)).toEqual([]);
+      expect(tx.get(dueOf)).toBeUndefined();
+      tx.put(key('effect', 'req-new', 'fx-1'), 1);
+      tx.put(dueOf, '0');
+    });
+    expect((await db.range<number>(effects)).map((e) => [e.key, e.value])).toEqual([[key('effect', 'req-new', 'fx-1'), 1]]);
+    expect(db.get(dueOf)).toBe('0');
+    expect(iterators).not.toHaveBeenCalled();
+    iterators.mockRestore();
+    await db.close();
+    const raw = new ClassicLevel<string, string>(join(dir, 'store'), { keyEncoding: 'utf8', valueEncoding: 'utf8' });
+    expect(await raw.iterator(effects).all()).toEqual([[key('effect', 'req-new', 'fx-1'), '1']]);
+    await raw.close();
+  });
 });
