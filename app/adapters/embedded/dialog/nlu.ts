@@ -132,7 +132,9 @@ export class IntentRecognizer {
   scores(text: string): IntentScore[] {
     const q = analyse(text, (word) => this.correct(word));
     if (q.words.size === 0 && q.slots.size === 0) return [];
-    return this.intents.map((entry) => ({ intent: entry.intent, score: this.score(q, entry) })).sort((a, b) => b.score - a.score);
+    // The text's word weights do not depend on the intent: computed once, in the text's word order.
+    const weighted = [...q.words].map(([w, f]) => [w, this.weight(w, f)] as const);
+    return this.intents.map((entry) => ({ intent: entry.intent, score: this.score(q, weighted, entry) })).sort((a, b) => b.score - a.score);
   }
 
   /** A word no utterance knows, read as the one known word a typo away (none when several are as close). */
@@ -146,14 +148,18 @@ export class IntentRecognizer {
     return (this.idf.get(word) ?? UNKNOWN) * factor;
   }
 
-  private score(q: Bag, { utterances, having, vocabulary, slotNames, valuesAlone }: IntentEntry): number {
+  private score(
+    q: Bag,
+    weighted: ReadonlyArray<readonly [string, number]>,
+    { utterances, having, vocabulary, slotNames, valuesAlone }: IntentEntry,
+  ): number {
     // A value the intent has no use for is evidence against it ("what is a {Topic}" is no "what are you").
     const used = [...q.slots].filter((s) => slotNames.has(s)).length * SLOT;
     let qTotal = used + (q.slots.size * SLOT - used) * UNUSED_SLOT;
     let explained = used;
-    for (const [w, f] of q.words) {
-      qTotal += this.weight(w, f);
-      if (vocabulary.has(w)) explained += this.weight(w, f);
+    for (const [w, weight] of weighted) {
+      qTotal += weight;
+      if (vocabulary.has(w)) explained += weight;
     }
     // Values alone ("sandbox", "the OU") speak only for an intent that can be answered with values alone.
     if (explained === used && !valuesAlone) return 0;
@@ -218,9 +224,21 @@ function analyse(text: string, correct?: (word: string) => string | undefined): 
     const token = correct?.(typed) ?? typed;
     if (STOP_WORDS.has(token) || token.length < 2) continue;
     const factor = WEAK_WORDS.has(token) ? WEAK : SOCIAL_WORDS.has(token) ? SOCIAL : 1;
-    words.set(stem(token), factor * (token === typed ? 1 : CORRECTED));
+    words.set(stemOf(token), factor * (token === typed ? 1 : CORRECTED));
   }
   return { words, slots };
+}
+
+/** Stems of the words people type (a pure function, and the same few hundred words come back all the time). */
+const stems = new Map<string, string>();
+function stemOf(word: string): string {
+  let stemmed = stems.get(word);
+  if (stemmed === undefined) {
+    stemmed = stem(word);
+    if (stems.size >= 10_000) stems.clear();
+    stems.set(word, stemmed);
+  }
+  return stemmed;
 }
 
 /** `text` with each found slot value replaced by its {SlotName} placeholder, for recognise(). */
