@@ -1,5 +1,6 @@
 import type pino from 'pino';
 import { accessFields, accessMessage, requestIdOf } from '../http/access-line';
+import { errorBody } from '../http/errors';
 import { SLACK_BODY_LIMIT, type SlackHttpAnswer, type SlackHttpRequest } from '../slack/receiver';
 
 /** An API Gateway event (REST v1 or HTTP API v2), as far as Slack's endpoint reads it. */
@@ -15,6 +16,8 @@ interface ApiGatewayEvent {
 }
 
 const SLACK_ENDPOINT = /^\/slack\/events\/?$/i;
+/** A body over the limit, said as the HTTP app's error handler says body-parser's (errors.ts). */
+const TOO_LARGE = { type: 'entity.too.large', limit: SLACK_BODY_LIMIT };
 
 /** Whether an API Gateway event is a POST to Slack's endpoint, the path read as serverless-express reads it (the proxy parameter first). */
 export function isSlackEvents(event: unknown): boolean {
@@ -43,11 +46,7 @@ export async function answerSlackEvent(
   const reqId = requestIdOf(headers['x-request-id']);
   const a =
     rawBody.length > SLACK_BODY_LIMIT
-      ? {
-          status: 413,
-          headers: {},
-          body: JSON.stringify({ error: `The request body is too large (the limit is ${SLACK_BODY_LIMIT / 1024} KiB)` }),
-        }
+      ? { status: 413, headers: {}, body: JSON.stringify(errorBody(TOO_LARGE)) }
       : await answer({ rawBody, headers });
   const ms = Math.round(performance.now() - started);
   const path = e.rawPath ?? e.path ?? '/slack/events';
