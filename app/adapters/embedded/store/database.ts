@@ -1,6 +1,6 @@
 import { ClassicLevel } from 'classic-level';
 import { VendingError } from '../../../core/errors';
-import { prefixesOf, prefixOf, type Range } from './keys';
+import { bytewise, prefixesOf, prefixOf, type Range } from './keys';
 
 /**
  * The one LevelDB database (classic-level) the native store keeps under DATA_DIR/store.
@@ -231,7 +231,7 @@ export class StoreDatabase implements Reader {
       }
       const ops = written.operations();
       try {
-        if (ops.length > 0) await this.db.batch(ops, { sync: this.sync });
+        if (ops.length > 0) await this.commit(ops);
       } catch (err) {
         // Whether LevelDB kept any of it is unknown: what is cached of these keys is read again.
         this.generation++;
@@ -251,6 +251,20 @@ export class StoreDatabase implements Reader {
     }
   }
 
+  /**
+   * One WriteBatch of `ops`, built with the chained form of batch(): each put goes to the native
+   * batch as it is added, where the array form first clones and re-encodes every operation in
+   * JavaScript (a few µs each, measured: about a third of that per operation this way).
+   */
+  private async commit(ops: readonly Op[]): Promise<void> {
+    const batch = this.db.batch();
+    for (const op of ops) {
+      if (op.type === 'put') batch.put(op.key, op.value);
+      else batch.del(op.key);
+    }
+    await batch.write({ sync: this.sync });
+  }
+
   /** Waits for the writes under way, then closes (and unlocks) the database. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -263,9 +277,6 @@ export class StoreDatabase implements Reader {
     await this.db.close();
   }
 }
-
-/** LevelDB's order: UTF-8 bytes (JavaScript's own string order is by UTF-16 code units). */
-const bytewise = (a: string, b: string): number => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 
 type Op = { type: 'put'; key: string; value: string } | { type: 'del'; key: string };
 

@@ -39,6 +39,23 @@ function escapePart(part: string): string {
 
 export const key = (...parts: string[]): string => parts.map(escapePart).join(SEP);
 
+/**
+ * LevelDB's order of keys: by their UTF-8 bytes. JavaScript orders strings by UTF-16 code units,
+ * which agrees with it below the surrogates (U+D800); keys differing first at or above them (rare:
+ * the design's keys are ASCII but for what people typed) are compared by their bytes.
+ */
+export function bytewise(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x < 0xd800 && y < 0xd800) return x - y;
+    return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+  }
+  return a.length - b.length;
+}
+
 /** A range of keys, as LevelDB iterators take it. */
 export interface Range {
   gte: string;
