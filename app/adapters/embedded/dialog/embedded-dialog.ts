@@ -59,6 +59,8 @@ export class EmbeddedDialog implements Dialog {
   private readonly asides: Asides;
   private readonly replies: Replies;
   private readonly allSlots: SlotModel[];
+  /** Per intent, the slots a turn of its conversation looks for: its own first, then every other. */
+  private readonly turnSlots = new Map<IntentModel, SlotModel[]>();
 
   constructor(options: EmbeddedDialogOptions) {
     this.model = options.model;
@@ -99,6 +101,12 @@ export class EmbeddedDialog implements Dialog {
     return this.start(t, match, findings);
   }
 
+  private slotsOf(intent: IntentModel): SlotModel[] {
+    let slots = this.turnSlots.get(intent);
+    if (!slots) this.turnSlots.set(intent, (slots = [...intent.slots, ...this.allSlots]));
+    return slots;
+  }
+
   /** Nothing to do: the fulfilled conversation stays stored (to recognise a repeated "yes") until it idles out. */
   async end(_sessionId: string): Promise<void> {}
 
@@ -122,7 +130,7 @@ export class EmbeddedDialog implements Dialog {
       return this.replies.reply(t, convo, 'Cancelled', this.replies.say(t, messages.cancelled, convo.slots));
     }
     const asked = convo.phase === 'ElicitSlot' ? intent.slots.find((s) => s.name === convo.slotToElicit) : undefined;
-    let findings = this.extractor.find(t.text, [...intent.slots, ...this.allSlots], asked?.name);
+    let findings = this.extractor.find(t.text, this.slotsOf(intent), asked?.name);
     const match = this.nlu.recognise(withPlaceholders(t.text, findings))?.intent;
     const other = match && match.name !== intent.name ? match : undefined;
 

@@ -41,6 +41,8 @@ export class SlotExtractor {
   private readonly explainers = new Map<string, (slot: SlotModel, text: string) => string>();
   /** Extraction order by type: addresses first (they contain words), free text and topics last. */
   private readonly rank = new Map<string, number>();
+  /** Extraction orders by list of slots (the model's own arrays, so a bounded set) and slot asked. */
+  private readonly orders = new WeakMap<readonly SlotModel[], Map<string | undefined, readonly SlotModel[]>>();
 
   constructor(
     private readonly model: BotModel,
@@ -58,8 +60,7 @@ export class SlotExtractor {
    * just asked (`first`) gets the word; only that slot is read loosely (the start of a word).
    */
   find(text: string, slots: readonly SlotModel[], first?: string): SlotFinding[] {
-    const rank = (s: SlotModel) => (s.type === EMAIL_TYPE ? 0 : s.name === first ? 1 : (this.rank.get(s.name) ?? 2));
-    const ordered = [...new Map(slots.map((s) => [s.name, s])).values()].sort((a, b) => rank(a) - rank(b));
+    const ordered = this.inOrder(slots, first);
     let free = text;
     const findings: SlotFinding[] = [];
     for (const slot of ordered) {
@@ -71,6 +72,19 @@ export class SlotExtractor {
       findings.push({ slot: slot.name, ...pick(candidates) });
     }
     return findings;
+  }
+
+  /** The order of extraction of these slots, each once: worked out once per list of slots (the model's) and slot asked. */
+  private inOrder(slots: readonly SlotModel[], first: string | undefined): readonly SlotModel[] {
+    let byFirst = this.orders.get(slots);
+    if (!byFirst) this.orders.set(slots, (byFirst = new Map()));
+    let ordered = byFirst.get(first);
+    if (!ordered) {
+      const rank = (s: SlotModel) => (s.type === EMAIL_TYPE ? 0 : s.name === first ? 1 : (this.rank.get(s.name) ?? 2));
+      ordered = [...new Map(slots.map((s) => [s.name, s])).values()].sort((a, b) => rank(a) - rank(b));
+      byFirst.set(first, ordered);
+    }
+    return ordered;
   }
 
   /** The whole answer as the value of a free slot that was asked for (a name, a reason). */

@@ -107,13 +107,25 @@ export function phrasePattern(phrase: string): string {
 /** Blanks `text` between `start` and `end` (keeping offsets), so a span is read only once. */
 export const blank = (text: string, start: number, end: number): string => text.slice(0, start) + ' '.repeat(end - start) + text.slice(end);
 
+export interface Token {
+  readonly word: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** The tokens of the text last split (each slot's finder looks at the same text when nothing was found). */
+let lastTokens: { text: string; tokens: readonly Token[] } | undefined;
+
 /** Lower-case words of `text` with their offsets (e-mail addresses included as one word). */
-export function tokens(text: string): Array<{ word: string; start: number; end: number }> {
-  return [...text.matchAll(/[\p{L}\p{N}][\p{L}\p{N}'’._@+-]*[\p{L}\p{N}]|[\p{L}\p{N}]/gu)].map((m) => ({
+export function tokens(text: string): readonly Token[] {
+  if (lastTokens?.text === text) return lastTokens.tokens;
+  const found = [...text.matchAll(/[\p{L}\p{N}][\p{L}\p{N}'’._@+-]*[\p{L}\p{N}]|[\p{L}\p{N}]/gu)].map((m) => ({
     word: m[0].toLowerCase(),
     start: m.index,
     end: m.index + m[0].length,
   }));
+  lastTokens = { text, tokens: found };
+  return found;
 }
 
 /** Words that may stand around an answer without changing it ("just cancel please"). */
@@ -150,7 +162,10 @@ function wordsOf(lower: string): ReadonlySet<string> {
  * ("reason:", "e.g.") is not required.
  */
 export function phrasesIn<T>(items: readonly T[], phraseOf: (item: T) => string): (lower: string | undefined) => readonly T[] {
-  const entries = items.map((item) => {
+  // Each phrase is filed under its first word: only the phrases filed under a word of the text can match.
+  const always: number[] = [];
+  const byFirstWord = new Map<string, Array<{ at: number; rest: string[] }>>();
+  items.forEach((item, at) => {
     const phrase = phraseOf(item);
     // The wildcard … is the one character of the model's phrases that is not the text's.
     const needs = NOT_ASCII.test(phrase.replaceAll('…', ' '))
@@ -159,11 +174,17 @@ export function phrasesIn<T>(items: readonly T[], phraseOf: (item: T) => string)
           .toLowerCase()
           .split(/[\s\-…]+/)
           .filter((w) => /^[a-z0-9]+$/.test(w));
-    return { item, needs };
+    if (needs.length === 0) return void always.push(at);
+    const [first, ...rest] = needs;
+    byFirstWord.set(first, [...(byFirstWord.get(first) ?? []), { at, rest }]);
   });
   return (lower) => {
     if (lower === undefined) return items;
     const said = wordsOf(lower);
-    return entries.filter((e) => e.needs.every((w) => said.has(w))).map((e) => e.item);
+    const found = [...always];
+    for (const word of said) {
+      for (const e of byFirstWord.get(word) ?? []) if (e.rest.every((w) => said.has(w))) found.push(e.at);
+    }
+    return found.sort((a, b) => a - b).map((at) => items[at]);
   };
 }
