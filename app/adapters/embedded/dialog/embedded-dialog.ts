@@ -103,7 +103,10 @@ export class EmbeddedDialog implements Dialog {
 
   private slotsOf(intent: IntentModel): SlotModel[] {
     let slots = this.turnSlots.get(intent);
-    if (!slots) this.turnSlots.set(intent, (slots = [...intent.slots, ...this.allSlots]));
+    if (!slots) {
+      slots = [...intent.slots, ...this.allSlots];
+      this.turnSlots.set(intent, slots);
+    }
     return slots;
   }
 

@@ -77,7 +77,10 @@ export class SlotExtractor {
   /** The order of extraction of these slots, each once: worked out once per list of slots (the model's) and slot asked. */
   private inOrder(slots: readonly SlotModel[], first: string | undefined): readonly SlotModel[] {
     let byFirst = this.orders.get(slots);
-    if (!byFirst) this.orders.set(slots, (byFirst = new Map()));
+    if (!byFirst) {
+      byFirst = new Map();
+      this.orders.set(slots, byFirst);
+    }
     let ordered = byFirst.get(first);
     if (!ordered) {
       const rank = (s: SlotModel) => (s.type === EMAIL_TYPE ? 0 : s.name === first ? 1 : (this.rank.get(s.name) ?? 2));

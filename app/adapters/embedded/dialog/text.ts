@@ -165,7 +165,7 @@ export function phrasesIn<T>(items: readonly T[], phraseOf: (item: T) => string)
   // Each phrase is filed under its first word: only the phrases filed under a word of the text can match.
   const always: number[] = [];
   const byFirstWord = new Map<string, Array<{ at: number; rest: string[] }>>();
-  items.forEach((item, at) => {
+  for (const [at, item] of items.entries()) {
     const phrase = phraseOf(item);
     // The wildcard … is the one character of the model's phrases that is not the text's.
     const needs = NOT_ASCII.test(phrase.replaceAll('…', ' '))
@@ -174,10 +174,13 @@ export function phrasesIn<T>(items: readonly T[], phraseOf: (item: T) => string)
           .toLowerCase()
           .split(/[\s\-…]+/)
           .filter((w) => /^[a-z0-9]+$/.test(w));
-    if (needs.length === 0) return void always.push(at);
+    if (needs.length === 0) {
+      always.push(at);
+      continue;
+    }
     const [first, ...rest] = needs;
     byFirstWord.set(first, [...(byFirstWord.get(first) ?? []), { at, rest }]);
-  });
+  }
   return (lower) => {
     if (lower === undefined) return items;
     const said = wordsOf(lower);
