@@ -30,7 +30,7 @@ export const usage = (scenarios: readonly string[]) => `Usage: npm run bench -- 
   -h, --help`;
 
 /** What slack-approve-click sizes its pool for by default (clicks/s), and the cap on that pool. */
-export const APPROVE_RATE_GUESS = 150;
+export const APPROVE_RATE_GUESS = 900;
 export const APPROVE_POOL_MAX = 20_000;
 
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv, known: readonly string[]): Options {

@@ -89,7 +89,7 @@ export function slackCommandStatus(target: Target, o: Options, run: SlackRun): P
 /** How many pending requests slack-approve-click prepares, and how long that may take (s). */
 export const approvePoolSize = (o: Options) =>
   o.approvePool ?? Math.min(APPROVE_POOL_MAX, Math.ceil((o.warmupSec + o.durationSec) * APPROVE_RATE_GUESS));
-/** Filing runs at ~30/s on a 2-CPU machine (embedded store); the bound allows 20/s, plus 60 s for the approval posts. */
+/** Filing runs at ~470/s on a 2-CPU machine (native store; ~30/s on the embedded DynamoDB server); the bound allows 20/s, plus 60 s for the approval posts. */
 export const approveSetupBoundSec = (o: Options) => 30 + Math.ceil(approvePoolSize(o) / 20) + 60;
 
 /**
