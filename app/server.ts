@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     console.error(err.message);
     process.exit(1);
   }
-  const server = app.http.listen(config.PORT, config.HOST, () => {
+  const server = (await app.httpApp()).listen(config.PORT, config.HOST, () => {
     const { port } = server.address() as AddressInfo;
     const ports = Object.entries(app.describe())
       .map(([k, v]) => `  ${k.padEnd(15)} ${v}`)

@@ -27,7 +27,8 @@
  *   npm run bench:cold-start -- 15                    # 15 rounds
  *   npm run bench:cold-start -- 9 --previous c4b3d85  # and the release before, in the same run
  *   npm run bench:cold-start -- 7 --previous HEAD     # and the last commit's handler
- *   COLD_START_CPU_PROF=/tmp/cold npm run bench:cold-start -- 3  # and a CPU profile of each process, per target,
+ *   COLD_START_CPU_PROF=/tmp/cold npm run bench:cold-start -- 3  # and a CPU profile of each process, per target (sampled every
+ *                                                 # COLD_START_CPU_PROF_INTERVAL µs, 1000 unless set),
  *                                                 # with <pid>.phases.json: when loading ended and the first answer came
  */
 import { execFile, execFileSync } from 'node:child_process';
@@ -218,7 +219,9 @@ async function main(): Promise<void> {
         // Asynchronously: the table and the fake Slack are served by this process, which must keep answering.
         const profiles = process.env.COLD_START_CPU_PROF ? join(process.env.COLD_START_CPU_PROF, target) : undefined;
         if (profiles) mkdirSync(profiles, { recursive: true });
-        const profile = profiles ? ['--cpu-prof', '--cpu-prof-dir', profiles] : [];
+        const profile = profiles
+          ? ['--cpu-prof', '--cpu-prof-interval', process.env.COLD_START_CPU_PROF_INTERVAL ?? '1000', '--cpu-prof-dir', profiles]
+          : [];
         const { stdout } = await promisify(execFile)(process.execPath, [...profile, '--input-type=module', '-e', PROBE], {
           timeout: 60_000,
           env: { ...env(target), ...(profiles ? { PHASES_FILE: join(profiles, 'PID.phases.json') } : {}) },

@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   const store = process.env.EMBEDDED_STORE ? { EMBEDDED_STORE: process.env.EMBEDDED_STORE } : {};
   const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...store, ...extra });
   const app = await createVendingApp(config);
-  const server = app.http.listen(0, '127.0.0.1');
+  const server = (await app.httpApp()).listen(0, '127.0.0.1');
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);

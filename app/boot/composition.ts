@@ -2,11 +2,11 @@ import type express from 'express';
 import type pino from 'pino';
 import type { VendingCore } from '../core/vending-core';
 import type { Door } from '../doors/door';
-import { httpApp } from '../doors/http/app';
 import { type SlackDoor, slackDoor } from '../doors/slack/slack-door';
 import type { Config } from './config';
 import { type BuildOptions, buildCore, slackSettings, startCore } from './core-composition';
 import { lazyRoutesDoor } from './lazy-doors';
+import { onFirstUse } from './on-first-use';
 
 export type { BuildOptions } from './core-composition';
 
@@ -15,8 +15,8 @@ export type { BuildOptions } from './core-composition';
  * points (server.ts, lambda.ts) only start what this returns.
  */
 export interface VendingApp {
-  /** The one HTTP app, built when first read (a Lambda function answering Slack only never builds it). */
-  readonly http: express.Express;
+  /** The one HTTP app, loaded and built when first asked for (a Lambda function answering Slack only never loads Express). */
+  httpApp(): Promise<express.Express>;
   /** Slack's endpoint as the Lambda function calls it, without the HTTP app (when Slack is on over HTTP). */
   answerSlack?: SlackDoor['answer'];
   config: Config;
@@ -53,7 +53,7 @@ export async function createVendingApp(config: Config, opts: BuildOptions = {}):
     ...ports.description,
     slack: slack ? slack.describe() : 'off (set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN, or SLACK_APP_TOKEN for Socket Mode)',
   };
-  let http: express.Express | undefined;
+  const http = onFirstUse(async () => (await import('../doors/http/app')).httpApp({ log, doors, health: () => ({ ports: description }) }));
 
   const timers: NodeJS.Timeout[] = [];
   const every = (ms: number, name: string, job: () => Promise<unknown>) => {
@@ -71,16 +71,13 @@ export async function createVendingApp(config: Config, opts: BuildOptions = {}):
     timers.push(t);
   };
   return {
-    get http() {
-      http ??= httpApp({ log, doors, health: () => ({ ports: description }) });
-      return http;
-    },
+    httpApp: http,
     ...(slack?.answer ? { answerSlack: slack.answer } : {}),
     config,
     log,
     core,
     doors,
-    loadRoutes: async () => void (await Promise.all(lazyDoors.map((d) => d.load()))),
+    loadRoutes: async () => void (await Promise.all([...lazyDoors, ...(slack?.routes ? [slack.routes] : [])].map((d) => d.load()))),
     describe: () => description,
     async start() {
       for (const door of doors) await door.start();

@@ -1,4 +1,5 @@
 import type { Door } from '../doors/door';
+import { deferredRoutes } from '../doors/http/deferred-routes';
 import { onFirstUse } from './on-first-use';
 
 /**
@@ -20,12 +21,11 @@ export function lazyRoutesDoor(name: string, load: () => Promise<Door>): LazyDoo
     words = d.describe();
     return d;
   });
+  const routes = deferredRoutes(async () => (await door()).routes);
   return {
     name,
-    routes: (req, res, next) => {
-      door().then((d) => (d.routes ? d.routes(req, res, next) : next()), next);
-    },
-    load: async () => void (await door()),
+    routes,
+    load: routes.load,
     describe: () => words ?? `${name} (built with its first request)`,
     start: async () => (await door.ifBuilt())?.start(),
     stop: async () => (await door.ifBuilt())?.stop(),

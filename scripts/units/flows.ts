@@ -45,8 +45,9 @@ export async function startAppOnTable(table: string, env: Record<string, string>
     ...env,
   });
   const app = await createVendingApp(config);
+  const http = await app.httpApp();
   const server: Server = await new Promise((resolve) => {
-    const s = app.http.listen(0, '127.0.0.1', () => resolve(s));
+    const s = http.listen(0, '127.0.0.1', () => resolve(s));
   });
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   (app.config as { publicUrl: string }).publicUrl = baseUrl;

@@ -73,6 +73,9 @@ describe('the Lambda bundle', () => {
       expect(everything(entry as string)).toContain('app/adapters/dynamodb/store.ts');
       // The browsers' and the API's doors: loaded with the first request that may reach them.
       expect(sources.filter((f) => /^app\/doors\/(rest|web|email-link)\//.test(f))).toEqual([]);
+      // The HTTP app (its security headers, access log, Slack's Express route): loaded with the first request that is not Slack's.
+      for (const absent of ['helmet', 'pino-http']) expect(atStart).not.toContain(absent);
+      expect(sources.filter((f) => ['app/doors/http/app.ts', 'app/doors/slack/slack-routes.ts'].includes(f))).toEqual([]);
     }
   });
 

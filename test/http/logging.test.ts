@@ -45,7 +45,7 @@ async function startLogged(level: string) {
   });
   const { lines, log } = memoryLogger(level);
   const app = await createVendingApp(config, { logger: log });
-  const { server, baseUrl } = await listen(app.http);
+  const { server, baseUrl } = await listen(await app.httpApp());
   (app.config as { publicUrl: string }).publicUrl = baseUrl;
   return {
     app,

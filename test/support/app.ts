@@ -29,8 +29,9 @@ export async function startApp(
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'vending-test-'));
   const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', SANDBOX_PROVISION_SECONDS: '0.2', LOG_LEVEL: 'silent', ...env });
   const app = await createVendingApp(config, { ...opts, logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent') });
+  const http = await app.httpApp();
   const server: Server = await new Promise((resolve) => {
-    const s = app.http.listen(0, '127.0.0.1', () => resolve(s));
+    const s = http.listen(0, '127.0.0.1', () => resolve(s));
   });
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   // Approval links must point at this server: PUBLIC_URL is only known once the port is.

@@ -9,8 +9,8 @@ import { answerSlackEvent, isSlackEvents } from './slack-events';
 export interface LambdaApp {
   core: VendingCore;
   log: pino.Logger;
-  /** Built when first read: a function answering Slack only never builds it. */
-  readonly http: express.Express;
+  /** Loaded and built when first asked for: a function answering Slack only never loads it. */
+  httpApp(): Promise<express.Express>;
   /** Slack's endpoint, when Slack is configured over HTTP. */
   answerSlack?: (req: SlackHttpRequest) => Promise<SlackHttpAnswer>;
   /** Builds the routes that are built with their first request (all but Slack's). */
@@ -32,7 +32,7 @@ export function httpHandler(app: () => Promise<LambdaApp>) {
     // so a door built on first use must be built before a request that may reach it.
     await built.loadRoutes?.();
     // Loaded by the one function that serves HTTP: the others never load the adapter.
-    httpHandler ??= (await import('@vendia/serverless-express')).default({ app: built.http }) as unknown as HttpHandler;
+    httpHandler ??= (await import('@vendia/serverless-express')).default({ app: await built.httpApp() }) as unknown as HttpHandler;
     return httpHandler(event, context);
   };
 }

@@ -1,10 +1,10 @@
 import { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import type { Router } from 'express';
 import type { Logger } from '../../core/ports/logger';
 import type { OrganizationalUnit } from '../../core/request/account-request';
 import type { VendingCore } from '../../core/vending-core';
 import type { Door } from '../door';
+import { type DeferredRoutes, deferredRoutes } from '../http/deferred-routes';
 import { registerAccounts } from './accounts';
 import { registerApproving } from './approving';
 import { SlackDirectory } from './directory';
@@ -15,7 +15,6 @@ import { registerRequesting } from './requesting';
 import { slackClients } from './slack-clients';
 import { SlackTurn, type SlackTurnPayload } from './slack-effects';
 import { slackEffectHandlers, slackReply } from './slack-effects-door';
-import { slackRoutes } from './slack-routes';
 import { registerWithdrawing } from './withdrawing';
 
 /** HTTP events on POST /slack/events (with the signing secret), or Socket Mode (with the app token). */
@@ -37,6 +36,7 @@ export interface SlackDoor extends Door {
   readonly mode: 'http' | 'socket';
   /** Answers one request on Slack's endpoint (HTTP mode): what the route on the HTTP app and the Lambda function both call. */
   readonly answer?: (req: SlackHttpRequest) => Promise<SlackHttpAnswer>;
+  readonly routes?: DeferredRoutes;
 }
 
 /**
@@ -111,15 +111,11 @@ export function slackDoor(core: VendingCore, settings: SlackSettings, log: Logge
 
   const approvalChannel = settings.approvalChannel;
   const http = receiver;
-  let routes: Router | undefined;
   return {
     name: 'slack',
     mode: settings.mode,
-    // Built when the HTTP app mounts it: the Lambda function answers Slack through `answer`, without Express.
-    get routes() {
-      if (http) routes ??= slackRoutes(http);
-      return routes;
-    },
+    // Loaded with the first request the HTTP app routes here: the Lambda function answers Slack through `answer`, and never loads Express.
+    ...(http ? { routes: deferredRoutes(async () => (await import('./slack-routes')).slackRoutes(http)) } : {}),
     answer: http && ((req) => http.answer(req)),
     handlers: slackEffectHandlers(core, { effectsClient, directory, approvalChannel }),
     describe: () =>
