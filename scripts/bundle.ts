@@ -8,7 +8,7 @@
  *   dist/lambda/stream.js               the table's stream (side effects)
  *   dist/lambda/chunk-*.js              code shared by several entries, or loaded only when configured
  *   dist/lambda/manifest/bot.json       the bot model, checked here, read at start instead of bot.yml
- *   dist/lambda/manifest/approval-policy.json   the approval policy's data (checked at start with the approvers of the environment)
+ *   dist/lambda/manifest/approval-policy.json   the approval policy, checked (its groups checked again at start, with the approvers of the environment)
  *   dist/lambda/manifest/account-baseline.json  the account baseline, checked here
  *
  * One entry point per function, each loading only what its handler needs: the HTTP function the
@@ -27,9 +27,8 @@
 import { cpSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
-import { parse } from 'yaml';
 import { DEFAULT_BASELINE_PATH, loadAccountBaseline } from '../app/boot/account-baseline-file';
-import { DEFAULT_POLICY_PATH, loadApprovalPolicy } from '../app/boot/approval-policy-file';
+import { DEFAULT_POLICY_PATH, loadApprovalPolicy, readApprovalPolicy } from '../app/boot/approval-policy-file';
 import { DEFAULT_BOT_MODEL_PATH, loadBotModel } from '../app/boot/bot-model-file';
 import { PREBUILT_MANIFESTS } from '../app/boot/manifests';
 import { DEFAULT_SANDBOX_PRODUCTS_PATH, loadSandboxProducts } from '../app/boot/sandbox-products-file';
@@ -234,9 +233,10 @@ function everything(metafile: Metafile, entryFile: string): string[] {
 function writeManifests(dir: string): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, PREBUILT_MANIFESTS.botModel), JSON.stringify(loadBotModel(DEFAULT_BOT_MODEL_PATH)));
-  // The policy's data, not its checked form: the built-in group `approvers` is the deployed environment's.
+  // Checked whole here (with stand-in approvers), written as its schema gives it: the built-in group
+  // `approvers` is the deployed environment's, added and its groups checked at start (manifests.ts).
   loadApprovalPolicy(DEFAULT_POLICY_PATH, { emails: ['approvers@example.com'], slack: [] });
-  writeFileSync(join(dir, PREBUILT_MANIFESTS.approvalPolicy), JSON.stringify(parse(readFileSync(DEFAULT_POLICY_PATH, 'utf8'))));
+  writeFileSync(join(dir, PREBUILT_MANIFESTS.approvalPolicy), JSON.stringify(readApprovalPolicy(DEFAULT_POLICY_PATH).policy));
   cpSync(DEFAULT_BOT_MODEL_PATH, join(dir, 'bot.yml'));
   cpSync(DEFAULT_POLICY_PATH, join(dir, 'approval-policy.yml'));
   // The account baseline, checked and as JSON (read at start), and as YAML (for ACCOUNT_BASELINE pointing at it).

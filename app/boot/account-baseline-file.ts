@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { type BaselineConfig, baselineSchema } from '../core/request/account-baseline';
+import type { BaselineConfig } from '../core/request/account-baseline';
+import { baselineSchema } from '../core/request/account-baseline-schema';
 import { checkData } from './data-check';
 import { readYamlFile } from './yaml-file';
 

@@ -1,6 +1,6 @@
 import { ConfigError } from '../core/errors';
-import { type ApprovalPolicy, CONFIGURED_APPROVERS, policySchema, problemsOf } from '../core/request/approval-policy';
-import { checkData, type KeyLocator, keyPath } from './data-check';
+import { type ApprovalPolicy, CONFIGURED_APPROVERS, problemsOf } from '../core/request/approval-policy';
+import { type KeyLocator, keyPath } from './data-check';
 
 /** The approvers configured in the environment: the built-in group `approvers`. */
 export interface ConfiguredApprovers {
@@ -9,19 +9,18 @@ export interface ConfiguredApprovers {
 }
 
 /**
- * Checks an approval policy document (the file's data, YAML or the bundle's pre-parsed JSON)
- * against its schema and its rules, with the built-in group `approvers` (the configured
- * APPROVER_EMAILS and APPROVERS) unless the document defines a group of that name. Apart from the
- * YAML reader (approval-policy-file.ts), so a Lambda bundle that ships the policy pre-parsed never
- * loads a YAML parser.
+ * Completes a policy its schema has passed (approval-policy-file.ts checks a file; `npm run
+ * bundle` the pre-parsed JSON a Lambda bundle ships) for this environment: the built-in group
+ * `approvers` is the configured APPROVER_EMAILS and APPROVERS unless the policy defines a group of
+ * that name, and then every group a rule names must exist. Apart from the schema and the YAML
+ * reader, so a Lambda function loads neither.
  */
-export function checkApprovalPolicy(
-  raw: unknown,
+export function withConfiguredApprovers(
+  policy: ApprovalPolicy,
   configured: ConfiguredApprovers,
   source: string,
   where: KeyLocator = keyPath,
 ): ApprovalPolicy {
-  const policy = checkData(policySchema, raw, 'approval policy', source, where);
   policy.groups[CONFIGURED_APPROVERS] ??= { emails: [...configured.emails], slack: [...configured.slack], domains: [] };
   const [problem] = problemsOf(policy);
   if (problem) throw new ConfigError(`Invalid approval policy ${source}: ${where(problem.path)}: ${problem.message}`);

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { type BotModel, botModelSchema } from '../core/bot-model';
+import type { BotModel } from '../core/bot-model';
+import { botModelSchema } from '../core/bot-model-schema';
 
 /** Beside the source tree (app/boot/../..) or, in a Lambda bundle, beside the bundle (npm run bundle copies it). */
 const SOURCE_TREE_MODEL = join(__dirname, '..', '..', 'manifest', 'bot.yml');

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { BotModel } from '../core/bot-model';
 import type { BaselineConfig } from '../core/request/account-baseline';
 import type { ApprovalPolicy } from '../core/request/approval-policy';
-import { checkApprovalPolicy } from './approval-policy-check';
+import { withConfiguredApprovers } from './approval-policy-check';
 import type { Config } from './config';
 
 /**
@@ -11,7 +11,7 @@ import type { Config } from './config';
  * them pre-parsed: `npm run bundle` checks the three files in manifest/ and writes their data as
  * JSON beside the bundle (dist/lambda/manifest/*.json), so a cold start reads JSON instead of
  * parsing YAML (and checking the bot model and the baseline again) and never loads the YAML
- * parser; only the policy is checked again, for this environment's approvers. Anywhere else (the
+ * parser nor the files' schemas; only the policy's groups are checked again, for this environment's approvers. Anywhere else (the
  * source tree, or BOT_MODEL_PATH / APPROVAL_POLICY / ACCOUNT_BASELINE naming a file) the YAML
  * files are read and checked (bot-model-file.ts, approval-policy-file.ts, account-baseline-file.ts).
  */
@@ -37,8 +37,8 @@ export async function loadManifests(
   const prebuiltPolicy = join(PREBUILT_DIR, PREBUILT_MANIFESTS.approvalPolicy);
   let policy: ApprovalPolicy;
   if (!config.APPROVAL_POLICY && existsSync(prebuiltPolicy)) {
-    // Checked again here: the built-in group `approvers` comes from this environment's settings.
-    policy = checkApprovalPolicy(JSON.parse(readFileSync(prebuiltPolicy, 'utf8')), configured, prebuiltPolicy);
+    // Checked by npm run bundle and written as checked; its groups are checked again here, since the built-in group `approvers` comes from this environment's settings.
+    policy = withConfiguredApprovers(JSON.parse(readFileSync(prebuiltPolicy, 'utf8')) as ApprovalPolicy, configured, prebuiltPolicy);
   } else {
     const { DEFAULT_POLICY_PATH, loadApprovalPolicy } = await import('./approval-policy-file');
     policy = loadApprovalPolicy(config.APPROVAL_POLICY ?? DEFAULT_POLICY_PATH, configured);

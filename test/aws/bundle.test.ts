@@ -73,6 +73,13 @@ describe('the Lambda bundle', () => {
       expect(everything(entry as string)).toContain('app/adapters/dynamodb/store.ts');
       // The browsers' and the API's doors: loaded with the first request that may reach them.
       expect(sources.filter((f) => /^app\/doors\/(rest|web|email-link)\//.test(f))).toEqual([]);
+      // The data files' schemas: the bundle ships the files checked (manifests.ts), so a cold start never builds them.
+      for (const schema of [
+        'app/core/bot-model-schema.ts',
+        'app/core/request/approval-policy-schema.ts',
+        'app/core/request/account-baseline-schema.ts',
+      ])
+        expect(sources).not.toContain(schema);
       // The HTTP app (its security headers, access log, Slack's Express route): loaded with the first request that is not Slack's.
       for (const absent of ['helmet', 'pino-http']) expect(atStart).not.toContain(absent);
       expect(sources.filter((f) => ['app/doors/http/app.ts', 'app/doors/slack/slack-routes.ts'].includes(f))).toEqual([]);

@@ -8,7 +8,6 @@ import * as z from 'zod';
  */
 
 const id = z.string().min(1).max(255);
-const user = z.object({ id }, { error: 'user.id is required' });
 /** Any JSON object (not null, not a list): what Bolt reads properties of without checking. */
 const record = (what: string) => z.object({}, { error: `${what} must be an object` }).loose();
 
@@ -18,23 +17,30 @@ const record = (what: string) => z.object({}, { error: `${what} must be an objec
  * fields are checked here for each kind of payload, as Bolt tells the kinds apart.
  */
 
-const eventEnvelope = z.object({
-  type: z.literal('event_callback'),
-  event_id: id.optional(),
-  event: z
-    .object(
-      {
-        type: z.string().min(1),
-        user: z.union([z.string(), record('event.user')], { error: 'event.user must be a user id or an object' }).optional(),
-        channel: z.union([z.string(), record('event.channel')], { error: 'event.channel must be a channel id or an object' }).optional(),
-        item: record('event.item').optional(),
-        subteam: record('event.subteam').optional(),
-      },
-      { error: 'event must be an object with a type' },
-    )
-    .loose(),
-  authorizations: z.array(record('each authorization'), { error: 'authorizations must be a list' }).optional(),
-});
+/*
+ * Each kind's schema is built when the first payload of that kind comes (z.lazy builds its schema
+ * once, on first use): a cold start answering a slash command builds the command's alone.
+ */
+
+const eventEnvelope = z.lazy(() =>
+  z.object({
+    type: z.literal('event_callback'),
+    event_id: id.optional(),
+    event: z
+      .object(
+        {
+          type: z.string().min(1),
+          user: z.union([z.string(), record('event.user')], { error: 'event.user must be a user id or an object' }).optional(),
+          channel: z.union([z.string(), record('event.channel')], { error: 'event.channel must be a channel id or an object' }).optional(),
+          item: record('event.item').optional(),
+          subteam: record('event.subteam').optional(),
+        },
+        { error: 'event must be an object with a type' },
+      )
+      .loose(),
+    authorizations: z.array(record('each authorization'), { error: 'authorizations must be a list' }).optional(),
+  }),
+);
 
 const ts = z.string().max(64);
 const text = z.string().max(40_000);
@@ -45,58 +51,72 @@ const text = z.string().max(40_000);
  * refused here rather than stored.
  */
 const eventsActedOn: Record<string, z.ZodType> = {
-  message: z
-    .object({
-      channel: id,
-      user: id.optional(),
-      text: text.optional(),
-      ts: ts.optional(),
-      thread_ts: ts.optional(),
-      channel_type: z.string().max(64).optional(),
-      subtype: z.string().max(255).optional(),
-      bot_id: z.string().max(255).optional(),
-    })
-    .loose(),
-  app_mention: z.object({ channel: id, user: id.optional(), text: text.optional(), ts: ts.optional(), thread_ts: ts.optional() }).loose(),
-  app_home_opened: z.object({ user: id, tab: z.string().max(64).optional() }).loose(),
+  message: z.lazy(() =>
+    z
+      .object({
+        channel: id,
+        user: id.optional(),
+        text: text.optional(),
+        ts: ts.optional(),
+        thread_ts: ts.optional(),
+        channel_type: z.string().max(64).optional(),
+        subtype: z.string().max(255).optional(),
+        bot_id: z.string().max(255).optional(),
+      })
+      .loose(),
+  ),
+  app_mention: z.lazy(() =>
+    z.object({ channel: id, user: id.optional(), text: text.optional(), ts: ts.optional(), thread_ts: ts.optional() }).loose(),
+  ),
+  app_home_opened: z.lazy(() => z.object({ user: id, tab: z.string().max(64).optional() }).loose()),
 };
 
-const slashCommand = z.object({
-  command: z.string().min(1).max(255),
-  user_id: id,
-  text: z.string().max(4000).optional(),
-  trigger_id: z.string().max(255).optional(),
-});
+const slashCommand = z.lazy(() =>
+  z.object({
+    command: z.string().min(1).max(255),
+    user_id: id,
+    text: z.string().max(4000).optional(),
+    trigger_id: z.string().max(255).optional(),
+  }),
+);
 
 /** What every interactive payload (actions, options, shortcuts, views) carries. */
-const interactive = z.object({
-  user,
+const interactiveFields = () => ({
+  user: z.object({ id }, { error: 'user.id is required' }),
   channel: z.object({ id }, { error: 'channel must be an object with an id' }).loose().optional(),
   trigger_id: z.string().max(255).optional(),
   actions: z.array(z.unknown(), { error: 'actions must be a list' }).optional(),
   response_urls: z.array(record('each response_urls entry'), { error: 'response_urls must be a list' }).optional(),
 });
 
-const blockActions = interactive.extend({
-  type: z.literal('block_actions'),
-  actions: z
-    .array(z.object({ action_id: z.string().max(255), value: z.string().max(2000).optional(), action_ts: ts.optional() }).loose(), {
-      error: 'actions must be a list',
-    })
-    .min(1, 'actions must not be empty'),
-});
+const interactive = z.lazy(() => z.object(interactiveFields()));
 
-const viewPayload = interactive.extend({
-  type: z.enum(['view_submission', 'view_closed']),
-  view: z.object(
-    {
-      callback_id: z.string().max(255),
-      private_metadata: z.string().max(3000).optional(),
-      state: z.object({ values: z.record(z.string(), z.record(z.string(), z.unknown())) }).optional(),
-    },
-    { error: 'view must be an object' },
-  ),
-});
+const blockActions = z.lazy(() =>
+  z.object({
+    ...interactiveFields(),
+    type: z.literal('block_actions'),
+    actions: z
+      .array(z.object({ action_id: z.string().max(255), value: z.string().max(2000).optional(), action_ts: ts.optional() }).loose(), {
+        error: 'actions must be a list',
+      })
+      .min(1, 'actions must not be empty'),
+  }),
+);
+
+const viewPayload = z.lazy(() =>
+  z.object({
+    ...interactiveFields(),
+    type: z.enum(['view_submission', 'view_closed']),
+    view: z.object(
+      {
+        callback_id: z.string().max(255),
+        private_metadata: z.string().max(3000).optional(),
+        state: z.object({ values: z.record(z.string(), z.record(z.string(), z.unknown())) }).optional(),
+      },
+      { error: 'view must be an object' },
+    ),
+  }),
+);
 
 /** The problem with a payload, in words, or undefined when the bot can take it. */
 export function payloadProblem(body: unknown): string | undefined {

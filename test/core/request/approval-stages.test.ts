@@ -1,5 +1,6 @@
 import type { Actor, Requester } from '../../../app/core/request/account-request';
-import { type ApprovalPolicy, policySchema } from '../../../app/core/request/approval-policy';
+import type { ApprovalPolicy } from '../../../app/core/request/approval-policy';
+import { policySchema } from '../../../app/core/request/approval-policy-schema';
 import {
   type ApprovalRecord,
   approvalSummary,
