@@ -11,13 +11,3 @@ export async function lambdaConfig(env: Record<string, string | undefined>): Pro
     throw new Error('SLACK_APP_TOKEN must not be set on Lambda: Slack reaches the functions over HTTP (SLACK_SIGNING_SECRET)');
   return config;
 }
-
-/** Built once per container; a failed start is retried on the next invocation (with the settings of that one). */
-export function once<T>(build: (env: Record<string, string | undefined>) => Promise<T>) {
-  let built: Promise<T> | undefined;
-  return (env: Record<string, string | undefined>): Promise<T> =>
-    (built ??= build(env).catch((err) => {
-      built = undefined;
-      throw err;
-    }));
-}
