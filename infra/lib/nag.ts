@@ -40,7 +40,7 @@ const REASONS = {
   noResourceLevel:
     'Resource "*" only where the action supports no resource-level permission or the resource is unknown at deploy time: Service Catalog DescribeProduct, ' +
     'ListLaunchPaths and ProvisionProduct (the Account Factory product is found by name, its id and launch path at run time), ' +
-    "DescribeRecord, DescribeProvisionedProduct, UpdateProvisionedProduct and TerminateProvisionedProduct (limited to this role's launches by " +
+    "DescribeRecord, DescribeProvisionedProduct, UpdateProvisionedProduct, TerminateProvisionedProduct and ListRecordHistory (limited to this role's launches by " +
     'servicecatalog:roleLevel=self); the IAM Identity Center, Control Tower and ' +
     'Organizations actions Control Tower documents for programmatic Account Factory provisioning; s3:GetObject of the product template (limited to objects tagged ' +
     'servicecatalog:provisioning=true); CloudFormation GetTemplateSummary/ValidateTemplate; dynamodb:ListStreams of the stream event source.',
@@ -57,8 +57,8 @@ const REASONS = {
     'is not known at deploy time; app/adapters/organizations/directory.ts), and the baseline tags member accounts on the same resource.',
   products:
     'Service Catalog products of the configured portfolios (app/adapters/service-catalog/product-*.ts) are found at run time: SearchProductsAsAdmin, ' +
-    'DescribeProduct, ListLaunchPaths, DescribeProvisioningParameters (read only) and ProvisionProduct on "*"; DescribeRecord, DescribeProvisionedProduct and ' +
-    "TerminateProvisionedProduct limited to this role's launches by servicecatalog:roleLevel=self.",
+    'DescribeProduct, ListLaunchPaths, DescribeProvisioningParameters (read only) and ProvisionProduct on "*"; DescribeRecord, DescribeProvisionedProduct, ' +
+    "TerminateProvisionedProduct and ListRecordHistory limited to this role's launches by servicecatalog:roleLevel=self.",
   launchRole:
     'A product is launched in a vended account as the launch role Control Tower puts in every account it manages (sts:AssumeRole on that role name only, ' +
     'in any account: the vended accounts are not known at deploy time).',

@@ -512,8 +512,9 @@ describe('the application stack of an environment (Lex in the same region)', () 
           'servicecatalog:DescribeRecord',
           // a retry after a failure updates the failed provisioned product, and a move updates the account's
           'servicecatalog:UpdateProvisionedProduct',
-          // a close first takes the account out of Control Tower
+          // a close first takes the account out of Control Tower (and finds that termination again when its answer was lost)
           'servicecatalog:TerminateProvisionedProduct',
+          'servicecatalog:ListRecordHistory',
         ].sort(),
       );
     });
@@ -661,6 +662,7 @@ describe('the application stack of an environment (Lex in the same region)', () 
           'servicecatalog:DescribeRecord',
           'servicecatalog:TerminateProvisionedProduct',
           'servicecatalog:DescribeProvisionedProduct',
+          'servicecatalog:ListRecordHistory',
         ].sort(),
       );
       expect(PRODUCT_ROLE_ACTIONS).toEqual(['sts:AssumeRole']);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   DescribeProvisionedProductCommand,
+  ListRecordHistoryCommand,
   type ProvisioningParameter,
   type ServiceCatalogClient,
   TerminateProvisionedProductCommand,
@@ -101,11 +102,45 @@ export async function unmanageAccount(client: ServiceCatalogClient, request: Acc
     );
     recordId = RecordDetail?.RecordId;
   } catch (err) {
-    if (isAny(err, 'ResourceNotFoundException')) throw notInServiceCatalog(request, 'unmanage');
-    throw err;
+    if (!isAny(err, 'ResourceNotFoundException')) throw err;
+    // Once a termination has finished, the same token gets "not found" (the token only holds while
+    // it runs): a relaunch after an answer that was lost (a timeout, a crash) finds that
+    // termination's record instead, the answer the first call had.
+    const earlier = await terminationSince(client, provisionedProductName(request.account.name), request.createdAt);
+    if (earlier) return { recordId: earlier };
+    throw notInServiceCatalog(request, 'unmanage');
   }
   if (!recordId) throw new Error('Service Catalog accepted TerminateProvisionedProduct but returned no record id');
   return { recordId };
+}
+
+/** Pages of this role's records read for a lost termination (20 records each, the most a page holds): bounded, however many launches the role made. */
+const RECORD_PAGES = 10;
+
+/**
+ * The record of a termination of the provisioned product of this name by this role since a time
+ * (when the request that terminates it was made), not failed (a failed one leaves the product in
+ * place), if there is one: what a TerminateProvisionedProduct whose answer was lost started.
+ */
+export async function terminationSince(client: ServiceCatalogClient, name: string, sinceIso: string): Promise<string | undefined> {
+  const since = Date.parse(sinceIso);
+  let PageToken: string | undefined;
+  for (let page = 0; page < RECORD_PAGES; page++) {
+    const { RecordDetails = [], NextPageToken } = await client.send(
+      new ListRecordHistoryCommand({ AccessLevelFilter: { Key: 'Role', Value: 'self' }, PageSize: 20, PageToken }),
+    );
+    const found = RecordDetails.find(
+      (r) =>
+        r.RecordType === 'TERMINATE_PROVISIONED_PRODUCT' &&
+        r.ProvisionedProductName === name &&
+        r.Status !== 'FAILED' &&
+        (r.CreatedTime?.getTime() ?? 0) >= since,
+    );
+    if (found?.RecordId) return found.RecordId;
+    if (!NextPageToken) return undefined;
+    PageToken = NextPageToken;
+  }
+  return undefined;
 }
 
 /** Whether the request's provisioned product is one this role can see. */

@@ -29,7 +29,7 @@ export const ACCOUNT_FACTORY_LAUNCH_ACTIONS = of('servicecatalog', 'DescribeProd
  * Same adapter (and account-operations.ts): follow a launch (DescribeRecord), find an earlier launch
  * of the same request (DescribeProvisionedProduct), retry a failed one or move an account to another
  * OU (UpdateProvisionedProduct), and take an account out of Control Tower before it is closed
- * (TerminateProvisionedProduct).
+ * (TerminateProvisionedProduct; ListRecordHistory finds a termination whose answer was lost).
  */
 export const ACCOUNT_FACTORY_RECORD_ACTIONS = of(
   'servicecatalog',
@@ -37,6 +37,7 @@ export const ACCOUNT_FACTORY_RECORD_ACTIONS = of(
   'DescribeRecord',
   'UpdateProvisionedProduct',
   'TerminateProvisionedProduct',
+  'ListRecordHistory',
 );
 /**
  * app/adapters/service-catalog/product-catalog.ts: the products of the configured portfolios
@@ -50,13 +51,14 @@ export const PRODUCT_CATALOG_ACTIONS = of(
   'ListLaunchPaths',
   'DescribeProvisioningParameters',
 );
-/** product-launcher.ts: launch a product, follow its record, pick up a launch whose answer was lost, terminate it. */
+/** product-launcher.ts: launch a product, follow its record, pick up a launch or a termination whose answer was lost, terminate it. */
 export const PRODUCT_LAUNCH_ACTIONS = of(
   'servicecatalog',
   'ProvisionProduct',
   'DescribeRecord',
   'TerminateProvisionedProduct',
   'DescribeProvisionedProduct',
+  'ListRecordHistory',
 );
 /** Same adapter: a launch in a vended account, as the launch role assumed there. */
 export const PRODUCT_ROLE_ACTIONS = ['sts:AssumeRole'];

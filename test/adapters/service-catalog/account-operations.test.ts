@@ -263,7 +263,16 @@ describe('ServiceCatalogAccountFactory.unmanage', () => {
   });
 
   it('an account with no provisioned product in Service Catalog is a refusal saying there is nothing to unmanage', async () => {
-    api.fail('TerminateProvisionedProduct', 'ResourceNotFoundException', 'Provisioned product Team-A-prod not found.');
+    api
+      .fail('TerminateProvisionedProduct', 'ResourceNotFoundException', 'Provisioned product Team-A-prod not found.')
+      // This role's records: a termination of the same name before the request was made, and a failed one since (it left the product in place).
+      .answer('ListRecordHistory', {
+        RecordDetails: [
+          recordDetail('rec-old5kq2mx4v', 'SUCCEEDED', 'TERMINATE_PROVISIONED_PRODUCT'),
+          recordDetail('rec-fail7hq2mx4', 'FAILED', 'TERMINATE_PROVISIONED_PRODUCT', { CreatedTime: 1_774_000_000 }),
+          recordDetail('rec-f5zx3ngbqm2ou', 'SUCCEEDED', 'PROVISION_PRODUCT'),
+        ],
+      });
 
     const err = await factory()
       .unmanage(lifeRequest('close-account'))
@@ -273,6 +282,37 @@ describe('ServiceCatalogAccountFactory.unmanage', () => {
     expect(err.message).toMatch(
       /"Team-A-prod" of account "Team A \/ prod" \(444455556666\) was not found in AWS Service Catalog.*nothing for the bot to unmanage/,
     );
+  });
+
+  it('a relaunch after a lost answer finds the termination it started: Service Catalog says "not found" once it has finished', async () => {
+    api
+      .fail('TerminateProvisionedProduct', 'ResourceNotFoundException', 'Provisioned product Team-A-prod not found.')
+      .answer('ListRecordHistory', {
+        RecordDetails: [recordDetail('rec-other2kq8zt', 'SUCCEEDED', 'PROVISION_PRODUCT', { ProvisionedProductName: 'Team-B-dev' })],
+        NextPageToken: 'page-2',
+      })
+      .answer('ListRecordHistory', {
+        RecordDetails: [recordDetail('rec-term7hq2mx4v', 'SUCCEEDED', 'TERMINATE_PROVISIONED_PRODUCT', { CreatedTime: 1_774_000_000 })],
+      });
+
+    await expect(factory().unmanage(lifeRequest('close-account'))).resolves.toEqual({ recordId: 'rec-term7hq2mx4v' });
+
+    expect(api.sent('ListRecordHistory')).toEqual([
+      { AccessLevelFilter: { Key: 'Role', Value: 'self' }, PageSize: 20 },
+      { AccessLevelFilter: { Key: 'Role', Value: 'self' }, PageSize: 20, PageToken: 'page-2' },
+    ]);
+  });
+
+  it('reads at most ten pages of records for a lost termination, then refuses as for an account with none', async () => {
+    api.fail('TerminateProvisionedProduct', 'ResourceNotFoundException', 'Provisioned product Team-A-prod not found.');
+    for (let page = 1; page <= 10; page++)
+      api.answer('ListRecordHistory', {
+        RecordDetails: [recordDetail(`rec-page${page}x2mx4v`, 'SUCCEEDED', 'PROVISION_PRODUCT', { ProvisionedProductName: 'Team-B-dev' })],
+        NextPageToken: `page-${page + 1}`,
+      });
+
+    await expect(factory().unmanage(lifeRequest('close-account'))).rejects.toThrow(/nothing for the bot to unmanage/);
+    expect(api.sent('ListRecordHistory')).toHaveLength(10);
   });
 
   it('ResourceInUseException is FactoryBusyError', async () => {

@@ -631,8 +631,22 @@ describe('ServiceCatalogProductFactory.terminate', () => {
     expect(api.calls[0].authorization).toContain(`Credential=${ASSUMED_KEY}/`);
   });
 
+  it('a relaunch after a lost answer finds the termination it started, in the account, instead of "not found"', async () => {
+    expectAssumeRole();
+    api.fail('TerminateProvisionedProduct', 'ResourceNotFoundException', 'Provisioned product not found').answer('ListRecordHistory', {
+      RecordDetails: [recordDetail('rec-term1', 'SUCCEEDED', { RecordType: 'TERMINATE_PROVISIONED_PRODUCT', CreatedTime: 1_774_000_000 })],
+    });
+    const request = productRequest({ kind: 'terminate-product', accountId: MEMBER }, { terminates: '01JNK3Q8X7B2V5T9R4M6P0W1YZ' });
+
+    await expect(factory().terminate(request)).resolves.toEqual({ recordId: 'rec-term1' });
+    expect(api.sent('ListRecordHistory')).toEqual([{ AccessLevelFilter: { Key: 'Role', Value: 'self' }, PageSize: 20 }]);
+    expect(api.calls.at(-1)!.authorization).toContain(`Credential=${ASSUMED_KEY}/`);
+  });
+
   it('a provisioned product that is not there is FactoryRejectedError', async () => {
-    api.fail('TerminateProvisionedProduct', 'ResourceNotFoundException', 'Provisioned product not found');
+    api
+      .fail('TerminateProvisionedProduct', 'ResourceNotFoundException', 'Provisioned product not found')
+      .answer('ListRecordHistory', { RecordDetails: [] });
     const err = await factory()
       .terminate(productRequest({ kind: 'terminate-product' }))
       .catch((e) => e);
