@@ -91,27 +91,45 @@ export async function moveAccount(client: ServiceCatalogClient, request: Account
 
 /** A `close-account` request, before Organizations closes the account: its provisioned product terminated (the request id is the token). */
 export async function unmanageAccount(client: ServiceCatalogClient, request: AccountRequest): Promise<ProvisionResult> {
-  let recordId: string | undefined;
   try {
-    const { RecordDetail } = await client.send(
-      new TerminateProvisionedProductCommand({
-        ProvisionedProductName: provisionedProductName(request.account.name),
-        TerminateToken: provisionTokenOf(request),
-        IgnoreErrors: false,
-      }),
-    );
-    recordId = RecordDetail?.RecordId;
+    const recordId = await terminateProvisionedProduct(client, {
+      name: provisionedProductName(request.account.name),
+      request,
+      ignoreErrors: false,
+    });
+    return { recordId };
   } catch (err) {
-    if (!isAny(err, 'ResourceNotFoundException')) throw err;
-    // Once a termination has finished, the same token gets "not found" (the token only holds while
-    // it runs): a relaunch after an answer that was lost (a timeout, a crash) finds that
-    // termination's record instead, the answer the first call had.
-    const earlier = await terminationSince(client, provisionedProductName(request.account.name), request.createdAt);
-    if (earlier) return { recordId: earlier };
-    throw notInServiceCatalog(request, 'unmanage');
+    if (isAny(err, 'ResourceNotFoundException')) throw notInServiceCatalog(request, 'unmanage');
+    throw err;
   }
-  if (!recordId) throw new Error('Service Catalog accepted TerminateProvisionedProduct but returned no record id');
-  return { recordId };
+}
+
+/**
+ * Terminates a provisioned product with the request id as the token, and gives its record id.
+ * Once a termination has finished, the same token gets "not found" (the token only holds while it
+ * runs): a relaunch after an answer that was lost (a timeout, a crash) finds that termination's
+ * record instead, the answer the first call had. With no such record, "not found" is thrown as
+ * Service Catalog said it. For closes (above) and product terminations (product-launcher.ts).
+ */
+export async function terminateProvisionedProduct(
+  client: ServiceCatalogClient,
+  { name, request, ignoreErrors }: { name: string; request: AccountRequest; ignoreErrors?: boolean },
+): Promise<string> {
+  const { RecordDetail } = await client
+    .send(
+      new TerminateProvisionedProductCommand({
+        ProvisionedProductName: name,
+        TerminateToken: provisionTokenOf(request),
+        ...(ignoreErrors === undefined ? {} : { IgnoreErrors: ignoreErrors }),
+      }),
+    )
+    .catch(async (err) => {
+      const earlier = isAny(err, 'ResourceNotFoundException') ? await terminationSince(client, name, request.createdAt) : undefined;
+      if (!earlier) throw err;
+      return { RecordDetail: { RecordId: earlier } };
+    });
+  if (!RecordDetail?.RecordId) throw new Error('Service Catalog accepted TerminateProvisionedProduct but returned no record id');
+  return RecordDetail.RecordId;
 }
 
 /** Pages of this role's records read for a lost termination (20 records each, the most a page holds): bounded, however many launches the role made. */
@@ -122,7 +140,7 @@ const RECORD_PAGES = 10;
  * (when the request that terminates it was made), not failed (a failed one leaves the product in
  * place), if there is one: what a TerminateProvisionedProduct whose answer was lost started.
  */
-export async function terminationSince(client: ServiceCatalogClient, name: string, sinceIso: string): Promise<string | undefined> {
+async function terminationSince(client: ServiceCatalogClient, name: string, sinceIso: string): Promise<string | undefined> {
   const since = Date.parse(sinceIso);
   let PageToken: string | undefined;
   for (let page = 0; page < RECORD_PAGES; page++) {

@@ -4,7 +4,6 @@ import {
   type ProvisionedProductDetail,
   ProvisionProductCommand,
   ServiceCatalogClient,
-  TerminateProvisionedProductCommand,
 } from '@aws-sdk/client-service-catalog';
 import { AssumeRoleCommand, type Credentials, type STSClient } from '@aws-sdk/client-sts';
 import { FactoryRejectedError } from '../../core/errors';
@@ -12,7 +11,7 @@ import type { Logger } from '../../core/ports/logger';
 import type { ProductLaunchStatus } from '../../core/ports/product-factory';
 import type { ProductOutput } from '../../core/products/product';
 import { type AccountRequest, type ProductLaunch, provisionTokenOf } from '../../core/request/account-request';
-import { explainFailure, type FailureWording, isAny, isThrottling, terminationSince } from './account-operations';
+import { explainFailure, type FailureWording, isAny, isThrottling, terminateProvisionedProduct } from './account-operations';
 import { defined } from './product-catalog';
 
 /**
@@ -109,23 +108,7 @@ export class ProductLauncher {
     const product = productOf(request);
     try {
       const client = await this.clientFor(request);
-      const { RecordDetail } = await client
-        .send(
-          new TerminateProvisionedProductCommand({
-            ProvisionedProductName: product.provisionedProductName,
-            TerminateToken: provisionTokenOf(request),
-          }),
-        )
-        .catch(async (err) => {
-          // "Not found" once an earlier call with this token has finished (its answer lost): that call's record is the answer.
-          const earlier = isAny(err, 'ResourceNotFoundException')
-            ? await terminationSince(client, product.provisionedProductName, request.createdAt)
-            : undefined;
-          if (!earlier) throw err;
-          return { RecordDetail: { RecordId: earlier } };
-        });
-      if (!RecordDetail?.RecordId) throw new Error('Service Catalog accepted TerminateProvisionedProduct but returned no record id');
-      return { recordId: RecordDetail.RecordId };
+      return { recordId: await terminateProvisionedProduct(client, { name: product.provisionedProductName, request }) };
     } catch (err) {
       throw this.explain(err, request, `The provisioned product "${product.provisionedProductName}"`);
     }
