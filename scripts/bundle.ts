@@ -28,7 +28,8 @@ import { cpSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from
 import { dirname, join } from 'node:path';
 import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
 import { DEFAULT_BASELINE_PATH, loadAccountBaseline } from '../app/boot/account-baseline-file';
-import { DEFAULT_POLICY_PATH, loadApprovalPolicy, readApprovalPolicy } from '../app/boot/approval-policy-file';
+import { withConfiguredApprovers } from '../app/boot/approval-policy-check';
+import { DEFAULT_POLICY_PATH, readApprovalPolicy } from '../app/boot/approval-policy-file';
 import { DEFAULT_BOT_MODEL_PATH, loadBotModel } from '../app/boot/bot-model-file';
 import { PREBUILT_MANIFESTS } from '../app/boot/manifests';
 import { DEFAULT_SANDBOX_PRODUCTS_PATH, loadSandboxProducts } from '../app/boot/sandbox-products-file';
@@ -233,10 +234,12 @@ function everything(metafile: Metafile, entryFile: string): string[] {
 function writeManifests(dir: string): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, PREBUILT_MANIFESTS.botModel), JSON.stringify(loadBotModel(DEFAULT_BOT_MODEL_PATH)));
-  // Checked whole here (with stand-in approvers), written as its schema gives it: the built-in group
-  // `approvers` is the deployed environment's, added and its groups checked at start (manifests.ts).
-  loadApprovalPolicy(DEFAULT_POLICY_PATH, { emails: ['approvers@example.com'], slack: [] });
-  writeFileSync(join(dir, PREBUILT_MANIFESTS.approvalPolicy), JSON.stringify(readApprovalPolicy(DEFAULT_POLICY_PATH).policy));
+  // Shipped as its schema gives it, once its groups are checked here too (with stand-in approvers):
+  // the built-in group `approvers` is the deployed environment's, added and checked at start (manifests.ts).
+  const { policy, where } = readApprovalPolicy(DEFAULT_POLICY_PATH);
+  const shipped = JSON.stringify(policy);
+  withConfiguredApprovers(policy, { emails: ['approvers@example.com'], slack: [] }, DEFAULT_POLICY_PATH, where);
+  writeFileSync(join(dir, PREBUILT_MANIFESTS.approvalPolicy), shipped);
   cpSync(DEFAULT_BOT_MODEL_PATH, join(dir, 'bot.yml'));
   cpSync(DEFAULT_POLICY_PATH, join(dir, 'approval-policy.yml'));
   // The account baseline, checked and as JSON (read at start), and as YAML (for ACCOUNT_BASELINE pointing at it).
